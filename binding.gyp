@@ -1,0 +1,34 @@
+{
+  "variables": {
+    "with_cuda%": "0",
+    "cuda_home%": "/usr/local/cuda"
+  },
+  "targets": [
+    {
+      "target_name": "writeprof",
+      "sources": ["<!@(ls -1 kernels/addon/*.cc kernels/cpu/*.cc)"],
+      "include_dirs": [
+        "<!(node -p \"require('node-addon-api').include_dir\")",
+        "kernels/include",
+        "kernels"
+      ],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++20"],
+      "cflags_cc": ["-std=c++20", "-O3", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "ldflags": ["-pthread"],
+      "conditions": [
+        ["with_cuda=='1'", {
+          "defines": ["WP_WITH_CUDA=1"],
+          "libraries": [
+            "<(module_root_dir)/out/cuda/libwpcuda.a",
+            "-L<(cuda_home)/lib64",
+            "-lcudart_static", "-lrt", "-ldl", "-lpthread"
+          ]
+        }, {
+          "sources": ["kernels/addon/stub/cuda_absent.cc"]
+        }]
+      ]
+    }
+  ]
+}

@@ -1,0 +1,80 @@
+// The host-only contract between the N-API glue and each backend. Plain C++ (no CUDA types), so
+// the addon compiles with g++ whether or not the CUDA backend is linked in.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+#include "verify.h"
+
+namespace wp {
+
+enum class Strategy { Baseline, WarpCoop, LockFree, MemOpt, WriteCombine };
+enum class Mode { Single, Batch, Concurrent };
+
+struct CaseParams {
+  Strategy strategy = Strategy::Baseline;
+  Mode mode = Mode::Batch;
+  uint32_t valueSize = 64;    // bytes, 8 .. 64 KiB
+  uint32_t batchSize = 1000;  // writes per submission (batch, concurrent)
+  uint32_t threads = 1;       // host threads submitting (concurrent)
+  uint64_t keys = 10000;      // writes per sample = size of the key universe
+  double loadFactor = 0.5;    // distinct keys / slots
+  bool zipf = false;
+  double zipfTheta = 0.99;
+  uint64_t seed = 42;
+  bool countConflicts = true;  // off: counters are not maintained (to measure their cost)
+  uint32_t slowdownNs = 0;     // calibration knob: a fixed spin added per write
+  uint32_t latencyEvery = 0;   // single mode: time every Nth write (0 = none)
+  uint64_t arenaLimitBytes = 4ull << 30;  // refuse cases whose values would not fit
+};
+
+struct Counters {
+  uint64_t lockRetries = 0;
+  uint64_t casFailures = 0;
+  uint64_t probeSteps = 0;
+};
+
+struct SampleResult {
+  uint64_t elapsedNs = 0;  // timed region only
+  uint64_t writes = 0;
+  // Phase totals over the sample in ns (stage, kernel, h2d, d2h, probe, lock, copy, publish...).
+  std::vector<std::pair<std::string, double>> phasesNs;
+  Counters counters;
+  Verification verification;
+  std::vector<uint32_t> latencyNs;  // sampled per-write latencies (single mode)
+  std::vector<std::string> notes;   // e.g. how single writes are launched on the GPU
+};
+
+// Bad configuration (capacity, arena, unsupported combination): message shown to the user.
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class CaseRunner {
+ public:
+  virtual ~CaseRunner() = default;
+  // Resets the table, runs one timed sample, verifies it (outside the timed region).
+  virtual SampleResult runSample() = 0;
+};
+
+std::unique_ptr<CaseRunner> makeCpuRunner(const CaseParams& p);
+
+struct CudaStatus {
+  bool compiled = false;   // addon built with the CUDA backend
+  bool available = false;  // a usable device answered
+  std::string reason;      // why not, in the runtime's own words
+  std::string name;
+  int ccMajor = 0, ccMinor = 0, sms = 0;
+  uint64_t memoryBytes = 0;
+  double memBandwidthGBs = 0;  // theoretical
+  int pcieGen = 0, pcieWidth = 0;
+  int runtimeVersion = 0, driverVersion = 0;
+};
+
+CudaStatus cudaStatus();
+std::unique_ptr<CaseRunner> makeCudaRunner(const CaseParams& p);  // throws ConfigError if unusable
+
+}  // namespace wp

@@ -1,0 +1,82 @@
+/**
+ * The compiled addon (build/Release/writeprof.node) and its JS-facing shape. The addon only
+ * converts and schedules: every policy decision lives in TypeScript.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { UsageError } from '../errors.js';
+
+export interface NativeCaseParams {
+  backend: 'cpu' | 'cuda';
+  strategy: string;
+  mode: string;
+  valueSize: number;
+  batchSize: number;
+  threads: number;
+  keys: number;
+  loadFactor: number;
+  /** 'uniform' | 'zipf' */
+  dist: 'uniform' | 'zipf';
+  zipfTheta: number;
+  seed: number;
+  countConflicts: boolean;
+  slowdownNs: number;
+  latencyEvery: number;
+  arenaLimitBytes: number;
+}
+
+export interface RawSample {
+  elapsedNs: number;
+  writes: number;
+  phasesNs: Record<string, number>;
+  counters: { lockRetries: number; casFailures: number; probeSteps: number };
+  verification: { written: number; verified: number; lost: number; corrupted: number };
+  latencyNs: Uint32Array;
+  notes: string[];
+}
+
+export interface RawCudaStatus {
+  compiled: boolean;
+  available: boolean;
+  reason: string;
+  name: string;
+  ccMajor: number;
+  ccMinor: number;
+  sms: number;
+  memoryBytes: number;
+  memBandwidthGBs: number;
+  pcieGen: number;
+  pcieWidth: number;
+  runtimeVersion: number;
+  driverVersion: number;
+}
+
+export interface NativeCase {
+  /** Runs on a worker thread (Napi::AsyncWorker); rejects with the runner's message. */
+  runSample(): Promise<RawSample>;
+  close(): void;
+}
+
+export interface NativeAddon {
+  cpuInfo(): { model: string; cores: number };
+  cudaStatus(): RawCudaStatus;
+  /** Throws Error(message) for a configuration the runner refuses (capacity, arena, device). */
+  Case: new (params: NativeCaseParams) => NativeCase;
+}
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ADDON_PATH = join(root, 'build', 'Release', 'writeprof.node');
+
+let cached: NativeAddon | undefined;
+
+export function loadAddon(): NativeAddon {
+  if (cached) return cached;
+  if (!existsSync(ADDON_PATH)) {
+    throw new UsageError(`native addon not built (${ADDON_PATH}); run \`make build\``);
+  }
+  const require = createRequire(import.meta.url);
+  cached = require(ADDON_PATH) as NativeAddon;
+  return cached;
+}

@@ -1,0 +1,41 @@
+import { Command, CommanderError } from 'commander';
+import { exitCodeOf } from './errors.js';
+import { TOOL_VERSION } from './version.js';
+import { register as registerRun } from './commands/run.js';
+import { register as registerCompare } from './commands/compare.js';
+import { register as registerReport } from './commands/report.js';
+import { register as registerValidate } from './commands/validate.js';
+import { register as registerDevices } from './commands/devices.js';
+import { register as registerKernels } from './commands/kernels.js';
+
+export function buildProgram(): Command {
+  const program = new Command('writeprof')
+    .description('Profile GPU key-value write paths: launch write kernels, sweep axes, gate regressions')
+    .version(TOOL_VERSION)
+    .showHelpAfterError(false)
+    .exitOverride();
+  for (const register of [registerRun, registerCompare, registerReport, registerValidate, registerDevices, registerKernels]) {
+    register(program);
+  }
+  // Sub-commands inherit the override so commander never calls process.exit itself.
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+/** Runs the CLI; returns the exit code (0 ok, 1 check failed, 2 bad input). */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end this way too; commander already printed them.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return 2; // commander printed its one-line error
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`writeprof: ${message}\n`);
+    return exitCodeOf(err);
+  }
+}

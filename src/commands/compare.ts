@@ -1,0 +1,9 @@
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+
+// Placeholder until the owning work lands.
+export function register(program: Command): void {
+  program.command('compare').description('(not yet built)').action(() => {
+    throw new UsageError('compare: not implemented yet');
+  });
+}

@@ -1,0 +1,57 @@
+/** The vocabulary shared by every layer (profile, engine, backends, results, render, gates). */
+export const STRATEGIES = ['baseline', 'warp-coop', 'lock-free', 'mem-opt', 'write-combine'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+export const MODES = ['single', 'batch', 'concurrent'] as const;
+export type Mode = (typeof MODES)[number];
+
+export const BACKENDS = ['cpu', 'cuda'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+export const MIN_VALUE_SIZE = 8;
+export const MAX_VALUE_SIZE = 64 * 1024;
+export const MAX_LOAD_FACTOR = 0.95;
+
+/** `uniform` or `zipf:<theta>` in flags, profiles and results. */
+export type KeyDist = { kind: 'uniform' } | { kind: 'zipf'; theta: number };
+
+/** One point of the sweep: every axis fixed. */
+export interface CaseSpec {
+  id: string;
+  strategy: Strategy;
+  mode: Mode;
+  valueSize: number;
+  batchSize: number;
+  threads: number;
+  keyDist: string;
+  loadFactor: number;
+  /** Writes per sample; also the size of the key universe. */
+  keys: number;
+}
+
+/** How long and how often to sample a case (nvbench/hyperfine-style stopping rule). */
+export interface Measurement {
+  warmup: number;
+  minSamples: number;
+  maxSamples: number;
+  /** seconds */
+  minTime: number;
+  /** seconds */
+  maxTime: number;
+  /** stop once the 95% CI half-width of the median is below this percent of it (0 = off) */
+  maxNoise: number;
+}
+
+export function keyDistToString(d: KeyDist): string {
+  return d.kind === 'uniform' ? 'uniform' : `zipf:${d.theta}`;
+}
+
+/** Stable case id from its axes: compare matches cases across documents by this. */
+export function caseId(c: Omit<CaseSpec, 'id'>): string {
+  return [c.mode, c.strategy, `v${c.valueSize}`, `b${c.batchSize}`, `t${c.threads}`, c.keyDist, `lf${c.loadFactor}`, `k${c.keys}`].join('/');
+}
+
+/** The id of a case with the strategy left out: cases that share it are compared for speedup. */
+export function axesKey(c: Omit<CaseSpec, 'id'>): string {
+  return [c.mode, `v${c.valueSize}`, `b${c.batchSize}`, `t${c.threads}`, c.keyDist, `lf${c.loadFactor}`, `k${c.keys}`].join('/');
+}
