@@ -7,7 +7,8 @@ NODE_BIN := $(shell command -v node)
 NODEDIR ?= $(patsubst %/bin/node,%,$(NODE_BIN))
 NVCC ?= $(shell command -v nvcc 2>/dev/null)
 WITH_CUDA := $(if $(NVCC),1,0)
-CUDA_HOME ?= $(patsubst %/bin/nvcc,%,$(realpath $(shell readlink -f $(NVCC) 2>/dev/null)))
+# nvcc names its own install root (TOP=...): /usr/local/bin/nvcc may be a wrapper script, not a link.
+CUDA_HOME ?= $(if $(NVCC),$(realpath $(shell $(NVCC) -v --dryrun -c -x cu /dev/null -o /dev/null 2>&1 | sed -n 's/^\#\$$ TOP=//p')))
 
 DEPS_STAMP := node_modules/.writeprof-deps
 TS_OUT := dist/cli.js
@@ -55,3 +56,13 @@ test: build
 
 clean:
 	rm -rf dist build out
+
+# Issue 6's benchmark: the CPU strategies vs libcuckoo and memcpy bandwidth (a few minutes).
+# libcuckoo is header-only, from Debian's libcuckoo-dev; BENCH_ARGS=--quick for a smoke run.
+bench: build
+	@test -d /usr/include/libcuckoo || apt-get install -y libcuckoo-dev || { apt-get update && apt-get install -y libcuckoo-dev; }
+	node bench/run.mjs $(BENCH_ARGS)
+
+# Issue 3's regression gate: the quick profile vs reports/baselines/<machine kind>.json; exit 1 on a regression.
+gate: build
+	bash scripts/gate.sh

@@ -1,9 +1,56 @@
+import { appendFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { UsageError, invalid } from '../errors.js';
+import { readResults } from '../results/io.js';
+import { compareDocuments, DEFAULT_ALPHA, DEFAULT_THRESHOLD } from '../gates/compare.js';
+import { COMPARE_FORMATS, renderComparison, renderMarkdown, type CompareFormat } from '../gates/compare-render.js';
 
-// Placeholder until the owning work lands.
+interface CompareFlags {
+  threshold: string;
+  alpha: string;
+  format: string;
+  allowEnvMismatch?: boolean;
+}
+
+/** A number strictly inside (lo, hi); anything else is one UsageError line. */
+function openInterval(field: string, raw: string, lo: number, hi: number): number {
+  const v = raw.trim() === '' ? NaN : Number(raw);
+  if (!Number.isFinite(v) || v <= lo || v >= hi) throw invalid(field, raw, `a number in (${lo}, ${hi})`);
+  return v;
+}
+
 export function register(program: Command): void {
-  program.command('compare').description('(not yet built)').action(() => {
-    throw new UsageError('compare: not implemented yet');
-  });
+  program
+    .command('compare')
+    .description('Compare two results documents case by case; exit 1 on a significant slowdown beyond the threshold')
+    .argument('<baseline>', 'baseline results JSON (e.g. reports/baselines/cpu-node-2core.json)')
+    .argument('<current>', 'current results JSON')
+    .option('--threshold <percent>', 'a regression is slower than this percent of the baseline median', String(DEFAULT_THRESHOLD))
+    .option('--alpha <level>', 'significance level of the Mann–Whitney U test', String(DEFAULT_ALPHA))
+    .option('--format <format>', `output format: ${COMPARE_FORMATS.join('|')}`, 'table')
+    .option('--allow-env-mismatch', 'compare documents from different backends or devices')
+    .action((baselinePath: string, currentPath: string, flags: CompareFlags) => {
+      const threshold = openInterval('--threshold', flags.threshold, 0, 100);
+      const alpha = openInterval('--alpha', flags.alpha, 0, 1);
+      if (!(COMPARE_FORMATS as readonly string[]).includes(flags.format)) throw invalid('--format', flags.format, COMPARE_FORMATS.join(', '));
+      const format = flags.format as CompareFormat;
+
+      const baseline = readResults(baselinePath);
+      const current = readResults(currentPath);
+      const report = compareDocuments(baseline, current, { threshold, alpha, allowEnvMismatch: flags.allowEnvMismatch === true });
+
+      const color = format === 'table' && process.stdout.isTTY === true && !process.env['NO_COLOR'];
+      process.stdout.write(renderComparison(report, format, color));
+
+      const summaryPath = process.env['GITHUB_STEP_SUMMARY'];
+      if (summaryPath) {
+        try {
+          appendFileSync(summaryPath, renderMarkdown(report) + '\n');
+        } catch (err) {
+          throw new UsageError(`GITHUB_STEP_SUMMARY: cannot append to ${summaryPath} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+        }
+      }
+      // The report is printed either way; a failing gate only changes the exit code.
+      if (report.failedGate) process.exitCode = 1;
+    });
 }

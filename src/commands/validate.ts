@@ -1,9 +1,46 @@
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { CheckFailed, UsageError } from '../errors.js';
+import { loadClaims } from '../gates/claims.js';
+import { evaluateClaims, formatClaimLine } from '../gates/validate.js';
+import { readResults } from '../results/io.js';
 
-// Placeholder until the owning work lands.
+const HELP = `
+Claims file (JSON, strict): { "name": ..., "claims": [ { "id", "text", "kind", "select"?, ... } ] }
+  kinds and thresholds:
+    minSpeedup            min: ratio over baseline (20 = 20x); strategy: best|<name>; bound: median|low
+    minConflictReduction  min: percent fewer (lock retries + CAS failures) per write than baseline
+    minBandwidthFraction  min: fraction 0..1 of reference (a key of case.bandwidth) or referenceBytesPerSec
+    minScalingEfficiency  min: fraction 0..1 of ops(T) / (T * ops(1)) for every T up to upToThreads
+    maxLostWrites         max: lost + corrupted writes over the selected cases
+  select: { mode, strategy, valueSize, batchSize, threads, keyDist, loadFactor, keys }; a number or a
+  list must be present in the results; numeric axes also take { "min": .., "max": .. }.
+
+Exit codes: 0 every claim passes; 1 a claim fails; 2 bad input, or a claim that cannot be
+  evaluated (its cases are absent, or lack the figure it needs): never a silent pass.
+`;
+
+export async function validateCommand(resultsPath: string, opts: { claims: string }): Promise<void> {
+  const claims = loadClaims(opts.claims);
+  const doc = readResults(resultsPath);
+  const results = evaluateClaims(doc, claims);
+  for (const r of results) process.stdout.write(formatClaimLine(r) + '\n');
+  const na = results.filter((r) => r.verdict === 'N/A');
+  const failed = results.filter((r) => r.verdict === 'FAIL');
+  if (na.length) {
+    const more = na.length > 1 ? ` (and ${na.length - 1} more)` : '';
+    throw new UsageError(`claim ${na[0]!.id} cannot be evaluated: ${na[0]!.detail ?? ''}${more}`);
+  }
+  if (failed.length) {
+    throw new CheckFailed(`${failed.length} of ${results.length} claims failed: ${failed.map((r) => r.id).join(', ')}`);
+  }
+}
+
 export function register(program: Command): void {
-  program.command('validate').description('(not yet built)').action(() => {
-    throw new UsageError('validate: not implemented yet');
-  });
+  program
+    .command('validate')
+    .description('Check a claims file against a results JSON: one PASS/FAIL line per claim')
+    .argument('<results.json>', 'results document written by `writeprof run`')
+    .requiredOption('-c, --claims <claims.json>', 'claims file (e.g. profiles/claims/story-3.1.json)')
+    .addHelpText('after', HELP)
+    .action(async (results: string, opts: { claims: string }) => validateCommand(results, opts));
 }

@@ -39,27 +39,38 @@ WP_HD void publish_locked(Bucket& b, int s, uint64_t key, uint64_t valueRef, uin
 // ---- lock-free protocol (lock-free strategy) ----
 enum ClaimResult { kClaimedNew = 0, kFoundExisting = 1, kBucketFull = 2 };
 
+// Wait policy for a LOCKED slot: each backend spins its own way (pause, yield, nanosleep).
+struct SpinWait {
+  WP_HD void operator()() const {}
+};
+
 // One pass over a bucket. An empty slot is claimed by CAS-ing its key word EMPTY -> LOCKED
 // (HierarchicalKV's trick: nobody can see a half-written value). A LOCKED slot may be our key in
 // flight, so we wait for it to publish rather than insert a duplicate; each wait and each lost
-// CAS is counted in *casFailures.
-WP_HD ClaimResult lockfree_claim(Bucket& b, uint64_t key, int* slot, uint64_t* casFailures) {
+// CAS is counted in *casFailures (only when kCount: counting can be switched off to measure it).
+template <bool kCount, class Wait>
+WP_HD ClaimResult lockfree_claim_with(Bucket& b, uint64_t key, int* slot, uint64_t* casFailures, Wait& wait) {
   for (int s = 0; s < kSlotsPerBucket; ++s) {
     uint64_t k = load_acquire(&b.keys[s]);
     for (;;) {
       if (k == kKeyLocked) {
-        ++*casFailures;
-        do { k = load_acquire(&b.keys[s]); } while (k == kKeyLocked);
+        if (kCount) ++*casFailures;
+        do { wait(); k = load_acquire(&b.keys[s]); } while (k == kKeyLocked);
       }
       if (k == key) { *slot = s; return kFoundExisting; }
       if (k != kKeyEmpty) break;  // someone else's key: next slot
       uint64_t expected = kKeyEmpty;
       if (cas(&b.keys[s], expected, kKeyLocked)) { *slot = s; return kClaimedNew; }
-      ++*casFailures;
+      if (kCount) ++*casFailures;
       k = expected;  // lost the race: look at what won
     }
   }
   return kBucketFull;
+}
+
+WP_HD ClaimResult lockfree_claim(Bucket& b, uint64_t key, int* slot, uint64_t* casFailures) {
+  SpinWait w;
+  return lockfree_claim_with<true>(b, key, slot, casFailures, w);
 }
 
 // After the value bytes are in the arena: sizes and reference, then the key with release
@@ -75,6 +86,21 @@ WP_HD void lockfree_publish_new(Bucket& b, int s, uint64_t key, uint64_t valueRe
 // Update of an existing key: the new value is complete before its reference is swapped in.
 WP_HD void lockfree_publish_update(Bucket& b, int s, uint64_t valueRef) {
   store_release(&b.values[s], valueRef);
+}
+
+// Update of an existing key, HierarchicalKV-style: the key word doubles as the slot's lock
+// (key -> LOCKED), so reference and size change together and racing updates are real, counted
+// CAS conflicts. One attempt; false when another writer holds the slot (it is LOCKED).
+WP_HD bool lockfree_relock(Bucket& b, int s, uint64_t key) {
+  uint64_t expected = key;
+  return cas(&b.keys[s], expected, kKeyLocked);
+}
+
+// After lockfree_relock: swap in the new value, then republish the key with release ordering.
+WP_HD void lockfree_publish_relocked(Bucket& b, int s, uint64_t key, uint64_t valueRef, uint32_t valueSize) {
+  b.values[s] = valueRef;
+  b.value_sizes[s] = valueSize;
+  store_release(&b.keys[s], key);
 }
 
 // ---- reads (verification) ----

@@ -36,16 +36,15 @@ WP_HD bool slot_intact(const Bucket& bk, int s, const uint8_t* arena, uint64_t a
 
 namespace wp {
 
-// Host verification over a table image. `stream[i]` is the key of write i.
-inline Verification verify_table(const Bucket* table, uint64_t buckets, const uint8_t* arena,
-                                 uint64_t arenaBytes, uint32_t valueSize, const uint64_t* stream,
-                                 uint64_t writes) {
+// Host verification over a table image, given the stream's distinct keys (sorted, unique), so a
+// runner that verifies every sample sorts them once. `stream[i]` is the key of write i.
+inline Verification verify_table_distinct(const Bucket* table, uint64_t buckets, const uint8_t* arena,
+                                          uint64_t arenaBytes, uint32_t valueSize, const uint64_t* stream,
+                                          uint64_t writes, const uint64_t* distinct, uint64_t distinctCount) {
   Verification out;
-  std::vector<uint64_t> distinct(stream, stream + writes);
-  std::sort(distinct.begin(), distinct.end());
-  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-  out.written = distinct.size();
-  for (uint64_t key : distinct) {
+  out.written = distinctCount;
+  for (uint64_t i = 0; i < distinctCount; ++i) {
+    uint64_t key = distinct[i];
     uint64_t b;
     int s;
     if (!lookup(table, buckets, key, &b, &s)) { ++out.lost; continue; }
@@ -60,6 +59,22 @@ inline Verification verify_table(const Bucket* table, uint64_t buckets, const ui
   uint64_t found = out.verified + out.corrupted;
   if (occupied > found) out.corrupted += occupied - found;
   return out;
+}
+
+inline std::vector<uint64_t> distinct_keys(const uint64_t* stream, uint64_t writes) {
+  std::vector<uint64_t> distinct(stream, stream + writes);
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  return distinct;
+}
+
+// Host verification over a table image. `stream[i]` is the key of write i.
+inline Verification verify_table(const Bucket* table, uint64_t buckets, const uint8_t* arena,
+                                 uint64_t arenaBytes, uint32_t valueSize, const uint64_t* stream,
+                                 uint64_t writes) {
+  std::vector<uint64_t> distinct = distinct_keys(stream, writes);
+  return verify_table_distinct(table, buckets, arena, arenaBytes, valueSize, stream, writes, distinct.data(),
+                               distinct.size());
 }
 
 }  // namespace wp

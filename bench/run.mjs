@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+// `make bench` (issue 6): writeprof's CPU strategies against libcuckoo and memcpy bandwidth, in
+// one run on one machine; prints the table and the target verdicts, writes
+// reports/bench-<timestamp>.json atomically.
+//   node bench/run.mjs [--quick] [--output <file>] [--strict]
+// --quick: 1/16 of the keys and fewer samples (a smoke run, numbers not meaningful);
+// --strict: exit 1 when a target fails (by default only a failed case or verification does).
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus, hostname, release, platform } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchCells, benchConfig, STRATEGIES } from './lib/matrix.mjs';
+import { buildPeers, measureCuckoo, measureMemcpy } from './lib/peers.mjs';
+import { counterCost, loadCpuBackend, measureCase, openOptions, specOf } from './lib/writeprof.mjs';
+import { measureOverhead, PEER_VALUES } from './lib/harness.mjs';
+import { evaluateTargets } from './lib/targets.mjs';
+import { renderBench } from './lib/report.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const log = (msg) => process.stderr.write(`bench: ${msg}\n`);
+
+function parseArgs(argv) {
+  const a = { quick: false, strict: false, output: undefined };
+  for (let i = 0; i < argv.length; ++i) {
+    const f = argv[i];
+    if (f === '--quick') a.quick = true;
+    else if (f === '--strict') a.strict = true;
+    else if (f === '--output' && i + 1 < argv.length) a.output = argv[++i];
+    else {
+      process.stderr.write(`bench: argument ${JSON.stringify(f)} is invalid; allowed: --quick, --strict, --output <file>\n`);
+      process.exit(2);
+    }
+  }
+  return a;
+}
+
+function writeAtomic(file, text) {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const cfg = benchConfig({ quick: args.quick });
+  const cells = benchCells(cfg);
+  const bins = buildPeers(root, log);
+  const { backend, caseId } = await loadCpuBackend(root);
+  const status = backend.status();
+  if (!status.available) throw new Error(`CPU backend unavailable: ${status.reason ?? 'no reason given'}`);
+
+  // Noise on a shared machine drifts over minutes, so every cell measures its references right
+  // before its strategies: memcpy bandwidth at the cell's thread count and libcuckoo on the
+  // cell's stream. A row's ratios use the references of its own cell.
+  const rows = [];
+  const peerRuns = [];
+  const memcpyRuns = [];
+  const total = cells.length * STRATEGIES.length;
+  for (const c of cells) {
+    log(`memcpy bandwidth, ${c.threads} thread(s)`);
+    const mem = measureMemcpy(bins, { threads: c.threads, ...cfg.memcpy });
+    memcpyRuns.push({ cell: `${c.mode}/${c.valueSize}/${c.keyDist}`, ...mem });
+    log(`libcuckoo ${c.valueSize} B, ${c.threads} thread(s), ${c.keyDist}, ${c.keys} keys`);
+    const peer = measureCuckoo(bins, { valueSize: c.valueSize, keys: c.keys, threads: c.threads, keyDist: c.keyDist,
+      loadFactor: c.loadFactor, seed: cfg.seed, reps: cfg.peerReps, values: PEER_VALUES });
+    peerRuns.push({ mode: c.mode, ...peer });
+    const cellRows = [];
+    for (const strategy of STRATEGIES) {
+      const spec = specOf(caseId, c, strategy);
+      log(`[${rows.length + cellRows.length + 1}/${total}] ${spec.id}`);
+      let row;
+      try {
+        row = await measureCase(backend, spec, openOptions(cfg.seed), { warmup: cfg.warmup, samples: cfg.samples });
+      } catch (e) {
+        row = { status: 'failed', error: e instanceof Error ? e.message : String(e) };
+      }
+      cellRows.push({ ...spec, ...row });
+    }
+    // Ratios: vs baseline (same cell), vs libcuckoo (same stream and threads), vs memcpy.
+    const base = cellRows.find((r) => r.strategy === 'baseline' && r.status === 'ok');
+    for (const r of cellRows) {
+      if (r.status === 'ok') {
+        r.vsBaseline = base ? r.opsPerSec / base.opsPerSec : null;
+        r.vsPeer = r.opsPerSec / peer.best.opsPerSec;
+        r.vsMemcpy = r.bytesPerSec / mem.bytesPerSec;
+        r.memcpyBytesPerSec = mem.bytesPerSec;
+        r.peerOpsPerSec = peer.best.opsPerSec;
+      }
+      rows.push(r);
+    }
+  }
+
+  // Harness: what the TS + N-API layers add around a sample, and what counting costs.
+  log('harness overhead (JS-observed vs native time per sample)');
+  const overhead = await measureOverhead(backend, caseId, cfg, rows);
+  const counters = [];
+  for (const keyDist of ['uniform', 'zipf:0.99']) {
+    const cell = cells.find((c) => c.mode === 'concurrent' && c.valueSize === 64 && c.keyDist === keyDist);
+    for (const strategy of STRATEGIES) {
+      log(`counters on vs off: ${strategy} ${keyDist}`);
+      try {
+        counters.push(await counterCost(backend, specOf(caseId, cell, strategy), cfg.seed, cfg.counterPairs));
+      } catch (e) {
+        log(`counters on vs off failed for ${strategy} ${keyDist}: ${e instanceof Error ? e.message : e}`);
+      }
+    }
+  }
+
+  const doc = {
+    kind: 'writeprof-bench',
+    schemaVersion: 1,
+    createdAt: new Date().toISOString(),
+    environment: { host: hostname(), cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version,
+      os: `${platform()} ${release()}`, backend: 'cpu', device: status.device ?? null, peerCompilerFlags: bins.flags },
+    config: { ...cfg, quick: args.quick, peerValues: PEER_VALUES },
+    peer: { name: 'libcuckoo', version: '0.3.1 (Debian libcuckoo-dev)', runs: peerRuns },
+    limits: { memcpy: memcpyRuns },
+    rows,
+    harness: { overhead, counters },
+  };
+  doc.targets = evaluateTargets(doc);
+
+  const stamp = doc.createdAt.replace(/[:.]/g, '-');
+  const file = resolve(args.output ?? join(root, 'reports', `bench-${stamp}.json`));
+  writeAtomic(file, `${JSON.stringify(doc, null, 2)}\n`);
+  process.stdout.write(`${renderBench(doc)}\n`);
+  process.stdout.write(`bench JSON: ${file}\n`);
+
+  const failedRows = rows.filter((r) => r.status !== 'ok');
+  if (failedRows.length > 0) {
+    process.stderr.write(`bench: ${failedRows.length} case(s) failed: ${failedRows.map((r) => r.id).join(', ')}\n`);
+    return 1;
+  }
+  return args.strict && doc.targets.some((t) => !t.pass) ? 1 : 0;
+}
+
+main().then(
+  (code) => { process.exitCode = code; },
+  (e) => {
+    process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,124 @@
+#include "case.h"
+
+#include <string>
+#include <utility>
+
+#include "params.h"
+
+namespace wpaddon {
+namespace {
+
+Napi::Object sample_to_js(Napi::Env env, const wp::SampleResult& r) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("elapsedNs", Napi::Number::New(env, double(r.elapsedNs)));
+  o.Set("writes", Napi::Number::New(env, double(r.writes)));
+
+  Napi::Object phases = Napi::Object::New(env);
+  for (const auto& [name, ns] : r.phasesNs) phases.Set(name, Napi::Number::New(env, ns));
+  o.Set("phasesNs", phases);
+
+  Napi::Object counters = Napi::Object::New(env);
+  counters.Set("lockRetries", Napi::Number::New(env, double(r.counters.lockRetries)));
+  counters.Set("casFailures", Napi::Number::New(env, double(r.counters.casFailures)));
+  counters.Set("probeSteps", Napi::Number::New(env, double(r.counters.probeSteps)));
+  o.Set("counters", counters);
+
+  Napi::Object v = Napi::Object::New(env);
+  v.Set("written", Napi::Number::New(env, double(r.verification.written)));
+  v.Set("verified", Napi::Number::New(env, double(r.verification.verified)));
+  v.Set("lost", Napi::Number::New(env, double(r.verification.lost)));
+  v.Set("corrupted", Napi::Number::New(env, double(r.verification.corrupted)));
+  o.Set("verification", v);
+
+  Napi::Uint32Array lat = Napi::Uint32Array::New(env, r.latencyNs.size());
+  for (size_t i = 0; i < r.latencyNs.size(); ++i) lat[i] = r.latencyNs[i];
+  o.Set("latencyNs", lat);
+
+  Napi::Array notes = Napi::Array::New(env, r.notes.size());
+  for (size_t i = 0; i < r.notes.size(); ++i) notes.Set(uint32_t(i), Napi::String::New(env, r.notes[i]));
+  o.Set("notes", notes);
+  return o;
+}
+
+class SampleWorker final : public Napi::AsyncWorker {
+ public:
+  SampleWorker(Napi::Env env, std::shared_ptr<CaseState> state)
+      : Napi::AsyncWorker(env, "writeprof.sample"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        state_(std::move(state)),
+        runner_(state_->runner) {}
+
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+
+  void Execute() override {
+    // Off the event loop. Every C++ exception becomes the promise's rejection message.
+    try {
+      result_ = runner_->runSample();
+    } catch (const std::exception& e) {
+      SetError(e.what());
+    } catch (...) {
+      SetError("native sample failed with a non-standard exception");
+    }
+  }
+
+  void OnOK() override {
+    state_->busy = false;
+    runner_.reset();
+    deferred_.Resolve(sample_to_js(Env(), result_));
+  }
+
+  void OnError(const Napi::Error& e) override {
+    state_->busy = false;
+    runner_.reset();
+    deferred_.Reject(e.Value());
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  std::shared_ptr<CaseState> state_;
+  std::shared_ptr<wp::CaseRunner> runner_;  // keeps the runner alive across a close()
+  wp::SampleResult result_;
+};
+
+}  // namespace
+
+Napi::Function Case::Define(Napi::Env env) {
+  return DefineClass(env, "Case",
+                     {InstanceMethod<&Case::RunSample>("runSample"), InstanceMethod<&Case::Close>("close")});
+}
+
+Case::Case(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Case>(info), state_(std::make_shared<CaseState>()) {
+  Napi::Env env = info.Env();
+  ParsedCase parsed = parse_case_params(info[0]);
+  try {
+    state_->runner =
+        parsed.backend == "cuda" ? wp::makeCudaRunner(parsed.params) : wp::makeCpuRunner(parsed.params);
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, e.what());
+  } catch (...) {
+    throw Napi::Error::New(env, "case setup failed with a non-standard exception");
+  }
+}
+
+Napi::Value Case::RunSample(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto reject = [&](const char* msg) {
+    Napi::Promise::Deferred d = Napi::Promise::Deferred::New(env);
+    d.Reject(Napi::Error::New(env, msg).Value());
+    return d.Promise();
+  };
+  if (!state_->runner) return reject("case is closed");
+  if (state_->busy) return reject("a sample of this case is already running; await it first");
+  state_->busy = true;
+  auto* worker = new SampleWorker(env, state_);  // deletes itself after OnOK/OnError
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+Napi::Value Case::Close(const Napi::CallbackInfo& info) {
+  state_->runner.reset();  // a sample in flight holds its own reference
+  return info.Env().Undefined();
+}
+
+}  // namespace wpaddon

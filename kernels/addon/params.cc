@@ -1,0 +1,118 @@
+#include "params.h"
+
+#include <cmath>
+#include <set>
+
+namespace wpaddon {
+namespace {
+
+constexpr double kMaxSafeInteger = 9007199254740991.0;  // 2^53 - 1
+
+// The message format of src/errors.ts invalid(): "<field>: <value> is invalid; allowed: <allowed>".
+[[noreturn]] void invalid(const Napi::Env& env, const std::string& field, const Napi::Value& v,
+                          const std::string& allowed) {
+  std::string shown;
+  if (v.IsUndefined()) shown = "undefined";
+  else if (v.IsNull()) shown = "null";
+  else if (v.IsString()) shown = "\"" + v.As<Napi::String>().Utf8Value() + "\"";
+  else if (v.IsNumber() || v.IsBoolean()) shown = v.ToString().Utf8Value();
+  else shown = "a value of type " + std::string(v.IsObject() ? "object" : "other");
+  throw Napi::Error::New(env, field + ": " + shown + " is invalid; allowed: " + allowed);
+}
+
+class Reader {
+ public:
+  Reader(Napi::Object obj) : obj_(obj), env_(obj.Env()) {}
+
+  std::string oneOf(const char* field, std::initializer_list<const char*> allowed) {
+    Napi::Value v = get(field);
+    std::string list;
+    for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+    if (v.IsString()) {
+      std::string s = v.As<Napi::String>().Utf8Value();
+      for (const char* a : allowed)
+        if (s == a) return s;
+    }
+    invalid(env_, field, v, list);
+  }
+
+  double number(const char* field, double lo, double hi, bool integer, const std::string& allowed) {
+    Napi::Value v = get(field);
+    if (!v.IsNumber()) invalid(env_, field, v, allowed);
+    double d = v.As<Napi::Number>().DoubleValue();
+    if (!std::isfinite(d) || (integer && std::floor(d) != d) || d < lo || d > hi) invalid(env_, field, v, allowed);
+    return d;
+  }
+
+  // Open-below interval (lo, hi].
+  double above(const char* field, double lo, double hi, const std::string& allowed) {
+    double d = number(field, lo, hi, false, allowed);
+    if (!(d > lo)) invalid(env_, field, get(field), allowed);
+    return d;
+  }
+
+  bool boolean(const char* field) {
+    Napi::Value v = get(field);
+    if (!v.IsBoolean()) invalid(env_, field, v, "true or false");
+    return v.As<Napi::Boolean>().Value();
+  }
+
+  void rejectUnknown(const std::set<std::string>& known) {
+    Napi::Array names = obj_.GetPropertyNames();
+    for (uint32_t i = 0; i < names.Length(); ++i) {
+      std::string name = names.Get(i).ToString().Utf8Value();
+      if (!known.count(name)) throw Napi::Error::New(env_, name + ": unknown field; allowed: the fields of NativeCaseParams");
+    }
+  }
+
+ private:
+  Napi::Value get(const char* field) { return obj_.Get(field); }
+  Napi::Object obj_;
+  Napi::Env env_;
+};
+
+wp::Strategy strategy_of(const std::string& s) {
+  if (s == "baseline") return wp::Strategy::Baseline;
+  if (s == "warp-coop") return wp::Strategy::WarpCoop;
+  if (s == "lock-free") return wp::Strategy::LockFree;
+  if (s == "mem-opt") return wp::Strategy::MemOpt;
+  return wp::Strategy::WriteCombine;
+}
+
+wp::Mode mode_of(const std::string& s) {
+  if (s == "single") return wp::Mode::Single;
+  if (s == "batch") return wp::Mode::Batch;
+  return wp::Mode::Concurrent;
+}
+
+}  // namespace
+
+ParsedCase parse_case_params(const Napi::Value& value) {
+  Napi::Env env = value.Env();
+  if (!value.IsObject() || value.IsArray()) throw Napi::Error::New(env, "params: expected an object of case parameters");
+  Reader r(value.As<Napi::Object>());
+  r.rejectUnknown({"backend", "strategy", "mode", "valueSize", "batchSize", "threads", "keys", "loadFactor", "dist",
+                   "zipfTheta", "seed", "countConflicts", "slowdownNs", "latencyEvery", "arenaLimitBytes"});
+
+  ParsedCase out;
+  wp::CaseParams& p = out.params;
+  out.backend = r.oneOf("backend", {"cpu", "cuda"});
+  p.strategy = strategy_of(r.oneOf("strategy", {"baseline", "warp-coop", "lock-free", "mem-opt", "write-combine"}));
+  p.mode = mode_of(r.oneOf("mode", {"single", "batch", "concurrent"}));
+  p.valueSize = uint32_t(r.number("valueSize", wp::kMinValueSize, wp::kMaxValueSize, true, "an integer from 8 to 65536"));
+  p.batchSize = uint32_t(r.number("batchSize", 1, 1 << 24, true, "an integer from 1 to 16777216"));
+  p.threads = uint32_t(r.number("threads", 1, 1024, true, "an integer from 1 to 1024"));
+  p.keys = uint64_t(r.number("keys", 1, 4294967296.0, true, "an integer from 1 to 4294967296"));
+  p.loadFactor = r.above("loadFactor", 0, 1, "a number in (0, 1]");
+  p.zipf = r.oneOf("dist", {"uniform", "zipf"}) == "zipf";
+  p.zipfTheta = p.zipf ? r.above("zipfTheta", 0, 100, "a number in (0, 100]")
+                       : r.number("zipfTheta", -kMaxSafeInteger, kMaxSafeInteger, false, "a finite number");
+  p.seed = uint64_t(r.number("seed", 0, kMaxSafeInteger, true, "an integer from 0 to 2^53-1"));
+  p.countConflicts = r.boolean("countConflicts");
+  p.slowdownNs = uint32_t(r.number("slowdownNs", 0, 1e9, true, "an integer from 0 to 1000000000"));
+  p.latencyEvery = uint32_t(r.number("latencyEvery", 0, 4294967295.0, true, "an integer from 0 to 4294967295"));
+  p.arenaLimitBytes = uint64_t(r.number("arenaLimitBytes", 1, kMaxSafeInteger, true, "an integer from 1 to 2^53-1"));
+  return out;
+}
+
+}  // namespace wpaddon

@@ -1,0 +1,43 @@
+// baseline: one thread per write, the naive locked table (stdgpu/DyCuckoo): take the home
+// bucket's lock with atomicCAS (spinning with __nanosleep backoff), find or place the key, copy the
+// value while the lock is held, publish, unlock; a full bucket sends the write to the next one.
+#include "device.cuh"
+
+namespace wp::gpu {
+namespace {
+
+template <bool kCount>
+__device__ __forceinline__ void baseline_body(const BatchArgs& a) {
+  Tally<kCount> t(global_warp() % kClockEvery == 0);
+  const uint64_t stride = uint64_t(gridDim.x) * blockDim.x;
+  for (uint64_t i = uint64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < a.n; i += stride) {
+    const uint64_t key = a.keys[i];
+    const uint64_t ref = arena_offset(a.firstWrite + i, a.stride);
+    uint8_t* dst = a.arena + ref;
+    const uint8_t* src = a.vals + i * a.stride;
+    const uint32_t bytes = a.stride;
+    if (!locked_upsert<kCount>(a.table, a.buckets, key, home_bucket(key, a.buckets), 0, ref, a.valueSize, t,
+                               [&] { copy_thread(dst, src, bytes); }))
+      count_full(a.stats);
+  }
+  t.flush(a.stats);
+}
+
+}  // namespace
+}  // namespace wp::gpu
+
+extern "C" __global__ void __launch_bounds__(WP_BLOCK_BASELINE, WP_MINB_BATCH_256) wp_baseline_count(wp::gpu::BatchArgs a) {
+  wp::gpu::baseline_body<true>(a);
+}
+extern "C" __global__ void __launch_bounds__(WP_BLOCK_BASELINE, WP_MINB_BATCH_256) wp_baseline_plain(wp::gpu::BatchArgs a) {
+  wp::gpu::baseline_body<false>(a);
+}
+
+namespace wp::gpu {
+
+void launch_baseline(bool count, const BatchArgs& a, uint32_t blocks, cudaStream_t stream) {
+  if (count) wp_baseline_count<<<blocks, WP_BLOCK_BASELINE, 0, stream>>>(a);
+  else wp_baseline_plain<<<blocks, WP_BLOCK_BASELINE, 0, stream>>>(a);
+}
+
+}  // namespace wp::gpu

@@ -1,0 +1,96 @@
+// What the host side of the CUDA backend knows about the kernels: block sizes, argument blocks,
+// and one launch entry per kernel family. scripts/ptxas-to-json.mjs reads the WP_BLOCK_* lines
+// to compute occupancy, so keep them plain `#define NAME number`.
+#pragma once
+#include <cuda_runtime.h>
+
+#include <cstdint>
+
+#include "writeprof/layout.h"
+#include "writeprof/runner.h"
+
+#define WP_BLOCK_BASELINE 256
+#define WP_BLOCK_WARP_COOP 256
+#define WP_BLOCK_LOCK_FREE 256
+#define WP_BLOCK_MEM_OPT 256
+#define WP_BLOCK_WRITE_COMBINE 128
+#define WP_BLOCK_SINGLE 32
+// Minimum resident blocks per SM asked of ptxas (__launch_bounds__). 256-thread blocks: half the
+// SM's 2048 threads, capping registers at 64 (left free, ptxas picked 32 registers and spilled).
+// write-combine: its 33 KiB of shared memory allows 6 blocks of 128 on sm_90 anyway, so 6.
+#define WP_MINB_BATCH_256 4
+#define WP_MINB_BATCH_128 6
+
+namespace wp::gpu {
+
+// Device-side totals of one host thread's submissions (zeroed per sample). The four cycle sums
+// are clock64() time inside the kernel by phase, sampled on one warp in kClockEvery.
+struct DevStats {
+  unsigned long long lockRetries;
+  unsigned long long casFailures;
+  unsigned long long probeSteps;
+  unsigned long long fullWrites;  // writes that wrapped the whole table without a slot
+  unsigned long long cycles[4];   // indexed by Phase
+};
+static_assert(sizeof(DevStats) == 64, "one 64-byte record per host thread");
+
+enum Phase { kPhaseProbe = 0, kPhaseLock = 1, kPhaseCopy = 2, kPhasePublish = 3 };
+constexpr const char* kPhaseNames[4] = {"probe", "lock", "copy", "publish"};
+constexpr uint32_t kClockEvery = 16;  // counting kernels time one warp in this many
+
+// One batch submission: writes [firstWrite, firstWrite + n), keys and values staged on the
+// device (value i at vals + i * stride), values landing at arena + writeNo * stride.
+struct BatchArgs {
+  Bucket* table;
+  uint64_t buckets;
+  uint8_t* arena;
+  const uint64_t* keys;
+  const uint8_t* vals;
+  uint64_t firstWrite;
+  DevStats* stats;
+  uint32_t n;
+  uint32_t stride;
+  uint32_t valueSize;
+  uint32_t bucketBits;  // bits that hold a bucket index (write-combine sorts on them)
+};
+
+// The persistent single-write server's mailbox, in mapped pinned host memory. The host fills the
+// request fields and the value, then bumps `seq` (release); the device answers in `done`.
+enum MailOp : uint32_t { kOpWrite = 0, kOpPing = 1, kOpStop = 2 };
+struct Mailbox {
+  alignas(64) unsigned long long seq;
+  unsigned long long key;
+  unsigned long long writeNo;
+  uint32_t op;
+  alignas(64) unsigned long long done;
+};
+
+struct ServerArgs {
+  Bucket* table;
+  uint64_t buckets;
+  uint8_t* arena;
+  Mailbox* mailbox;        // device view of the mapped mailbox
+  const uint8_t* value;    // device view of the mapped value buffer (stride bytes)
+  DevStats* stats;
+  uint32_t stride;
+  uint32_t valueSize;
+};
+
+// Rows of a batch submission each block of a family takes per step.
+uint32_t writes_per_block(Strategy s);
+
+// One entry per kernel family, defined beside its kernels (the launch must live in the
+// translation unit that holds the kernel: the library is built without relocatable device code).
+void launch_baseline(bool count, const BatchArgs& a, uint32_t blocks, cudaStream_t stream);
+void launch_warp_coop(bool count, const BatchArgs& a, uint32_t blocks, cudaStream_t stream);
+void launch_lock_free(bool count, const BatchArgs& a, uint32_t blocks, cudaStream_t stream);
+void launch_mem_opt(bool count, const BatchArgs& a, uint32_t blocks, cudaStream_t stream);
+void launch_write_combine(bool count, const BatchArgs& a, uint32_t blocks, cudaStream_t stream);
+
+// Enqueue one batch kernel of strategy `s` on `stream` (counting or plain variant).
+void launch_batch(Strategy s, bool count, const BatchArgs& a, uint32_t blocks, cudaStream_t stream);
+
+// Enqueue the persistent single-write server: lock-free claim or per-bucket lock protocol.
+void launch_single_server(bool lockFree, bool count, const ServerArgs& a, cudaStream_t stream);
+
+}  // namespace wp::gpu

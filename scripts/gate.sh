@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# `make gate`: run the quick profile on the CPU backend and compare it with the committed baseline
+# for this machine kind; exits with compare's code (0 pass, 1 regression, 2 bad input/mismatch).
+#   GATE_BASELINE=path     baseline to use (default reports/baselines/<kind>.json)
+#   GATE_KIND=name         machine kind (default cpu-node-<cores>core, e.g. cpu-node-2core)
+#   GATE_ARGS="..."        extra flags for `writeprof compare` (e.g. --threshold 8)
+#   GATE_UPDATE=1          record a new baseline for this kind instead of comparing
+# `scripts/gate.sh --run-only <output.json> [run flags...]` only measures, with the gate's flags
+# (bench/gate-calibration uses it, so calibration measures exactly what the gate measures).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+# The quick profile's own sampling (3-10 samples, 0.15 s per case) is sized for a fast smoke run;
+# the gate needs enough samples per case for the Holm-adjusted test to reach alpha, spread over a
+# longer window so that a short burst of foreign load moves few of them. ~10-15 s on 2 cores.
+GATE_RUN_FLAGS=(--profile quick --backend cpu --min-samples 15 --max-samples 40 --min-time 0.3 --max-time 1 --max-noise 0 --quiet)
+
+if [[ "${1:-}" == --run-only ]]; then
+  [[ $# -ge 2 ]] || { echo "gate: --run-only needs an output path" >&2; exit 2; }
+  out=$2
+  shift 2
+  exec ./bin/writeprof run "${GATE_RUN_FLAGS[@]}" --output "$out" --format json "$@" >/dev/null
+fi
+
+cores=$(node -e 'const os=require("node:os");process.stdout.write(String(os.availableParallelism?.()??os.cpus().length))')
+kind=${GATE_KIND:-cpu-node-${cores}core}
+baseline=${GATE_BASELINE:-reports/baselines/${kind}.json}
+current=reports/gate-current.json
+
+if [[ "${GATE_UPDATE:-}" == 1 ]]; then
+  ./bin/writeprof run "${GATE_RUN_FLAGS[@]}" --output "$baseline" --force --format json >/dev/null || exit $?
+  echo "gate: recorded baseline ${baseline}"
+  exit 0
+fi
+
+if [[ ! -f "$baseline" ]]; then
+  echo "gate: no baseline for machine kind ${kind} at ${baseline}; available: $(ls reports/baselines/*.json 2>/dev/null | tr '\n' ' ')(set GATE_BASELINE, or run GATE_UPDATE=1 make gate to record one)" >&2
+  exit 2
+fi
+
+echo "gate: measuring the quick profile (CPU backend) into ${current}" >&2
+./bin/writeprof run "${GATE_RUN_FLAGS[@]}" --output "$current" --format json >/dev/null
+rc=$?
+# 1 = a case failed verification: the document is still written and compare fails on it too.
+if [[ $rc -ne 0 && $rc -ne 1 ]] || [[ ! -f "$current" ]]; then
+  echo "gate: writeprof run exited ${rc}; nothing to compare" >&2
+  exit $(( rc == 0 ? 2 : rc ))
+fi
+
+# shellcheck disable=SC2086 # GATE_ARGS is a list of flags
+./bin/writeprof compare "$baseline" "$current" ${GATE_ARGS:-}

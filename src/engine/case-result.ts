@@ -1,0 +1,111 @@
+/** One case's measured samples → its CaseResult (the shape of src/results/schema.ts). */
+import type { Counters, NativeSample, VerificationCounts } from '../backends/backend.js';
+import type { CaseSpec } from '../model.js';
+import type { CaseResult } from '../results/schema.js';
+import { latencyPercentiles } from '../stats/latency.js';
+import { summarize } from '../stats/summary.js';
+
+export function sampleOpsPerSec(s: NativeSample): number {
+  // A timed region of 0 ns (coarse clock, empty sample) would be infinite throughput.
+  return (s.writes / Math.max(s.elapsedNs, 1)) * 1e9;
+}
+
+function sumCounters(samples: readonly NativeSample[]): Counters {
+  const c: Counters = { lockRetries: 0, casFailures: 0, probeSteps: 0 };
+  for (const s of samples) {
+    c.lockRetries += s.counters.lockRetries;
+    c.casFailures += s.counters.casFailures;
+    c.probeSteps += s.counters.probeSteps;
+  }
+  return c;
+}
+
+export function sumVerification(samples: readonly NativeSample[]): VerificationCounts {
+  const v: VerificationCounts = { written: 0, verified: 0, lost: 0, corrupted: 0 };
+  for (const s of samples) {
+    v.written += s.verification.written;
+    v.verified += s.verification.verified;
+    v.lost += s.verification.lost;
+    v.corrupted += s.verification.corrupted;
+  }
+  return v;
+}
+
+/** Mean over samples of each phase's ns per write (a phase missing from a sample counts 0). */
+function breakdown(samples: readonly NativeSample[]): Record<string, number> {
+  const phases = new Set<string>();
+  for (const s of samples) for (const p of Object.keys(s.phasesNs)) phases.add(p);
+  const out: Record<string, number> = {};
+  for (const p of phases) {
+    let total = 0;
+    for (const s of samples) total += (s.phasesNs[p] ?? 0) / Math.max(s.writes, 1);
+    out[p] = total / samples.length;
+  }
+  return out;
+}
+
+function concatLatencies(samples: readonly NativeSample[]): Float64Array {
+  let n = 0;
+  for (const s of samples) n += s.latencyNs?.length ?? 0;
+  const all = new Float64Array(n);
+  let off = 0;
+  for (const s of samples) {
+    if (!s.latencyNs) continue;
+    all.set(s.latencyNs, off);
+    off += s.latencyNs.length;
+  }
+  return all;
+}
+
+export interface CaseExtras {
+  /** A sample or open() threw: the case failed with this message. */
+  error?: string;
+  /** Warmup samples lost or corrupted writes (reported unless a measured sample did too). */
+  warmupError?: string;
+  notes?: readonly string[];
+}
+
+export function buildCaseResult(spec: CaseSpec, samples: readonly NativeSample[], extras: CaseExtras = {}): CaseResult {
+  const ops = samples.map(sampleOpsPerSec);
+  const stats = summarize(ops);
+  const counters = sumCounters(samples);
+  const writes = samples.reduce((a, s) => a + s.writes, 0);
+  const perWrite = (x: number): number => (writes > 0 ? x / writes : 0);
+  const verification = sumVerification(samples);
+  const opsPerSec = stats.median;
+  const bad = verification.lost > 0 || verification.corrupted > 0;
+  const error =
+    extras.error ??
+    (bad ? `verification: ${verification.lost} lost, ${verification.corrupted} corrupted of ${verification.written} written` : extras.warmupError);
+  const notes = new Set(extras.notes ?? []);
+  for (const s of samples) for (const n of s.notes ?? []) notes.add(n);
+  const latency = spec.mode === 'single' ? latencyPercentiles(concatLatencies(samples)) : undefined;
+  return {
+    id: spec.id,
+    strategy: spec.strategy,
+    mode: spec.mode,
+    valueSize: spec.valueSize,
+    batchSize: spec.batchSize,
+    threads: spec.threads,
+    keyDist: spec.keyDist,
+    loadFactor: spec.loadFactor,
+    keys: spec.keys,
+    samples: ops,
+    stats,
+    opsPerSec,
+    opsPerSecPerThread: opsPerSec / spec.threads,
+    bytesPerSec: opsPerSec * spec.valueSize,
+    counters,
+    countersPerWrite: {
+      lockRetries: perWrite(counters.lockRetries),
+      casFailures: perWrite(counters.casFailures),
+      probeSteps: perWrite(counters.probeSteps),
+    },
+    breakdown: samples.length > 0 ? breakdown(samples) : {},
+    ...(latency && latency.n > 0 ? { latency } : {}),
+    verification,
+    status: error || samples.length === 0 ? 'failed' : 'ok',
+    ...(error ? { error } : samples.length === 0 ? { error: 'no samples were measured' } : {}),
+    ...(notes.size > 0 ? { notes: [...notes] } : {}),
+  };
+}

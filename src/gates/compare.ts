@@ -1,0 +1,222 @@
+/**
+ * The regression gate: baseline vs current results, case by case.
+ *
+ * Figures are throughput (ops/s samples), so a negative change is a slowdown:
+ *   change% = (median(current) / median(baseline) - 1) * 100,
+ * with a 95% percentile-bootstrap interval of that ratio of medians, and a two-sided
+ * Mann–Whitney U test on the two sample sets (see src/stats/mannwhitney.ts for exact vs
+ * normal approximation). Across the cases of one comparison the p-values are Holm–Bonferroni
+ * adjusted, so `significant` means family-wise at alpha: with dozens of cases, a per-case 1% level
+ * would flag a noise-only "regression" in a large share of runs. Verdicts, in this order:
+ *   noisy      either side has fewer than MIN_SAMPLES samples (no test can reach alpha = 0.01 then);
+ *   slower     p < alpha and change < -threshold            (this is a regression: exit 1);
+ *   faster     p < alpha and change > +threshold;
+ *   noisy      otherwise, when the change is beyond ±threshold but not significant, or the 95%
+ *              interval is wider than the threshold on either side ((high - low) / 2 > threshold):
+ *              the data can neither confirm nor rule out a change of threshold size;
+ *   unchanged  otherwise: the change is within ±threshold and measured tightly enough to say so
+ *              (a significant change smaller than the threshold is `unchanged`, by design).
+ * A current case whose verification failed (lost or corrupted writes) also fails the gate.
+ */
+import { caseId } from '../model.js';
+import { UsageError } from '../errors.js';
+import type { CaseResult, ResultsDocument } from '../results/schema.js';
+import { bootstrapRatioOfMedians, medianOf } from '../stats/bootstrap.js';
+import { mannWhitneyU } from '../stats/mannwhitney.js';
+import { holmAdjust } from '../stats/multiple.js';
+
+export const DEFAULT_THRESHOLD = 5;
+export const DEFAULT_ALPHA = 0.01;
+/** Below 5 samples per side the exact two-sided MWU p-value cannot go under 0.01. */
+export const MIN_SAMPLES = 5;
+export const TEST_NAME =
+  'Mann–Whitney U, two-sided (exact without ties when n1+n2 <= 50, else normal approximation with tie and continuity correction), Holm–Bonferroni adjusted across cases';
+
+export const VERDICTS = ['faster', 'slower', 'unchanged', 'noisy'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export interface CompareOptions {
+  /** percent, in (0, 100) */
+  threshold: number;
+  /** significance level, in (0, 1) */
+  alpha: number;
+  allowEnvMismatch?: boolean;
+  /** bootstrap seed (deterministic output) */
+  seed?: number;
+}
+
+export interface SampleComparison {
+  nBaseline: number;
+  nCurrent: number;
+  baselineMedian: number;
+  currentMedian: number;
+  /** percent change of the median; negative = slower */
+  changePct: number;
+  changeLowPct: number;
+  changeHighPct: number;
+  /** two-sided Mann–Whitney p-value of this case alone */
+  p: number;
+  /** p after the Holm–Bonferroni adjustment over all compared cases (= p for one case) */
+  pAdjusted: number;
+  verdict: Verdict;
+  /** slower beyond the threshold and significant */
+  regression: boolean;
+  /** why the verdict is noisy, when it is */
+  reason?: string;
+}
+
+export interface CaseComparison extends SampleComparison {
+  id: string;
+  /** the current case failed verification (lost or corrupted writes) */
+  currentFailed: boolean;
+  baselineFailed: boolean;
+}
+
+export interface ComparisonReport {
+  threshold: number;
+  alpha: number;
+  test: string;
+  baseline: { createdAt: string; backend: string; device: string; profile: string };
+  current: { createdAt: string; backend: string; device: string; profile: string; partial: boolean };
+  /** environment differences accepted by --allow-env-mismatch */
+  envMismatch: string[];
+  cases: CaseComparison[];
+  onlyInBaseline: string[];
+  onlyInCurrent: string[];
+  regressions: string[];
+  /** current cases that failed verification */
+  failed: string[];
+  /** true when the gate fails: any regression or failed current case */
+  failedGate: boolean;
+}
+
+const pct = (ratio: number): number => (ratio - 1) * 100;
+
+type Measured = Omit<SampleComparison, 'verdict' | 'regression' | 'reason' | 'pAdjusted'>;
+
+/** Effect size, its interval and the raw test of one case; the verdict needs the family's p. */
+function measure(baseline: readonly number[], current: readonly number[], seed?: number): Measured {
+  const nBaseline = baseline.length;
+  const nCurrent = current.length;
+  const ratio = bootstrapRatioOfMedians(current, baseline, { seed });
+  const testable = nBaseline >= MIN_SAMPLES && nCurrent >= MIN_SAMPLES && Number.isFinite(ratio.value);
+  return {
+    nBaseline,
+    nCurrent,
+    baselineMedian: nBaseline ? medianOf(baseline) : NaN,
+    currentMedian: nCurrent ? medianOf(current) : NaN,
+    changePct: pct(ratio.value),
+    changeLowPct: pct(ratio.low),
+    changeHighPct: pct(ratio.high),
+    p: testable ? mannWhitneyU(current, baseline).p : NaN,
+  };
+}
+
+function decide(m: Measured, pAdjusted: number, opts: CompareOptions): SampleComparison {
+  const { threshold, alpha } = opts;
+  const base = { ...m, pAdjusted };
+  if (m.nBaseline < MIN_SAMPLES || m.nCurrent < MIN_SAMPLES) {
+    return { ...base, verdict: 'noisy', regression: false, reason: `fewer than ${MIN_SAMPLES} samples (baseline ${m.nBaseline}, current ${m.nCurrent})` };
+  }
+  if (!Number.isFinite(m.changePct)) return { ...base, verdict: 'noisy', regression: false, reason: 'baseline median is zero' };
+  const significant = pAdjusted < alpha;
+  if (significant && m.changePct < -threshold) return { ...base, verdict: 'slower', regression: true };
+  if (significant && m.changePct > threshold) return { ...base, verdict: 'faster', regression: false };
+  if (Math.abs(m.changePct) > threshold) {
+    return { ...base, verdict: 'noisy', regression: false, reason: `change beyond ±${threshold}% but not significant (adjusted p = ${pAdjusted.toPrecision(2)} >= ${alpha})` };
+  }
+  const halfWidth = (m.changeHighPct - m.changeLowPct) / 2;
+  if (!(halfWidth <= threshold)) {
+    return { ...base, verdict: 'noisy', regression: false, reason: `95% interval half-width ${halfWidth.toFixed(1)}% exceeds the ${threshold}% threshold` };
+  }
+  return { ...base, verdict: 'unchanged', regression: false };
+}
+
+/** Compares the two sample sets (ops/s) of one case on its own (a family of one: no adjustment). */
+export function compareSamples(baseline: readonly number[], current: readonly number[], opts: CompareOptions): SampleComparison {
+  const m = measure(baseline, current, opts.seed);
+  return decide(m, m.p, opts);
+}
+
+function deviceName(doc: ResultsDocument): string {
+  const n = doc.environment.device['name'];
+  return n === undefined || n === null ? '' : String(n);
+}
+
+/**
+ * Throws UsageError when the documents cannot be compared; returns the environment differences
+ * that --allow-env-mismatch accepted (empty when they match).
+ */
+export function checkComparable(baseline: ResultsDocument, current: ResultsDocument, allowEnvMismatch = false): string[] {
+  if (baseline.schemaVersion !== current.schemaVersion) {
+    throw new UsageError(
+      `schemaVersion: baseline has ${baseline.schemaVersion}, current has ${current.schemaVersion}; both documents must have the same schema version (re-run the baseline with this writeprof)`,
+    );
+  }
+  const diffs: string[] = [];
+  if (baseline.environment.backend !== current.environment.backend) {
+    diffs.push(`environment.backend: baseline "${baseline.environment.backend}", current "${current.environment.backend}"`);
+  }
+  if (deviceName(baseline) !== deviceName(current)) {
+    diffs.push(`environment.device.name: baseline "${deviceName(baseline)}", current "${deviceName(current)}"`);
+  }
+  if (diffs.length > 0 && !allowEnvMismatch) {
+    throw new UsageError(`incompatible environments: ${diffs.join('; ')}; pass --allow-env-mismatch to compare anyway`);
+  }
+  return diffs;
+}
+
+function indexCases(doc: ResultsDocument, side: string): Map<string, CaseResult> {
+  const byId = new Map<string, CaseResult>();
+  for (const c of doc.cases) {
+    // Match on the axes themselves, not on a stored id that an older writer may have spelled differently.
+    const id = caseId(c);
+    if (byId.has(id)) throw new UsageError(`${side}: case ${id} appears twice; each case may appear once`);
+    byId.set(id, c);
+  }
+  return byId;
+}
+
+export function compareDocuments(baseline: ResultsDocument, current: ResultsDocument, opts: CompareOptions): ComparisonReport {
+  const envMismatch = checkComparable(baseline, current, opts.allowEnvMismatch);
+  const baseCases = indexCases(baseline, 'baseline');
+  const curCases = indexCases(current, 'current');
+  const matched: Array<{ id: string; b: CaseResult; c: CaseResult; m: Measured }> = [];
+  const onlyInBaseline: string[] = [];
+  for (const [id, b] of baseCases) {
+    const c = curCases.get(id);
+    if (c) matched.push({ id, b, c, m: measure(b.samples, c.samples, opts.seed) });
+    else onlyInBaseline.push(id);
+  }
+  const adjusted = holmAdjust(matched.map((x) => x.m.p));
+  const cases: CaseComparison[] = matched.map(({ id, b, c, m }, i) => ({
+    id,
+    ...decide(m, adjusted[i]!, opts),
+    currentFailed: c.status === 'failed',
+    baselineFailed: b.status === 'failed',
+  }));
+  const onlyInCurrent = [...curCases.keys()].filter((id) => !baseCases.has(id));
+  const regressions = cases.filter((c) => c.regression).map((c) => c.id);
+  const failed = cases.filter((c) => c.currentFailed).map((c) => c.id);
+  for (const [id, c] of curCases) if (!baseCases.has(id) && c.status === 'failed') failed.push(id);
+  return {
+    threshold: opts.threshold,
+    alpha: opts.alpha,
+    test: TEST_NAME,
+    baseline: { createdAt: baseline.createdAt, backend: baseline.environment.backend, device: deviceName(baseline), profile: baseline.profile.name },
+    current: {
+      createdAt: current.createdAt,
+      backend: current.environment.backend,
+      device: deviceName(current),
+      profile: current.profile.name,
+      partial: current.partial === true,
+    },
+    envMismatch,
+    cases,
+    onlyInBaseline,
+    onlyInCurrent,
+    regressions,
+    failed,
+    failedGate: regressions.length > 0 || failed.length > 0,
+  };
+}

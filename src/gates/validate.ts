@@ -1,0 +1,349 @@
+/**
+ * `writeprof validate`: checks a claims file against a results document.
+ * Every claim ends PASS, FAIL (a measurement misses the threshold, or its case failed
+ * verification) or N/A (its cases are absent or carry no figure it needs): N/A is never a pass.
+ */
+import { axesKey, type Strategy } from '../model.js';
+import type { CaseResult, ResultsDocument } from '../results/schema.js';
+import { conflictsPerWrite, efficiencyOf, groupKeyOf, speedupOf } from '../render/matrix.js';
+import type { Claim, ClaimsFile, Selector } from './claims.js';
+
+export type Verdict = 'PASS' | 'FAIL' | 'N/A';
+
+export interface ClaimResult {
+  id: string;
+  kind: Claim['kind'];
+  text: string;
+  verdict: Verdict;
+  /** the claim's measure at its worst case (undefined when N/A or a case failed) */
+  measured?: number;
+  measuredText: string;
+  requiredText: string;
+  /** case id where the measure is worst (or the failed case) */
+  worst?: string;
+  /** why N/A, or what a FAIL on a failed case was; notes such as skipped cases */
+  detail?: string;
+}
+
+/** Per-group outcome: a figure, a failed case, or absent data (N/A). */
+type Point = { value: number; caseId: string } | { failed: string; why: string } | { absent: string };
+
+// ---------- selection ----------
+
+type NumAxis = 'valueSize' | 'batchSize' | 'threads' | 'loadFactor' | 'keys';
+const NUM_AXES: NumAxis[] = ['valueSize', 'batchSize', 'threads', 'loadFactor', 'keys'];
+
+function asList<T>(v: T | T[] | undefined): T[] | undefined {
+  return v === undefined ? undefined : Array.isArray(v) ? v : [v];
+}
+
+function matchNum(v: number, sel: Selector[NumAxis]): boolean {
+  if (sel === undefined) return true;
+  if (typeof sel === 'number') return v === sel;
+  if (Array.isArray(sel)) return sel.includes(v);
+  return (sel.min === undefined || v >= sel.min) && (sel.max === undefined || v <= sel.max);
+}
+
+export function matches(c: CaseResult, sel: Selector): boolean {
+  const modes = asList(sel.mode);
+  const strategies = asList(sel.strategy);
+  const dists = asList(sel.keyDist);
+  if (modes && !modes.includes(c.mode)) return false;
+  if (strategies && !strategies.includes(c.strategy)) return false;
+  if (dists && !dists.includes(c.keyDist)) return false;
+  return NUM_AXES.every((a) => matchNum(c[a], sel[a]));
+}
+
+function showSelector(sel: Selector): string {
+  const s = JSON.stringify(sel);
+  return s === '{}' ? 'any case' : s;
+}
+
+/**
+ * Selected cases, or why the claim's cases are absent: nothing matches, or a value the
+ * selector lists explicitly (mode, strategy, axis value) has no case.
+ */
+function select(doc: ResultsDocument, sel: Selector, extra?: (c: CaseResult) => boolean): CaseResult[] | { absent: string } {
+  const chosen = doc.cases.filter((c) => matches(c, sel) && (!extra || extra(c)));
+  if (chosen.length === 0) return { absent: `no case in the results matches select ${showSelector(sel)}` };
+  const listed: [string, readonly (string | number)[] | undefined, (c: CaseResult) => string | number][] = [
+    ['mode', asList(sel.mode), (c) => c.mode],
+    ['strategy', asList(sel.strategy), (c) => c.strategy],
+    ['keyDist', asList(sel.keyDist), (c) => c.keyDist],
+    ...NUM_AXES.map((a): [string, number[] | undefined, (c: CaseResult) => number] => {
+      const v = sel[a];
+      return [a, typeof v === 'number' ? [v] : Array.isArray(v) ? v : undefined, (c) => c[a]];
+    }),
+  ];
+  for (const [name, values, get] of listed) {
+    if (!values) continue;
+    const missing = values.filter((v) => !chosen.some((c) => get(c) === v));
+    if (missing.length) return { absent: `no case with ${name} ${missing.join(', ')} among the selected cases (select ${showSelector(sel)})` };
+  }
+  return chosen;
+}
+
+/** Selected cases grouped by their axes (strategy left out), in first-appearance order. */
+function byAxes(cases: readonly CaseResult[]): Map<string, CaseResult[]> {
+  const m = new Map<string, CaseResult[]>();
+  for (const c of cases) {
+    const k = axesKey(c);
+    m.set(k, [...(m.get(k) ?? []), c]);
+  }
+  return m;
+}
+
+/** Every case of the document sharing `key`'s axes (baseline comes from here even if not selected). */
+function peers(doc: ResultsDocument, key: string): CaseResult[] {
+  return doc.cases.filter((c) => axesKey(c) === key);
+}
+
+/** Candidates of a claim in one group: the named strategy, or every ok non-baseline one. */
+function candidates(selected: readonly CaseResult[], strategy: 'best' | Strategy): CaseResult[] | { absent: string } | { failed: string; why: string } {
+  const mine = strategy === 'best' ? selected.filter((c) => c.strategy !== 'baseline') : selected.filter((c) => c.strategy === strategy);
+  if (mine.length === 0) {
+    const key = selected[0] ? axesKey(selected[0]) : '?';
+    return { absent: strategy === 'best' ? `no non-baseline case for ${key}` : `no ${strategy} case for ${key}` };
+  }
+  const ok = mine.filter((c) => c.status === 'ok');
+  if (ok.length === 0) return { failed: mine[0]!.id, why: mine[0]!.error ?? 'failed' };
+  return ok;
+}
+
+function pickBest(points: { value: number; caseId: string }[]): { value: number; caseId: string } {
+  return points.reduce((a, b) => (b.value > a.value ? b : a));
+}
+
+// ---------- per-kind measures ----------
+
+function speedupPoints(doc: ResultsDocument, claim: Extract<Claim, { kind: 'minSpeedup' }>, selected: CaseResult[]): Point[] {
+  const out: Point[] = [];
+  for (const [key, group] of byAxes(selected)) {
+    const base = peers(doc, key).find((c) => c.strategy === 'baseline');
+    if (!base) {
+      out.push({ absent: `no baseline case for ${key}` });
+      continue;
+    }
+    if (base.status !== 'ok') {
+      out.push({ failed: base.id, why: base.error ?? 'baseline failed' });
+      continue;
+    }
+    const cands = candidates(group, claim.strategy);
+    if (!Array.isArray(cands)) {
+      out.push(cands);
+      continue;
+    }
+    const pts: { value: number; caseId: string }[] = [];
+    for (const c of cands) {
+      const s = speedupOf(c, base);
+      const v = claim.bound === 'low' ? s?.low : s?.value;
+      if (v === undefined) {
+        out.push({ absent: `${c.id} carries no speedup interval (use "bound": "median")` });
+        continue;
+      }
+      pts.push({ value: v, caseId: c.id });
+    }
+    if (pts.length) out.push(pickBest(pts));
+  }
+  return out;
+}
+
+function reductionPoints(doc: ResultsDocument, claim: Extract<Claim, { kind: 'minConflictReduction' }>, selected: CaseResult[], skipped: string[]): Point[] {
+  const out: Point[] = [];
+  for (const [key, group] of byAxes(selected)) {
+    const base = peers(doc, key).find((c) => c.strategy === 'baseline');
+    if (!base) {
+      out.push({ absent: `no baseline case for ${key}` });
+      continue;
+    }
+    if (base.status !== 'ok') {
+      out.push({ failed: base.id, why: base.error ?? 'baseline failed' });
+      continue;
+    }
+    const b = conflictsPerWrite(base);
+    // No conflicts to reduce (e.g. one thread, uniform keys): this case says nothing either way.
+    if (b <= 0) {
+      skipped.push(key);
+      continue;
+    }
+    const cands = candidates(group, claim.strategy);
+    if (!Array.isArray(cands)) {
+      out.push(cands);
+      continue;
+    }
+    out.push(pickBest(cands.map((c) => ({ value: ((b - conflictsPerWrite(c)) / b) * 100, caseId: c.id }))));
+  }
+  return out;
+}
+
+function bandwidthPoints(doc: ResultsDocument, claim: Extract<Claim, { kind: 'minBandwidthFraction' }>, selected: CaseResult[]): Point[] {
+  const out: Point[] = [];
+  for (const group of byAxes(selected).values()) {
+    const cands = candidates(group, claim.strategy);
+    if (!Array.isArray(cands)) {
+      out.push(cands);
+      continue;
+    }
+    const pts: { value: number; caseId: string }[] = [];
+    for (const c of cands) {
+      if (claim.referenceBytesPerSec !== undefined) {
+        pts.push({ value: c.bytesPerSec / claim.referenceBytesPerSec, caseId: c.id });
+        continue;
+      }
+      const ref = claim.reference!;
+      const v = c.bandwidth?.[ref];
+      if (v === undefined) {
+        const why = !c.bandwidth
+          ? `the ${doc.environment.backend} backend recorded no bandwidth reference for ${c.id}` +
+            ' (case.bandwidth absent); a fixed "referenceBytesPerSec" can be given instead'
+          : `${c.id} has no bandwidth.${ref} (it has: ${Object.keys(c.bandwidth).join(', ') || 'none'})`;
+        out.push({ absent: why });
+        continue;
+      }
+      pts.push({ value: v, caseId: c.id });
+    }
+    if (pts.length) out.push(pickBest(pts));
+  }
+  return out;
+}
+
+function scalingPoints(claim: Extract<Claim, { kind: 'minScalingEfficiency' }>, selected: CaseResult[]): Point[] {
+  const out: Point[] = [];
+  const groups = new Map<string, CaseResult[]>();
+  for (const c of selected) {
+    if (c.mode !== 'concurrent') continue;
+    const k = groupKeyOf(c, 'threads');
+    groups.set(k, [...(groups.get(k) ?? []), c]);
+  }
+  if (groups.size === 0) return [{ absent: 'no concurrent case among the selected cases' }];
+  const N = claim.upToThreads;
+  for (const group of groups.values()) {
+    const where = axesKey(group[0]!).replace(/\/t\d+\//, '/');
+    const byThreads = new Map<number, CaseResult[]>();
+    for (const c of group) if (c.threads <= N) byThreads.set(c.threads, [...(byThreads.get(c.threads) ?? []), c]);
+    if (!byThreads.has(1)) {
+      out.push({ absent: `no 1-thread case in ${where} (efficiency is relative to it)` });
+      continue;
+    }
+    const top = byThreads.get(N);
+    if (!top) {
+      out.push({ absent: `no ${N}-thread case in ${where}` });
+      continue;
+    }
+    let strategy: Strategy;
+    if (claim.strategy === 'best') {
+      const ok = top.filter((c) => c.strategy !== 'baseline' && c.status === 'ok');
+      if (ok.length === 0) {
+        const f = top.find((c) => c.strategy !== 'baseline');
+        out.push(f ? { failed: f.id, why: f.error ?? 'failed' } : { absent: `no non-baseline ${N}-thread case in ${where}` });
+        continue;
+      }
+      strategy = ok.reduce((a, b) => (b.opsPerSec > a.opsPerSec ? b : a)).strategy;
+    } else {
+      strategy = claim.strategy;
+    }
+    for (const [t, list] of byThreads) {
+      if (t === 1) continue;
+      const c = list.find((x) => x.strategy === strategy);
+      const one = byThreads.get(1)!.find((x) => x.strategy === strategy);
+      if (!c || !one) {
+        out.push({ absent: `no ${strategy} case at ${c ? 1 : t} thread(s) in ${where}` });
+        continue;
+      }
+      if (one.status !== 'ok' || c.status !== 'ok') {
+        const f = one.status !== 'ok' ? one : c;
+        out.push({ failed: f.id, why: f.error ?? 'failed' });
+        continue;
+      }
+      out.push({ value: efficiencyOf(byThreads, strategy, t)!, caseId: c.id });
+    }
+  }
+  return out;
+}
+
+// ---------- verdicts ----------
+
+function pct(v: number): string {
+  return `${(v * 100).toFixed(1)}%`;
+}
+
+const FORMAT: Record<Claim['kind'], { measured: (v: number) => string; required: (c: Claim) => string }> = {
+  minSpeedup: { measured: (v) => `${v.toFixed(2)}x`, required: (c) => `>= ${(c as { min: number }).min}x` },
+  minConflictReduction: { measured: (v) => `${v.toFixed(1)}%`, required: (c) => `>= ${(c as { min: number }).min}%` },
+  minBandwidthFraction: { measured: pct, required: (c) => `>= ${pct((c as { min: number }).min)}` },
+  minScalingEfficiency: { measured: pct, required: (c) => `>= ${pct((c as { min: number }).min)}` },
+  maxLostWrites: { measured: (v) => String(v), required: (c) => `<= ${(c as { max: number }).max}` },
+};
+
+/** value >= min, forgiving float noise (a 75% reduction computed as 74.99999999%). */
+function meets(value: number, min: number): boolean {
+  return value >= min - 1e-9 * Math.max(1, Math.abs(min));
+}
+
+function verdictOf(claim: Claim, points: Point[], notes: string[]): ClaimResult {
+  const fmt = FORMAT[claim.kind];
+  const head = { id: claim.id, kind: claim.kind, text: claim.text, requiredText: fmt.required(claim) };
+  const absent = points.find((p): p is { absent: string } => 'absent' in p);
+  if (absent) return { ...head, verdict: 'N/A', measuredText: 'n/a', detail: absent.absent };
+  const failed = points.find((p): p is { failed: string; why: string } => 'failed' in p);
+  if (failed) return { ...head, verdict: 'FAIL', measuredText: 'case failed', worst: failed.failed, detail: failed.why };
+  const values = points as { value: number; caseId: string }[];
+  if (values.length === 0) return { ...head, verdict: 'N/A', measuredText: 'n/a', detail: notes.join('; ') || 'nothing to measure' };
+  const worst = values.reduce((a, b) => (b.value < a.value ? b : a));
+  const min = (claim as { min: number }).min;
+  const r: ClaimResult = { ...head, verdict: meets(worst.value, min) ? 'PASS' : 'FAIL', measured: worst.value, measuredText: fmt.measured(worst.value), worst: worst.caseId };
+  if (notes.length) r.detail = notes.join('; ');
+  return r;
+}
+
+export function evaluateClaim(doc: ResultsDocument, claim: Claim): ClaimResult {
+  const chosen = select(doc, claim.select, claim.kind === 'minScalingEfficiency' ? (c) => c.mode === 'concurrent' : undefined);
+  if (!Array.isArray(chosen)) return verdictOf(claim, [chosen], []);
+  switch (claim.kind) {
+    case 'minSpeedup':
+      return verdictOf(claim, speedupPoints(doc, claim, chosen), []);
+    case 'minConflictReduction': {
+      const skipped: string[] = [];
+      const points = reductionPoints(doc, claim, chosen, skipped);
+      const notes = skipped.length
+        ? [`${skipped.length} of ${skipped.length + points.length} selected case(s) skipped: baseline recorded no conflicts there`]
+        : [];
+      if (points.length === 0) return verdictOf(claim, [{ absent: 'baseline recorded no conflicts in any selected case (select contended cases: several threads or zipf keys)' }], []);
+      return verdictOf(claim, points, notes);
+    }
+    case 'minBandwidthFraction':
+      return verdictOf(claim, bandwidthPoints(doc, claim, chosen), []);
+    case 'minScalingEfficiency':
+      return verdictOf(claim, scalingPoints(claim, chosen), []);
+    case 'maxLostWrites': {
+      const total = chosen.reduce((a, c) => a + c.verification.lost + c.verification.corrupted, 0);
+      const worst = chosen.reduce((a, c) => (c.verification.lost + c.verification.corrupted > a.verification.lost + a.verification.corrupted ? c : a));
+      const r: ClaimResult = {
+        id: claim.id,
+        kind: claim.kind,
+        text: claim.text,
+        verdict: total <= claim.max ? 'PASS' : 'FAIL',
+        measured: total,
+        measuredText: `${total} lost or corrupted in ${chosen.length} cases`,
+        requiredText: FORMAT.maxLostWrites.required(claim),
+      };
+      // Name a worst case only when something was lost: otherwise there is none.
+      if (total > 0) r.worst = worst.id;
+      return r;
+    }
+  }
+}
+
+export function evaluateClaims(doc: ResultsDocument, file: ClaimsFile): ClaimResult[] {
+  return file.claims.map((c) => evaluateClaim(doc, c));
+}
+
+/** One line per claim: verdict, id, measured, required, worst case, the claim's words. */
+export function formatClaimLine(r: ClaimResult): string {
+  const tag = r.verdict.padEnd(4);
+  const body =
+    r.verdict === 'N/A'
+      ? `cannot be evaluated: ${r.detail ?? ''}`
+      : `measured ${r.measuredText}, required ${r.requiredText}${r.worst ? `, worst ${r.worst}` : ''}${r.detail ? ` (${r.detail})` : ''}`;
+  return `${tag} ${r.id}: ${body} — "${r.text}"`;
+}

@@ -1,0 +1,91 @@
+/** `writeprof run` flags (raw strings from commander) → checked settings and profile overrides. */
+import { invalid } from '../errors.js';
+import type { BackendName, Mode } from '../model.js';
+import type { Format } from '../render/index.js';
+import { FORMATS } from '../render/index.js';
+import { AXES, MEASUREMENT_FIELDS, parseAxis, parseMeasurementField, type AxisName, type MeasurementField, type PartialAxes } from './axes.js';
+import type { Overrides } from './plan.js';
+import { count, parseList, parseMode, parseNumber } from './values.js';
+
+/** Options as commander hands them over (every value a string unless a boolean switch). */
+export interface RawRunOptions {
+  profile?: string;
+  backend?: string;
+  format?: string;
+  output?: string;
+  seed?: string;
+  mode?: string;
+  strategy?: string;
+  valueSize?: string;
+  batchSize?: string;
+  threads?: string;
+  keyDist?: string;
+  loadFactor?: string;
+  keys?: string;
+  warmup?: string;
+  minSamples?: string;
+  maxSamples?: string;
+  minTime?: string;
+  maxTime?: string;
+  maxNoise?: string;
+  calibrateSlowdown?: string;
+  countConflicts?: boolean;
+  quiet?: boolean;
+  force?: boolean;
+}
+
+export type BackendChoice = 'auto' | BackendName;
+const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'cpu', 'cuda'];
+
+export interface RunSettings {
+  profile?: string;
+  backend: BackendChoice;
+  format: Format;
+  output?: string;
+  seed: number;
+  countConflicts: boolean;
+  /** percent of the measured per-write time added as a spin per write (0 = off) */
+  calibrateSlowdown: number;
+  quiet: boolean;
+  force: boolean;
+  overrides: Overrides;
+}
+
+/** camelCase option name → its flag spelling, for messages. */
+export function flagName(name: string): string {
+  return `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+function pickOne<T extends string>(field: string, raw: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(raw)) return raw as T;
+  throw invalid(field, raw, allowed.join(', '));
+}
+
+export function parseRunFlags(o: RawRunOptions): RunSettings {
+  const axes: PartialAxes = {};
+  for (const name of AXES) {
+    const raw = o[name as AxisName];
+    if (raw !== undefined) (axes as Record<string, unknown>)[name] = parseAxis(name, flagName(name), raw, true);
+  }
+  const measurement: Overrides['measurement'] = {};
+  for (const name of MEASUREMENT_FIELDS) {
+    const raw = o[name as MeasurementField];
+    if (raw !== undefined) measurement[name] = parseMeasurementField(name, flagName(name), raw);
+  }
+  const modes: Mode[] | undefined = o.mode === undefined ? undefined : parseList('--mode', o.mode, parseMode, true);
+  return {
+    ...(o.profile !== undefined ? { profile: o.profile } : {}),
+    backend: pickOne('--backend', o.backend ?? 'auto', BACKEND_CHOICES),
+    format: pickOne('--format', o.format ?? 'table', FORMATS),
+    ...(o.output !== undefined ? { output: o.output } : {}),
+    seed: o.seed === undefined ? 42 : count('--seed', o.seed, { min: 0, max: Number.MAX_SAFE_INTEGER }),
+    countConflicts: o.countConflicts !== false,
+    calibrateSlowdown:
+      o.calibrateSlowdown === undefined
+        ? 0
+        : parseNumber('--calibrate-slowdown', o.calibrateSlowdown, { min: 0, max: 1000, allowed: 'a percent from 0 to 1000' }),
+    quiet: o.quiet === true,
+    force: o.force === true,
+    overrides: { ...(modes ? { modes } : {}), axes, measurement },
+  };
+}

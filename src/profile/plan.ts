@@ -1,0 +1,72 @@
+/** From a profile (plus flag overrides) to the ordered, de-duplicated list of cases to run. */
+import { caseId, type CaseSpec, type Measurement, type Mode } from '../model.js';
+import type { AxisValues, PartialAxes } from './axes.js';
+import { checkMeasurement, mergeAxes } from './load.js';
+import { flagName } from './flags.js';
+import type { Profile, Suite } from './types.js';
+
+export interface Overrides {
+  /** Keep only suites of these modes; a mode with no suite gets one from defaults + flags. */
+  modes?: Mode[];
+  axes: PartialAxes;
+  measurement: Partial<Measurement>;
+}
+
+/** Applies flag overrides: a flag replaces that axis in every suite, and measurement fields. */
+export function applyOverrides(profile: Profile, ov: Overrides): Profile {
+  // Name a bound by its flag when a flag set it, else by the profile field it came from.
+  const fromFlag = (f: keyof Measurement): boolean => ov.measurement[f] !== undefined;
+  const measurement = checkMeasurement(
+    { ...profile.measurement, ...ov.measurement },
+    (f) => (fromFlag(f) ? flagName(f) : `${profile.source}: measurement.${f}`),
+    (f) => (fromFlag(f) ? flagName(f) : f),
+  );
+  const override = (axes: AxisValues): AxisValues => mergeAxes(axes, ov.axes);
+  let suites: Suite[] = profile.suites.map((s) => ({ mode: s.mode, axes: override(s.axes) }));
+  if (ov.modes) {
+    const modes = ov.modes;
+    const kept = suites.filter((s) => modes.includes(s.mode));
+    for (const mode of modes) {
+      if (!kept.some((s) => s.mode === mode)) kept.push({ mode, axes: override(profile.defaults) });
+    }
+    // Keep the order the modes were asked in; suites of one mode keep the profile's order.
+    suites = modes.flatMap((m) => kept.filter((s) => s.mode === m));
+  }
+  return { ...profile, measurement, suites };
+}
+
+/**
+ * Axes a mode ignores are pinned so that equivalent cases share one id: a single write is a
+ * batch of one on one thread, and batch mode runs on one thread.
+ */
+function normalize(mode: Mode, c: Omit<CaseSpec, 'id' | 'mode'>): Omit<CaseSpec, 'id'> {
+  if (mode === 'single') return { ...c, mode, batchSize: 1, threads: 1 };
+  if (mode === 'batch') return { ...c, mode, threads: 1 };
+  return { ...c, mode };
+}
+
+/**
+ * Cartesian product per suite, in suite order; within a suite the axes vary in AXES order with
+ * strategy innermost, so every strategy of one point runs back to back. Duplicates are dropped.
+ */
+export function expandCases(suites: readonly Suite[]): CaseSpec[] {
+  const out: CaseSpec[] = [];
+  const seen = new Set<string>();
+  for (const suite of suites) {
+    const a = suite.axes;
+    for (const valueSize of a.valueSize)
+      for (const batchSize of a.batchSize)
+        for (const threads of a.threads)
+          for (const keyDist of a.keyDist)
+            for (const loadFactor of a.loadFactor)
+              for (const keys of a.keys)
+                for (const strategy of a.strategy) {
+                  const spec = normalize(suite.mode, { strategy, valueSize, batchSize, threads, keyDist, loadFactor, keys });
+                  const id = caseId(spec);
+                  if (seen.has(id)) continue;
+                  seen.add(id);
+                  out.push({ id, ...spec });
+                }
+  }
+  return out;
+}

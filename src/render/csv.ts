@@ -1,0 +1,60 @@
+/** CSV: one row per case, every scalar field flattened to a dotted column (RFC 4180 quoting). */
+import type { CaseResult, ResultsDocument } from '../results/schema.js';
+
+type Cell = string | number | boolean | undefined;
+
+const FIXED: [string, (c: CaseResult) => Cell][] = [
+  ['id', (c) => c.id],
+  ['strategy', (c) => c.strategy],
+  ['mode', (c) => c.mode],
+  ['valueSize', (c) => c.valueSize],
+  ['batchSize', (c) => c.batchSize],
+  ['threads', (c) => c.threads],
+  ['keyDist', (c) => c.keyDist],
+  ['loadFactor', (c) => c.loadFactor],
+  ['keys', (c) => c.keys],
+  ['status', (c) => c.status],
+  ['error', (c) => c.error],
+  ['opsPerSec', (c) => c.opsPerSec],
+  ['opsPerSecPerThread', (c) => c.opsPerSecPerThread],
+  ['bytesPerSec', (c) => c.bytesPerSec],
+  ['speedup.value', (c) => c.speedup?.value],
+  ['speedup.low', (c) => c.speedup?.low],
+  ['speedup.high', (c) => c.speedup?.high],
+  ...(['n', 'median', 'mean', 'stdev', 'min', 'max', 'relNoise', 'ciLow', 'ciHigh', 'outliers'] as const).map(
+    (k): [string, (c: CaseResult) => Cell] => [`stats.${k}`, (c) => c.stats[k]],
+  ),
+  ...(['lockRetries', 'casFailures', 'probeSteps'] as const).flatMap((k): [string, (c: CaseResult) => Cell][] => [
+    [`counters.${k}`, (c) => c.counters[k]],
+    [`countersPerWrite.${k}`, (c) => c.countersPerWrite[k]],
+  ]),
+  ...(['p50', 'p90', 'p99', 'p999', 'n'] as const).map((k): [string, (c: CaseResult) => Cell] => [`latency.${k}`, (c) => c.latency?.[k]]),
+  ...(['written', 'verified', 'lost', 'corrupted'] as const).map((k): [string, (c: CaseResult) => Cell] => [`verification.${k}`, (c) => c.verification[k]]),
+  // Arrays are not scalars: the note list is joined, the samples are summarized by stats.*.
+  ['notes', (c) => c.notes?.join('; ')],
+];
+
+/** Quote a field when it holds a comma, quote, CR or LF; double embedded quotes (RFC 4180 §2). */
+export function csvField(v: Cell): string {
+  if (v === undefined) return '';
+  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function keysOf(cases: readonly CaseResult[], pick: (c: CaseResult) => Record<string, number> | undefined): string[] {
+  return [...new Set(cases.flatMap((c) => Object.keys(pick(c) ?? {})))].sort();
+}
+
+export function renderCsv(doc: ResultsDocument): string {
+  const phases = keysOf(doc.cases, (c) => c.breakdown);
+  const refs = keysOf(doc.cases, (c) => c.bandwidth);
+  const columns: [string, (c: CaseResult) => Cell][] = [
+    ...FIXED,
+    ...phases.map((p): [string, (c: CaseResult) => Cell] => [`breakdown.${p}`, (c) => c.breakdown[p]]),
+    ...refs.map((r): [string, (c: CaseResult) => Cell] => [`bandwidth.${r}`, (c) => c.bandwidth?.[r]]),
+  ];
+  const lines = [columns.map(([name]) => csvField(name)).join(',')];
+  for (const c of doc.cases) lines.push(columns.map(([, get]) => csvField(get(c))).join(','));
+  // RFC 4180 lines end in CRLF.
+  return lines.join('\r\n') + '\r\n';
+}

@@ -1,0 +1,244 @@
+/** GitHub-flavoured markdown report, rendered only from the results document (+ SVG charts beside it). */
+import { basename, dirname, extname, join } from 'node:path';
+import type { ResultsDocument } from '../results/schema.js';
+import { chartSpecs, renderSvg, type ChartSpec } from './charts.js';
+import { writeFileAtomic } from '../results/io.js';
+import { fmtBytesPerSec, fmtGiB, fmtPerWrite, fmtInt, fmtNs, fmtPercent, fmtSpeedup } from './format.js';
+import {
+  buildMatrix,
+  NOISE_WARN,
+  OUTLIER_WARN_SHARE,
+  type ConflictTable,
+  type Matrix,
+  type Measured,
+  type RateTable,
+  type ScalingTable,
+  type StrategyTable,
+} from './matrix.js';
+
+const NOISY = '⚠';
+
+/** Escape what would break a table cell or inline formatting. */
+function esc(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function code(s: string): string {
+  return '`' + s.replace(/`/g, "'") + '`';
+}
+
+/** A GFM table; `align` per column: 'l' or 'r'. */
+function mdTable(head: string[], rows: string[][], align: string): string {
+  const sep = head.map((_, i) => (align[i] === 'r' ? '---:' : '---'));
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(sep), ...rows.map(line)].join('\n');
+}
+
+function ops(m: Measured | undefined, failed: boolean): string {
+  if (!m) return failed ? '**FAILED**' : '—';
+  return m.noisy ? `${fmtInt(m.opsPerSec)} ${NOISY}` : fmtInt(m.opsPerSec);
+}
+
+function caption(s: string): string {
+  return `_${esc(s)}_`;
+}
+
+function environment(doc: ResultsDocument): string {
+  const e = doc.environment;
+  const rows: string[][] = [
+    ['Backend', code(e.backend)],
+    ['Host', esc(e.host)],
+    ['CPU', `${esc(e.cpu)} (${e.cores} cores)`],
+    ['OS', esc(e.os)],
+    ['Node', esc(e.node)],
+  ];
+  for (const [k, v] of Object.entries(e.device)) {
+    const shown =
+      typeof v === 'number' && /BytesPerSec$/.test(k) ? fmtBytesPerSec(v) : typeof v === 'number' && /Bytes$/.test(k) ? fmtGiB(v) : v === null ? '—' : String(v);
+    rows.push([`Device ${code(k)}`, esc(shown)]);
+  }
+  return ['## Environment', '', mdTable(['Field', 'Value'], rows, 'll')].join('\n');
+}
+
+function profile(doc: ResultsDocument, m: Matrix): string {
+  const p = doc.profile;
+  const me = p.measurement;
+  const s = m.summary;
+  const noiseMax = s.noiseMaxId ? `, max ${fmtPercent(s.noiseMax)} (${code(s.noiseMaxId)})` : '';
+  const lines = [
+    '## Profile and Measurement',
+    '',
+    `- Profile: ${code(p.name)} from ${code(p.source)}`,
+    `- Measurement: ${me.warmup} warmup runs, ${me.minSamples}–${me.maxSamples} samples, ${me.minTime}–${me.maxTime} s per case, stop at ${me.maxNoise}% noise (half-width of the median's 95% interval)`,
+    `- Cases: ${s.cases} (${s.ok} ok, ${s.failed} failed)`,
+    `- Samples per case: ${s.samplesMin}–${s.samplesMax} (median ${fmtInt(s.samplesMedian)})`,
+    `- Noise (relative stdev of a case's samples): median ${fmtPercent(s.noiseMedian)}${noiseMax}`,
+    `- Figures are medians of the samples. Speedup = a strategy's median over ${code('baseline')}'s in the same case, with its 95% interval in parentheses when the run computed one.`,
+    `- ${NOISY} marks a figure whose noise exceeds ${fmtPercent(NOISE_WARN, 0)} or whose samples are at least ${fmtPercent(OUTLIER_WARN_SHARE, 0)} outliers (see Warnings).`,
+  ];
+  return lines.join('\n');
+}
+
+function rateSection(t: RateTable, axisHead: string): string {
+  const rows = t.rows.map((r) => {
+    const baseFailed = r.failed.some((f) => f.strategy === 'baseline');
+    const optFailed = !r.best && r.failed.some((f) => f.strategy !== 'baseline');
+    const best = r.best ? `${ops(r.best, false)} (${r.best.strategy})` : ops(undefined, optFailed);
+    return [r.label, ops(r.baseline, baseFailed), best, fmtSpeedup(r.speedup, 'x')];
+  });
+  return [caption(t.group.caption), '', mdTable([axisHead, 'Baseline (ops/sec)', 'Optimized (ops/sec)', 'Speedup'], rows, 'lrrr')].join('\n');
+}
+
+function scalingSection(t: ScalingTable): string {
+  const who = t.strategy ? `Strategy: **${t.strategy}** (best total at ${t.maxThreads} threads)` : 'No strategy finished';
+  const rows = t.rows.map((r) => [
+    String(r.threads),
+    ops(r.best, !r.best && r.failed.some((f) => f.strategy === t.strategy)),
+    fmtInt(r.best?.opsPerSecPerThread),
+    fmtPercent(r.efficiency),
+    ops(r.baseline, r.failed.some((f) => f.strategy === 'baseline')),
+    fmtPercent(r.baselineEfficiency),
+  ]);
+  return [
+    caption(t.group.caption),
+    '',
+    `${who}. Scaling efficiency = ops(T) / (T × ops(1)).`,
+    '',
+    mdTable(['Threads', 'Total (ops/sec)', 'Per Thread (ops/sec)', 'Scaling Efficiency', 'Baseline (ops/sec)', 'Baseline Scaling'], rows, 'rrrrrr'),
+  ].join('\n');
+}
+
+const AXIS_HEAD = { valueSize: 'Value Size', batchSize: 'Batch Size', threads: 'Threads' } as const;
+const MODE_TITLE = { single: 'Single writes', batch: 'Batch writes', concurrent: 'Concurrent writes' } as const;
+
+function strategySection(t: StrategyTable): string {
+  const rows = t.rows.map((r) => [
+    r.label,
+    ...t.strategies.map((s) => {
+      const cell = r.cells[s];
+      if (!cell) return '—';
+      if (cell.failed) return '**FAILED**';
+      const base = ops(cell.measured, false);
+      return cell.speedup ? `${base} (${fmtSpeedup({ value: cell.speedup.value }, 'x')})` : base;
+    }),
+  ]);
+  return [
+    `### ${MODE_TITLE[t.group.mode]}`,
+    '',
+    caption(t.group.caption),
+    '',
+    mdTable([AXIS_HEAD[t.group.axis], ...t.strategies.map((s) => `${s} (ops/sec)`)], rows, 'l' + 'r'.repeat(t.strategies.length)),
+  ].join('\n');
+}
+
+function reduction(pct: number | undefined, strategy: string): string {
+  if (strategy === 'baseline') return '—';
+  if (pct === undefined) return 'n/a (baseline had none)';
+  return pct >= 0 ? `${pct.toFixed(1)}% fewer` : `${(-pct).toFixed(1)}% more`;
+}
+
+function conflictSection(t: ConflictTable): string {
+  const rows = t.rows.map((r) => [
+    code(r.strategy),
+    fmtPerWrite(r.conflictsPerWrite),
+    fmtPerWrite(r.lockRetriesPerWrite),
+    fmtPerWrite(r.casFailuresPerWrite),
+    fmtPerWrite(r.probeStepsPerWrite),
+    reduction(r.reductionPct, r.strategy),
+  ]);
+  return [
+    `### ${MODE_TITLE[t.group.mode]}`,
+    '',
+    caption(t.group.caption),
+    '',
+    mdTable(['Strategy', 'Conflicts/write', 'Lock retries/write', 'CAS failures/write', 'Probe steps/write', 'vs baseline'], rows, 'lrrrrr'),
+  ].join('\n');
+}
+
+function breakdownSection(m: Matrix): string {
+  const { phases, innerPhases, rows } = m.breakdown;
+  const body = rows.map((r) => [r.mode, code(r.strategy), fmtNs(r.totalNs), ...[...phases, ...innerPhases].map((p) => fmtPercent(r.share[p]))]);
+  const head = ['Mode', 'Strategy', 'ns/write', ...phases.map(code), ...innerPhases.map((p) => `${code(p)}*`)];
+  const lines = [
+    '## Timing Breakdown',
+    '',
+    'Share of the time per write by phase (mean ns per write over each mode\'s cases; `ns/write` sums the top-level phases).',
+    '',
+    mdTable(head, body, 'll' + 'r'.repeat(head.length - 2)),
+  ];
+  if (innerPhases.length) lines.push('', '\\* timed inside `kernel`: part of the kernel\'s share, not added to the total.');
+  return lines.join('\n');
+}
+
+function chartLink(files: Map<string, string>, slug: string, chart: ChartSpec | undefined): string[] {
+  const file = files.get(slug);
+  return file && chart ? ['', `![${esc(chart.title)}](${encodeURI(file)})`] : [];
+}
+
+function failures(m: Matrix): string {
+  if (m.failed.length === 0) return '';
+  const rows = m.failed.map((f) => [code(f.id), esc(f.error), String(f.lost), String(f.corrupted)]);
+  return ['## Failed Cases', '', mdTable(['Case', 'Error', 'Lost', 'Corrupted'], rows, 'llrr')].join('\n');
+}
+
+function warnings(m: Matrix): string {
+  if (m.warnings.length === 0) return '';
+  return ['## Warnings', '', ...m.warnings.map((w) => `- ${NOISY} ${code(w.id)}: ${esc(w.text)}`)].join('\n');
+}
+
+/** Stem of the chart files: the report's name without extension. */
+function chartStem(outputPath: string): string {
+  const b = basename(outputPath);
+  const ext = extname(b);
+  return ext ? b.slice(0, -ext.length) : b;
+}
+
+/**
+ * Render the report. With `outputPath`, the charts are written beside it (atomically) and linked
+ * by relative file name; without it the report says that no charts were drawn.
+ */
+export async function renderMarkdown(doc: ResultsDocument, outputPath?: string): Promise<string> {
+  const m = buildMatrix(doc);
+  const charts = new Map<string, ChartSpec>();
+  const files = new Map<string, string>();
+  if (outputPath) {
+    const stem = chartStem(outputPath);
+    for (const c of chartSpecs(m)) {
+      const file = `${stem}-${c.slug}.svg`;
+      writeFileAtomic(join(dirname(outputPath), file), await renderSvg(c.spec));
+      charts.set(c.slug, c);
+      files.set(c.slug, file);
+    }
+  }
+  const link = (slug: string) => chartLink(files, slug, charts.get(slug));
+  const suffix = (i: number) => (i === 0 ? '' : `-${i + 1}`);
+
+  const out: string[] = [];
+  out.push(`# writeprof report: ${esc(doc.profile.name)}`);
+  out.push(
+    `Rendered from the results of a ${esc(doc.tool.name)} ${esc(doc.tool.version)} run at ${esc(doc.createdAt)} (results schema ${doc.schemaVersion}).`,
+  );
+  if (doc.partial) out.push(`> **Partial results:** the run was interrupted; ${doc.cases.length} cases had finished.`);
+  if (!outputPath) out.push('_Charts: not drawn. They are written as SVG files beside a report file; render with an output path (`writeprof report <results.json> --output <file.md>`)._');
+  out.push(environment(doc));
+  out.push(profile(doc, m));
+  out.push('## Validation Results');
+  if (m.single.length + m.batch.length + m.concurrent.length === 0) out.push('_No cases._');
+  m.single.forEach((t, i) => out.push(['### Single Write Performance', '', rateSection(t, 'Value Size'), ...link(`speedup-value-size${suffix(i)}`)].join('\n')));
+  m.batch.forEach((t, i) => out.push(['### Batch Write Performance', '', rateSection(t, 'Batch Size'), ...link(`speedup-batch-size${suffix(i)}`)].join('\n')));
+  m.concurrent.forEach((t, i) => out.push(['### Concurrent Write Performance', '', scalingSection(t), ...link(`scaling-threads${suffix(i)}`)].join('\n')));
+  if (m.strategies.length) {
+    out.push('## Per-Strategy Throughput\n\nEvery strategy\'s median ops/sec, with its speedup over baseline.');
+    for (const t of m.strategies) out.push(strategySection(t));
+  }
+  if (m.conflicts.length) {
+    out.push(
+      '## Atomic Conflicts\n\nConflicts per write = lock retries + CAS failures per write, mean over the workload\'s cases; ' +
+        'the reduction against baseline compares the cases both ran successfully.',
+    );
+    for (const t of m.conflicts) out.push(conflictSection(t));
+  }
+  if (m.breakdown.rows.length) out.push([breakdownSection(m), ...link('breakdown')].join('\n'));
+  for (const s of [failures(m), warnings(m)]) if (s) out.push(s);
+  return out.join('\n\n') + '\n';
+}

@@ -1,0 +1,30 @@
+/** Assembling the results document that every output format renders from. */
+import type { Measurement } from '../model.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import { SCHEMA_VERSION, type CaseResult, type ResultsDocument } from './schema.js';
+
+export interface DocumentParts {
+  environment: ResultsDocument['environment'];
+  profile: { name: string; source: string; measurement: Measurement };
+  cases: CaseResult[];
+  partial?: boolean;
+  createdAt?: Date;
+}
+
+export function buildDocument(p: DocumentParts): ResultsDocument {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    createdAt: (p.createdAt ?? new Date()).toISOString(),
+    environment: p.environment,
+    profile: { name: p.profile.name, source: p.profile.source, measurement: { ...p.profile.measurement } },
+    ...(p.partial ? { partial: true } : {}),
+    cases: p.cases,
+  };
+}
+
+/** reports/2026-11-01T12-30-05Z.json: sortable, and safe on every filesystem. */
+export function defaultResultsPath(at: Date = new Date(), dir = 'reports'): string {
+  const stamp = at.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
+  return `${dir}/${stamp}.json`;
+}

@@ -1,0 +1,71 @@
+import { mulberry32 } from './rng.js';
+
+export const DEFAULT_RESAMPLES = 2000;
+export const DEFAULT_SEED = 0x5eed;
+
+export interface RatioInterval {
+  /** median(numerator) / median(denominator) of the observed samples */
+  value: number;
+  low: number;
+  high: number;
+}
+
+/** Median of the first n entries of a scratch buffer (sorts it in place). */
+function medianInPlace(buf: Float64Array): number {
+  buf.sort();
+  const n = buf.length;
+  const mid = n >> 1;
+  return n % 2 === 1 ? buf[mid]! : (buf[mid - 1]! + buf[mid]!) / 2;
+}
+
+export function medianOf(xs: ArrayLike<number>): number {
+  if (xs.length === 0) return NaN;
+  return medianInPlace(Float64Array.from(xs));
+}
+
+/**
+ * 95% (by default) percentile-bootstrap interval of median(num) / median(den).
+ * The two sample sets are resampled independently (they come from separate runs), with a
+ * seeded RNG so the interval is the same every time for the same input.
+ * Empty input or a zero denominator median gives NaN everywhere.
+ */
+export function bootstrapRatioOfMedians(
+  num: ArrayLike<number>,
+  den: ArrayLike<number>,
+  opts: { resamples?: number; seed?: number; confidence?: number } = {},
+): RatioInterval {
+  const resamples = opts.resamples ?? DEFAULT_RESAMPLES;
+  const confidence = opts.confidence ?? 0.95;
+  const nNum = num.length;
+  const nDen = den.length;
+  if (nNum === 0 || nDen === 0) return { value: NaN, low: NaN, high: NaN };
+  const mDen = medianOf(den);
+  if (mDen === 0) return { value: NaN, low: NaN, high: NaN };
+  const value = medianOf(num) / mDen;
+
+  const rng = mulberry32(opts.seed ?? DEFAULT_SEED);
+  const bufNum = new Float64Array(nNum);
+  const bufDen = new Float64Array(nDen);
+  const ratios = new Float64Array(resamples);
+  let kept = 0;
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < nNum; i++) bufNum[i] = num[Math.floor(rng() * nNum)]!;
+    for (let i = 0; i < nDen; i++) bufDen[i] = den[Math.floor(rng() * nDen)]!;
+    const d = medianInPlace(bufDen);
+    if (d !== 0) ratios[kept++] = medianInPlace(bufNum) / d;
+  }
+  const sorted = ratios.subarray(0, kept).sort();
+  const alpha = (1 - confidence) / 2;
+  return { value, low: percentileSorted(sorted, alpha), high: percentileSorted(sorted, 1 - alpha) };
+}
+
+/** Linear interpolation between closest ranks (numpy's default, R type 7). */
+export function percentileSorted(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  if (n === 1) return sorted[0]!;
+  const h = (n - 1) * Math.min(1, Math.max(0, p));
+  const lo = Math.floor(h);
+  const hi = Math.min(n - 1, lo + 1);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}

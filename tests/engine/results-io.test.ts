@@ -1,0 +1,126 @@
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/errors.js';
+import { runSweep } from '../../src/engine/sweep.js';
+import { buildDocument, defaultResultsPath } from '../../src/results/document.js';
+import { checkWritable, readResults, writeFileAtomic, writeResultsAtomic } from '../../src/results/io.js';
+import { planOutputs } from '../../src/results/outputs.js';
+import type { ResultsDocument } from '../../src/results/schema.js';
+import { FakeBackend, spec } from './fake-backend.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'wp-io-'));
+const isRoot = process.getuid?.() === 0;
+
+async function sampleDoc(): Promise<ResultsDocument> {
+  const fake = new FakeBackend({ elapsedNs: (i) => 1e6 + i * 1000 });
+  const out = await runSweep([spec(), spec({ strategy: 'lock-free' })], fake, {
+    measurement: { warmup: 0, minSamples: 3, maxSamples: 3, minTime: 0, maxTime: 10, maxNoise: 0 },
+    countConflicts: true,
+    seed: 1,
+    clock: fake.clock,
+  });
+  return buildDocument({
+    environment: { host: 'h', cpu: 'c', cores: 2, node: 'v20', os: 'Linux', backend: 'cpu', device: { name: 'fake', kind: 'cpu' } },
+    profile: { name: 'p', source: 'p.json', measurement: { warmup: 0, minSamples: 3, maxSamples: 3, minTime: 0, maxTime: 10, maxNoise: 0 } },
+    cases: out.cases,
+    createdAt: new Date('2026-01-02T03:04:05.678Z'),
+  });
+}
+
+function usage(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).not.toContain('\n');
+    return (err as Error).message;
+  }
+  throw new Error('expected a UsageError');
+}
+
+describe('atomic writes', () => {
+  it('round-trips a results document through writeResultsAtomic / readResults, creating directories', async () => {
+    const doc = await sampleDoc();
+    const path = join(dir, 'deep', 'er', 'r.json');
+    writeResultsAtomic(path, doc);
+    expect(readResults(path)).toEqual(doc);
+    expect(readdirSync(join(dir, 'deep', 'er'))).toEqual(['r.json']); // no temp file left behind
+  });
+
+  it('replaces an existing file whole and leaves it intact when the write fails', async () => {
+    const path = join(dir, 'keep.json');
+    writeFileAtomic(path, 'old\n');
+    writeFileAtomic(path, 'new\n');
+    expect(readFileSync(path, 'utf8')).toBe('new\n');
+    // A directory where the file should go: the rename fails, nothing is left half-written.
+    const blocked = join(dir, 'blocked');
+    mkdirSync(join(blocked, 'x.json'), { recursive: true });
+    expect(usage(() => writeFileAtomic(join(blocked, 'x.json'), 'data'))).toMatch(/x\.json: cannot write \(EISDIR: is a directory\)/);
+    expect(readdirSync(blocked)).toEqual(['x.json']);
+  });
+
+  it('refuses to write a document that fails its own schema', async () => {
+    const doc = await sampleDoc();
+    (doc.cases[0] as { opsPerSec: unknown }).opsPerSec = 'fast';
+    expect(() => writeResultsAtomic(join(dir, 'never.json'), doc)).toThrow(/^internal: results document invalid at cases\[0\]\.opsPerSec/);
+  });
+
+  it('names reports by time, filesystem-safe', () => {
+    expect(defaultResultsPath(new Date('2026-11-01T12:30:05.123Z'))).toBe('reports/2026-11-01T12-30-05Z.json');
+  });
+});
+
+describe('readResults errors are one line', () => {
+  it('missing file, invalid JSON, schema failure, other schema version', async () => {
+    expect(usage(() => readResults(join(dir, 'nope.json')))).toMatch(/nope\.json: no such file$/);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{\n  "schemaVersion": 1,\n  "cases": [,]\n}');
+    expect(usage(() => readResults(bad))).toMatch(/bad\.json: invalid JSON at line 3, column 13: unexpected ','; expected a value$/);
+    const doc = await sampleDoc();
+    const wrong = JSON.parse(JSON.stringify(doc));
+    wrong.cases[1].stats.median = 'x';
+    writeFileSync(bad, JSON.stringify(wrong));
+    expect(usage(() => readResults(bad))).toMatch(/bad\.json: cases\[1\]\.stats\.median: "x" is invalid \(.*expected number/);
+    writeFileSync(bad, JSON.stringify({ ...doc, schemaVersion: 99 }));
+    expect(usage(() => readResults(bad))).toMatch(/bad\.json: schemaVersion: 99 is invalid; allowed: 1 /);
+    delete (wrong as { environment?: unknown }).environment;
+    writeFileSync(bad, JSON.stringify({ ...doc, environment: undefined }));
+    expect(usage(() => readResults(bad))).toMatch(/bad\.json: environment: missing is invalid/);
+  });
+});
+
+describe('output paths', () => {
+  it('checks writability up front and refuses baselines without --force', () => {
+    const base = join(dir, 'reports', 'baselines');
+    mkdirSync(base, { recursive: true });
+    const b = join(base, 'cpu.json');
+    writeFileSync(b, '{}');
+    expect(usage(() => checkWritable(b, { field: '--output' }))).toMatch(/^--output: .*cpu\.json is a committed baseline; pass --force/);
+    expect(() => checkWritable(b, { field: '--output', force: true })).not.toThrow();
+    expect(() => checkWritable(join(base, 'new.json'), { field: '--output' })).not.toThrow();
+    const file = join(dir, 'afile');
+    writeFileSync(file, '');
+    expect(usage(() => checkWritable(join(file, 'r.json'), { field: '--output' }))).toMatch(/^--output: cannot create directory .*afile \(EEXIST: a file is in the way\)$/);
+    expect(usage(() => checkWritable(dir, { field: '--output' }))).toMatch(/is invalid; allowed: a file path \(this is a directory\)$/);
+  });
+
+  it.skipIf(isRoot)('an unwritable directory fails before anything runs', () => {
+    const ro = join(dir, 'ro');
+    mkdirSync(ro);
+    chmodSync(ro, 0o500);
+    expect(usage(() => checkWritable(join(ro, 'r.json'), { field: '--output' }))).toMatch(/cannot write in .*ro \(EACCES: permission denied\)/);
+    chmodSync(ro, 0o700);
+  });
+
+  it('--output is the JSON path, or the report path with the JSON beside it for markdown/csv', () => {
+    const at = new Date('2026-11-01T00:00:00Z');
+    expect(planOutputs('table', undefined, at)).toEqual({ json: 'reports/2026-11-01T00-00-00Z.json' });
+    expect(planOutputs('json', 'out/r.json', at)).toEqual({ json: 'out/r.json' });
+    expect(planOutputs('table', 'out/r.json', at)).toEqual({ json: 'out/r.json' });
+    expect(planOutputs('markdown', 'out/r.md', at)).toEqual({ json: 'out/r.json', report: 'out/r.md' });
+    expect(planOutputs('csv', 'out/r', at)).toEqual({ json: 'out/r.json', report: 'out/r' });
+    expect(usage(() => planOutputs('csv', 'out/r.json', at))).toMatch(/^--output: "out\/r\.json" is invalid; allowed: a \.csv path/);
+  });
+});

@@ -1,0 +1,120 @@
+/** `writeprof compare` end to end: a real child process on crafted results files. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCase, makeDoc, noisySamples } from '../stats/helpers.js';
+
+const root = join(import.meta.dirname, '..', '..');
+let dir: string;
+const f = (name: string): string => join(dir, name);
+
+function newestMtime(d: string): number {
+  let t = 0;
+  for (const e of readdirSync(d, { withFileTypes: true })) {
+    const p = join(d, e.name);
+    t = Math.max(t, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+function cli(args: string[], env: Record<string, string> = {}): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'writeprof'), 'compare', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', GITHUB_STEP_SUMMARY: '', ...env },
+  });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+beforeAll(() => {
+  // The CLI runs from dist/: compile when any source is newer than the build.
+  const built = join(root, 'dist', 'cli.js');
+  if (!existsSync(built) || newestMtime(join(root, 'src')) > statSync(built).mtimeMs) {
+    // Type errors elsewhere in the tree still emit JS; `make test` is what gates on them.
+    spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')], { cwd: root });
+  }
+  dir = mkdtempSync(join(tmpdir(), 'wp-compare-'));
+  const a = { strategy: 'baseline', valueSize: 64 } as const;
+  const b = { strategy: 'lock-free', valueSize: 64 } as const;
+  const write = (name: string, doc: unknown): void => writeFileSync(f(name), JSON.stringify(doc, null, 2));
+  write('base.json', makeDoc([makeCase(noisySamples(20, 1e6, 0.02, 1), a), makeCase(noisySamples(20, 2e6, 0.02, 2), b)]));
+  write('same.json', makeDoc([makeCase(noisySamples(20, 1e6, 0.02, 3), a), makeCase(noisySamples(20, 2e6, 0.02, 4), b)]));
+  write('slow.json', makeDoc([makeCase(noisySamples(20, 1e6, 0.02, 5), a), makeCase(noisySamples(20, 1.8e6, 0.02, 6), b)]));
+  write('cuda.json', makeDoc([makeCase(noisySamples(20, 1e6, 0.02, 3), a)], { backend: 'cuda', device: 'NVIDIA H100' }));
+  write('v2.json', { ...makeDoc([makeCase(noisySamples(20, 1e6, 0.02, 3), a)]), schemaVersion: 2 });
+  const bad = makeDoc([makeCase(noisySamples(20, 1e6, 0.02, 3), a)]) as unknown as { cases: Array<{ valueSize: unknown }> };
+  bad.cases[0]!.valueSize = 'big';
+  write('bad-schema.json', bad);
+  writeFileSync(f('bad.json'), '{"schemaVersion": 1,\n  "cases": [}\n');
+}, 120_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('writeprof compare', () => {
+  it('exit 0 with an unchanged verdict on A/A', () => {
+    const r = cli([f('base.json'), f('same.json')]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('unchanged');
+    expect(r.out).toContain('PASS: no regression');
+  });
+
+  it('exit 1 on a 10% slowdown, after printing the table', () => {
+    const r = cli([f('base.json'), f('slow.json')]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/batch\/lock-free\/v64\S*\s.*slower \(regression\)/);
+    expect(r.out).toContain('FAIL: 1 regression(s)');
+  });
+
+  it('a threshold above the slowdown passes; json format parses', () => {
+    const r = cli([f('base.json'), f('slow.json'), '--threshold', '15', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.threshold).toBe(15);
+    expect(j.cases).toHaveLength(2);
+    expect(j.regressions).toEqual([]);
+  });
+
+  it('appends the markdown table to GITHUB_STEP_SUMMARY', () => {
+    const summary = f('summary.md');
+    writeFileSync(summary, 'previous step\n');
+    const r = cli([f('base.json'), f('slow.json'), '--format', 'markdown'], { GITHUB_STEP_SUMMARY: summary });
+    expect(r.code).toBe(1);
+    const text = readFileSync(summary, 'utf8');
+    expect(text.startsWith('previous step\n### writeprof compare: 1 regression(s)')).toBe(true);
+    expect(text).toContain('| Case | Baseline (ops/sec) |');
+  });
+
+  it('refuses another backend/device with exit 2 unless --allow-env-mismatch', () => {
+    const r = cli([f('base.json'), f('cuda.json')]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/^writeprof: incompatible environments: environment.backend: baseline "cpu", current "cuda"/);
+    const ok = cli([f('base.json'), f('cuda.json'), '--allow-env-mismatch']);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('only in baseline (1)');
+  });
+
+  it.each([
+    [['missing.json', 'same.json'], /missing\.json: no such file/],
+    [['bad.json', 'same.json'], /bad\.json: invalid JSON at line 2, column 13/],
+    [['base.json', 'bad-schema.json'], /bad-schema\.json: cases\[0\]\.valueSize: "big" is invalid/],
+    [['base.json', 'v2.json'], /v2\.json: schemaVersion: 2 is invalid/],
+    [['base.json', 'same.json', '--threshold', '0'], /--threshold: "0" is invalid; allowed: a number in \(0, 100\)/],
+    [['base.json', 'same.json', '--threshold', '100'], /--threshold: "100" is invalid/],
+    [['base.json', 'same.json', '--threshold', 'five'], /--threshold: "five" is invalid/],
+    [['base.json', 'same.json', '--alpha', '1'], /--alpha: "1" is invalid; allowed: a number in \(0, 1\)/],
+    [['base.json', 'same.json', '--format', 'csv'], /--format: "csv" is invalid; allowed: table, markdown, json/],
+  ])('bad input %j exits 2 with one line', (args, message) => {
+    const r = cli(args.map((a) => (a.endsWith('.json') ? f(a) : a)));
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(message);
+    expect(r.err).not.toMatch(/\n\s+at [^\n]*:\d+:\d+/); // no stack trace
+  });
+});

@@ -1,0 +1,122 @@
+/** `writeprof validate` and `writeprof report` as a user runs them: the built CLI in a child process. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleCopy, SAMPLE_PATH } from '../render/helpers.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const STORY = join(ROOT, 'profiles/claims/story-3.1.json');
+const dir = mkdtempSync(join(tmpdir(), 'writeprof-validate-'));
+
+function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/writeprof'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function writeJson(name: string, value: unknown): string {
+  const p = join(dir, name);
+  writeFileSync(p, JSON.stringify(value, null, 2));
+  return p;
+}
+
+beforeAll(() => {
+  // The CLI runs from dist/: compile first (as `make test` does). Type errors elsewhere in the
+  // tree are the typecheck's business; the emitted JS is what these tests need.
+  spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'ignore' });
+  expect(existsSync(join(ROOT, 'dist/cli.js'))).toBe(true);
+}, 180_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const passing = {
+  name: 'fixture-pass',
+  claims: [
+    { id: 'speedup', text: '20x+ write performance', kind: 'minSpeedup', min: 20, select: { mode: ['single', 'batch'] } },
+    { id: 'conflicts', text: '75% fewer conflicts', kind: 'minConflictReduction', min: 75, select: { mode: 'concurrent', keyDist: 'uniform' } },
+    { id: 'scaling', text: 'near-linear to 16', kind: 'minScalingEfficiency', min: 0.8, upToThreads: 16, select: { mode: 'concurrent', keyDist: 'uniform' } },
+    { id: 'intact', text: 'no lost writes', kind: 'maxLostWrites', max: 0, select: { keyDist: 'uniform' } },
+  ],
+};
+
+describe('writeprof validate', () => {
+  it('exits 0 when every claim passes, one PASS line each', () => {
+    const r = cli('validate', SAMPLE_PATH, '--claims', writeJson('pass.json', passing));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines.every((l) => l.startsWith('PASS '))).toBe(true);
+  });
+
+  it('exits 1 when a claim fails (the story\'s claims on the fixture)', () => {
+    const r = cli('validate', SAMPLE_PATH, '--claims', STORY);
+    expect(r.code).toBe(1);
+    expect(r.stdout.trim().split('\n').map((l) => l.split(' ')[0])).toEqual(['PASS', 'PASS', 'FAIL', 'PASS', 'FAIL']);
+    expect(r.stderr).toBe('writeprof: 2 of 5 claims failed: bandwidth-85, no-lost-writes\n');
+  });
+
+  it('exits 2 when a claim cannot be evaluated (no bandwidth reference on the CPU backend)', () => {
+    const doc = sampleCopy();
+    doc.environment.backend = 'cpu';
+    for (const c of doc.cases) delete c.bandwidth;
+    const r = cli('validate', writeJson('cpu.json', doc), '--claims', STORY);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/^N\/A  bandwidth-85: cannot be evaluated: the cpu backend recorded no bandwidth reference/m);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^writeprof: claim bandwidth-85 cannot be evaluated: /);
+  });
+
+  it('exits 2 when the claim\'s cases are absent from the results', () => {
+    const doc = sampleCopy();
+    doc.cases = doc.cases.filter((c) => c.mode !== 'single');
+    const r = cli('validate', writeJson('nosingle.json', doc), '--claims', writeJson('pass2.json', passing));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^writeprof: claim speedup cannot be evaluated: no case with mode single/);
+  });
+
+  it('exits 2 with one line for a malformed claims file, missing files and a missing --claims', () => {
+    const bad = writeJson('bad.json', { name: 'x', claims: [{ id: 'a', text: 't', kind: 'minSpeedup', min: -1 }] });
+    const cases = [
+      cli('validate', SAMPLE_PATH, '--claims', bad),
+      cli('validate', SAMPLE_PATH, '--claims', join(dir, 'nope.json')),
+      cli('validate', join(dir, 'nope.json'), '--claims', STORY),
+      cli('validate', SAMPLE_PATH),
+    ];
+    for (const r of cases) {
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    expect(cases[0]!.stderr).toMatch(/bad\.json: claims\[0\]\.min: -1 is invalid/);
+    expect(cases[1]!.stderr).toMatch(/nope\.json: no such file/);
+  });
+});
+
+describe('writeprof report', () => {
+  it('writes the markdown beside the results by default, with its charts', () => {
+    const results = writeJson('run1.json', sampleCopy());
+    const r = cli('report', results);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`report: ${join(dir, 'run1.md')}\n`);
+    const md = readFileSync(join(dir, 'run1.md'), 'utf8');
+    expect(md).toContain('| Value Size | Baseline (ops/sec) | Optimized (ops/sec) | Speedup |');
+    const svgs = readdirSync(dir).filter((f) => f.startsWith('run1-') && f.endsWith('.svg'));
+    expect(svgs).toHaveLength(5);
+    for (const f of svgs) expect(md).toContain(`](${f})`);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('honours --output and refuses bad input with exit 2', () => {
+    const r = cli('report', SAMPLE_PATH, '--output', join(dir, 'out/named.md'));
+    expect(r.code).toBe(0);
+    expect(existsSync(join(dir, 'out/named.md'))).toBe(true);
+    expect(existsSync(join(dir, 'out/named-breakdown.svg'))).toBe(true);
+    const broken = writeJson('broken.json', { ...sampleCopy(), cases: 'none' });
+    const bad = cli('report', broken);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^writeprof: .*broken\.json: cases: "none" is invalid/);
+    expect(cli('report', SAMPLE_PATH, '--output', join(dir, 'x.json')).code).toBe(2);
+  });
+});
