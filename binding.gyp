@@ -18,7 +18,7 @@
       "cflags_cc": ["-std=c++20", "-O3", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "ldflags": ["-pthread"],
       "conditions": [
-        ["with_cuda=='1'", {
+        ["with_cuda==1 or with_cuda=='1'", {
           "defines": ["WP_WITH_CUDA=1"],
           "libraries": [
             "<(module_root_dir)/out/cuda/libwpcuda.a",

@@ -10,8 +10,8 @@ import { cpus, hostname, release, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchCells, benchConfig, STRATEGIES } from './lib/matrix.mjs';
-import { buildPeers, measureCuckoo, measureMemcpy } from './lib/peers.mjs';
-import { counterCost, loadCpuBackend, measureCase, openOptions, specOf } from './lib/writeprof.mjs';
+import { buildPeers, measureCuckoo, measureMemcpy, poolMemcpy, poolPeer } from './lib/peers.mjs';
+import { CaseRun, counterCost, loadCpuBackend, openOptions, specOf } from './lib/writeprof.mjs';
 import { measureOverhead, PEER_VALUES } from './lib/harness.mjs';
 import { evaluateTargets } from './lib/targets.mjs';
 import { renderBench } from './lib/report.mjs';
@@ -50,41 +50,64 @@ async function main() {
   const status = backend.status();
   if (!status.available) throw new Error(`CPU backend unavailable: ${status.reason ?? 'no reason given'}`);
 
-  // Noise on a shared machine drifts over minutes, so every cell measures its references right
-  // before its strategies: memcpy bandwidth at the cell's thread count and libcuckoo on the
-  // cell's stream. A row's ratios use the references of its own cell.
+  // Noise on a shared machine drifts within seconds, so each cell runs in rounds: per round,
+  // memcpy at the cell's thread count, libcuckoo on the cell's stream, then samples of each of
+  // the five strategies (their cases stay open across rounds). Samples are pooled per side, so
+  // writeprof and its references see the same stretch of time; a row's ratios use its own cell.
   const rows = [];
   const peerRuns = [];
   const memcpyRuns = [];
-  const total = cells.length * STRATEGIES.length;
-  for (const c of cells) {
-    log(`memcpy bandwidth, ${c.threads} thread(s)`);
-    const mem = measureMemcpy(bins, { threads: c.threads, ...cfg.memcpy });
-    memcpyRuns.push({ cell: `${c.mode}/${c.valueSize}/${c.keyDist}`, ...mem });
-    log(`libcuckoo ${c.valueSize} B, ${c.threads} thread(s), ${c.keyDist}, ${c.keys} keys`);
-    const peer = measureCuckoo(bins, { valueSize: c.valueSize, keys: c.keys, threads: c.threads, keyDist: c.keyDist,
-      loadFactor: c.loadFactor, seed: cfg.seed, reps: cfg.peerReps, values: PEER_VALUES });
-    peerRuns.push({ mode: c.mode, ...peer });
-    const cellRows = [];
+  for (const [ci, c] of cells.entries()) {
+    const label = `${c.mode} ${c.valueSize} B ${c.keyDist}, ${c.threads} thread(s), ${c.keys} keys`;
+    const runs = new Map();
+    const failed = new Map();
     for (const strategy of STRATEGIES) {
       const spec = specOf(caseId, c, strategy);
-      log(`[${rows.length + cellRows.length + 1}/${total}] ${spec.id}`);
-      let row;
       try {
-        row = await measureCase(backend, spec, openOptions(cfg.seed), { warmup: cfg.warmup, samples: cfg.samples });
+        const run = new CaseRun(backend, spec, openOptions(cfg.seed));
+        runs.set(strategy, run);
+        await run.warmup(cfg.warmup);
       } catch (e) {
-        row = { status: 'failed', error: e instanceof Error ? e.message : String(e) };
+        failed.set(strategy, e instanceof Error ? e.message : String(e));
       }
-      cellRows.push({ ...spec, ...row });
     }
+    const mem = [];
+    const peers = [];
+    try {
+      for (let round = 0; round < cfg.rounds; ++round) {
+        log(`[cell ${ci + 1}/${cells.length}, round ${round + 1}/${cfg.rounds}] ${label}`);
+        mem.push(measureMemcpy(bins, { threads: c.threads, ...cfg.memcpy }));
+        peers.push(measureCuckoo(bins, { valueSize: c.valueSize, keys: c.keys, threads: c.threads, keyDist: c.keyDist,
+          loadFactor: c.loadFactor, seed: cfg.seed, reps: cfg.peerReps, values: PEER_VALUES }));
+        for (const [strategy, run] of runs) {
+          if (failed.has(strategy)) continue;
+          try {
+            await run.sample(cfg.samplesPerRound);
+          } catch (e) {
+            failed.set(strategy, e instanceof Error ? e.message : String(e));
+          }
+        }
+      }
+    } finally {
+      for (const run of runs.values()) run.close();
+    }
+    const memcpy = poolMemcpy(mem);
+    const peer = poolPeer(peers);
+    memcpyRuns.push({ cell: `${c.mode}/${c.valueSize}/${c.keyDist}`, ...memcpy });
+    peerRuns.push({ mode: c.mode, ...peer });
+
+    const cellRows = STRATEGIES.map((strategy) => {
+      const spec = specOf(caseId, c, strategy);
+      return failed.has(strategy) ? { ...spec, status: 'failed', error: failed.get(strategy) } : { ...spec, ...runs.get(strategy).summary() };
+    });
     // Ratios: vs baseline (same cell), vs libcuckoo (same stream and threads), vs memcpy.
     const base = cellRows.find((r) => r.strategy === 'baseline' && r.status === 'ok');
     for (const r of cellRows) {
       if (r.status === 'ok') {
         r.vsBaseline = base ? r.opsPerSec / base.opsPerSec : null;
         r.vsPeer = r.opsPerSec / peer.best.opsPerSec;
-        r.vsMemcpy = r.bytesPerSec / mem.bytesPerSec;
-        r.memcpyBytesPerSec = mem.bytesPerSec;
+        r.vsMemcpy = r.bytesPerSec / memcpy.bytesPerSec;
+        r.memcpyBytesPerSec = memcpy.bytesPerSec;
         r.peerOpsPerSec = peer.best.opsPerSec;
       }
       rows.push(r);

@@ -19,11 +19,13 @@ export function benchConfig({ quick = false } = {}) {
     seed: 42,
     keysBySize: Object.fromEntries(VALUE_SIZES.map((v) => [v, Math.max(10_000, Math.floor(KEYS[v] / scale))])),
     warmup: 1,
-    samples: quick ? 3 : 7,
-    peerReps: quick ? 3 : 5,
-    memcpy: { mibPerThread: quick ? 64 : 256, reps: quick ? 3 : 7 },
-    // Counters on vs off: interleaved pairs per strategy, enough to see a 2% difference.
-    counterPairs: quick ? 3 : 11,
+    // Per cell: `rounds` x (memcpy, libcuckoo, each strategy), samples pooled per side.
+    rounds: quick ? 2 : 3,
+    samplesPerRound: quick ? 2 : 3,
+    peerReps: quick ? 2 : 3,
+    memcpy: { mibPerThread: quick ? 64 : 256, reps: quick ? 2 : 3 },
+    // Counters on vs off: adjacent on/off pairs per strategy, enough to resolve a 2% difference.
+    counterPairs: quick ? 3 : 15,
     overheadSamples: quick ? 5 : 15,
   };
 }

@@ -69,3 +69,30 @@ export function measureCuckoo(bins, { valueSize, keys, threads, keyDist, loadFac
   const best = inline && inline.opsPerSec >= arena.opsPerSec ? inline : arena;
   return { valueSize, keys, threads, keyDist, inline, arena, best: { store: best.store, opsPerSec: best.opsPerSec } };
 }
+
+const medianOf = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+};
+
+/** memcpy runs of one cell's rounds, pooled: the median over every repetition. */
+export function poolMemcpy(runs) {
+  const samples = runs.flatMap((r) => r.samples);
+  return { ...runs[0], rounds: runs.length, reps: samples.length, samples, bytesPerSec: medianOf(samples) };
+}
+
+/** libcuckoo runs of one cell's rounds, pooled per store; the faster pooled median is the peer. */
+export function poolPeer(runs) {
+  const pool = (store) => {
+    const xs = runs.map((r) => r[store]).filter(Boolean);
+    if (xs.length === 0) return null;
+    const samples = xs.flatMap((x) => x.samples);
+    return { ...xs[0], rounds: xs.length, reps: samples.length, samples, opsPerSec: medianOf(samples), bytesPerSec: medianOf(samples) * xs[0].valueSize };
+  };
+  const inline = pool('inline');
+  const arena = pool('arena');
+  const best = inline && inline.opsPerSec >= arena.opsPerSec ? inline : arena;
+  const { valueSize, keys, threads, keyDist } = runs[0];
+  return { valueSize, keys, threads, keyDist, inline, arena, best: { store: best.store, opsPerSec: best.opsPerSec } };
+}

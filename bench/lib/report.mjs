@@ -16,16 +16,12 @@ export function renderBench(doc) {
   const out = [];
   out.push(chalk.bold(`writeprof bench: CPU backend vs libcuckoo ${doc.peer.version} and memcpy (${doc.environment.cpu}, ${doc.environment.cores} cores)`));
   out.push(`batch size ${doc.config.batchSize.toLocaleString('en-US')}, load factor ${doc.config.loadFactor}, ` +
-    `${doc.config.samples} samples per case (median); each cell's references (memcpy, libcuckoo) measured right before it`);
+    `per cell ${doc.config.rounds} rounds of (memcpy, libcuckoo, ${doc.config.samplesPerRound} samples of each strategy); medians of pooled samples`);
   const t = new Table({
     head: ['Mode', 'Thr', 'Value', 'Keys', 'Strategy', 'ops/sec', 'per thread', 'GB/s', 'vs baseline', 'vs libcuckoo', 'of memcpy', 'lockRetries/w', 'casFailures/w', 'probeSteps/w'],
     ...STYLE,
   });
-  let prevCell = '';
   for (const r of doc.rows) {
-    const cell = `${r.mode}/${r.valueSize}/${r.keyDist}`;
-    if (prevCell && cell !== prevCell) t.push([{ colSpan: 14, content: '' }]);
-    prevCell = cell;
     const label = [r.mode, String(r.threads), `${size(r.valueSize)}${r.keyDist === 'uniform' ? '' : ` ${r.keyDist}`}`, fmtInt(r.keys), r.strategy];
     if (r.status !== 'ok') {
       t.push([...label, { colSpan: 9, content: chalk.red(`${r.status}: ${r.error}`) }]);
@@ -45,7 +41,7 @@ export function renderBench(doc) {
   });
   out.push(p.toString());
   const m0 = doc.limits.memcpy[0];
-  if (m0) out.push(`  memcpy: ${m0.bytesPerThread / 2 ** 20} MiB per thread, median of ${m0.reps}; libcuckoo: value bytes ${doc.config.peerValues === 'fill' ? 'generated in the timed loop (as writeprof stages them)' : 'pre-generated'}, median of ${doc.config.peerReps}`);
+  if (m0) out.push(`  memcpy: ${m0.bytesPerThread / 2 ** 20} MiB per thread, median of ${m0.reps} copies; libcuckoo: value bytes ${doc.config.peerValues === 'fill' ? 'generated in the timed loop (as writeprof stages them)' : 'pre-generated'}, median of ${doc.config.rounds * doc.config.peerReps} repetitions per store`);
 
   const h = new Table({ head: ['Harness overhead', 'batch', 'keys', 'timed region', 'JS call (incl. reset+verify)', 'harness adds', 'of sample'], ...STYLE });
   for (const o of doc.harness.overhead)
@@ -57,8 +53,9 @@ export function renderBench(doc) {
   const fixed = Math.max(...doc.harness.overhead.map((o) => o.overheadNs));
   if (Number.isFinite(fixed)) out.push(`  the harness's cost per sample is fixed (~${(fixed / 1e3).toFixed(0)} us): under 1% for samples longer than ${(fixed * 100 / 1e6).toFixed(1)} ms`);
 
-  const k = new Table({ head: ['Counters on vs off', 'dist', 'on ops/sec', 'off ops/sec', 'cost'], ...STYLE });
-  for (const c of doc.harness.counters) k.push([c.strategy, c.keyDist, fmtInt(c.onOpsPerSec), fmtInt(c.offOpsPerSec), pct(c.cost, 2)]);
+  const k = new Table({ head: ['Counters on vs off', 'dist', 'on ops/sec', 'off ops/sec', 'cost (paired median)', '95% CI'], ...STYLE });
+  for (const c of doc.harness.counters)
+    k.push([c.strategy, c.keyDist, fmtInt(c.onOpsPerSec), fmtInt(c.offOpsPerSec), pct(c.cost, 2), c.costCI ? `${pct(c.costCI[0], 1)} .. ${pct(c.costCI[1], 1)}` : '-']);
   out.push(k.toString());
 
   out.push(chalk.bold('Targets (issue 6):'));

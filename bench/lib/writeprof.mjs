@@ -14,6 +14,15 @@ export async function loadCpuBackend(root) {
   return { backend: mod.cpuBackend, caseId: model.caseId };
 }
 
+/** Distribution-free 95% interval of the median from order statistics (as src/stats/summary.ts). */
+function medianCI(sorted, z = 1.959964) {
+  const n = sorted.length;
+  const half = (z * Math.sqrt(n)) / 2;
+  const lo = Math.max(0, Math.floor(n / 2 - half));
+  const hi = Math.min(n - 1, Math.ceil(n / 2 + half) - 1);
+  return { low: sorted[lo], high: sorted[Math.max(lo, hi)] };
+}
+
 export function specOf(caseId, cell, strategy) {
   const spec = {
     strategy, mode: cell.mode, valueSize: cell.valueSize, batchSize: cell.batchSize, threads: cell.threads,
@@ -38,34 +47,48 @@ function checkVerification(s) {
   if (v.lost > 0 || v.corrupted > 0) throw new Error(`verification failed: lost ${v.lost}, corrupted ${v.corrupted} of ${v.written}`);
 }
 
-/** Warm up, take `samples` samples, return the row's figures (median ops/s, counters per write). */
-export async function measureCase(backend, spec, opts, { warmup, samples }) {
-  const handle = backend.open(spec, opts);
-  try {
-    for (let i = 0; i < warmup; ++i) checkVerification(await handle.runSample());
-    const ops = [];
-    const totals = { lockRetries: 0, casFailures: 0, probeSteps: 0 };
-    const phases = {};
-    let writes = 0;
-    let verification;
-    for (let i = 0; i < samples; ++i) {
-      const s = await handle.runSample();
+/**
+ * One open case whose samples are taken in several rounds (interleaved with the other strategies
+ * and the references of its cell), then summarized: median ops/s, counters and phases per write.
+ */
+export class CaseRun {
+  constructor(backend, spec, opts) {
+    this.spec = spec;
+    this.handle = backend.open(spec, opts);
+    this.ops = [];
+    this.totals = { lockRetries: 0, casFailures: 0, probeSteps: 0 };
+    this.phases = {};
+    this.writes = 0;
+    this.verification = undefined;
+  }
+
+  async warmup(n) {
+    for (let i = 0; i < n; ++i) checkVerification(await this.handle.runSample());
+  }
+
+  async sample(n) {
+    for (let i = 0; i < n; ++i) {
+      const s = await this.handle.runSample();
       checkVerification(s);
-      verification = s.verification;
-      ops.push(s.writes / (s.elapsedNs * 1e-9));
-      writes += s.writes;
-      for (const k of Object.keys(totals)) totals[k] += s.counters[k];
-      for (const [k, ns] of Object.entries(s.phasesNs)) phases[k] = (phases[k] ?? 0) + ns;
+      this.verification = s.verification;
+      this.ops.push(s.writes / (s.elapsedNs * 1e-9));
+      this.writes += s.writes;
+      for (const k of Object.keys(this.totals)) this.totals[k] += s.counters[k];
+      for (const [k, ns] of Object.entries(s.phasesNs)) this.phases[k] = (this.phases[k] ?? 0) + ns;
     }
-    const opsPerSec = median(ops);
-    const perWrite = Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, v / writes]));
-    const breakdown = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, v / writes]));
+  }
+
+  close() {
+    this.handle.close();
+  }
+
+  summary() {
+    const opsPerSec = median(this.ops);
+    const per = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v / this.writes]));
     return {
-      samples: ops, opsPerSec, opsPerSecPerThread: opsPerSec / spec.threads, bytesPerSec: opsPerSec * spec.valueSize,
-      counters: totals, countersPerWrite: perWrite, breakdown, verification, status: 'ok',
+      samples: this.ops, opsPerSec, opsPerSecPerThread: opsPerSec / this.spec.threads, bytesPerSec: opsPerSec * this.spec.valueSize,
+      counters: this.totals, countersPerWrite: per(this.totals), breakdown: per(this.phases), verification: this.verification, status: 'ok',
     };
-  } finally {
-    handle.close();
   }
 }
 
@@ -79,18 +102,23 @@ export async function counterCost(backend, spec, seed, pairs) {
   try {
     await on.runSample();
     await off.runSample();
-    const a = [], b = [];
+    const a = [], b = [], ratios = [];
     for (let i = 0; i < pairs; ++i) {
-      const first = i % 2 === 0 ? [on, a] : [off, b];
-      const second = i % 2 === 0 ? [off, b] : [on, a];
-      for (const [h, xs] of [first, second]) {
+      // Alternate which goes first so a drift within a pair favours neither side.
+      const order = i % 2 === 0 ? [[on, a], [off, b]] : [[off, b], [on, a]];
+      for (const [h, xs] of order) {
         const s = await h.runSample();
         checkVerification(s);
         xs.push(s.writes / (s.elapsedNs * 1e-9));
       }
+      ratios.push(a[a.length - 1] / b[b.length - 1]);
     }
-    const mOn = median(a), mOff = median(b);
-    return { case: spec.id, strategy: spec.strategy, keyDist: spec.keyDist, onOpsPerSec: mOn, offOpsPerSec: mOff, cost: 1 - mOn / mOff, on: a, off: b };
+    // Paired: each on/off ratio comes from two adjacent samples, so slow drift cancels.
+    const sorted = [...ratios].sort((x, y) => x - y);
+    const ci = medianCI(sorted);
+    const r = median(ratios);
+    return { case: spec.id, strategy: spec.strategy, keyDist: spec.keyDist, onOpsPerSec: median(a), offOpsPerSec: median(b),
+      cost: 1 - r, costCI: [1 - ci.high, 1 - ci.low], pairs, on: a, off: b };
   } finally {
     on.close();
     off.close();

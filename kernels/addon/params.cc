@@ -104,6 +104,10 @@ ParsedCase parse_case_params(const Napi::Value& value) {
   p.threads = uint32_t(r.number("threads", 1, 1024, true, "an integer from 1 to 1024"));
   p.keys = uint64_t(r.number("keys", 1, 4294967296.0, true, "an integer from 1 to 4294967296"));
   p.loadFactor = r.above("loadFactor", 0, 1, "a number in (0, 1]");
+  // The table has keys / loadFactor slots; beyond 2^40 the runners' bucket count would overflow.
+  if (double(p.keys) / p.loadFactor > 1099511627776.0)
+    invalid(env, "loadFactor", value.As<Napi::Object>().Get("loadFactor"),
+            "a number in (0, 1] with keys / loadFactor at most 2^40 slots");
   p.zipf = r.oneOf("dist", {"uniform", "zipf"}) == "zipf";
   p.zipfTheta = p.zipf ? r.above("zipfTheta", 0, 100, "a number in (0, 100]")
                        : r.number("zipfTheta", -kMaxSafeInteger, kMaxSafeInteger, false, "a finite number");

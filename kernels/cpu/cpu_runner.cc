@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <exception>
@@ -108,6 +109,13 @@ void check_params(const CaseParams& p) {
   if (p.batchSize < 1) bad("batchSize", std::to_string(p.batchSize), "an integer >= 1");
   if (p.threads < 1 || p.threads > kMaxThreads) bad("threads", std::to_string(p.threads), "1..1024");
   if (!(p.loadFactor > 0 && p.loadFactor <= 1)) bad("loadFactor", std::to_string(p.loadFactor), "(0, 1]");
+  // buckets_for converts keys / loadFactor to uint64_t: a tiny load factor overflowed it (UB).
+  // 2^40 slots is already a 32 TiB table; the memory check refuses what lies below that.
+  if (double(p.keys) / p.loadFactor > double(1ull << 40)) {
+    char lf[32];
+    snprintf(lf, sizeof lf, "%g", p.loadFactor);
+    bad("loadFactor", lf, "(0, 1] with keys / loadFactor at most 2^40 slots");
+  }
   if (p.zipf && !(std::isfinite(p.zipfTheta) && p.zipfTheta > 0))
     bad("zipfTheta", std::to_string(p.zipfTheta), "a finite number > 0");
 }
@@ -140,13 +148,13 @@ class CpuRunner final : public CaseRunner {
     uint64_t share = (p.keys + workers_ - 1) / workers_;
     uint64_t perSubmission = p.mode == Mode::Single ? 1 : std::min<uint64_t>(p.batchSize, share);
     uint64_t stagingBytes = perSubmission * t_.stride;
-    uint64_t need = buckets_for(p.keys, p.loadFactor) * sizeof(Bucket) + t_.arenaBytes +
-                    workers_ * (stagingBytes + kCombineBytes) + 32 * p.keys;
+    uint64_t tableBound = buckets_for(p.keys, p.loadFactor) * sizeof(Bucket);
+    uint64_t need = tableBound + t_.arenaBytes + workers_ * (stagingBytes + kCombineBytes) + 32 * p.keys;
     uint64_t phys = physical_memory();
     if (phys && need > phys / 4 * 3)
-      throw ConfigError("keys: the table, value arena (" + bytes_str(t_.arenaBytes) + "), staging and key stream need " +
-                        bytes_str(need) + ", more than 3/4 of this machine's " + bytes_str(phys) +
-                        "; lower keys, valueSize or threads");
+      throw ConfigError("keys: the table (" + bytes_str(tableBound) + "), value arena (" + bytes_str(t_.arenaBytes) +
+                        "), staging and key stream need " + bytes_str(need) + ", more than 3/4 of this machine's " +
+                        bytes_str(phys) + "; lower keys, valueSize or threads, or raise loadFactor");
 
     stream_ = make_stream(p.keys, p.zipf, p.zipfTheta, p.seed);
     t_.stream = stream_.data();

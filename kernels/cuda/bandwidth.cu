@@ -2,6 +2,7 @@
 
 #include <cuda_runtime.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <mutex>
 
@@ -42,7 +43,7 @@ BandwidthRefs measure(int device) {
   // 256 MiB each way is far past every cache; less if the device is nearly full.
   uint64_t copy = 256ull << 20;
   while (copy > (1ull << 20) && 2 * copy + (64ull << 20) > freeB) copy /= 2;
-  uint64_t h2d = 64ull << 20;
+  uint64_t h2d = std::min<uint64_t>(64ull << 20, copy);  // lands in a copy-sized buffer
 
   void *d0 = nullptr, *d1 = nullptr, *h = nullptr;
   cudaStream_t s = nullptr;
@@ -89,7 +90,7 @@ std::string bandwidth_note(const BandwidthRefs& r) {
   char buf[256];
   std::snprintf(buf, sizeof buf,
                 "bandwidth reference: deviceCopy=%.1f GB/s (device-to-device cudaMemcpy of %llu MiB), "
-                "pinnedH2D=%.1f GB/s (pinned host-to-device cudaMemcpy of %llu MiB)",
+                "h2d=%.1f GB/s (pinned host-to-device cudaMemcpy of %llu MiB)",
                 r.deviceCopyBytesPerSec / 1e9, (unsigned long long)(r.deviceCopyBytes >> 20),
                 r.pinnedH2DBytesPerSec / 1e9, (unsigned long long)(r.h2dBytes >> 20));
   return buf;

@@ -16,8 +16,8 @@ struct BandwidthRefs {
 // Measured on first use in this process, then reused (a run's cases share one reference).
 const BandwidthRefs& bandwidth_refs(int device);
 
-// "bandwidth reference: deviceCopy=... GB/s (...), pinnedH2D=... GB/s (...)" for SampleResult.notes;
-// src/backends/cuda.ts parses it back into numbers.
+// "bandwidth reference: deviceCopy=... GB/s (...), h2d=... GB/s (...)" for SampleResult.notes;
+// src/backends/cuda.ts parses it back into numbers (results.cases[].bandwidth.deviceCopy / .h2d).
 std::string bandwidth_note(const BandwidthRefs& r);
 
 }  // namespace wp::gpu

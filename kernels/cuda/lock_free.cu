@@ -34,10 +34,12 @@ __device__ __forceinline__ void lock_free_body(const BatchArgs& a) {
 }  // namespace
 }  // namespace wp::gpu
 
-extern "C" __global__ void __launch_bounds__(WP_BLOCK_LOCK_FREE, WP_MINB_BATCH_256) wp_lock_free_count(wp::gpu::BatchArgs a) {
+extern "C" __global__ void __launch_bounds__(WP_BLOCK_LOCK_FREE, WP_MINB_BATCH_256)
+    wp_lock_free_count(wp::gpu::BatchArgs a) {
   wp::gpu::lock_free_body<true>(a);
 }
-extern "C" __global__ void __launch_bounds__(WP_BLOCK_LOCK_FREE, WP_MINB_BATCH_256) wp_lock_free_plain(wp::gpu::BatchArgs a) {
+extern "C" __global__ void __launch_bounds__(WP_BLOCK_LOCK_FREE, WP_MINB_BATCH_256)
+    wp_lock_free_plain(wp::gpu::BatchArgs a) {
   wp::gpu::lock_free_body<false>(a);
 }
 

@@ -85,10 +85,12 @@ __device__ __forceinline__ void warp_coop_body(const BatchArgs& a) {
 }  // namespace
 }  // namespace wp::gpu
 
-extern "C" __global__ void __launch_bounds__(WP_BLOCK_WARP_COOP, WP_MINB_BATCH_256) wp_warp_coop_count(wp::gpu::BatchArgs a) {
+extern "C" __global__ void __launch_bounds__(WP_BLOCK_WARP_COOP, WP_MINB_BATCH_256)
+    wp_warp_coop_count(wp::gpu::BatchArgs a) {
   wp::gpu::warp_coop_body<true>(a);
 }
-extern "C" __global__ void __launch_bounds__(WP_BLOCK_WARP_COOP, WP_MINB_BATCH_256) wp_warp_coop_plain(wp::gpu::BatchArgs a) {
+extern "C" __global__ void __launch_bounds__(WP_BLOCK_WARP_COOP, WP_MINB_BATCH_256)
+    wp_warp_coop_plain(wp::gpu::BatchArgs a) {
   wp::gpu::warp_coop_body<false>(a);
 }
 

@@ -40,6 +40,8 @@ export interface NativeSample {
   /** Sampled per-write latencies (single mode), nanoseconds. */
   latencyNs?: Uint32Array;
   notes?: string[];
+  /** CUDA: bytes/s references measured in the same run (deviceCopy, h2d); results.bandwidth = bytesPerSec / each. */
+  bandwidthRefs?: Record<string, number>;
 }
 
 export interface OpenOptions {

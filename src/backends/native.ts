@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 
 export interface NativeCaseParams {
@@ -67,7 +67,10 @@ export interface NativeAddon {
 }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const ADDON_PATH = join(root, 'build', 'Release', 'writeprof.node');
+/** WRITEPROF_ADDON points at another build of the addon (`make sanitize` loads an ASan+UBSan one). */
+export const ADDON_PATH = process.env.WRITEPROF_ADDON
+  ? resolve(process.env.WRITEPROF_ADDON)
+  : join(root, 'build', 'Release', 'writeprof.node');
 
 let cached: NativeAddon | undefined;
 

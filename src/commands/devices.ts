@@ -1,9 +1,59 @@
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import Table from 'cli-table3';
+import type { BackendStatus, DeviceInfo } from '../backends/backend.js';
+import { cpuStatus } from '../backends/cpu.js';
+import { cudaCompiled, cudaStatus } from '../backends/cuda.js';
 
-// Placeholder until the owning work lands.
-export function register(program: Command): void {
-  program.command('devices').description('(not yet built)').action(() => {
-    throw new UsageError('devices: not implemented yet');
+export interface DevicesReport {
+  backends: (BackendStatus & { compiled?: boolean | null })[];
+}
+
+export function devicesReport(): DevicesReport {
+  return { backends: [cpuStatus(), { ...cudaStatus(), compiled: cudaCompiled() }] };
+}
+
+function gib(bytes: unknown): string {
+  return typeof bytes === 'number' ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : '?';
+}
+
+/** One line of what matters about a device: for a GPU the figures writes are measured against. */
+export function deviceDetails(d: DeviceInfo | undefined): string {
+  if (!d) return '';
+  if (d.kind === 'cpu') return `${d['cores'] ?? '?'} cores`;
+  return [
+    `compute capability ${d['computeCapability'] ?? '?'}`,
+    `${d['sms'] ?? '?'} SMs`,
+    gib(d['memoryBytes']),
+    `${d['memBandwidthGBs'] ?? '?'} GB/s theoretical`,
+    d['pcie'] ? `PCIe ${d['pcie']}` : 'PCIe link unknown',
+    d['cudaDriver'] ? `driver CUDA ${d['cudaDriver']}` : null,
+  ]
+    .filter((x): x is string => x !== null)
+    .join(', ');
+}
+
+export function renderDevices(report: DevicesReport): string {
+  const table = new Table({
+    head: ['Backend', 'Available', 'Device', 'Details / reason'],
+    style: { head: [], border: [] },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    wordWrap: true,
+    colWidths: [null, null, null, 70] as unknown as number[],
   });
+  for (const b of report.backends) {
+    const details = b.available ? deviceDetails(b.device) : (b.reason ?? 'unknown reason');
+    table.push([b.name, b.available ? 'yes' : 'no', b.device?.name ?? '—', details]);
+  }
+  return table.toString() + '\n';
+}
+
+export function register(program: Command): void {
+  program
+    .command('devices')
+    .description('List the backends (cpu, cuda): available or why not; for a GPU its name, compute capability, SMs, memory, bandwidth, PCIe link')
+    .option('--json', 'print JSON instead of a table')
+    .action((opts: { json?: boolean }) => {
+      const report = devicesReport();
+      process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + '\n' : renderDevices(report));
+    });
 }

@@ -57,6 +57,15 @@ function concatLatencies(samples: readonly NativeSample[]): Float64Array {
   return all;
 }
 
+/** bytesPerSec over each bandwidth reference the backend measured (CUDA: deviceCopy, h2d). */
+function bandwidthFractions(samples: readonly NativeSample[], bytesPerSec: number): Record<string, number> | undefined {
+  const refs = samples.find((s) => s.bandwidthRefs)?.bandwidthRefs;
+  if (!refs) return undefined;
+  const out: Record<string, number> = {};
+  for (const [name, ref] of Object.entries(refs)) if (ref > 0 && Number.isFinite(bytesPerSec)) out[name] = bytesPerSec / ref;
+  return out;
+}
+
 export interface CaseExtras {
   /** A sample or open() threw: the case failed with this message. */
   error?: string;
@@ -79,6 +88,7 @@ export function buildCaseResult(spec: CaseSpec, samples: readonly NativeSample[]
     (bad ? `verification: ${verification.lost} lost, ${verification.corrupted} corrupted of ${verification.written} written` : extras.warmupError);
   const notes = new Set(extras.notes ?? []);
   for (const s of samples) for (const n of s.notes ?? []) notes.add(n);
+  const bandwidth = bandwidthFractions(samples, opsPerSec * spec.valueSize);
   const latency = spec.mode === 'single' ? latencyPercentiles(concatLatencies(samples)) : undefined;
   return {
     id: spec.id,
@@ -103,6 +113,7 @@ export function buildCaseResult(spec: CaseSpec, samples: readonly NativeSample[]
     },
     breakdown: samples.length > 0 ? breakdown(samples) : {},
     ...(latency && latency.n > 0 ? { latency } : {}),
+    ...(bandwidth ? { bandwidth } : {}),
     verification,
     status: error || samples.length === 0 ? 'failed' : 'ok',
     ...(error ? { error } : samples.length === 0 ? { error: 'no samples were measured' } : {}),

@@ -1,9 +1,10 @@
-// Sanitizer driver for the CPU backend (no Node): runs every strategy x mode, hot-key zipf,
-// high load and odd value sizes through makeCpuRunner and fails on any lost or corrupted write.
-// Built by run.sh with -fsanitize=thread (data races) or address,undefined.
+// ASan+UBSan driver for the CPU backend (no Node): runs every strategy x mode, hot-key zipf,
+// high load and odd value sizes through makeCpuRunner and fails on any lost or corrupted write,
+// then the table-full paths (table_full.h). Built and run by scripts/sanitize.sh.
 #include <cstdio>
 #include <exception>
 
+#include "table_full.h"
 #include "writeprof/runner.h"
 
 using namespace wp;
@@ -51,5 +52,6 @@ int main() {
         }
       }
   std::printf("%d samples, %d failures\n", runs, failures);
+  failures += wpsan::check_table_full(4);
   return failures ? 1 : 0;
 }

@@ -1,0 +1,107 @@
+/**
+ * The CUDA backend: the five strategies as CUDA kernels (kernels/cuda/), run through the same
+ * native addon as the CPU backend. Available only when the addon was built with nvcc and a device
+ * of compute capability 8.0 or newer answers; otherwise status() says why, in the CUDA runtime's
+ * own words (e.g. "CUDA driver version is insufficient for CUDA runtime version").
+ */
+import type { Backend, BackendStatus, CaseHandle, DeviceInfo, NativeSample, OpenOptions } from './backend.js';
+import { createNativeBackend } from './native-backend.js';
+import { loadAddon, type NativeAddon, type RawCudaStatus } from './native.js';
+import type { CaseSpec } from '../model.js';
+
+/** 12080 -> "12.8" (CUDA encodes versions as 1000 * major + 10 * minor). */
+export function cudaVersionString(v: number): string | null {
+  if (!Number.isFinite(v) || v <= 0) return null;
+  return `${Math.floor(v / 1000)}.${Math.floor((v % 1000) / 10)}`;
+}
+
+/** What results.environment.device records for a GPU. */
+export function gpuDeviceInfo(raw: RawCudaStatus): DeviceInfo {
+  return {
+    name: raw.name,
+    kind: 'gpu',
+    computeCapability: `${raw.ccMajor}.${raw.ccMinor}`,
+    sms: raw.sms,
+    memoryBytes: raw.memoryBytes,
+    memBandwidthGBs: Math.round(raw.memBandwidthGBs * 10) / 10,
+    pcie: raw.pcieGen > 0 ? `Gen${raw.pcieGen} x${raw.pcieWidth}` : null,
+    cudaRuntime: cudaVersionString(raw.runtimeVersion),
+    cudaDriver: cudaVersionString(raw.driverVersion),
+  };
+}
+
+/** BackendStatus from the addon's raw answer (pure: tested without a GPU). */
+export function statusFromRaw(raw: RawCudaStatus): BackendStatus {
+  if (!raw.compiled) {
+    return { name: 'cuda', available: false, reason: raw.reason || 'writeprof was built without CUDA (nvcc not found at build time)' };
+  }
+  const device = raw.name ? gpuDeviceInfo(raw) : undefined;
+  if (!raw.available) {
+    return { name: 'cuda', available: false, reason: raw.reason || 'no usable CUDA device', ...(device ? { device } : {}) };
+  }
+  return { name: 'cuda', available: true, ...(device ? { device } : {}) };
+}
+
+/**
+ * Is CUDA usable here, and if not why. Never throws: a missing addon is a reason too.
+ * This is what selectBackend() consults for `--backend cuda|auto`.
+ */
+export function cudaStatus(addon: () => NativeAddon = loadAddon): BackendStatus {
+  let raw: RawCudaStatus;
+  try {
+    raw = addon().cudaStatus();
+  } catch (err) {
+    return { name: 'cuda', available: false, reason: err instanceof Error ? err.message : String(err) };
+  }
+  return statusFromRaw(raw);
+}
+
+/** Whether the addon was built with the CUDA backend (null: no addon to ask). */
+export function cudaCompiled(addon: () => NativeAddon = loadAddon): boolean | null {
+  try {
+    return addon().cudaStatus().compiled;
+  } catch {
+    return null;
+  }
+}
+
+/** Bytes/s references the CUDA runner measures once per process and reports in a note. */
+export interface BandwidthRefs {
+  /** device-to-device cudaMemcpy: bytes copied per second */
+  deviceCopy: number;
+  /** pinned host-to-device cudaMemcpy */
+  h2d: number;
+}
+
+const REF_NOTE = /^bandwidth reference: deviceCopy=([\d.]+) GB\/s .*\bh2d=([\d.]+) GB\/s/;
+
+/** Parses the runner's "bandwidth reference: ..." note; undefined when a sample has none. */
+export function parseBandwidthRefs(notes: readonly string[] | undefined): BandwidthRefs | undefined {
+  for (const n of notes ?? []) {
+    const m = REF_NOTE.exec(n);
+    if (m) return { deviceCopy: Number(m[1]) * 1e9, h2d: Number(m[2]) * 1e9 };
+  }
+  return undefined;
+}
+
+/** The sample with its references as numbers: the engine turns them into results.cases[].bandwidth. */
+function withRefs(s: NativeSample): NativeSample {
+  const refs = parseBandwidthRefs(s.notes);
+  return refs ? { ...s, bandwidthRefs: { deviceCopy: refs.deviceCopy, h2d: refs.h2d } } : s;
+}
+
+const native = createNativeBackend({ name: 'cuda', native: 'cuda', status: () => cudaStatus() });
+
+export const cudaBackend: Backend = {
+  name: 'cuda',
+  status: () => cudaStatus(),
+  open(spec: CaseSpec, options: OpenOptions): CaseHandle {
+    const handle = native.open(spec, options);
+    return {
+      async runSample() {
+        return withRefs(await handle.runSample());
+      },
+      close: () => handle.close(),
+    };
+  },
+};
