@@ -33,7 +33,7 @@ $(TS_OUT): $(DEPS_STAMP) $(TS_SRC) tsconfig.json
 ts: $(TS_OUT)
 
 ifeq ($(WITH_CUDA),1)
-$(CUDA_LIB): $(CUDA_SRC) scripts/build-cuda.sh
+$(CUDA_LIB): $(CUDA_SRC) scripts/build-cuda.sh scripts/ptxas-to-json.mjs
 	CUDA_HOME=$(CUDA_HOME) NVCC=$(NVCC) bash scripts/build-cuda.sh
 cuda: $(CUDA_LIB)
 ADDON_DEPS := $(CUDA_LIB)
@@ -62,6 +62,11 @@ clean:
 bench: build
 	@test -d /usr/include/libcuckoo || apt-get install -y libcuckoo-dev || { apt-get update && apt-get install -y libcuckoo-dev; }
 	node bench/run.mjs $(BENCH_ARGS)
+
+# Issue 5's sanitizers: the native vitest tests against an ASan+UBSan addon, and a TSan driver of
+# the concurrent strategies. Builds only under out/sanitize/ (build/Release/writeprof.node is untouched).
+sanitize: $(DEPS_STAMP)
+	bash scripts/sanitize.sh
 
 # Issue 3's regression gate: the quick profile vs reports/baselines/<machine kind>.json; exit 1 on a regression.
 gate: build

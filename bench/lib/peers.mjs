@@ -79,7 +79,8 @@ const medianOf = (xs) => {
 /** memcpy runs of one cell's rounds, pooled: the median over every repetition. */
 export function poolMemcpy(runs) {
   const samples = runs.flatMap((r) => r.samples);
-  return { ...runs[0], rounds: runs.length, reps: samples.length, samples, bytesPerSec: medianOf(samples) };
+  const setSamples = runs.flatMap((r) => r.setSamples ?? []);
+  return { ...runs[0], rounds: runs.length, reps: samples.length, samples, bytesPerSec: medianOf(samples), setSamples, setBytesPerSec: medianOf(setSamples) };
 }
 
 /** libcuckoo runs of one cell's rounds, pooled per store; the faster pooled median is the peer. */

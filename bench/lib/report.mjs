@@ -33,15 +33,16 @@ export function renderBench(doc) {
   }
   out.push(t.toString());
 
-  const p = new Table({ head: ['Cell references', 'Thr', 'memcpy GB/s', 'libcuckoo inline ops/s', 'arena ops/s', 'peer (faster)'], ...STYLE });
+  const p = new Table({ head: ['Cell references', 'Thr', 'memcpy GB/s', 'memset GB/s', 'libcuckoo inline ops/s', 'arena ops/s', 'peer (faster)'], ...STYLE });
   doc.peer.runs.forEach((x, i) => {
     const m = doc.limits.memcpy[i];
     p.push([`${x.mode} ${size(x.valueSize)} ${x.keyDist}`, String(x.threads), m ? (m.bytesPerSec / 1e9).toFixed(2) : '-',
+      m && Number.isFinite(m.setBytesPerSec) ? (m.setBytesPerSec / 1e9).toFixed(2) : '-',
       x.inline ? fmtInt(x.inline.opsPerSec) : '-', fmtInt(x.arena.opsPerSec), `${fmtInt(x.best.opsPerSec)} (${x.best.store})`]);
   });
   out.push(p.toString());
   const m0 = doc.limits.memcpy[0];
-  if (m0) out.push(`  memcpy: ${m0.bytesPerThread / 2 ** 20} MiB per thread, median of ${m0.reps} copies; libcuckoo: value bytes ${doc.config.peerValues === 'fill' ? 'generated in the timed loop (as writeprof stages them)' : 'pre-generated'}, median of ${doc.config.rounds * doc.config.peerReps} repetitions per store`);
+  if (m0) out.push(`  memcpy: ${m0.bytesPerThread / 2 ** 20} MiB per thread, median of ${m0.reps} copies (memset: store-only, for reference); libcuckoo: value bytes ${doc.config.peerValues === 'fill' ? 'generated in the timed loop (as writeprof stages them)' : 'pre-generated'}, median of ${doc.config.rounds * doc.config.peerReps} repetitions per store`);
 
   const h = new Table({ head: ['Harness overhead', 'batch', 'keys', 'timed region', 'JS call (incl. reset+verify)', 'harness adds', 'of sample'], ...STYLE });
   for (const o of doc.harness.overhead)

@@ -192,7 +192,7 @@ class CudaRunner final : public CaseRunner {
 
     size_t freeB = 0, totalB = 0;
     check(cudaMemGetInfo(&freeB, &totalB), "memory info");
-    uint64_t need = buckets_ * sizeof(Bucket) + arenaBytes_ + pinned;
+    uint64_t need = buckets_ * sizeof(Bucket) + arenaBytes_ + pinned;  // device slots mirror the pinned ones
     if (need > uint64_t(double(freeB) * 0.9))
       throw ConfigError("keys: the table, value arena (" + bytes_str(arenaBytes_) + ") and staging need " +
                         bytes_str(need) + " of device memory, " + bytes_str(freeB) + " are free; lower keys, " +
@@ -219,19 +219,17 @@ class CudaRunner final : public CaseRunner {
       mailbox_ = PinnedBuffer(sizeof(Mailbox), true, "single-write mailbox");
       mappedValue_ = PinnedBuffer(stride_, true, "single-write value");
     }
+    caseRange_ = nvtxRangeStartA(caseName_.c_str());  // the case's lifetime, across threads
   }
 
-  ~CudaRunner() override = default;
+  ~CudaRunner() override {
+    if (caseRange_) nvtxRangeEnd(caseRange_);
+  }
 
   SampleResult runSample() override {
     if (wedged()) throw ConfigError("CUDA backend: an earlier single-write kernel stopped answering; restart writeprof");
     check(cudaSetDevice(device_), "set device");
-    nvtxRangeId_t caseRange = nvtxRangeStartA(caseName_.c_str());
-    struct EndRange {
-      nvtxRangeId_t id;
-      ~EndRange() { nvtxRangeEnd(id); }
-    } endRange{caseRange};
-
+    Range sampleRange("sample");
     reset();
     SampleResult out;
     out.writes = p_.keys;
@@ -599,6 +597,7 @@ class CudaRunner final : public CaseRunner {
   uint64_t distinct_ = 0, buckets_ = 0;
   uint32_t bucketBits_ = 0;
   std::string caseName_;
+  nvtxRangeId_t caseRange_ = 0;
   BandwidthRefs refs_;
   DeviceBuffer<Bucket> table_;
   DeviceBuffer<uint8_t> arena_;

@@ -2,7 +2,7 @@ import { appendFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError, invalid } from '../errors.js';
 import { readResults } from '../results/io.js';
-import { compareDocuments, DEFAULT_ALPHA, DEFAULT_THRESHOLD } from '../gates/compare.js';
+import { compareDocuments, confirmRegressions, DEFAULT_ALPHA, DEFAULT_THRESHOLD } from '../gates/compare.js';
 import { COMPARE_FORMATS, renderComparison, renderMarkdown, type CompareFormat } from '../gates/compare-render.js';
 
 interface CompareFlags {
@@ -10,6 +10,7 @@ interface CompareFlags {
   alpha: string;
   format: string;
   allowEnvMismatch?: boolean;
+  confirm?: string;
 }
 
 /** A number strictly inside (lo, hi); anything else is one UsageError line. */
@@ -29,6 +30,7 @@ export function register(program: Command): void {
     .option('--alpha <level>', 'significance level of the Mann–Whitney U test', String(DEFAULT_ALPHA))
     .option('--format <format>', `output format: ${COMPARE_FORMATS.join('|')}`, 'table')
     .option('--allow-env-mismatch', 'compare documents from different backends or devices')
+    .option('--confirm <results.json>', 'a re-run of current: a regression must reproduce against the baseline in both')
     .action((baselinePath: string, currentPath: string, flags: CompareFlags) => {
       const threshold = openInterval('--threshold', flags.threshold, 0, 100);
       const alpha = openInterval('--alpha', flags.alpha, 0, 1);
@@ -37,7 +39,12 @@ export function register(program: Command): void {
 
       const baseline = readResults(baselinePath);
       const current = readResults(currentPath);
-      const report = compareDocuments(baseline, current, { threshold, alpha, allowEnvMismatch: flags.allowEnvMismatch === true });
+      const opts = { threshold, alpha, allowEnvMismatch: flags.allowEnvMismatch === true };
+      let report = compareDocuments(baseline, current, opts);
+      if (flags.confirm !== undefined) {
+        const again = readResults(flags.confirm);
+        report = confirmRegressions(report, compareDocuments(baseline, again, opts));
+      }
 
       const color = format === 'table' && process.stdout.isTTY === true && !process.env['NO_COLOR'];
       process.stdout.write(renderComparison(report, format, color));

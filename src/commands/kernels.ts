@@ -3,7 +3,8 @@ import Table from 'cli-table3';
 import { KERNELS_JSON, kernelRows, loadKernels, type KernelRow } from '../kernels/resource-usage.js';
 
 function pct(x: number): string {
-  return `${Math.round(x * 100)}%`;
+  const p = Math.round(x * 1000) / 10; // 40 of 64 warps is 62.5%, not 63%
+  return `${p}%`;
 }
 
 export function renderKernels(rows: readonly KernelRow[], nvcc: string | null): string {

@@ -40,6 +40,12 @@ function summaryLines(r: ComparisonReport): string[] {
     `${r.cases.length} cases compared: ${counts.slower} slower, ${counts.faster} faster, ${counts.unchanged} unchanged, ${counts.noisy} noisy ` +
       `(regression = slower by more than ${r.threshold}% at adjusted p < ${r.alpha}; test: ${r.test}; interval: 95% bootstrap of the ratio of medians)`,
   );
+  if (r.confirmation) {
+    lines.push(
+      `confirmation run ${r.confirmation.createdAt}: a regression must reproduce in both runs; ${r.confirmation.notReproduced.length} did not` +
+        (r.confirmation.notReproduced.length ? ` (${r.confirmation.notReproduced.join(', ')})` : ''),
+    );
+  }
   if (r.envMismatch.length) lines.push(`environment differs (allowed by --allow-env-mismatch): ${r.envMismatch.join('; ')}`);
   if (r.current.partial) lines.push('current results are partial (interrupted run): missing cases are listed below');
   if (r.onlyInBaseline.length) lines.push(`only in baseline (${r.onlyInBaseline.length}): ${r.onlyInBaseline.join(', ')}`);

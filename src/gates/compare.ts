@@ -17,6 +17,9 @@
  *   unchanged  otherwise: the change is within ±threshold and measured tightly enough to say so
  *              (a significant change smaller than the threshold is `unchanged`, by design).
  * A current case whose verification failed (lost or corrupted writes) also fails the gate.
+ * With a confirmation run (a second current document measured after the first), a regression
+ * must reproduce against the baseline in both; one that does not becomes `noisy` (see
+ * confirmRegressions): transient load on a shared machine rarely hits the same case twice.
  */
 import { caseId } from '../model.js';
 import { UsageError } from '../errors.js';
@@ -88,6 +91,8 @@ export interface ComparisonReport {
   failed: string[];
   /** true when the gate fails: any regression or failed current case */
   failedGate: boolean;
+  /** present when a confirmation run was given (see confirmRegressions) */
+  confirmation?: { createdAt: string; regressions: string[]; notReproduced: string[] };
 }
 
 const pct = (ratio: number): number => (ratio - 1) * 100;
@@ -218,5 +223,31 @@ export function compareDocuments(baseline: ResultsDocument, current: ResultsDocu
     regressions,
     failed,
     failedGate: regressions.length > 0 || failed.length > 0,
+  };
+}
+
+/**
+ * Keeps only the regressions of `first` that `second` (the same comparison against a fresh
+ * re-run) reproduces; the others become `noisy`. Verification failures of either run count.
+ */
+export function confirmRegressions(first: ComparisonReport, second: ComparisonReport, secondCreatedAt = second.current.createdAt): ComparisonReport {
+  const again = new Set(second.regressions);
+  const notReproduced: string[] = [];
+  const cases = first.cases.map((c): CaseComparison => {
+    if (!c.regression || again.has(c.id)) return c;
+    notReproduced.push(c.id);
+    const re = second.cases.find((x) => x.id === c.id);
+    const seen = re && Number.isFinite(re.changePct) ? `${re.changePct.toFixed(1)}%, ${re.verdict}` : 'not measured';
+    return { ...c, verdict: 'noisy', regression: false, reason: `slower in the first run only; the confirmation run measured ${seen}` };
+  });
+  const regressions = cases.filter((c) => c.regression).map((c) => c.id);
+  const failed = [...new Set([...first.failed, ...second.failed])];
+  return {
+    ...first,
+    cases,
+    regressions,
+    failed,
+    failedGate: regressions.length > 0 || failed.length > 0,
+    confirmation: { createdAt: secondCreatedAt, regressions: second.regressions, notReproduced },
   };
 }

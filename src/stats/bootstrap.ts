@@ -10,12 +10,45 @@ export interface RatioInterval {
   high: number;
 }
 
-/** Median of the first n entries of a scratch buffer (sorts it in place). */
+/** k-th smallest (0-based) of buf[lo..hi], reordering buf in place (Hoare quickselect). */
+function select(buf: Float64Array, k: number, lo = 0, hi = buf.length - 1): number {
+  while (hi > lo) {
+    // median-of-three pivot keeps sorted and constant inputs linear
+    const mid = (lo + hi) >> 1;
+    const a = buf[lo]!;
+    const b = buf[mid]!;
+    const c = buf[hi]!;
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (buf[i]! < pivot) i++;
+      while (buf[j]! > pivot) j--;
+      if (i <= j) {
+        const t = buf[i]!;
+        buf[i] = buf[j]!;
+        buf[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return buf[k]!;
+  }
+  return buf[k]!;
+}
+
+/** Median of a scratch buffer (reorders it): selection, not a full sort, since it runs per resample. */
 function medianInPlace(buf: Float64Array): number {
-  buf.sort();
   const n = buf.length;
   const mid = n >> 1;
-  return n % 2 === 1 ? buf[mid]! : (buf[mid - 1]! + buf[mid]!) / 2;
+  const upper = select(buf, mid);
+  if (n % 2 === 1) return upper;
+  // after select, buf[0..mid-1] are all <= upper: the lower middle is their maximum
+  let lower = buf[0]!;
+  for (let i = 1; i < mid; i++) if (buf[i]! > lower) lower = buf[i]!;
+  return (lower + upper) / 2;
 }
 
 export function medianOf(xs: ArrayLike<number>): number {

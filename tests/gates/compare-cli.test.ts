@@ -79,6 +79,14 @@ describe('writeprof compare', () => {
     expect(j.regressions).toEqual([]);
   });
 
+  it('--confirm: a regression that a re-run does not reproduce passes the gate', () => {
+    const r = cli([f('base.json'), f('slow.json'), '--confirm', f('same.json')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('1 did not (batch/lock-free/v64');
+    expect(cli([f('base.json'), f('slow.json'), '--confirm', f('slow.json')]).code).toBe(1);
+    expect(cli([f('base.json'), f('slow.json'), '--confirm', f('nope.json')]).code).toBe(2);
+  });
+
   it('appends the markdown table to GITHUB_STEP_SUMMARY', () => {
     const summary = f('summary.md');
     writeFileSync(summary, 'previous step\n');

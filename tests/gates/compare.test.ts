@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { checkComparable, compareDocuments, compareSamples, MIN_SAMPLES } from '../../src/gates/compare.js';
+import { checkComparable, compareDocuments, compareSamples, confirmRegressions, MIN_SAMPLES } from '../../src/gates/compare.js';
 import { renderComparison } from '../../src/gates/compare-render.js';
 import { resultsSchema } from '../../src/results/schema.js';
 import { makeCase, makeDoc, noisySamples } from '../stats/helpers.js';
@@ -115,6 +115,28 @@ describe('compareDocuments', () => {
     expect(marginal.pAdjusted).toBeGreaterThan(0.01);
     expect(marginal.verdict).toBe('noisy');
     expect(r.regressions).toEqual([]);
+  });
+
+  it('a confirmation run keeps only the regressions it reproduces', () => {
+    const a = { strategy: 'baseline' } as const;
+    const b = { strategy: 'lock-free' } as const;
+    const base = makeDoc([makeCase(noisySamples(20, 1e6, 0.02, 1), a), makeCase(noisySamples(20, 1e6, 0.02, 2), b)]);
+    // first run: both cases 12% slower; the re-run: only `b` still slower (a was a transient)
+    const first = makeDoc([makeCase(noisySamples(20, 0.88e6, 0.02, 3), a), makeCase(noisySamples(20, 0.88e6, 0.02, 4), b)]);
+    const again = makeDoc([makeCase(noisySamples(20, 1e6, 0.02, 5), a), makeCase(noisySamples(20, 0.88e6, 0.02, 6), b)]);
+    const r1 = compareDocuments(base, first, opts);
+    expect(r1.regressions).toHaveLength(2);
+    const r = confirmRegressions(r1, compareDocuments(base, again, opts));
+    expect(r.regressions).toEqual([base.cases[1]!.id]);
+    expect(r.failedGate).toBe(true);
+    expect(r.confirmation!.notReproduced).toEqual([base.cases[0]!.id]);
+    const transient = r.cases.find((c) => c.id === base.cases[0]!.id)!;
+    expect(transient.verdict).toBe('noisy');
+    expect(transient.reason).toMatch(/first run only/);
+    // nothing reproduces: the gate passes
+    const none = confirmRegressions(r1, compareDocuments(base, makeDoc([makeCase(noisySamples(20, 1e6, 0.02, 7), a), makeCase(noisySamples(20, 1e6, 0.02, 8), b)]), opts));
+    expect(none.failedGate).toBe(false);
+    expect(renderComparison(none, 'table', false)).toContain('a regression must reproduce in both runs; 2 did not');
   });
 
   it('a failed current case fails the gate even without a slowdown', () => {

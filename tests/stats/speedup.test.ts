@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { attachSpeedups, bootstrapRatioOfMedians } from '../../src/stats/speedup.js';
+import { medianOf } from '../../src/stats/bootstrap.js';
+import { mulberry32 } from '../../src/stats/rng.js';
 import { latencyPercentiles } from '../../src/stats/latency.js';
 import { makeCase, noisySamples } from './helpers.js';
 
@@ -73,5 +75,26 @@ describe('latencyPercentiles', () => {
   it('handles typed arrays, one value and none', () => {
     expect(latencyPercentiles(Float64Array.of(42))).toEqual({ p50: 42, p90: 42, p99: 42, p999: 42, n: 1 });
     expect(latencyPercentiles([])).toEqual({ p50: 0, p90: 0, p99: 0, p999: 0, n: 0 });
+  });
+});
+
+describe('medianOf (quickselect)', () => {
+  it('agrees with a sorted median on random, sorted, constant and duplicate-heavy inputs', () => {
+    const rng = mulberry32(99);
+    const sortedMedian = (xs: number[]): number => {
+      const s = [...xs].sort((a, b) => a - b);
+      const m = s.length >> 1;
+      return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+    };
+    for (let n = 1; n <= 60; n++) {
+      const inputs = [
+        Array.from({ length: n }, () => rng()),
+        Array.from({ length: n }, (_, i) => i),
+        Array.from({ length: n }, (_, i) => n - i),
+        Array.from({ length: n }, () => 7),
+        Array.from({ length: n }, () => Math.floor(rng() * 3)),
+      ];
+      for (const xs of inputs) expect(medianOf(xs)).toBe(sortedMedian(xs));
+    }
   });
 });
