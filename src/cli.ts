@@ -13,7 +13,10 @@ export function buildProgram(): Command {
     .description('Profile GPU key-value write paths: launch write kernels, sweep axes, gate regressions')
     .version(TOOL_VERSION)
     .showHelpAfterError(false)
-    .exitOverride();
+    .exitOverride()
+    // Commander's own errors (unknown option, missing argument) stay one line: its "Did you mean"
+    // hint joins the message instead of starting a second line. Inherited by every sub-command.
+    .configureOutput({ outputError: (str, write) => write(`writeprof: ${str.trim().replace(/\s*\n\s*/g, ' ')}\n`) });
   for (const register of [registerRun, registerCompare, registerReport, registerValidate, registerDevices, registerKernels]) {
     register(program);
   }

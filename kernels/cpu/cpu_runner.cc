@@ -55,7 +55,11 @@ class AlignedBuf {
     constexpr size_t kHuge = size_t(2) << 20;
     bool huge = bytes >= 2 * kHuge;
     if (huge) align = std::max(align, kHuge);
+#if defined(WP_HEAP_BUFFERS)
+    size_t rounded = bytes;  // exact, so ASan flags the first byte past the buffer
+#else
     size_t rounded = (bytes + align - 1) / align * align;
+#endif
     if (rounded == 0 || (p_ = allocate(rounded, align)) == nullptr)
       throw ConfigError(std::string("cannot allocate ") + std::to_string(bytes) + " bytes for the " + what);
     len_ = rounded;
