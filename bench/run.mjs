@@ -52,44 +52,31 @@ async function main() {
 
   // Noise on a shared machine drifts within seconds, so each cell runs in rounds: per round,
   // memcpy at the cell's thread count, libcuckoo on the cell's stream, then samples of each of
-  // the five strategies (their cases stay open across rounds). Samples are pooled per side, so
-  // writeprof and its references see the same stretch of time; a row's ratios use its own cell.
+  // the five strategies (each opened afresh per round: placement in memory matters too). Samples
+  // are pooled per side, so writeprof and its references see the same stretch of time; a row's
+  // ratios use its own cell.
   const rows = [];
   const peerRuns = [];
   const memcpyRuns = [];
   for (const [ci, c] of cells.entries()) {
     const label = `${c.mode} ${c.valueSize} B ${c.keyDist}, ${c.threads} thread(s), ${c.keys} keys`;
-    const runs = new Map();
+    const runs = new Map(STRATEGIES.map((strategy) => [strategy, new CaseRun(specOf(caseId, c, strategy))]));
     const failed = new Map();
-    for (const strategy of STRATEGIES) {
-      const spec = specOf(caseId, c, strategy);
-      try {
-        const run = new CaseRun(backend, spec, openOptions(cfg.seed));
-        runs.set(strategy, run);
-        await run.warmup(cfg.warmup);
-      } catch (e) {
-        failed.set(strategy, e instanceof Error ? e.message : String(e));
-      }
-    }
     const mem = [];
     const peers = [];
-    try {
-      for (let round = 0; round < cfg.rounds; ++round) {
-        log(`[cell ${ci + 1}/${cells.length}, round ${round + 1}/${cfg.rounds}] ${label}`);
-        mem.push(measureMemcpy(bins, { threads: c.threads, ...cfg.memcpy }));
-        peers.push(measureCuckoo(bins, { valueSize: c.valueSize, keys: c.keys, threads: c.threads, keyDist: c.keyDist,
-          loadFactor: c.loadFactor, seed: cfg.seed, reps: cfg.peerReps, values: PEER_VALUES }));
-        for (const [strategy, run] of runs) {
-          if (failed.has(strategy)) continue;
-          try {
-            await run.sample(cfg.samplesPerRound);
-          } catch (e) {
-            failed.set(strategy, e instanceof Error ? e.message : String(e));
-          }
+    for (let round = 0; round < cfg.rounds; ++round) {
+      log(`[cell ${ci + 1}/${cells.length}, round ${round + 1}/${cfg.rounds}] ${label}`);
+      mem.push(measureMemcpy(bins, { threads: c.threads, ...cfg.memcpy }));
+      peers.push(measureCuckoo(bins, { valueSize: c.valueSize, keys: c.keys, threads: c.threads, keyDist: c.keyDist,
+        loadFactor: c.loadFactor, seed: cfg.seed, reps: cfg.peerReps, values: PEER_VALUES }));
+      for (const [strategy, run] of runs) {
+        if (failed.has(strategy)) continue;
+        try {
+          await run.round(backend, openOptions(cfg.seed), cfg.warmup, cfg.samplesPerRound);
+        } catch (e) {
+          failed.set(strategy, e instanceof Error ? e.message : String(e));
         }
       }
-    } finally {
-      for (const run of runs.values()) run.close();
     }
     const memcpy = poolMemcpy(mem);
     const peer = poolPeer(peers);
@@ -123,7 +110,7 @@ async function main() {
     for (const strategy of STRATEGIES) {
       log(`counters on vs off: ${strategy} ${keyDist}`);
       try {
-        counters.push(await counterCost(backend, specOf(caseId, cell, strategy), cfg.seed, cfg.counterPairs));
+        counters.push(await counterCost(backend, specOf(caseId, cell, strategy), cfg.seed, cfg.counterPairs, cfg.counterReopen));
       } catch (e) {
         log(`counters on vs off failed for ${strategy} ${keyDist}: ${e instanceof Error ? e.message : e}`);
       }

@@ -24,8 +24,9 @@ export function benchConfig({ quick = false } = {}) {
     samplesPerRound: quick ? 2 : 3,
     peerReps: quick ? 2 : 3,
     memcpy: { mibPerThread: quick ? 64 : 256, reps: quick ? 2 : 3 },
-    // Counters on vs off: adjacent on/off pairs per strategy, enough to resolve a 2% difference.
-    counterPairs: quick ? 3 : 15,
+    // Counters on vs off: adjacent on/off pairs per strategy, over freshly opened case pairs.
+    counterPairs: quick ? 2 : 15,
+    counterReopen: quick ? 2 : 5,
     overheadSamples: quick ? 5 : 15,
   };
 }

@@ -48,13 +48,14 @@ function checkVerification(s) {
 }
 
 /**
- * One open case whose samples are taken in several rounds (interleaved with the other strategies
- * and the references of its cell), then summarized: median ops/s, counters and phases per write.
+ * One case's samples, taken in several rounds interleaved with the other strategies and the
+ * references of its cell. Every round opens the case afresh (and closes it): each opening gets
+ * its own memory, and where a table lands (pages, huge pages, cache sets) moved throughput by
+ * +-13% between two openings of the same case, so rounds average placement out as well as drift.
  */
 export class CaseRun {
-  constructor(backend, spec, opts) {
+  constructor(spec) {
     this.spec = spec;
-    this.handle = backend.open(spec, opts);
     this.ops = [];
     this.totals = { lockRetries: 0, casFailures: 0, probeSteps: 0 };
     this.phases = {};
@@ -62,24 +63,22 @@ export class CaseRun {
     this.verification = undefined;
   }
 
-  async warmup(n) {
-    for (let i = 0; i < n; ++i) checkVerification(await this.handle.runSample());
-  }
-
-  async sample(n) {
-    for (let i = 0; i < n; ++i) {
-      const s = await this.handle.runSample();
-      checkVerification(s);
-      this.verification = s.verification;
-      this.ops.push(s.writes / (s.elapsedNs * 1e-9));
-      this.writes += s.writes;
-      for (const k of Object.keys(this.totals)) this.totals[k] += s.counters[k];
-      for (const [k, ns] of Object.entries(s.phasesNs)) this.phases[k] = (this.phases[k] ?? 0) + ns;
+  async round(backend, opts, warmup, n) {
+    const handle = backend.open(this.spec, opts);
+    try {
+      for (let i = 0; i < warmup; ++i) checkVerification(await handle.runSample());
+      for (let i = 0; i < n; ++i) {
+        const s = await handle.runSample();
+        checkVerification(s);
+        this.verification = s.verification;
+        this.ops.push(s.writes / (s.elapsedNs * 1e-9));
+        this.writes += s.writes;
+        for (const k of Object.keys(this.totals)) this.totals[k] += s.counters[k];
+        for (const [k, ns] of Object.entries(s.phasesNs)) this.phases[k] = (this.phases[k] ?? 0) + ns;
+      }
+    } finally {
+      handle.close();
     }
-  }
-
-  close() {
-    this.handle.close();
   }
 
   summary() {
@@ -93,34 +92,41 @@ export class CaseRun {
 }
 
 /**
- * Counting conflicts on vs off: two handles on the same case, samples interleaved (on, off, on,
- * off...) so drift from other load on the machine hits both sides alike. cost = 1 - on/off.
+ * Counting conflicts on vs off: two cases of the same spec, one counting and one not, sampled in
+ * adjacent pairs so drift hits both alike. The pair of cases is reopened `reopen` times: two
+ * cases own different memory (page placement, huge pages, cache sets), which alone moved one
+ * cell by +-13% in a first version that kept one pair open; fresh allocations average that out.
+ * cost = 1 - median of the pairs' on/off ratios.
  */
-export async function counterCost(backend, spec, seed, pairs) {
-  const on = backend.open(spec, openOptions(seed, true));
-  const off = backend.open(spec, openOptions(seed, false));
-  try {
-    await on.runSample();
-    await off.runSample();
-    const a = [], b = [], ratios = [];
-    for (let i = 0; i < pairs; ++i) {
-      // Alternate which goes first so a drift within a pair favours neither side.
-      const order = i % 2 === 0 ? [[on, a], [off, b]] : [[off, b], [on, a]];
-      for (const [h, xs] of order) {
-        const s = await h.runSample();
-        checkVerification(s);
-        xs.push(s.writes / (s.elapsedNs * 1e-9));
+export async function counterCost(backend, spec, seed, pairs, reopen) {
+  const a = [], b = [], ratios = [];
+  const perOpen = Math.max(1, Math.round(pairs / reopen));
+  for (let r = 0; r < reopen; ++r) {
+    // Alternate which case is allocated first, too.
+    const first = backend.open(spec, openOptions(seed, r % 2 === 0));
+    const second = backend.open(spec, openOptions(seed, r % 2 !== 0));
+    const [on, off] = r % 2 === 0 ? [first, second] : [second, first];
+    try {
+      await on.runSample();
+      await off.runSample();
+      for (let i = 0; i < perOpen; ++i) {
+        // Alternate which goes first so a drift within a pair favours neither side.
+        const order = (r + i) % 2 === 0 ? [[on, a], [off, b]] : [[off, b], [on, a]];
+        for (const [h, xs] of order) {
+          const s = await h.runSample();
+          checkVerification(s);
+          xs.push(s.writes / (s.elapsedNs * 1e-9));
+        }
+        ratios.push(a[a.length - 1] / b[b.length - 1]);
       }
-      ratios.push(a[a.length - 1] / b[b.length - 1]);
+    } finally {
+      on.close();
+      off.close();
     }
-    // Paired: each on/off ratio comes from two adjacent samples, so slow drift cancels.
-    const sorted = [...ratios].sort((x, y) => x - y);
-    const ci = medianCI(sorted);
-    const r = median(ratios);
-    return { case: spec.id, strategy: spec.strategy, keyDist: spec.keyDist, onOpsPerSec: median(a), offOpsPerSec: median(b),
-      cost: 1 - r, costCI: [1 - ci.high, 1 - ci.low], pairs, on: a, off: b };
-  } finally {
-    on.close();
-    off.close();
   }
+  const sorted = [...ratios].sort((x, y) => x - y);
+  const ci = medianCI(sorted);
+  const m = median(ratios);
+  return { case: spec.id, strategy: spec.strategy, keyDist: spec.keyDist, onOpsPerSec: median(a), offOpsPerSec: median(b),
+    cost: 1 - m, costCI: [1 - ci.high, 1 - ci.low], pairs: ratios.length, reopened: reopen, on: a, off: b, ratios };
 }

@@ -65,7 +65,8 @@ function summaryLines(r: ComparisonReport): string[] {
 const HEAD = ['Case', 'Baseline (ops/sec)', 'Current (ops/sec)', 'Change (95% CI)', 'p (Holm)', 'n (base/cur)', 'Verdict'];
 
 function row(c: CaseComparison): string[] {
-  return [c.id, fmtInt(c.baselineMedian), fmtInt(c.currentMedian), fmtChange(c), fmtP(c.pAdjusted), `${c.nBaseline}/${c.nCurrent}`, verdictLabel(c)];
+  const runs = c.runs.baseline > 1 || c.runs.current > 1 ? ` (${c.runs.baseline}/${c.runs.current} runs)` : '';
+  return [c.id, fmtInt(c.baselineMedian), fmtInt(c.currentMedian), fmtChange(c), fmtP(c.pAdjusted), `${c.nBaseline}/${c.nCurrent}${runs}`, verdictLabel(c)];
 }
 
 export function renderTable(r: ComparisonReport, color: boolean): string {

@@ -3,11 +3,16 @@
  *
  * Figures are throughput (ops/s samples), so a negative change is a slowdown:
  *   change% = (median(current) / median(baseline) - 1) * 100,
- * with a 95% percentile-bootstrap interval of that ratio of medians, and a two-sided
- * Mann–Whitney U test on the two sample sets (see src/stats/mannwhitney.ts for exact vs
- * normal approximation). Across the cases of one comparison the p-values are Holm–Bonferroni
- * adjusted, so `significant` means family-wise at alpha: with dozens of cases, a per-case 1% level
- * would flag a noise-only "regression" in a large share of runs. Verdicts, in this order:
+ * with a 95% percentile-bootstrap interval of that ratio of medians. The test is two-sided:
+ *  - Mann–Whitney U on the two sample sets (src/stats/mannwhitney.ts: exact or normal approx.);
+ *  - and, when the baseline was merged from several runs (`runMedians`, see ./baseline.ts), a
+ *    Student-t test of the current run's median against the baseline's run medians
+ *    (src/stats/runs.ts): samples within one process are not independent replicates of a run,
+ *    and on a shared machine run-to-run shifts of several percent are common.
+ *  A case's p is the larger of the two (significant only when both are: an intersection-union
+ *  test, still level alpha). Across the cases of one comparison the p-values are Holm–Bonferroni
+ *  adjusted, so `significant` means family-wise at alpha: with dozens of cases, a per-case 1% level
+ *  would flag a noise-only "regression" in a large share of runs. Verdicts, in this order:
  *   noisy      either side has fewer than MIN_SAMPLES samples (no test can reach alpha = 0.01 then);
  *   slower     p < alpha and change < -threshold            (this is a regression: exit 1);
  *   faster     p < alpha and change > +threshold;
@@ -27,13 +32,15 @@ import type { CaseResult, ResultsDocument } from '../results/schema.js';
 import { bootstrapRatioOfMedians, medianOf } from '../stats/bootstrap.js';
 import { mannWhitneyU } from '../stats/mannwhitney.js';
 import { holmAdjust } from '../stats/multiple.js';
+import { runLevelTest } from '../stats/runs.js';
 
 export const DEFAULT_THRESHOLD = 5;
 export const DEFAULT_ALPHA = 0.01;
 /** Below 5 samples per side the exact two-sided MWU p-value cannot go under 0.01. */
 export const MIN_SAMPLES = 5;
 export const TEST_NAME =
-  'Mann–Whitney U, two-sided (exact without ties when n1+n2 <= 50, else normal approximation with tie and continuity correction), Holm–Bonferroni adjusted across cases';
+  'two-sided Mann–Whitney U on the samples (exact without ties when n1+n2 <= 50, else normal approximation with tie and continuity correction), ' +
+  'and Student t on run medians when the baseline holds several runs (p = the larger); Holm–Bonferroni adjusted across cases';
 
 export const VERDICTS = ['faster', 'slower', 'unchanged', 'noisy'] as const;
 export type Verdict = (typeof VERDICTS)[number];
@@ -57,8 +64,14 @@ export interface SampleComparison {
   changePct: number;
   changeLowPct: number;
   changeHighPct: number;
-  /** two-sided Mann–Whitney p-value of this case alone */
+  /** p-value of this case alone: max(pSamples, pRuns) */
   p: number;
+  /** two-sided Mann–Whitney U p-value on the samples */
+  pSamples: number;
+  /** two-sided run-level t-test p-value (NaN when the baseline holds fewer than 3 runs) */
+  pRuns: number;
+  /** runs behind each side, and the baseline's run-to-run spread (SD of log medians, %) */
+  runs: { baseline: number; current: number; spreadPct: number };
   /** p after the Holm–Bonferroni adjustment over all compared cases (= p for one case) */
   pAdjusted: number;
   verdict: Verdict;
@@ -99,21 +112,39 @@ const pct = (ratio: number): number => (ratio - 1) * 100;
 
 type Measured = Omit<SampleComparison, 'verdict' | 'regression' | 'reason' | 'pAdjusted'>;
 
-/** Effect size, its interval and the raw test of one case; the verdict needs the family's p. */
-function measure(baseline: readonly number[], current: readonly number[], seed?: number): Measured {
-  const nBaseline = baseline.length;
-  const nCurrent = current.length;
-  const ratio = bootstrapRatioOfMedians(current, baseline, { seed });
+
+/** What one side of a case contributes: its samples and, for merged baselines, its run medians. */
+export interface SideSamples {
+  samples: readonly number[];
+  runMedians?: readonly number[];
+}
+
+/** Effect size, its interval and the raw tests of one case; the verdict needs the family's p. */
+function measure(baseline: SideSamples, current: SideSamples, seed?: number): Measured {
+  const nBaseline = baseline.samples.length;
+  const nCurrent = current.samples.length;
+  const ratio = bootstrapRatioOfMedians(current.samples, baseline.samples, { seed });
   const testable = nBaseline >= MIN_SAMPLES && nCurrent >= MIN_SAMPLES && Number.isFinite(ratio.value);
+  const currentMedian = nCurrent ? medianOf(current.samples) : NaN;
+  const pSamples = testable ? mannWhitneyU(current.samples, baseline.samples).p : NaN;
+  const runTest = testable && baseline.runMedians ? runLevelTest(baseline.runMedians, current.runMedians?.length ? current.runMedians : [currentMedian]) : null;
+  const pRuns = runTest ? runTest.p : NaN;
   return {
     nBaseline,
     nCurrent,
-    baselineMedian: nBaseline ? medianOf(baseline) : NaN,
-    currentMedian: nCurrent ? medianOf(current) : NaN,
+    baselineMedian: nBaseline ? medianOf(baseline.samples) : NaN,
+    currentMedian,
     changePct: pct(ratio.value),
     changeLowPct: pct(ratio.low),
     changeHighPct: pct(ratio.high),
-    p: testable ? mannWhitneyU(current, baseline).p : NaN,
+    p: runTest ? Math.max(pSamples, pRuns) : pSamples,
+    pSamples,
+    pRuns,
+    runs: {
+      baseline: baseline.runMedians?.length || 1,
+      current: current.runMedians?.length || 1,
+      spreadPct: runTest ? runTest.spreadPct : NaN,
+    },
   };
 }
 
@@ -128,7 +159,8 @@ function decide(m: Measured, pAdjusted: number, opts: CompareOptions): SampleCom
   if (significant && m.changePct < -threshold) return { ...base, verdict: 'slower', regression: true };
   if (significant && m.changePct > threshold) return { ...base, verdict: 'faster', regression: false };
   if (Math.abs(m.changePct) > threshold) {
-    return { ...base, verdict: 'noisy', regression: false, reason: `change beyond ±${threshold}% but not significant (adjusted p = ${pAdjusted.toPrecision(2)} >= ${alpha})` };
+    const spread = m.pRuns > m.pSamples ? `; the baseline's runs spread ±${m.runs.spreadPct.toFixed(1)}% (SD) from run to run` : '';
+    return { ...base, verdict: 'noisy', regression: false, reason: `change beyond ±${threshold}% but not significant (adjusted p = ${pAdjusted.toPrecision(2)} >= ${alpha}${spread})` };
   }
   const halfWidth = (m.changeHighPct - m.changeLowPct) / 2;
   if (!(halfWidth <= threshold)) {
@@ -137,9 +169,17 @@ function decide(m: Measured, pAdjusted: number, opts: CompareOptions): SampleCom
   return { ...base, verdict: 'unchanged', regression: false };
 }
 
-/** Compares the two sample sets (ops/s) of one case on its own (a family of one: no adjustment). */
-export function compareSamples(baseline: readonly number[], current: readonly number[], opts: CompareOptions): SampleComparison {
-  const m = measure(baseline, current, opts.seed);
+/**
+ * Compares the two sample sets (ops/s) of one case on its own (a family of one: no adjustment);
+ * run medians, when given, add the run-level test.
+ */
+export function compareSamples(
+  baseline: readonly number[],
+  current: readonly number[],
+  opts: CompareOptions,
+  runMedians: { baseline?: readonly number[]; current?: readonly number[] } = {},
+): SampleComparison {
+  const m = measure({ samples: baseline, runMedians: runMedians.baseline }, { samples: current, runMedians: runMedians.current }, opts.seed);
   return decide(m, m.p, opts);
 }
 
@@ -190,7 +230,7 @@ export function compareDocuments(baseline: ResultsDocument, current: ResultsDocu
   const onlyInBaseline: string[] = [];
   for (const [id, b] of baseCases) {
     const c = curCases.get(id);
-    if (c) matched.push({ id, b, c, m: measure(b.samples, c.samples, opts.seed) });
+    if (c) matched.push({ id, b, c, m: measure(b, c, opts.seed) });
     else onlyInBaseline.push(id);
   }
   const adjusted = holmAdjust(matched.map((x) => x.m.p));

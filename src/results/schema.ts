@@ -64,6 +64,11 @@ export const caseResultSchema = z.object({
   status: z.enum(['ok', 'failed']),
   error: z.string().optional(),
   notes: z.array(z.string()).optional(),
+  /**
+   * Gate baselines merged from several runs (src/gates/baseline.ts): each run's median ops/s, so
+   * that compare can tell a slowdown from run-to-run variation; `samples` then pools all runs.
+   */
+  runMedians: z.array(z.number()).optional(),
 });
 
 export const resultsSchema = z.object({

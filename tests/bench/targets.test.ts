@@ -34,7 +34,7 @@ function doc(opts: { peer64?: number; mem4k?: number; hot?: number[]; hotConf?: 
     rows,
     harness: {
       overhead: [{ label: 'batch', batchSize: 1000, keys: 1e6, fraction: opts.overhead ?? 0.001, overheadNs: 50_000, sampleNs: 50e6, jsNs: 1, method: 'm' }],
-      counters: [{ strategy: 'lock-free', keyDist: 'uniform', cost: opts.counters ?? 0.005, onOpsPerSec: 1, offOpsPerSec: 1 }],
+      counters: [{ strategy: 'lock-free', keyDist: 'uniform', cost: opts.counters ?? 0.005, onOpsPerSec: 1, offOpsPerSec: 1, ratios: [1 - (opts.counters ?? 0.005)] }],
     },
   };
 }
@@ -58,6 +58,18 @@ describe('bench targets', () => {
     const d = doc({});
     (d.harness as { overhead: Row[] }).overhead.push({ label: 'one batch', batchSize: 10000, keys: 10000, fraction: 0.1, judged: false, overheadNs: 30_000, sampleNs: 3e5 });
     expect(verdicts(d)['harness-overhead']).toBe(true);
+  });
+
+  it('judges counter cost on all on/off pairs pooled, with the worst cell named', () => {
+    const d = doc({});
+    const cell = (strategy: string, ratios: number[]) => ({ strategy, keyDist: 'uniform', cost: 1 - ratios[Math.floor(ratios.length / 2)]!, ratios });
+    (d.harness as { counters: unknown[] }).counters = [cell('lock-free', Array(15).fill(0.97)), cell('mem-opt', Array(15).fill(1)), cell('baseline', Array(15).fill(1.001))];
+    const t = evaluateTargets(d).find((x: { id: string }) => x.id === 'counter-cost');
+    expect(t.pass).toBe(true);
+    expect(t.measured).toBeCloseTo(0, 5);
+    expect(t.detail).toContain('worst cell lock-free');
+    (d.harness as { counters: unknown[] }).counters = [cell('lock-free', Array(15).fill(0.97)), cell('mem-opt', Array(15).fill(0.975))];
+    expect(verdicts(d)['counter-cost']).toBe(false);
   });
 
   it('a hot-key speedup without fewer conflicts per write fails', () => {

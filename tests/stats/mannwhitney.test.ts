@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exactUCounts, mannWhitneyU, normalUpperTail } from '../../src/stats/mannwhitney.js';
 import { holmAdjust } from '../../src/stats/multiple.js';
+import { incompleteBeta, logGamma, studentTTwoSided } from '../../src/stats/studentt.js';
 
 // Reference values: hand-derivable ones are derived in the comments; the rest were cross-checked
 // against SciPy 1.17 `scipy.stats.mannwhitneyu` (method noted beside each).
@@ -87,5 +88,27 @@ describe('holmAdjust', () => {
     [0.03, 0.06, 0.06, 0.02].forEach((v, i) => expect(adj[i]).toBeCloseTo(v, 12));
     expect(holmAdjust([0.5, NaN, 0.9])).toEqual([1, NaN, 1]); // m = 2: 2*0.5, max(1, 0.9)
     expect(holmAdjust([0.2])).toEqual([0.2]);
+  });
+});
+
+describe('Student t', () => {
+  it('matches table values of the two-sided p (quantiles from SciPy stats.t.ppf)', () => {
+    expect(studentTTwoSided(1, 1)).toBeCloseTo(0.5, 12); // Cauchy: 1 - 2*atan(1)/pi
+    expect(studentTTwoSided(2.262157162798205, 9)).toBeCloseTo(0.05, 10);
+    expect(studentTTwoSided(3.4994832973504924, 7)).toBeCloseTo(0.01, 10);
+    expect(studentTTwoSided(12.706204736174694, 1)).toBeCloseTo(0.05, 10);
+    expect(studentTTwoSided(-4.604094871349992, 4)).toBeCloseTo(0.01, 10);
+    expect(studentTTwoSided(0, 5)).toBeCloseTo(1, 12);
+    // large df tends to the normal: 2 * Q(1.959964)
+    expect(studentTTwoSided(1.959963984540054, 1e7)).toBeCloseTo(0.05, 6);
+  });
+
+  it('log-gamma and incomplete beta agree with closed forms', () => {
+    expect(logGamma(1)).toBeCloseTo(0, 13);
+    expect(logGamma(5)).toBeCloseTo(Math.log(24), 12);
+    expect(logGamma(0.5)).toBeCloseTo(0.5 * Math.log(Math.PI), 12);
+    expect(incompleteBeta(0.3, 1, 1)).toBeCloseTo(0.3, 13); // uniform
+    expect(incompleteBeta(0.3, 2, 1)).toBeCloseTo(0.09, 13); // x^2
+    expect(incompleteBeta(0.8, 1, 3)).toBeCloseTo(1 - 0.2 ** 3, 13);
   });
 });
