@@ -281,6 +281,10 @@ class CpuRunner final : public CaseRunner {
     const uint32_t vs = t_.valueSize, stride = t_.stride;
     const uint64_t* stream = stream_.data();
 
+    // A submission is staged and inserted in slices that fit in L2 (whole groups of 32): staged
+    // bytes are then still in cache when the strategy copies them, instead of making a round
+    // trip to DRAM (a 10,000 x 4 KiB batch would stage 40 MB, 2.5x memcpy's traffic per byte).
+    const uint32_t slice = uint32_t(std::max<uint64_t>(kGroupSize, (kStageSliceBytes / stride) / kGroupSize * kGroupSize));
     uint64_t stageNs = 0, kernelNs = 0;  // locals: results[] of neighbouring threads share lines
     uint64_t t = now_ns();
     // Calibration spin owed: paid in chunks of >= 1 us so a loop's fixed entry/exit cost does not
@@ -289,9 +293,22 @@ class CpuRunner final : public CaseRunner {
     constexpr uint64_t kSpinChunkNs = 1000;
     for (uint64_t first = begin; first < end;) {
       uint32_t n = uint32_t(std::min<uint64_t>(batch, end - first));
-      for (uint32_t i = 0; i < n; ++i) fill_value(staging + size_t(i) * stride, vs, stream[first + i], first + i);
+      uint64_t t0 = t;
+      for (uint32_t off = 0; off + slice < n; off += slice) {  // every slice but the last
+        for (uint32_t i = 0; i < slice; ++i)
+          fill_value(staging + size_t(i) * stride, vs, stream[first + off + i], first + off + i);
+        uint64_t staged = now_ns();
+        insert_(w, staging, first + off, slice);
+        uint64_t done = now_ns();
+        stageNs += staged - t;
+        kernelNs += done - staged;
+        t = done;
+      }
+      uint32_t last = (n - 1) / slice * slice, m = n - last;
+      for (uint32_t i = 0; i < m; ++i)
+        fill_value(staging + size_t(i) * stride, vs, stream[first + last + i], first + last + i);
       uint64_t staged = now_ns();
-      insert_(w, staging, first, n);
+      insert_(w, staging, first + last, m);
       if (p_.slowdownNs) {
         spinDebtNs += uint64_t(p_.slowdownNs) * n;
         if (spinDebtNs >= kSpinChunkNs || first + n >= end) {
@@ -302,7 +319,7 @@ class CpuRunner final : public CaseRunner {
       uint64_t done = now_ns();
       stageNs += staged - t;
       kernelNs += done - staged;
-      if (latency && first % p_.latencyEvery == 0) latency->push_back(uint32_t(std::min<uint64_t>(done - t, UINT32_MAX)));
+      if (latency && first % p_.latencyEvery == 0) latency->push_back(uint32_t(std::min<uint64_t>(done - t0, UINT32_MAX)));
       t = done;
       first += n;
     }

@@ -14,6 +14,8 @@ void insert(Worker& w, const uint8_t* staged, uint64_t first, uint32_t count) {
   for (uint32_t i = 0; i < count; ++i) {
     uint64_t writeNo = first + i;
     uint64_t key = t.stream[writeNo];
+    // The claim's CAS and the occupancy add stall on the bucket's two lines: fetch them early.
+    if (i + kPrefetchAhead < count) prefetch_bucket(&t.buckets[home_bucket(t.stream[writeNo + kPrefetchAhead], t.nBuckets)]);
     uint64_t ref = arena_offset(writeNo, t.stride);
     memcpy(t.arena + ref, staged + size_t(i) * t.stride, t.valueSize);
 

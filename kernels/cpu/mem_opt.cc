@@ -55,7 +55,7 @@ void insert(Worker& w, const uint8_t* staged, uint64_t first, uint32_t count) {
   uint32_t ahead = count < kPrefetchAhead ? count : kPrefetchAhead;
   for (uint32_t i = 0; i < ahead; ++i) {
     ring[i] = home_bucket(t.stream[first + i], t.nBuckets);
-    __builtin_prefetch(&t.buckets[ring[i]], 1, 3);
+    prefetch_bucket(&t.buckets[ring[i]]);
   }
   for (uint32_t i = 0; i < count; ++i) {
     uint64_t writeNo = first + i;
@@ -63,7 +63,7 @@ void insert(Worker& w, const uint8_t* staged, uint64_t first, uint32_t count) {
     if (i + kPrefetchAhead < count) {
       uint64_t h = home_bucket(t.stream[writeNo + kPrefetchAhead], t.nBuckets);
       ring[i % kPrefetchAhead] = h;
-      __builtin_prefetch(&t.buckets[h], 1, 3);
+      prefetch_bucket(&t.buckets[h]);
     }
     locked_upsert<Count>(t, t.stream[writeNo], home, 0, arena_offset(writeNo, t.stride), retries, probes, NoInside{});
   }

@@ -42,7 +42,8 @@ constexpr uint32_t kGroupSize = 32;         // warp-coop: writes per cooperating
 constexpr size_t kCombineBytes = 8 * 1024;  // write-combine: per-thread buffer (fits L1)
 constexpr uint32_t kCombineMaxValue = 256;  // write-combine: values from here go straight through
 constexpr uint32_t kStreamMinValue = 1024;  // mem-opt: values from here use non-temporal stores
-constexpr uint32_t kPrefetchAhead = 8;      // mem-opt: home buckets prefetched this many writes ahead
+constexpr size_t kStageSliceBytes = 256 * 1024;  // staging slice: stays in L2 until copied
+constexpr uint32_t kPrefetchAhead = 32;     // mem-opt, lock-free, write-combine: home buckets prefetched this many writes ahead
 
 // Inserts writes [first, first + count) whose values are staged contiguously at `staged`
 // (value i at staged + i * stride).
@@ -56,6 +57,13 @@ InsertFn write_combine_insert(bool countConflicts);
 
 // Probing came back to where it started: every bucket on the path is full.
 [[noreturn]] void throw_table_full(const Table& t);
+
+// A bucket is two 64-byte lines: keys/values in the first, sizes, lock and occupancy in the
+// second. Every write touches both (the lock or the occupancy), so both are prefetched.
+inline void prefetch_bucket(const Bucket* b) {
+  __builtin_prefetch(b, 1, 3);
+  __builtin_prefetch(reinterpret_cast<const char*>(b) + 64, 1, 3);
+}
 
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)

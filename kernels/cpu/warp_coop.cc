@@ -21,7 +21,7 @@ void insert(Worker& w, const uint8_t* staged, uint64_t first, uint32_t count) {
     uint64_t base = first + g;
     for (uint32_t i = 0; i < n; ++i) {
       home[i] = home_bucket(t.stream[base + i], t.nBuckets);
-      __builtin_prefetch(&t.buckets[home[i]], 1, 3);
+      prefetch_bucket(&t.buckets[home[i]]);
     }
     // The group's arena region is contiguous: one copy, outside any lock, while the buckets load.
     memcpy(value_at(t, base), staged + size_t(g) * t.stride, size_t(n) * t.stride);

@@ -12,6 +12,7 @@ void publish_range(const Table& t, uint64_t first, uint32_t n, uint64_t& retries
   for (uint32_t i = 0; i < n; ++i) {
     uint64_t writeNo = first + i;
     uint64_t key = t.stream[writeNo];
+    if (i + kPrefetchAhead < n) prefetch_bucket(&t.buckets[home_bucket(t.stream[writeNo + kPrefetchAhead], t.nBuckets)]);
     locked_upsert<Count>(t, key, home_bucket(key, t.nBuckets), 0, arena_offset(writeNo, t.stride), retries, probes,
                          NoInside{});
   }
