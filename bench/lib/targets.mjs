@@ -1,15 +1,8 @@
 // Issue 6's targets, evaluated on one bench document. Pure: the same document gives the same
 // verdicts, so tests/bench can check them on crafted documents.
 import { HOT_DIST } from './matrix.mjs';
+import { medianCI } from '../../dist/stats/summary.js';
 
-/** Distribution-free 95% interval of the median from order statistics (as src/stats/summary.ts). */
-function medianCI(sorted, z = 1.959964) {
-  const n = sorted.length;
-  const half = (z * Math.sqrt(n)) / 2;
-  const lo = Math.max(0, Math.floor(n / 2 - half));
-  const hi = Math.min(n - 1, Math.ceil(n / 2 + half) - 1);
-  return { low: sorted[lo], high: sorted[Math.max(lo, hi)] };
-}
 const medianSorted = (s) => (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2);
 
 export const REQUIRED = { peer64: 3, memcpy4k: 0.7, hotKeySpeedup: 2, overhead: 0.01, counterCost: 0.02 };

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { medianCI } from '../../dist/stats/summary.js';
 
 export async function loadCpuBackend(root) {
   const file = join(root, 'dist', 'backends', 'cpu.js');
@@ -12,15 +13,6 @@ export async function loadCpuBackend(root) {
   if (!mod.cpuBackend) throw new Error(`${file} does not export cpuBackend`);
   const model = await import(pathToFileURL(join(root, 'dist', 'model.js')).href);
   return { backend: mod.cpuBackend, caseId: model.caseId };
-}
-
-/** Distribution-free 95% interval of the median from order statistics (as src/stats/summary.ts). */
-function medianCI(sorted, z = 1.959964) {
-  const n = sorted.length;
-  const half = (z * Math.sqrt(n)) / 2;
-  const lo = Math.max(0, Math.floor(n / 2 - half));
-  const hi = Math.min(n - 1, Math.ceil(n / 2 + half) - 1);
-  return { low: sorted[lo], high: sorted[Math.max(lo, hi)] };
 }
 
 export function specOf(caseId, cell, strategy) {

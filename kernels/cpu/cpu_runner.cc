@@ -20,6 +20,7 @@
 #include "cpu/skeleton.h"
 #include "writeprof/keystream.h"
 #include "writeprof/pattern.h"
+#include "writeprof/params.h"
 #include "writeprof/verify.h"
 
 namespace wp::cpu {
@@ -31,7 +32,6 @@ namespace wp::cpu {
 
 namespace {
 
-constexpr uint32_t kMaxThreads = 1024;  // sanity bound; the TypeScript side sets the policy
 
 // Aligned, pre-touched buffers; `what` names the region in the error. Large regions sit on
 // transparent huge pages where the kernel allows it: random bucket accesses then miss the TLB
@@ -158,27 +158,6 @@ std::string bytes_str(uint64_t b) { return std::to_string(b) + " bytes"; }
 uint64_t physical_memory() {
   long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
   return pages > 0 && page > 0 ? uint64_t(pages) * uint64_t(page) : 0;
-}
-
-void check_params(const CaseParams& p) {
-  auto bad = [](const std::string& field, const std::string& value, const std::string& allowed) {
-    throw ConfigError(field + ": " + value + " is invalid; allowed: " + allowed);
-  };
-  if (p.valueSize < kMinValueSize || p.valueSize > kMaxValueSize)
-    bad("valueSize", std::to_string(p.valueSize), "8..65536");
-  if (p.keys < 1 || p.keys > (1ull << 32)) bad("keys", std::to_string(p.keys), "1..4294967296");
-  if (p.batchSize < 1) bad("batchSize", std::to_string(p.batchSize), "an integer >= 1");
-  if (p.threads < 1 || p.threads > kMaxThreads) bad("threads", std::to_string(p.threads), "1..1024");
-  if (!(p.loadFactor > 0 && p.loadFactor <= 1)) bad("loadFactor", std::to_string(p.loadFactor), "(0, 1]");
-  // buckets_for converts keys / loadFactor to uint64_t: a tiny load factor overflowed it (UB).
-  // 2^40 slots is already a 32 TiB table; the memory check refuses what lies below that.
-  if (double(p.keys) / p.loadFactor > double(1ull << 40)) {
-    char lf[32];
-    snprintf(lf, sizeof lf, "%g", p.loadFactor);
-    bad("loadFactor", lf, "(0, 1] with keys / loadFactor at most 2^40 slots");
-  }
-  if (p.zipf && !(std::isfinite(p.zipfTheta) && p.zipfTheta > 0))
-    bad("zipfTheta", std::to_string(p.zipfTheta), "a finite number > 0");
 }
 
 struct ThreadResult {

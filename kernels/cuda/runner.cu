@@ -28,6 +28,7 @@
 #include "resources.h"
 #include "writeprof/keystream.h"
 #include "writeprof/pattern.h"
+#include "writeprof/params.h"
 #include "writeprof/runner.h"
 #include "writeprof/verify.h"
 
@@ -41,7 +42,6 @@ void mark_wedged() { g_wedged.store(true); }
 
 namespace {
 
-constexpr uint32_t kMaxThreads = 1024;
 constexpr uint32_t kSingleEventEvery = 16;        // single launches: events on every 16th write
 constexpr uint64_t kKeysAlign = 256;              // values start 256-byte aligned in a slot
 constexpr uint64_t kPinnedLimit = 16ull << 30;    // staging beyond this is refused
@@ -89,20 +89,6 @@ const char* mode_name(Mode m) {
     case Mode::Concurrent: return "concurrent";
   }
   return "?";
-}
-
-void check_params(const CaseParams& p) {
-  auto bad = [](const std::string& field, const std::string& value, const std::string& allowed) {
-    throw ConfigError(field + ": " + value + " is invalid; allowed: " + allowed);
-  };
-  if (p.valueSize < kMinValueSize || p.valueSize > kMaxValueSize)
-    bad("valueSize", std::to_string(p.valueSize), "8..65536");
-  if (p.keys < 1 || p.keys > (1ull << 32)) bad("keys", std::to_string(p.keys), "1..4294967296");
-  if (p.batchSize < 1 || p.batchSize > (1u << 24)) bad("batchSize", std::to_string(p.batchSize), "1..16777216");
-  if (p.threads < 1 || p.threads > kMaxThreads) bad("threads", std::to_string(p.threads), "1..1024");
-  if (!(p.loadFactor > 0 && p.loadFactor <= 1)) bad("loadFactor", std::to_string(p.loadFactor), "(0, 1]");
-  if (p.zipf && !(std::isfinite(p.zipfTheta) && p.zipfTheta > 0))
-    bad("zipfTheta", std::to_string(p.zipfTheta), "a finite number > 0");
 }
 
 std::string bytes_str(uint64_t b) { return std::to_string(b) + " bytes"; }

@@ -116,16 +116,20 @@ function pickBest(points: { value: number; caseId: string }[]): { value: number;
 
 // ---------- per-kind measures ----------
 
+/** The usable baseline case beside `key`, or the point that says why there is none. */
+function baselineOf(doc: ResultsDocument, key: string): CaseResult | Point {
+  const base = peers(doc, key).find((c) => c.strategy === 'baseline');
+  if (!base) return { absent: `no baseline case for ${key}` };
+  if (base.status !== 'ok') return { failed: base.id, why: base.error ?? 'baseline failed' };
+  return base;
+}
+
 function speedupPoints(doc: ResultsDocument, claim: Extract<Claim, { kind: 'minSpeedup' }>, selected: CaseResult[]): Point[] {
   const out: Point[] = [];
   for (const [key, group] of byAxes(selected)) {
-    const base = peers(doc, key).find((c) => c.strategy === 'baseline');
-    if (!base) {
-      out.push({ absent: `no baseline case for ${key}` });
-      continue;
-    }
-    if (base.status !== 'ok') {
-      out.push({ failed: base.id, why: base.error ?? 'baseline failed' });
+    const base = baselineOf(doc, key);
+    if (!('strategy' in base)) {
+      out.push(base);
       continue;
     }
     const cands = candidates(group, claim.strategy);
@@ -151,13 +155,9 @@ function speedupPoints(doc: ResultsDocument, claim: Extract<Claim, { kind: 'minS
 function reductionPoints(doc: ResultsDocument, claim: Extract<Claim, { kind: 'minConflictReduction' }>, selected: CaseResult[], skipped: string[]): Point[] {
   const out: Point[] = [];
   for (const [key, group] of byAxes(selected)) {
-    const base = peers(doc, key).find((c) => c.strategy === 'baseline');
-    if (!base) {
-      out.push({ absent: `no baseline case for ${key}` });
-      continue;
-    }
-    if (base.status !== 'ok') {
-      out.push({ failed: base.id, why: base.error ?? 'baseline failed' });
+    const base = baselineOf(doc, key);
+    if (!('strategy' in base)) {
+      out.push(base);
       continue;
     }
     const b = conflictsPerWrite(base);
