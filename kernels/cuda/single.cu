@@ -15,7 +15,7 @@ using SysRef = ::cuda::atomic_ref<unsigned long long, ::cuda::thread_scope_syste
 template <bool kLockFree, bool kCount>
 __device__ __forceinline__ void server_body(const ServerArgs& a) {
   const unsigned lane = lane_id();
-  Tally<kCount> t(true);
+  Tally<kCount> t(lane == 0);  // lane 0 alone: its laps span the warp's copy (up to __syncwarp) and the upsert
   unsigned long long last = 0;
   for (;;) {
     unsigned long long seq = 0, key = 0, writeNo = 0;
