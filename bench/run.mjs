@@ -5,7 +5,6 @@
 //   node bench/run.mjs [--quick] [--output <file>] [--strict]
 // --quick: 1/16 of the keys and fewer samples (a smoke run, numbers not meaningful);
 // --strict: exit 1 when a target fails (by default only a failed case or verification does).
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, release, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +14,7 @@ import { CaseRun, counterCost, loadCpuBackend, openOptions, specOf } from './lib
 import { measureOverhead, PEER_VALUES } from './lib/harness.mjs';
 import { evaluateTargets } from './lib/targets.mjs';
 import { renderBench } from './lib/report.mjs';
+import { writeFileAtomic } from '../dist/results/io.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (msg) => process.stderr.write(`bench: ${msg}\n`);
@@ -32,13 +32,6 @@ function parseArgs(argv) {
     }
   }
   return a;
-}
-
-function writeAtomic(file, text) {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
 }
 
 async function main() {
@@ -133,7 +126,7 @@ async function main() {
 
   const stamp = doc.createdAt.replace(/[:.]/g, '-');
   const file = resolve(args.output ?? join(root, 'reports', `bench-${stamp}.json`));
-  writeAtomic(file, `${JSON.stringify(doc, null, 2)}\n`);
+  writeFileAtomic(file, `${JSON.stringify(doc, null, 2)}\n`);
   process.stdout.write(`${renderBench(doc)}\n`);
   process.stdout.write(`bench JSON: ${file}\n`);
 

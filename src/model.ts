@@ -12,9 +12,6 @@ export const MIN_VALUE_SIZE = 8;
 export const MAX_VALUE_SIZE = 64 * 1024;
 export const MAX_LOAD_FACTOR = 0.95;
 
-/** `uniform` or `zipf:<theta>` in flags, profiles and results. */
-export type KeyDist = { kind: 'uniform' } | { kind: 'zipf'; theta: number };
-
 /** One point of the sweep: every axis fixed. */
 export interface CaseSpec {
   id: string;
@@ -40,10 +37,6 @@ export interface Measurement {
   maxTime: number;
   /** stop once the 95% CI half-width of the median is below this percent of it (0 = off) */
   maxNoise: number;
-}
-
-export function keyDistToString(d: KeyDist): string {
-  return d.kind === 'uniform' ? 'uniform' : `zipf:${d.theta}`;
 }
 
 /** Stable case id from its axes: compare matches cases across documents by this. */

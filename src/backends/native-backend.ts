@@ -3,10 +3,11 @@
  * and status(); building NativeCaseParams, mapping errors and converting samples live here.
  */
 import type { BackendName, CaseSpec } from '../model.js';
-import { UsageError, invalid } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { ARENA_LIMIT_BYTES } from '../profile/geometry.js';
 import type { Backend, BackendStatus, CaseHandle, NativeSample, OpenOptions } from './backend.js';
 import { loadAddon, type NativeAddon, type NativeCaseParams, type RawSample } from './native.js';
+import { parseKeyDist as parseProfileKeyDist } from '../profile/values.js';
 
 /** OpenOptions plus what only native backends understand. */
 export interface NativeOpenOptions extends OpenOptions {
@@ -14,15 +15,11 @@ export interface NativeOpenOptions extends OpenOptions {
   arenaLimitBytes?: number;
 }
 
-/** `uniform` | `zipf:<theta>` (theta > 0) as the addon takes it. */
+/** A key distribution as the addon takes it; the syntax and limits are the profile parser's. */
 export function parseKeyDist(keyDist: string): Pick<NativeCaseParams, 'dist' | 'zipfTheta'> {
-  if (keyDist === 'uniform') return { dist: 'uniform', zipfTheta: 0 };
-  const m = /^zipf:(.+)$/.exec(keyDist);
-  const theta = m ? Number(m[1]) : NaN;
-  if (!Number.isFinite(theta) || theta <= 0) {
-    throw invalid('keyDist', keyDist, 'uniform or zipf:<theta> with theta > 0 (e.g. zipf:0.99)');
-  }
-  return { dist: 'zipf', zipfTheta: theta };
+  const canonical = parseProfileKeyDist('keyDist', keyDist);
+  if (canonical === 'uniform') return { dist: 'uniform', zipfTheta: 0 };
+  return { dist: 'zipf', zipfTheta: Number(canonical.slice('zipf:'.length)) };
 }
 
 export function nativeCaseParams(backend: 'cpu' | 'cuda', spec: CaseSpec, options: NativeOpenOptions): NativeCaseParams {

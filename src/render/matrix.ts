@@ -2,6 +2,7 @@
  * The story's validation matrix as a pure model of a results document: every renderer
  * (terminal, markdown, charts) and the claims gate read numbers from here, so they agree.
  */
+import { median } from 'simple-statistics';
 import { MODES, STRATEGIES, type Mode, type Strategy } from '../model.js';
 import type { CaseResult, ResultsDocument } from '../results/schema.js';
 import { fmtBytes, fmtInt } from './format.js';
@@ -446,13 +447,6 @@ function warningsOf(cases: readonly CaseResult[]): Warning[] {
   return out;
 }
 
-function medianOf(xs: readonly number[]): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
 function summaryOf(cases: readonly CaseResult[]): Summary {
   const ok = cases.filter((c) => c.status === 'ok');
   const ns = cases.map((c) => c.stats.n);
@@ -464,8 +458,8 @@ function summaryOf(cases: readonly CaseResult[]): Summary {
     failed: cases.length - ok.length,
     samplesMin: ns.length ? Math.min(...ns) : 0,
     samplesMax: ns.length ? Math.max(...ns) : 0,
-    samplesMedian: ns.length ? medianOf(ns) : 0,
-    noiseMedian: noise.length ? medianOf(noise) : NaN,
+    samplesMedian: ns.length ? median(ns) : 0,
+    noiseMedian: noise.length ? median(noise) : NaN,
     noiseMax: noisiest?.stats.relNoise ?? NaN,
   };
   if (noisiest) s.noiseMaxId = noisiest.id;
