@@ -17,8 +17,12 @@ CUDA_LIB := out/cuda/libwpcuda.a
 TS_SRC := $(shell find src -name '*.ts' 2>/dev/null)
 NATIVE_SRC := $(shell find kernels -name '*.h' -o -name '*.cc' 2>/dev/null) binding.gyp
 CUDA_SRC := $(shell find kernels/cuda kernels/include -name '*.cu' -o -name '*.cuh' -o -name '*.h' 2>/dev/null)
+# The host SIMT emulator: kernels/cuda compiled by g++ against kernels/emu (kernels/emu/build.mk).
+EMU_LIBS := out/emu/libwpemu_rt.a out/emu/libwpemu_cuda.a
+EMU_SRC := $(CUDA_SRC) $(shell find kernels/emu -type f 2>/dev/null)
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: build deps ts addon cuda run test gate bench sanitize clean
+.PHONY: build deps ts addon cuda emu run test gate bench sanitize clean
 
 build: ts addon
 
@@ -43,8 +47,14 @@ cuda:
 ADDON_DEPS :=
 endif
 
-$(ADDON): $(DEPS_STAMP) $(NATIVE_SRC) $(ADDON_DEPS)
-	npx node-gyp rebuild --nodedir=$(NODEDIR) -- -Dwith_cuda=$(WITH_CUDA) -Dcuda_home=$(CUDA_HOME)
+# One rule makes both libraries; the sub-make rebuilds only the objects whose inputs changed.
+$(EMU_LIBS) &: $(EMU_SRC)
+	$(MAKE) --no-print-directory -j$(NPROC) -f kernels/emu/build.mk
+emu: $(EMU_LIBS)
+
+# node-gyp builds both addons: writeprof.node (cpu, cuda) and writeprof_emu.node (cuda-emu).
+$(ADDON): $(DEPS_STAMP) $(NATIVE_SRC) $(ADDON_DEPS) $(EMU_LIBS)
+	npx node-gyp rebuild -j $(NPROC) --nodedir=$(NODEDIR) -- -Dwith_cuda=$(WITH_CUDA) -Dcuda_home=$(CUDA_HOME)
 addon: $(ADDON)
 
 # The main job: the default profile on the best available backend.

@@ -3,20 +3,22 @@
     "with_cuda%": "0",
     "cuda_home%": "/usr/local/cuda"
   },
+  "target_defaults": {
+    "include_dirs": [
+      "<!(node -p \"require('node-addon-api').include_dir\")",
+      "kernels/include",
+      "kernels"
+    ],
+    "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+    "cflags!": ["-fno-exceptions"],
+    "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++20"],
+    "cflags_cc": ["-std=c++20", "-O3", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+    "ldflags": ["-pthread"]
+  },
   "targets": [
     {
       "target_name": "writeprof",
       "sources": ["<!@(ls -1 kernels/addon/*.cc kernels/cpu/*.cc)"],
-      "include_dirs": [
-        "<!(node -p \"require('node-addon-api').include_dir\")",
-        "kernels/include",
-        "kernels"
-      ],
-      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
-      "cflags!": ["-fno-exceptions"],
-      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++20"],
-      "cflags_cc": ["-std=c++20", "-O3", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter"],
-      "ldflags": ["-pthread"],
       "conditions": [
         ["with_cuda==1 or with_cuda=='1'", {
           "defines": ["WP_WITH_CUDA=1"],
@@ -28,6 +30,16 @@
         }, {
           "sources": ["kernels/addon/stub/cuda_absent.cc"]
         }]
+      ]
+    },
+    {
+      "target_name": "writeprof_emu",
+      "sources": ["<!@(ls -1 kernels/addon/*.cc)"],
+      "defines": ["WP_EMU_ADDON=1"],
+      "libraries": [
+        "<(module_root_dir)/out/emu/libwpemu_cuda.a",
+        "<(module_root_dir)/out/emu/libwpemu_rt.a",
+        "-lpthread"
       ]
     }
   ]

@@ -21,5 +21,6 @@ export function captureEnvironment(status: BackendStatus): Environment {
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     backend: status.name,
     device,
+    ...(status.emulator ? { emulator: { ...status.emulator } } : {}),
   };
 }

@@ -5,7 +5,10 @@ export type Strategy = (typeof STRATEGIES)[number];
 export const MODES = ['single', 'batch', 'concurrent'] as const;
 export type Mode = (typeof MODES)[number];
 
-export const BACKENDS = ['cpu', 'cuda'] as const;
+/** `cuda-emu`: the CUDA kernels on the host SIMT emulator (kernels/emu); its timings are not figures. */
+export const BACKENDS = ['cpu', 'cuda', 'cuda-emu'] as const;
+/** cuda-emu's defaults: scheduler seed, workers (0: one per core), no-progress timeout in seconds. */
+export const DEFAULT_EMULATOR = { seed: 1, workers: 0, timeoutSec: 10 } as const;
 export type BackendName = (typeof BACKENDS)[number];
 
 export const MIN_VALUE_SIZE = 8;

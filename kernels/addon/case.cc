@@ -80,6 +80,20 @@ class SampleWorker final : public Napi::AsyncWorker {
   wp::SampleResult result_;
 };
 
+// The emulator addon (writeprof_emu.node) runs kernels/cuda on the host SIMT emulator and nothing
+// else: its "CUDA" is emulated, so it must never answer for the real backend.
+std::unique_ptr<wp::CaseRunner> make_runner(const ParsedCase& c) {
+#if defined(WP_EMU_ADDON)
+  if (c.backend != "cuda-emu")
+    throw wp::ConfigError("backend " + c.backend + ": this addon holds the CUDA emulator only (backend cuda-emu)");
+  return wp::makeEmulatedCudaRunner(c.params, c.emu);
+#else
+  if (c.backend == "cuda-emu")
+    throw wp::ConfigError("backend cuda-emu: runs in the emulator addon (build/Release/writeprof_emu.node)");
+  return c.backend == "cuda" ? wp::makeCudaRunner(c.params) : wp::makeCpuRunner(c.params);
+#endif
+}
+
 }  // namespace
 
 Napi::Function Case::Define(Napi::Env env) {
@@ -91,8 +105,7 @@ Case::Case(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Case>(info), state
   Napi::Env env = info.Env();
   ParsedCase parsed = parse_case_params(info[0]);
   try {
-    state_->runner =
-        parsed.backend == "cuda" ? wp::makeCudaRunner(parsed.params) : wp::makeCpuRunner(parsed.params);
+    state_->runner = make_runner(parsed);
   } catch (const std::exception& e) {
     throw Napi::Error::New(env, e.what());
   } catch (...) {

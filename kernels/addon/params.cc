@@ -91,12 +91,15 @@ ParsedCase parse_case_params(const Napi::Value& value) {
   Napi::Env env = value.Env();
   if (!value.IsObject() || value.IsArray()) throw Napi::Error::New(env, "params: expected an object of case parameters");
   Reader r(value.As<Napi::Object>());
-  r.rejectUnknown({"backend", "strategy", "mode", "valueSize", "batchSize", "threads", "keys", "loadFactor", "dist",
-                   "zipfTheta", "seed", "countConflicts", "slowdownNs", "latencyEvery", "arenaLimitBytes"});
-
   ParsedCase out;
+  out.backend = r.oneOf("backend", {"cpu", "cuda", "cuda-emu"});
+  const bool emu = out.backend == "cuda-emu";
+  std::set<std::string> known{"backend", "strategy", "mode", "valueSize", "batchSize", "threads", "keys", "loadFactor",
+                              "dist", "zipfTheta", "seed", "countConflicts", "slowdownNs", "latencyEvery", "arenaLimitBytes"};
+  if (emu) known.insert({"emuSeed", "emuWorkers", "emuTimeoutSec"});
+  r.rejectUnknown(known);
+
   wp::CaseParams& p = out.params;
-  out.backend = r.oneOf("backend", {"cpu", "cuda"});
   p.strategy = strategy_of(r.oneOf("strategy", {"baseline", "warp-coop", "lock-free", "mem-opt", "write-combine"}));
   p.mode = mode_of(r.oneOf("mode", {"single", "batch", "concurrent"}));
   p.valueSize = uint32_t(r.number("valueSize", wp::kMinValueSize, wp::kMaxValueSize, true, "an integer from 8 to 65536"));
@@ -116,6 +119,11 @@ ParsedCase parse_case_params(const Napi::Value& value) {
   p.slowdownNs = uint32_t(r.number("slowdownNs", 0, 1e9, true, "an integer from 0 to 1000000000"));
   p.latencyEvery = uint32_t(r.number("latencyEvery", 0, 4294967295.0, true, "an integer from 0 to 4294967295"));
   p.arenaLimitBytes = uint64_t(r.number("arenaLimitBytes", 1, kMaxSafeInteger, true, "an integer from 1 to 2^53-1"));
+  if (emu) {
+    out.emu.seed = uint64_t(r.number("emuSeed", 0, kMaxSafeInteger, true, "an integer from 0 to 2^53-1"));
+    out.emu.workers = uint32_t(r.number("emuWorkers", 0, 256, true, "an integer from 0 (one per core) to 256"));
+    out.emu.timeoutSec = r.above("emuTimeoutSec", 0, 86400, "a number of seconds in (0, 86400]");
+  }
   return out;
 }
 

@@ -10,8 +10,9 @@
 namespace wpaddon {
 
 struct ParsedCase {
-  std::string backend;  // "cpu" | "cuda"
+  std::string backend;  // "cpu" | "cuda" | "cuda-emu"
   wp::CaseParams params;
+  wp::EmuOptions emu;  // cuda-emu only
 };
 
 ParsedCase parse_case_params(const Napi::Value& value);

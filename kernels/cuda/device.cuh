@@ -30,7 +30,7 @@ __device__ __forceinline__ uint64_t global_warp() {
 struct NanoBackoff {
   uint32_t ns = 32;
   __host__ __device__ void operator()() {
-#if defined(__CUDA_ARCH__)
+#if defined(__CUDA_ARCH__) || defined(WP_CUDA_EMU)
     __nanosleep(ns);
     if (ns < 1024) ns <<= 1;
 #endif
@@ -224,7 +224,11 @@ __device__ __forceinline__ void copy_warp_volatile(uint8_t* __restrict__ dst, co
 }
 
 __device__ __forceinline__ void prefetch_l2(const void* p) {
+#if defined(WP_CUDA_EMU)
+  (void)p;  // PTX: the emulator has no L2 to warm
+#else
   asm volatile("prefetch.global.L2 [%0];" ::"l"(p));
+#endif
 }
 
 // Block copy of `bytes` from src to dst through shared memory, `pieceChunks` 16-byte chunks at a

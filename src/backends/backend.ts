@@ -1,9 +1,10 @@
 import type { BackendName, CaseSpec } from '../model.js';
+import type { EmulatorSettings } from '../results/schema.js';
 
 /** What a device or host looks like, as recorded in results.environment.device. */
 export interface DeviceInfo {
   name: string;
-  kind: 'cpu' | 'gpu';
+  kind: 'cpu' | 'gpu' | 'emulator';
   [field: string]: string | number | boolean | null;
 }
 
@@ -13,6 +14,8 @@ export interface BackendStatus {
   /** Why not available (for CUDA without a driver: the runtime's own message). */
   reason?: string;
   device?: DeviceInfo;
+  /** cuda-emu: the emulator settings its cases run with (recorded in results.environment) */
+  emulator?: EmulatorSettings;
 }
 
 export interface Counters {

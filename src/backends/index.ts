@@ -1,8 +1,12 @@
-/** Choosing the backend for a run: auto prefers a usable CUDA device, else the CPU. */
+/**
+ * Choosing the backend for a run: auto prefers a usable CUDA device, else the CPU. The emulator
+ * (cuda-emu) is never chosen for you: its timings are not performance figures.
+ */
 import { UsageError } from '../errors.js';
+import type { EmulatorSettings } from '../results/schema.js';
 import type { Backend, BackendStatus } from './backend.js';
 
-export type BackendChoice = 'auto' | 'cpu' | 'cuda';
+export type BackendChoice = 'auto' | 'cpu' | 'cuda' | 'cuda-emu';
 
 export interface Selected {
   backend: Backend;
@@ -14,12 +18,14 @@ export interface Selected {
 export interface BackendSet {
   cpu: () => Promise<Backend>;
   cuda: () => Promise<Backend>;
+  cudaEmu: (settings?: EmulatorSettings) => Promise<Backend>;
 }
 
 // Loaded on demand: commands that fail on bad input never touch the native addon.
 const builtin: BackendSet = {
   cpu: async () => (await import('./cpu.js')).cpuBackend,
   cuda: async () => (await import('./cuda.js')).cudaBackend,
+  cudaEmu: async (settings) => (await import('./cuda-emu.js')).createEmuBackend(settings),
 };
 
 function reasonOf(status: BackendStatus): string {
@@ -30,7 +36,13 @@ function deviceName(status: BackendStatus): string {
   return status.device?.name ? ` (${status.device.name})` : '';
 }
 
-export async function selectBackend(choice: BackendChoice, backends: BackendSet = builtin): Promise<Selected> {
+export async function selectBackend(choice: BackendChoice, backends: BackendSet = builtin, emulator?: EmulatorSettings): Promise<Selected> {
+  if (choice === 'cuda-emu') {
+    const emu = await backends.cudaEmu(emulator);
+    const es = emu.status();
+    if (!es.available) throw new UsageError(`backend cuda-emu: unavailable (${reasonOf(es)}); run \`make build\``);
+    return { backend: emu, status: es, line: `backend: cuda-emu${deviceName(es)}: emulated, timings are not performance figures` };
+  }
   if (choice === 'cuda' || choice === 'auto') {
     const cuda = await backends.cuda();
     const cs = cuda.status();

@@ -22,7 +22,7 @@ export function parseKeyDist(keyDist: string): Pick<NativeCaseParams, 'dist' | '
   return { dist: 'zipf', zipfTheta: Number(canonical.slice('zipf:'.length)) };
 }
 
-export function nativeCaseParams(backend: 'cpu' | 'cuda', spec: CaseSpec, options: NativeOpenOptions): NativeCaseParams {
+export function nativeCaseParams(backend: NativeCaseParams['backend'], spec: CaseSpec, options: NativeOpenOptions): NativeCaseParams {
   return {
     backend,
     strategy: spec.strategy,
@@ -85,8 +85,8 @@ export function openNativeCase(addon: NativeAddon, params: NativeCaseParams, lab
 
 export interface NativeBackendConfig {
   name: BackendName;
-  /** Which runner the addon builds (`cpu` or `cuda`). */
-  native: 'cpu' | 'cuda';
+  /** Which runner the addon builds. */
+  native: NativeCaseParams['backend'];
   status(): BackendStatus;
   /** Injectable for tests; defaults to the built addon. */
   addon?: () => NativeAddon;

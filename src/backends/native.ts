@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 
 export interface NativeCaseParams {
-  backend: 'cpu' | 'cuda';
+  backend: 'cpu' | 'cuda' | 'cuda-emu';
   strategy: string;
   mode: string;
   valueSize: number;
@@ -25,6 +25,10 @@ export interface NativeCaseParams {
   slowdownNs: number;
   latencyEvery: number;
   arenaLimitBytes: number;
+  /** cuda-emu only: scheduler seed, worker threads (0: one per core), no-progress timeout */
+  emuSeed?: number;
+  emuWorkers?: number;
+  emuTimeoutSec?: number;
 }
 
 export interface RawSample {
@@ -71,15 +75,32 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ADDON_PATH = process.env.WRITEPROF_ADDON
   ? resolve(process.env.WRITEPROF_ADDON)
   : join(root, 'build', 'Release', 'writeprof.node');
+/**
+ * The emulator addon: the same glue linked with kernels/cuda compiled by g++ against the host SIMT
+ * emulator (kernels/emu). A separate module, so its emulated CUDA runtime never meets the real one.
+ */
+export const EMU_ADDON_PATH = process.env.WRITEPROF_EMU_ADDON
+  ? resolve(process.env.WRITEPROF_EMU_ADDON)
+  : join(root, 'build', 'Release', 'writeprof_emu.node');
 
-let cached: NativeAddon | undefined;
+const cached = new Map<string, NativeAddon>();
 
-export function loadAddon(): NativeAddon {
-  if (cached) return cached;
-  if (!existsSync(ADDON_PATH)) {
-    throw new UsageError(`native addon not built (${ADDON_PATH}); run \`make build\``);
+function load(path: string): NativeAddon {
+  const hit = cached.get(path);
+  if (hit) return hit;
+  if (!existsSync(path)) {
+    throw new UsageError(`native addon not built (${path}); run \`make build\``);
   }
   const require = createRequire(import.meta.url);
-  cached = require(ADDON_PATH) as NativeAddon;
-  return cached;
+  const addon = require(path) as NativeAddon;
+  cached.set(path, addon);
+  return addon;
+}
+
+export function loadAddon(): NativeAddon {
+  return load(ADDON_PATH);
+}
+
+export function loadEmuAddon(): NativeAddon {
+  return load(EMU_ADDON_PATH);
 }

@@ -4,6 +4,8 @@ import { UsageError, invalid } from '../errors.js';
 import { readResults } from '../results/io.js';
 import { compareDocuments, confirmRegressions, DEFAULT_ALPHA, DEFAULT_THRESHOLD } from '../gates/compare.js';
 import { COMPARE_FORMATS, renderComparison, renderMarkdown, type CompareFormat } from '../gates/compare-render.js';
+import { anyEmulated, checkEmulated, EMULATED_REFUSAL, renderEmulatedCheck } from '../gates/emulated.js';
+import { CheckFailed } from '../errors.js';
 
 interface CompareFlags {
   threshold: string;
@@ -39,6 +41,12 @@ export function register(program: Command): void {
 
       const baseline = readResults(baselinePath);
       const current = readResults(currentPath);
+      if (anyEmulated(baseline, current)) {
+        const check = checkEmulated(baseline, current, [baselinePath, currentPath]);
+        process.stdout.write(renderEmulatedCheck(check));
+        if (check.failed.length) throw new CheckFailed(`${check.failed.length} current case(s) lost or corrupted writes or did not run: ${check.failed.join(', ')}`);
+        throw new UsageError(`compare: ${EMULATED_REFUSAL}; no speed verdict (no lost writes in ${check.rows.length} current cases)`);
+      }
       const opts = { threshold, alpha, allowEnvMismatch: flags.allowEnvMismatch === true };
       let report = compareDocuments(baseline, current, opts);
       if (flags.confirm !== undefined) {

@@ -3,13 +3,15 @@ import Table from 'cli-table3';
 import type { BackendStatus, DeviceInfo } from '../backends/backend.js';
 import { cpuStatus } from '../backends/cpu.js';
 import { cudaCompiled, cudaStatus } from '../backends/cuda.js';
+import { emuStatus } from '../backends/cuda-emu.js';
 
 export interface DevicesReport {
   backends: (BackendStatus & { compiled?: boolean | null })[];
 }
 
 export function devicesReport(): DevicesReport {
-  return { backends: [cpuStatus(), { ...cudaStatus(), compiled: cudaCompiled() }] };
+  const { emulator: _settings, ...emu } = emuStatus();
+  return { backends: [cpuStatus(), { ...cudaStatus(), compiled: cudaCompiled() }, emu] };
 }
 
 function gib(bytes: unknown): string {
@@ -20,6 +22,8 @@ function gib(bytes: unknown): string {
 export function deviceDetails(d: DeviceInfo | undefined): string {
   if (!d) return '';
   if (d.kind === 'cpu') return `${d['cores'] ?? '?'} cores`;
+  if (d.kind === 'emulator')
+    return `the CUDA kernels on host threads (compute capability ${d['computeCapability'] ?? '?'} semantics, ${d['workers'] ?? '?'} workers): every write verified, timings are not performance figures`;
   return [
     `compute capability ${d['computeCapability'] ?? '?'}`,
     `${d['sms'] ?? '?'} SMs`,
@@ -50,7 +54,7 @@ export function renderDevices(report: DevicesReport): string {
 export function register(program: Command): void {
   program
     .command('devices')
-    .description('List the backends (cpu, cuda): available or why not; for a GPU its name, compute capability, SMs, memory, bandwidth, PCIe link')
+    .description('List the backends (cpu, cuda, cuda-emu): available or why not; for a GPU its name, compute capability, SMs, memory, bandwidth, PCIe link')
     .option('--json', 'print JSON instead of a table')
     .action((opts: { json?: boolean }) => {
       const report = devicesReport();

@@ -73,8 +73,8 @@ export async function runCommand(opts: RawRunOptions): Promise<void> {
   checkOutputs(outputs, settings.force);
   // Host limits first (no addon needed to refuse an impossible sweep), then the device's own.
   checkCases(specs, hostLimits());
-  const selected = await selectBackend(settings.backend);
-  if (selected.status.name === 'cuda') checkCases(specs, deviceLimits(selected.status));
+  const selected = await selectBackend(settings.backend, undefined, settings.emulator);
+  if (selected.status.name !== 'cpu') checkCases(specs, deviceLimits(selected.status));
 
   const note = (line: string): void => {
     if (!settings.quiet) process.stderr.write(`${line}\n`);
@@ -140,7 +140,7 @@ export function register(program: Command): void {
     .command('run')
     .description('Sweep a profile\'s cases on a backend, write the results JSON, print a report')
     .option('-p, --profile <file|name>', `profile file, or a name in profiles/ (default: ${DEFAULT_PROFILE})`)
-    .option('-b, --backend <auto|cpu|cuda>', 'auto picks CUDA when usable, else CPU', 'auto')
+    .option('-b, --backend <auto|cpu|cuda|cuda-emu>', 'auto picks CUDA when usable, else CPU; cuda-emu runs the CUDA kernels on the host SIMT emulator', 'auto')
     .option('--strategy <list>', 'all, or strategies: baseline,warp-coop,lock-free,mem-opt,write-combine')
     .option('--mode <list>', 'keep suites of these modes: single,batch,concurrent')
     .option('--value-size <sizes>', 'value sizes, 8 B to 64 KiB (64,256,1K,4K)')
@@ -161,6 +161,9 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of the key streams (same seed: same writes for every strategy)', '42')
     .option('--no-count-conflicts', 'do not maintain conflict counters (to measure what counting costs)')
     .option('--calibrate-slowdown <percent>', 'add a spin per write of this percent of the measured per-write time')
+    .option('--emu-seed <n>', 'cuda-emu: scheduler seed (a failing seed reproduces; default 1)')
+    .option('--emu-workers <n>', 'cuda-emu: OS threads running blocks, 0 = one per core (1 makes each launch deterministic)')
+    .option('--emu-timeout <seconds>', 'cuda-emu: a launch with no thread making progress this long fails its case (default 10)')
     .option('-q, --quiet', 'no progress and no notes on stderr')
     .addHelpText('after', OUTPUT_HELP)
     .action(async (opts: RawRunOptions) => {

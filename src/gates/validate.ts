@@ -4,6 +4,7 @@
  * verification) or N/A (its cases are absent or carry no figure it needs): N/A is never a pass.
  */
 import { axesKey, type Strategy } from '../model.js';
+import { EMULATED_REFUSAL, TIMING_CLAIM_KINDS } from './emulated.js';
 import type { CaseResult, ResultsDocument } from '../results/schema.js';
 import { conflictsPerWrite, efficiencyOf, groupKeyOf, speedupOf } from '../render/matrix.js';
 import type { Claim, ClaimsFile, Selector } from './claims.js';
@@ -297,6 +298,7 @@ function verdictOf(claim: Claim, points: Point[], notes: string[]): ClaimResult 
 }
 
 export function evaluateClaim(doc: ResultsDocument, claim: Claim): ClaimResult {
+  if (doc.emulated === true && TIMING_CLAIM_KINDS.has(claim.kind)) return verdictOf(claim, [{ absent: EMULATED_REFUSAL }], []);
   const chosen = select(doc, claim.select, claim.kind === 'minScalingEfficiency' ? (c) => c.mode === 'concurrent' : undefined);
   if (!Array.isArray(chosen)) return verdictOf(claim, [chosen], []);
   switch (claim.kind) {

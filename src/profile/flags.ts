@@ -1,10 +1,12 @@
 /** `writeprof run` flags (raw strings from commander) → checked settings and profile overrides. */
 import { invalid } from '../errors.js';
-import type { BackendName, Mode } from '../model.js';
+import { DEFAULT_EMULATOR, type BackendName, type Mode } from '../model.js';
 import type { Format } from '../render/index.js';
 import { FORMATS } from '../render/index.js';
 import { AXES, MEASUREMENT_FIELDS, parseAxis, parseMeasurementField, type AxisName, type MeasurementField, type PartialAxes } from './axes.js';
 import type { Overrides } from './plan.js';
+import type { EmulatorSettings } from '../results/schema.js';
+
 import { count, parseList, parseMode, parseNumber } from './values.js';
 
 /** Options as commander hands them over (every value a string unless a boolean switch). */
@@ -32,10 +34,13 @@ export interface RawRunOptions {
   countConflicts?: boolean;
   quiet?: boolean;
   force?: boolean;
+  emuSeed?: string;
+  emuWorkers?: string;
+  emuTimeout?: string;
 }
 
 export type BackendChoice = 'auto' | BackendName;
-const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'cpu', 'cuda'];
+const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'cpu', 'cuda', 'cuda-emu'];
 
 export interface RunSettings {
   profile?: string;
@@ -49,6 +54,8 @@ export interface RunSettings {
   quiet: boolean;
   force: boolean;
   overrides: Overrides;
+  /** --backend cuda-emu: the emulator's scheduler seed, workers and no-progress timeout */
+  emulator: EmulatorSettings;
 }
 
 /** camelCase option name → its flag spelling, for messages. */
@@ -73,9 +80,20 @@ export function parseRunFlags(o: RawRunOptions): RunSettings {
     if (raw !== undefined) measurement[name] = parseMeasurementField(name, flagName(name), raw);
   }
   const modes: Mode[] | undefined = o.mode === undefined ? undefined : parseList('--mode', o.mode, parseMode, true);
+  const backend = pickOne('--backend', o.backend ?? 'auto', BACKEND_CHOICES);
+  const emuFlag = ['emuSeed', 'emuWorkers', 'emuTimeout'].find((f) => o[f as keyof RawRunOptions] !== undefined);
+  if (emuFlag && backend !== 'cuda-emu') throw invalid(flagName(emuFlag), String(o[emuFlag as keyof RawRunOptions]), 'only with --backend cuda-emu');
+  const emulator: EmulatorSettings = {
+    seed: o.emuSeed === undefined ? DEFAULT_EMULATOR.seed : count('--emu-seed', o.emuSeed, { min: 0, max: Number.MAX_SAFE_INTEGER }),
+    workers: o.emuWorkers === undefined ? DEFAULT_EMULATOR.workers : count('--emu-workers', o.emuWorkers, { min: 0, max: 256 }),
+    timeoutSec:
+      o.emuTimeout === undefined
+        ? DEFAULT_EMULATOR.timeoutSec
+        : parseNumber('--emu-timeout', o.emuTimeout, { min: 0.1, max: 86400, allowed: 'seconds from 0.1 to 86400' }),
+  };
   return {
     ...(o.profile !== undefined ? { profile: o.profile } : {}),
-    backend: pickOne('--backend', o.backend ?? 'auto', BACKEND_CHOICES),
+    backend,
     format: pickOne('--format', o.format ?? 'table', FORMATS),
     ...(o.output !== undefined ? { output: o.output } : {}),
     seed: o.seed === undefined ? 42 : count('--seed', o.seed, { min: 0, max: Number.MAX_SAFE_INTEGER }),
@@ -87,5 +105,6 @@ export function parseRunFlags(o: RawRunOptions): RunSettings {
     quiet: o.quiet === true,
     force: o.force === true,
     overrides: { ...(modes ? { modes } : {}), axes, measurement },
+    emulator,
   };
 }

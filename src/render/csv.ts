@@ -50,6 +50,8 @@ export function renderCsv(doc: ResultsDocument): string {
   const refs = keysOf(doc.cases, (c) => c.bandwidth);
   const columns: [string, (c: CaseResult) => Cell][] = [
     ...FIXED,
+    // cuda-emu: the timing columns of these rows are the emulator's, not performance figures.
+    ['emulated', () => doc.emulated === true],
     ...phases.map((p): [string, (c: CaseResult) => Cell] => [`breakdown.${p}`, (c) => c.breakdown[p]]),
     ...refs.map((r): [string, (c: CaseResult) => Cell] => [`bandwidth.${r}`, (c) => c.bandwidth?.[r]]),
   ];

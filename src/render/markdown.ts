@@ -4,6 +4,7 @@ import type { ResultsDocument } from '../results/schema.js';
 import { chartSpecs, renderSvg, type ChartSpec } from './charts.js';
 import { writeFileAtomic } from '../results/io.js';
 import { fmtBytesPerSec, fmtGiB, fmtPerWrite, fmtInt, fmtNs, fmtPercent, fmtSpeedup } from './format.js';
+import { emulatedLegend, isEmulated, markChart, markTiming } from './emulated.js';
 import {
   buildMatrix,
   NOISE_WARN,
@@ -34,9 +35,11 @@ function mdTable(head: string[], rows: string[][], align: string): string {
   return [line(head), line(sep), ...rows.map(line)].join('\n');
 }
 
-function ops(m: Measured | undefined, failed: boolean): string {
+/** `emu`: an emulated run's figures carry the mark (see ./emulated.ts). */
+function ops(m: Measured | undefined, failed: boolean, emu: boolean): string {
   if (!m) return failed ? '**FAILED**' : '—';
-  return m.noisy ? `${fmtInt(m.opsPerSec)} ${NOISY}` : fmtInt(m.opsPerSec);
+  const v = markTiming(emu, fmtInt(m.opsPerSec));
+  return m.noisy ? `${v} ${NOISY}` : v;
 }
 
 function caption(s: string): string {
@@ -79,25 +82,25 @@ function profile(doc: ResultsDocument, m: Matrix): string {
   return lines.join('\n');
 }
 
-function rateSection(t: RateTable, axisHead: string): string {
+function rateSection(t: RateTable, axisHead: string, emu: boolean): string {
   const rows = t.rows.map((r) => {
     const baseFailed = r.failed.some((f) => f.strategy === 'baseline');
     const optFailed = !r.best && r.failed.some((f) => f.strategy !== 'baseline');
-    const best = r.best ? `${ops(r.best, false)} (${r.best.strategy})` : ops(undefined, optFailed);
-    return [r.label, ops(r.baseline, baseFailed), best, fmtSpeedup(r.speedup, 'x')];
+    const best = r.best ? `${ops(r.best, false, emu)} (${r.best.strategy})` : ops(undefined, optFailed, emu);
+    return [r.label, ops(r.baseline, baseFailed, emu), best, markTiming(emu, fmtSpeedup(r.speedup, 'x'))];
   });
   return [caption(t.group.caption), '', mdTable([axisHead, 'Baseline (ops/sec)', 'Optimized (ops/sec)', 'Speedup'], rows, 'lrrr')].join('\n');
 }
 
-function scalingSection(t: ScalingTable): string {
+function scalingSection(t: ScalingTable, emu: boolean): string {
   const who = t.strategy ? `Strategy: **${t.strategy}** (best total at ${t.maxThreads} threads)` : 'No strategy finished';
   const rows = t.rows.map((r) => [
     String(r.threads),
-    ops(r.best, !r.best && r.failed.some((f) => f.strategy === t.strategy)),
-    fmtInt(r.best?.opsPerSecPerThread),
-    fmtPercent(r.efficiency),
-    ops(r.baseline, r.failed.some((f) => f.strategy === 'baseline')),
-    fmtPercent(r.baselineEfficiency),
+    ops(r.best, !r.best && r.failed.some((f) => f.strategy === t.strategy), emu),
+    markTiming(emu, fmtInt(r.best?.opsPerSecPerThread)),
+    markTiming(emu, fmtPercent(r.efficiency)),
+    ops(r.baseline, r.failed.some((f) => f.strategy === 'baseline'), emu),
+    markTiming(emu, fmtPercent(r.baselineEfficiency)),
   ]);
   return [
     caption(t.group.caption),
@@ -111,15 +114,15 @@ function scalingSection(t: ScalingTable): string {
 const AXIS_HEAD = { valueSize: 'Value Size', batchSize: 'Batch Size', threads: 'Threads' } as const;
 const MODE_TITLE = { single: 'Single writes', batch: 'Batch writes', concurrent: 'Concurrent writes' } as const;
 
-function strategySection(t: StrategyTable): string {
+function strategySection(t: StrategyTable, emu: boolean): string {
   const rows = t.rows.map((r) => [
     r.label,
     ...t.strategies.map((s) => {
       const cell = r.cells[s];
       if (!cell) return '—';
       if (cell.failed) return '**FAILED**';
-      const base = ops(cell.measured, false);
-      return cell.speedup ? `${base} (${fmtSpeedup({ value: cell.speedup.value }, 'x')})` : base;
+      const base = ops(cell.measured, false, emu);
+      return cell.speedup ? `${base} (${markTiming(emu, fmtSpeedup({ value: cell.speedup.value }, 'x'))})` : base;
     }),
   ]);
   return [
@@ -155,9 +158,9 @@ function conflictSection(t: ConflictTable): string {
   ].join('\n');
 }
 
-function breakdownSection(m: Matrix): string {
+function breakdownSection(m: Matrix, emu: boolean): string {
   const { phases, innerPhases, rows } = m.breakdown;
-  const body = rows.map((r) => [r.mode, code(r.strategy), fmtNs(r.totalNs), ...[...phases, ...innerPhases].map((p) => fmtPercent(r.share[p]))]);
+  const body = rows.map((r) => [r.mode, code(r.strategy), markTiming(emu, fmtNs(r.totalNs)), ...[...phases, ...innerPhases].map((p) => fmtPercent(r.share[p]))]);
   const head = ['Mode', 'Strategy', 'ns/write', ...phases.map(code), ...innerPhases.map((p) => `${code(p)}*`)];
   const lines = [
     '## Timing Breakdown',
@@ -199,11 +202,12 @@ function chartStem(outputPath: string): string {
  */
 export async function renderMarkdown(doc: ResultsDocument, outputPath?: string): Promise<string> {
   const m = buildMatrix(doc);
+  const emu = isEmulated(doc);
   const charts = new Map<string, ChartSpec>();
   const files = new Map<string, string>();
   if (outputPath) {
     const stem = chartStem(outputPath);
-    for (const c of chartSpecs(m)) {
+    for (const c of emu ? chartSpecs(m).map(markChart) : chartSpecs(m)) {
       const file = `${stem}-${c.slug}.svg`;
       writeFileAtomic(join(dirname(outputPath), file), await renderSvg(c.spec));
       charts.set(c.slug, c);
@@ -219,17 +223,18 @@ export async function renderMarkdown(doc: ResultsDocument, outputPath?: string):
     `Rendered from the results of a ${esc(doc.tool.name)} ${esc(doc.tool.version)} run at ${esc(doc.createdAt)} (results schema ${doc.schemaVersion}).`,
   );
   if (doc.partial) out.push(`> **Partial results:** the run was interrupted; ${doc.cases.length} cases had finished.`);
+  if (emu) out.push(`> **${esc(emulatedLegend(doc))}**`);
   if (!outputPath) out.push('_Charts: not drawn. They are written as SVG files beside a report file; render with an output path (`writeprof report <results.json> --output <file.md>`)._');
   out.push(environment(doc));
   out.push(profile(doc, m));
   out.push('## Validation Results');
   if (m.single.length + m.batch.length + m.concurrent.length === 0) out.push('_No cases._');
-  m.single.forEach((t, i) => out.push(['### Single Write Performance', '', rateSection(t, 'Value Size'), ...link(`speedup-value-size${suffix(i)}`)].join('\n')));
-  m.batch.forEach((t, i) => out.push(['### Batch Write Performance', '', rateSection(t, 'Batch Size'), ...link(`speedup-batch-size${suffix(i)}`)].join('\n')));
-  m.concurrent.forEach((t, i) => out.push(['### Concurrent Write Performance', '', scalingSection(t), ...link(`scaling-threads${suffix(i)}`)].join('\n')));
+  m.single.forEach((t, i) => out.push(['### Single Write Performance', '', rateSection(t, 'Value Size', emu), ...link(`speedup-value-size${suffix(i)}`)].join('\n')));
+  m.batch.forEach((t, i) => out.push(['### Batch Write Performance', '', rateSection(t, 'Batch Size', emu), ...link(`speedup-batch-size${suffix(i)}`)].join('\n')));
+  m.concurrent.forEach((t, i) => out.push(['### Concurrent Write Performance', '', scalingSection(t, emu), ...link(`scaling-threads${suffix(i)}`)].join('\n')));
   if (m.strategies.length) {
     out.push('## Per-Strategy Throughput\n\nEvery strategy\'s median ops/sec, with its speedup over baseline.');
-    for (const t of m.strategies) out.push(strategySection(t));
+    for (const t of m.strategies) out.push(strategySection(t, emu));
   }
   if (m.conflicts.length) {
     out.push(
@@ -238,7 +243,7 @@ export async function renderMarkdown(doc: ResultsDocument, outputPath?: string):
     );
     for (const t of m.conflicts) out.push(conflictSection(t));
   }
-  if (m.breakdown.rows.length) out.push([breakdownSection(m), ...link('breakdown')].join('\n'));
+  if (m.breakdown.rows.length) out.push([breakdownSection(m, emu), ...link('breakdown')].join('\n'));
   for (const s of [failures(m), warnings(m)]) if (s) out.push(s);
   return out.join('\n\n') + '\n';
 }

@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { ResultsDocument } from '../results/schema.js';
 import { fmtInt, fmtPerWrite, fmtNs, fmtPercent, fmtSpeedup } from './format.js';
+import { emulatedLegend, isEmulated, markTiming } from './emulated.js';
 import {
   buildMatrix,
   type ConflictTable,
@@ -17,6 +18,12 @@ const NOISY = '⚠';
 
 interface Ctx {
   c: ChalkInstance;
+  /** cuda-emu results: timings are marked as not performance figures */
+  emu: boolean;
+}
+
+function timing(ctx: Ctx, text: string): string {
+  return markTiming(ctx.emu, text);
 }
 
 /** `align`: one letter per column, 'l' or 'r'. */
@@ -33,7 +40,8 @@ function table(ctx: Ctx, head: string[], align: string): Table.Table {
 
 function ops(ctx: Ctx, m: Measured | undefined, failed: boolean): string {
   if (!m) return failed ? ctx.c.red('FAILED') : '—';
-  return m.noisy ? `${fmtInt(m.opsPerSec)} ${ctx.c.yellow(NOISY)}` : fmtInt(m.opsPerSec);
+  const v = timing(ctx, fmtInt(m.opsPerSec));
+  return m.noisy ? `${v} ${ctx.c.yellow(NOISY)}` : v;
 }
 
 function title(ctx: Ctx, heading: string, caption: string): string {
@@ -49,7 +57,7 @@ function rateTable(ctx: Ctx, t: RateTable, heading: string, axisHead: string): s
   for (const r of t.rows) {
     const baseFailed = r.failed.some((f) => f.strategy === 'baseline');
     const optFailed = !r.best && r.failed.some((f) => f.strategy !== 'baseline');
-    const speed = r.speedup ? ctx.c.green(fmtSpeedup(r.speedup, '×')) : '—';
+    const speed = r.speedup ? ctx.c.green(timing(ctx, fmtSpeedup(r.speedup, '×'))) : '—';
     tab.push([r.label, ops(ctx, r.baseline, baseFailed), ops(ctx, r.best, optFailed), r.best?.strategy ?? '—', speed]);
   }
   const failed = t.rows.flatMap((r) => r.failed);
@@ -65,10 +73,10 @@ function scalingTable(ctx: Ctx, t: ScalingTable): string {
     tab.push([
       String(r.threads),
       ops(ctx, r.best, bestFailed),
-      fmtInt(r.best?.opsPerSecPerThread),
-      fmtPercent(r.efficiency),
+      timing(ctx, fmtInt(r.best?.opsPerSecPerThread)),
+      timing(ctx, fmtPercent(r.efficiency)),
       ops(ctx, r.baseline, baseFailed),
-      fmtPercent(r.baselineEfficiency),
+      timing(ctx, fmtPercent(r.baselineEfficiency)),
     ]);
   }
   const failed = t.rows.flatMap((r) => r.failed);
@@ -97,7 +105,7 @@ function breakdownTable(ctx: Ctx, m: Matrix): string {
   const head = ['Mode', 'Strategy', 'ns/write', ...phases, ...inner];
   const tab = table(ctx, head, 'll' + 'r'.repeat(head.length - 2));
   for (const r of rows) {
-    tab.push([r.mode, r.strategy, fmtNs(r.totalNs), ...[...phases, ...innerPhases].map((p) => fmtPercent(r.share[p]))]);
+    tab.push([r.mode, r.strategy, timing(ctx, fmtNs(r.totalNs)), ...[...phases, ...innerPhases].map((p) => fmtPercent(r.share[p]))]);
   }
   const note = innerPhases.length ? ctx.c.dim('* timed inside kernel: part of its share, not added to ns/write') : '';
   const heading = title(ctx, 'Timing Breakdown', 'share of the time per write by phase; ns/write is the mean over each mode\'s cases');
@@ -111,13 +119,14 @@ function warningLines(ctx: Ctx, m: Matrix): string[] {
 
 /** The validation tables, conflicts and breakdown for a terminal; `color` false gives plain text. */
 export function renderTerminal(doc: ResultsDocument, color: boolean): string {
-  const ctx: Ctx = { c: new Chalk({ level: color ? 1 : 0 }) };
+  const ctx: Ctx = { c: new Chalk({ level: color ? 1 : 0 }), emu: isEmulated(doc) };
   const m = buildMatrix(doc);
   const blocks: string[] = [];
   const env = doc.environment;
   const dev = typeof env.device['name'] === 'string' ? env.device['name'] : env.backend;
   blocks.push(ctx.c.dim(`writeprof ${doc.tool.version} · backend ${env.backend} · ${dev} · profile ${doc.profile.name} · ${m.summary.cases} cases`));
   if (doc.partial) blocks.push(ctx.c.yellow(`Partial results: the run was interrupted after ${m.summary.cases} cases.`));
+  if (ctx.emu) blocks.push(ctx.c.magenta(emulatedLegend(doc)));
   for (const t of m.single) blocks.push(rateTable(ctx, t, 'Single Write Performance', 'Value Size'));
   for (const t of m.batch) blocks.push(rateTable(ctx, t, 'Batch Write Performance', 'Batch Size'));
   for (const t of m.concurrent) blocks.push(scalingTable(ctx, t));

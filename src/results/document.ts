@@ -11,6 +11,11 @@ export interface DocumentParts {
   createdAt?: Date;
 }
 
+/** Documents of emulated runs (environment.emulator set) say so at the top level too. */
+function emulated(environment: ResultsDocument['environment']): boolean {
+  return environment.emulator !== undefined;
+}
+
 export function buildDocument(p: DocumentParts): ResultsDocument {
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -19,6 +24,7 @@ export function buildDocument(p: DocumentParts): ResultsDocument {
     environment: p.environment,
     profile: { name: p.profile.name, source: p.profile.source, measurement: { ...p.profile.measurement } },
     ...(p.partial ? { partial: true } : {}),
+    ...(emulated(p.environment) ? { emulated: true } : {}),
     cases: p.cases,
   };
 }

@@ -26,6 +26,14 @@ export const statsSchema = z.object({
   outliers: z.number().int().nonnegative(),
 });
 
+export const emulatorSchema = z.object({
+  seed: z.number().int().nonnegative(),
+  /** OS threads that ran blocks (0: one per core) */
+  workers: z.number().int().nonnegative(),
+  /** seconds without progress after which a launch is a fault */
+  timeoutSec: z.number().positive(),
+});
+
 export const intervalSchema = z.object({ value: z.number(), low: z.number(), high: z.number() });
 
 export const caseResultSchema = z.object({
@@ -83,6 +91,8 @@ export const resultsSchema = z.object({
     os: z.string(),
     backend: z.enum(BACKENDS),
     device: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+    /** cuda-emu: the emulator's settings; `seed` reproduces a failing interleaving */
+    emulator: emulatorSchema.optional(),
   }),
   profile: z.object({
     name: z.string(),
@@ -98,10 +108,17 @@ export const resultsSchema = z.object({
   }),
   /** true when the run was interrupted: cases holds those finished so far */
   partial: z.boolean().optional(),
+  /**
+   * true for `--backend cuda-emu`: kernels ran on the host SIMT emulator. Verification and conflict
+   * counters are real; no timing, rate or ratio is a performance figure (renderers mark them, compare
+   * and validate refuse them).
+   */
+  emulated: z.boolean().optional(),
   cases: z.array(caseResultSchema),
 });
 
 export type Stats = z.infer<typeof statsSchema>;
 export type Interval = z.infer<typeof intervalSchema>;
+export type EmulatorSettings = z.infer<typeof emulatorSchema>;
 export type CaseResult = z.infer<typeof caseResultSchema>;
 export type ResultsDocument = z.infer<typeof resultsSchema>;

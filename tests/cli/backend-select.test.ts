@@ -9,7 +9,8 @@ function fake(status: BackendStatus): Backend {
 const cpuOk = fake({ name: 'cpu', available: true, device: { name: 'Some CPU', kind: 'cpu' } });
 const cudaOk = fake({ name: 'cuda', available: true, device: { name: 'NVIDIA H100', kind: 'gpu' } });
 const cudaNo = fake({ name: 'cuda', available: false, reason: 'CUDA driver version is insufficient for CUDA runtime version' });
-const set = (cpu: Backend, cuda: Backend): BackendSet => ({ cpu: async () => cpu, cuda: async () => cuda });
+const emuOk = fake({ name: 'cuda-emu', available: true, device: { name: 'writeprof SIMT emulator', kind: 'emulator' } });
+const set = (cpu: Backend, cuda: Backend): BackendSet => ({ cpu: async () => cpu, cuda: async () => cuda, cudaEmu: async () => emuOk });
 
 describe('selectBackend', () => {
   it('auto picks CUDA when it is usable and says so', async () => {
@@ -32,7 +33,7 @@ describe('selectBackend', () => {
 
   it('--backend cpu never asks CUDA', async () => {
     let asked = false;
-    const s = await selectBackend('cpu', { cpu: async () => cpuOk, cuda: async () => ((asked = true), cudaOk) });
+    const s = await selectBackend('cpu', { cpu: async () => cpuOk, cuda: async () => ((asked = true), cudaOk), cudaEmu: async () => ((asked = true), emuOk) });
     expect(s.backend).toBe(cpuOk);
     expect(asked).toBe(false);
   });
@@ -40,5 +41,13 @@ describe('selectBackend', () => {
   it('an unavailable CPU backend is a usage error with its reason', async () => {
     const cpuNo = fake({ name: 'cpu', available: false, reason: 'native addon not built\nmore' });
     await expect(selectBackend('cpu', set(cpuNo, cudaNo))).rejects.toEqual(new UsageError('backend cpu: unavailable (native addon not built)'));
+  });
+
+  it('cuda-emu only when asked, and its line says its timings are not performance figures', async () => {
+    const auto = await selectBackend('auto', set(cpuOk, cudaNo));
+    expect(auto.backend.name).toBe('cpu');
+    const s = await selectBackend('cuda-emu', set(cpuOk, cudaNo));
+    expect(s.backend.name).toBe('cuda-emu');
+    expect(s.line).toBe('backend: cuda-emu (writeprof SIMT emulator): emulated, timings are not performance figures');
   });
 });

@@ -71,11 +71,12 @@ describe.skipIf(nvccFound || existsSync(KERNELS_JSON_PATH))('writeprof kernels w
 });
 
 describe('writeprof devices', () => {
-  it('--json lists cpu and cuda with availability, and the reason CUDA is not usable', async () => {
+  it('--json lists cpu, cuda and cuda-emu with availability, and the reason CUDA is not usable', async () => {
     const r = await runCli(['devices', '--json']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as { backends: { name: string; available: boolean; reason?: string; compiled?: boolean; device?: Record<string, unknown> }[] };
-    expect(doc.backends.map((b) => b.name)).toEqual(['cpu', 'cuda']);
+    expect(doc.backends.map((b) => b.name)).toEqual(['cpu', 'cuda', 'cuda-emu']);
+    expect(doc.backends[2]).toMatchObject({ available: true, device: { kind: 'emulator' } });
     const cuda = doc.backends[1]!;
     expect(cuda.compiled).toBe(cudaBuilt);
     if (cuda.available) {

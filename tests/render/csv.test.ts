@@ -72,10 +72,11 @@ describe('csv', () => {
       const c = doc.cases[i]!;
       expect(r).toHaveLength(head!.length);
       head!.forEach((col, j) => {
-        const want = col === 'notes' ? c.notes?.join('; ') : get(c, col);
+        const want = col === 'notes' ? c.notes?.join('; ') : col === 'emulated' ? doc.emulated === true : get(c, col);
         const cell = r[j]!;
         if (want === undefined) expect(cell, `${c.id} ${col}`).toBe('');
         else if (typeof want === 'number') expect(Number(cell), `${c.id} ${col}`).toBe(want);
+        else if (typeof want === 'boolean') expect(cell, `${c.id} ${col}`).toBe(String(want));
         else expect(cell, `${c.id} ${col}`).toBe(String(want));
       });
     });

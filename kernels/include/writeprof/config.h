@@ -3,7 +3,7 @@
 #pragma once
 #include <cstdint>
 
-#if defined(__CUDACC__)
+#if defined(__CUDACC__) || defined(WP_CUDA_EMU)  // nvcc, or g++ for the SIMT emulator (kernels/emu)
 #include <cuda/atomic>
 #define WP_HD __host__ __device__ __forceinline__
 #define WP_MO(order) cuda::std::memory_order_##order

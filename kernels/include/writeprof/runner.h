@@ -77,4 +77,12 @@ struct CudaStatus {
 CudaStatus cudaStatus();
 std::unique_ptr<CaseRunner> makeCudaRunner(const CaseParams& p);  // throws ConfigError if unusable
 
+// The host SIMT emulator's settings (kernels/emu): only the emulator addon runs these cases.
+struct EmuOptions {
+  uint64_t seed = 1;         // scheduler seed; a failing seed reproduces the interleaving
+  uint32_t workers = 0;      // OS threads running blocks (0: one per core)
+  double timeoutSec = 10.0;  // no thread making progress this long fails the case
+};
+std::unique_ptr<CaseRunner> makeEmulatedCudaRunner(const CaseParams& p, const EmuOptions& o);
+
 }  // namespace wp

@@ -1,0 +1,27 @@
+// Host-side control of the emulator, for the program that embeds it (the emu addon, the tests'
+// drivers): scheduler seed, worker threads, the no-progress timeout, and what it has done.
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace wpemu {
+
+struct Config {
+  uint64_t seed = 1;         // scheduler seed: a block's interleaving is a function of it
+  unsigned workers = 0;      // OS threads that run blocks (0: one per host core)
+  double timeoutSec = 10.0;  // a launch with no thread making progress this long is a fault
+};
+
+void configure(const Config& c);
+Config config();
+unsigned effective_workers();
+
+// Clears a sticky kernel fault (what cudaDeviceReset does to it) so the next case can run.
+void clear_sticky_error();
+
+struct Stats {
+  uint64_t launches = 0, blocks = 0, threads = 0, switches = 0, faults = 0;
+};
+Stats stats();
+
+}  // namespace wpemu

@@ -1,0 +1,603 @@
+#include "block.h"
+
+#include <sched.h>
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace wpemu {
+
+thread_local ThreadCtx* tls_thread = nullptr;
+thread_local BlockCtx tls_block{};
+
+namespace {
+
+thread_local Block* tls_runtime = nullptr;  // the block this OS thread is running
+
+constexpr size_t kStackBytes = 128 << 10;
+constexpr uint64_t kCheckEvery = 1024;  // scheduler iterations between clock reads
+
+const char* op_name(WarpOp op) {
+  switch (op) {
+    case WarpOp::Shfl: return "__shfl_sync";
+    case WarpOp::ShflUp: return "__shfl_up_sync";
+    case WarpOp::ShflDown: return "__shfl_down_sync";
+    case WarpOp::ShflXor: return "__shfl_xor_sync";
+    case WarpOp::Ballot: return "__ballot_sync";
+    case WarpOp::Any: return "__any_sync";
+    case WarpOp::All: return "__all_sync";
+    case WarpOp::Uni: return "__uni_sync";
+    case WarpOp::MatchAny: return "__match_any_sync";
+    case WarpOp::MatchAll: return "__match_all_sync";
+    case WarpOp::SyncWarp: return "__syncwarp";
+    case WarpOp::ReduceAdd: return "__reduce_add_sync";
+    case WarpOp::ReduceMin: return "__reduce_min_sync";
+    case WarpOp::ReduceMax: return "__reduce_max_sync";
+    case WarpOp::ReduceAnd: return "__reduce_and_sync";
+    case WarpOp::ReduceOr: return "__reduce_or_sync";
+    case WarpOp::ReduceXor: return "__reduce_xor_sync";
+  }
+  return "warp intrinsic";
+}
+
+const char* barrier_name(BarrierOp op) {
+  switch (op) {
+    case BarrierOp::Sync: return "__syncthreads";
+    case BarrierOp::Count: return "__syncthreads_count";
+    case BarrierOp::And: return "__syncthreads_and";
+    case BarrierOp::Or: return "__syncthreads_or";
+  }
+  return "__syncthreads";
+}
+
+std::string base_name(const char* path) {
+  if (!path) return "?";
+  const char* slash = std::strrchr(path, '/');
+  return slash ? slash + 1 : path;
+}
+
+std::string site(const char* file, unsigned line) { return base_name(file) + ":" + std::to_string(line); }
+
+std::string hex(unsigned v) {
+  char b[16];
+  std::snprintf(b, sizeof b, "0x%08x", v);
+  return b;
+}
+
+// "3", "0-31", "0-3,8": the lanes (or threads) of a bit set.
+std::string lanes_of(unsigned mask) {
+  std::string out;
+  for (int i = 0; i < 32;) {
+    if (!(mask >> i & 1)) {
+      ++i;
+      continue;
+    }
+    int j = i;
+    while (j + 1 < 32 && (mask >> (j + 1) & 1)) ++j;
+    if (!out.empty()) out += ",";
+    out += std::to_string(i);
+    if (j > i) out += "-" + std::to_string(j);
+    i = j + 1;
+  }
+  return out;
+}
+
+std::string dim_str(dim3 d) {
+  if (d.y == 1 && d.z == 1) return std::to_string(d.x);
+  return "(" + std::to_string(d.x) + "," + std::to_string(d.y) + "," + std::to_string(d.z) + ")";
+}
+
+// A 1-D grid's block is its number; otherwise its (x,y,z).
+std::string block_str(dim3 b, dim3 grid) {
+  if (grid.y == 1 && grid.z == 1) return std::to_string(b.x);
+  return "(" + std::to_string(b.x) + "," + std::to_string(b.y) + "," + std::to_string(b.z) + ")";
+}
+
+}  // namespace
+
+Block::Block() = default;
+
+uint64_t Block::next_random() {
+  // xorshift64*: fast, and plenty for choosing among at most 1024 fibers.
+  rng_ ^= rng_ >> 12;
+  rng_ ^= rng_ << 25;
+  rng_ ^= rng_ >> 27;
+  return rng_ * 0x2545f4914f6cdd1dULL;
+}
+
+void Block::entry(void* arg) {
+  auto* f = static_cast<Fiber*>(arg);
+  f->block->job_->body();
+  f->block->exit_current();
+}
+
+std::string Block::run(LaunchJob& job, unsigned linear) {
+  job_ = &job;
+  linear_ = linear;
+  const dim3 bd = job.block, gd = job.grid;
+  threads_ = bd.x * bd.y * bd.z;
+  tls_block.bdim = bd;
+  tls_block.gdim = gd;
+  tls_block.bidx = dim3(linear % gd.x, (linear / gd.x) % gd.y, linear / (gd.x * gd.y));
+  tls_runtime = this;
+
+  while (stacks_.size() < threads_) stacks_.push_back(std::make_unique<Stack>(kStackBytes));
+  fibers_.assign(threads_, Fiber{});
+  runnable_.resize(threads_);
+  warps_.assign((threads_ + 31) / 32, Warp{});
+  for (unsigned t = 0; t < threads_; ++t) {
+    Fiber& f = fibers_[t];
+    f.block = this;
+    f.ctx.tid = t;
+    f.ctx.lane = t % 32;
+    f.ctx.warp = t / 32;
+    f.ctx.tidx = dim3(t % bd.x, (t / bd.x) % bd.y, t / (bd.x * bd.y));
+    f.runPos = int(t);
+    runnable_[t] = int(t);
+    warps_[t / 32].exists |= 1u << (t % 32);
+    make_context(f.cpu, *stacks_[t], &Block::entry, &f);
+  }
+  barrier_ = Barrier{};
+  dynShared_.assign(job.sharedBytes, 0);
+  live_ = threads_;
+  exitedCount_ = 0;
+  faulted_ = false;
+  fault_.clear();
+  progress_ = sleepsWithoutProgress_ = switches_ = 0;
+  rng_ = mix64(job.seed ^ mix64(uint64_t(linear) + 0x9e3779b97f4a7c15ULL)) | 1;
+
+  const double timeoutNs = config().timeoutSec * 1e9;
+  const uint64_t started = now_ns();
+  uint64_t seenProgress = 0;
+  for (uint64_t iter = 1; live_ > 0 && !faulted_; ++iter) {
+    if (runnable_.empty()) {
+      set_fault("deadlock: no thread can progress");
+      break;
+    }
+    cur_ = &fibers_[runnable_[next_random() % runnable_.size()]];
+    tls_thread = &cur_->ctx;
+    switch_context(sched_, cur_->cpu);
+    tls_thread = nullptr;
+    if (iter % kCheckEvery != 0) continue;
+    if (job.abort.load(std::memory_order_relaxed)) break;  // another block faulted: abandon
+    uint64_t now = now_ns();
+    if (progress_ != seenProgress) {
+      seenProgress = progress_;
+      g_last_progress_ns.store(now, std::memory_order_relaxed);
+    } else {
+      uint64_t last = std::max(g_last_progress_ns.load(std::memory_order_relaxed), started);
+      if (double(now - last) > timeoutNs) {
+        char what[96];
+        std::snprintf(what, sizeof what, "no thread made progress for %.1f s (deadlock or livelock)",
+                      double(now - last) / 1e9);
+        set_fault(what);
+      }
+    }
+  }
+  cur_ = nullptr;
+  tls_runtime = nullptr;
+  g_counters.blocks.fetch_add(1, std::memory_order_relaxed);
+  g_counters.threads.fetch_add(threads_, std::memory_order_relaxed);
+  g_counters.switches.fetch_add(switches_, std::memory_order_relaxed);
+  if (progress_ != seenProgress) g_last_progress_ns.store(now_ns(), std::memory_order_relaxed);
+  return faulted_ ? fault_ : std::string();
+}
+
+void Block::note(Fiber& f, const char* what, const Loc& loc) {
+  f.what = what;
+  f.file = loc.file_name();
+  f.line = unsigned(loc.line());
+}
+
+void Block::yield(const char* what, const Loc& loc) {
+  Fiber& f = *cur_;
+  note(f, what, loc);
+  ++switches_;
+  switch_context(f.cpu, sched_);
+}
+
+void Block::nanosleep(const Loc& loc) {
+  // A block whose threads only sleep and poll gives its core away: the thread it waits for (a
+  // lock holder in another block, or the host answering a mailbox) may need it, and on a machine
+  // with few cores spinning here only delays that.
+  if (runnable_.size() == 1 || ++sleepsWithoutProgress_ % 64 == 0) sched_yield();
+  yield("__nanosleep", loc);
+}
+
+void Block::make_runnable(Fiber& f) {
+  f.state = State::Runnable;
+  f.runPos = int(runnable_.size());
+  runnable_.push_back(int(&f - fibers_.data()));
+}
+
+// Takes the running fiber off the run queue and switches to the scheduler; returns when another
+// fiber made it runnable again.
+void Block::block_current() {
+  Fiber& f = *cur_;
+  int pos = f.runPos, last = runnable_.back();
+  runnable_[pos] = last;
+  fibers_[last].runPos = pos;
+  runnable_.pop_back();
+  f.runPos = -1;
+  ++switches_;
+  switch_context(f.cpu, sched_);
+}
+
+void Block::set_fault(const std::string& what) {
+  if (faulted_) return;
+  faulted_ = true;
+  const LaunchJob& j = *job_;
+  char seed[64];
+  std::snprintf(seed, sizeof seed, "%" PRIu64, config().seed);
+  fault_ = "kernel " + j.name + "<<<" + dim_str(j.grid) + ", " + dim_str(j.block) + ">>> (emulator seed " + seed +
+           "): block " + block_str(tls_block.bidx, j.grid) + ": " + what + "; " + dump();
+  g_counters.faults.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Block::fault(const std::string& what) {
+  set_fault(what);
+  if (cur_) {
+    switch_context(cur_->cpu, sched_);  // never resumed: the block is abandoned
+  }
+  std::abort();
+}
+
+void Block::exit_current() {
+  Fiber& f = *cur_;
+  const unsigned bit = 1u << f.ctx.lane;
+  Warp& w = warps_[f.ctx.warp];
+  for (int i = 0; i < w.open; ++i) {
+    const Rendezvous& r = w.rv[i];
+    if ((r.mask & bit) && !(r.arrived & bit))
+      fault("warp " + std::to_string(f.ctx.warp) + " lane " + std::to_string(f.ctx.lane) + " exited while lanes " +
+            lanes_of(r.arrived) + " wait for it in " + op_name(r.op) + "(mask " + hex(r.mask) + ") at " +
+            site(r.file, r.line));
+  }
+  if (barrier_.arrived > 0)
+    fault("thread " + std::to_string(f.ctx.tid) + " exited while " + std::to_string(barrier_.arrived) +
+          " threads wait at " + barrier_name(barrier_.op) + " (" + site(barrier_.file, barrier_.line) +
+          "): a barrier in divergent code");
+  w.exited |= bit;
+  ++exitedCount_;
+  --live_;
+  ++progress_;
+  f.what = "exited";
+  int pos = f.runPos, last = runnable_.back();
+  runnable_[pos] = last;
+  fibers_[last].runPos = pos;
+  runnable_.pop_back();
+  f.runPos = -1;
+  f.state = State::Exited;
+  switch_context(f.cpu, sched_);
+  std::abort();  // an exited fiber is never resumed
+}
+
+unsigned Block::active_mask() const {
+  const Warp& w = warps_[cur_->ctx.warp];
+  return w.exists & ~w.exited;
+}
+
+// Lanes `lanes` are awaited by `me` (in rendezvous `mine`, or at the block barrier when null).
+// Waits that can never end are faults now, not a hang later: an awaited lane blocked in another
+// rendezvous that awaits `me`, or waiting at __syncthreads while `me` waits in a warp intrinsic.
+void Block::check_waits_for(const Fiber& me, unsigned lanes, const Rendezvous* mine) {
+  const unsigned bit = 1u << me.ctx.lane;
+  Warp& w = warps_[me.ctx.warp];
+  // The common case, one rendezvous open in the warp and nobody at the barrier, needs no scan.
+  if (w.open <= 1 && barrier_.arrived == 0) return;
+  for (unsigned rest = lanes & ~bit; rest; rest &= rest - 1) {
+    unsigned k = unsigned(__builtin_ctz(rest));
+    const Fiber& other = lane_fiber(me.ctx.warp, k);
+    if (other.state == State::InWarpOp) {
+      const Rendezvous& theirs = w.rv[other.rv];
+      if (&theirs != mine && (theirs.mask & bit) && !(theirs.arrived & bit)) {
+        std::string mineStr = mine ? std::string(op_name(mine->op)) + "(mask " + hex(mine->mask) + ")"
+                                   : std::string(barrier_name(barrier_.op));
+        fault("mask mismatch in warp " + std::to_string(me.ctx.warp) + ": lane " + std::to_string(me.ctx.lane) +
+              " waits in " + mineStr + " for lane " + std::to_string(k) + ", which waits in " + op_name(theirs.op) +
+              "(mask " + hex(theirs.mask) + ") at " + site(theirs.file, theirs.line) + " for lane " +
+              std::to_string(me.ctx.lane));
+      }
+    } else if (other.state == State::InBarrier && mine) {
+      fault("warp " + std::to_string(me.ctx.warp) + " lane " + std::to_string(me.ctx.lane) + " waits in " +
+            op_name(mine->op) + "(mask " + hex(mine->mask) + ") for lane " + std::to_string(k) +
+            ", which waits at " + barrier_name(barrier_.op) + " (" + site(barrier_.file, barrier_.line) + ")");
+    }
+  }
+}
+
+uint64_t Block::warp_collective(WarpOp op, unsigned mask, uint64_t value, int arg, int width, int* pred,
+                                const Loc& loc) {
+  Fiber& f = *cur_;
+  note(f, op_name(op), loc);
+  const unsigned lane = f.ctx.lane, bit = 1u << lane, warp = f.ctx.warp;
+  Warp& w = warps_[warp];
+  auto who = [&] {  // only built for a fault: this path runs on every intrinsic
+    return "warp " + std::to_string(warp) + " lane " + std::to_string(lane) + " calls " + op_name(op) + "(mask " +
+           hex(mask) + ") at " + site(loc.file_name(), unsigned(loc.line()));
+  };
+  if (!(mask & bit)) fault(who() + ", whose mask does not include the calling lane");
+  if (mask & ~w.exists) fault(who() + ": lanes " + lanes_of(mask & ~w.exists) + " of its mask do not exist in this block");
+  if (mask & w.exited) fault(who() + ": " + (__builtin_popcount(mask & w.exited) == 1 ? "lane " : "lanes ") +
+          lanes_of(mask & w.exited) + " of its mask exited");
+  if (width < 1 || width > 32 || (width & (width - 1)))
+    fault(who() + ": width " + std::to_string(width) + " is not a power of two from 1 to 32");
+
+  Rendezvous* r = nullptr;
+  for (int i = 0; i < w.open; ++i)
+    if (w.rv[i].mask == mask && !(w.rv[i].arrived & bit)) {
+      r = &w.rv[i];
+      break;
+    }
+  if (!r) {
+    r = &w.rv[w.open++];
+    *r = Rendezvous{op, mask, 0, width, loc.file_name(), unsigned(loc.line())};
+  } else if (r->op != op) {
+    fault(who() + " while lanes " + lanes_of(r->arrived) + " of the same mask wait in " + op_name(r->op) + " at " +
+          site(r->file, r->line));
+  }
+  check_waits_for(f, mask & ~r->arrived, r);
+  r->arrived |= bit;
+  f.value = value;
+  f.arg = arg;
+  if (r->arrived == mask) {
+    complete(w, *r, warp);
+    yield(op_name(op), loc);
+  } else {
+    f.state = State::InWarpOp;
+    f.rv = int(r - w.rv);
+    block_current();
+  }
+  if (pred) *pred = f.pred;
+  return f.result;
+}
+
+void Block::complete(Warp& w, Rendezvous& r, unsigned warp) {
+  const unsigned mask = r.mask;
+  const int width = r.width;
+  auto source = [&](unsigned l, unsigned src) -> const Fiber& {
+    if (src >= 32 || !(mask >> src & 1))
+      fault("warp " + std::to_string(warp) + " lane " + std::to_string(l) + " reads lane " + std::to_string(src) +
+            " outside the mask " + hex(mask) + " of " + op_name(r.op) + " at " + site(r.file, r.line));
+    return lane_fiber(warp, src);
+  };
+  uint64_t ballot = 0, any = 0, all = 1, sum = 0, andv = ~0ull, orv = 0, xorv = 0;
+  int64_t smin = INT64_MAX, smax = INT64_MIN;
+  uint64_t umin = UINT64_MAX, umax = 0;
+  const uint64_t first = lane_fiber(warp, unsigned(__builtin_ctz(mask))).value;
+  bool same = true;
+  const bool shuffle = r.op == WarpOp::Shfl || r.op == WarpOp::ShflUp || r.op == WarpOp::ShflDown ||
+                       r.op == WarpOp::ShflXor || r.op == WarpOp::SyncWarp;
+  for (unsigned rest = shuffle ? 0u : mask; rest; rest &= rest - 1) {
+    const Fiber& f = lane_fiber(warp, unsigned(__builtin_ctz(rest)));
+    if (f.value) ballot |= 1ull << f.ctx.lane;
+    any |= f.value != 0;
+    all &= f.value != 0;
+    sum += f.value;
+    andv &= f.value;
+    orv |= f.value;
+    xorv ^= f.value;
+    smin = std::min<int64_t>(smin, int64_t(f.value));
+    smax = std::max<int64_t>(smax, int64_t(f.value));
+    umin = std::min<uint64_t>(umin, f.value);
+    umax = std::max<uint64_t>(umax, f.value);
+    same &= f.value == first;
+  }
+  const bool isSigned = lane_fiber(warp, unsigned(__builtin_ctz(mask))).arg != 0;
+  for (unsigned rest = mask; rest; rest &= rest - 1) {
+    const unsigned l = unsigned(__builtin_ctz(rest));
+    Fiber& f = lane_fiber(warp, l);
+    const unsigned seg = l & ~unsigned(width - 1), inSeg = l - seg;
+    switch (r.op) {
+      case WarpOp::Shfl: f.result = source(l, seg + (unsigned(f.arg) & unsigned(width - 1))).value; break;
+      case WarpOp::ShflUp:
+        f.result = inSeg >= unsigned(f.arg) ? source(l, l - unsigned(f.arg)).value : f.value;
+        break;
+      case WarpOp::ShflDown:
+        f.result = inSeg + unsigned(f.arg) < unsigned(width) ? source(l, l + unsigned(f.arg)).value : f.value;
+        break;
+      case WarpOp::ShflXor: {
+        unsigned src = l ^ unsigned(f.arg);
+        f.result = src < seg + unsigned(width) ? source(l, src).value : f.value;
+        break;
+      }
+      case WarpOp::Ballot: f.result = ballot; break;
+      case WarpOp::Any: f.result = any; break;
+      case WarpOp::All: f.result = all; break;
+      case WarpOp::Uni: f.result = same; break;
+      case WarpOp::MatchAny: {
+        uint64_t m = 0;
+        for (unsigned o = mask; o; o &= o - 1) {
+          unsigned k = unsigned(__builtin_ctz(o));
+          if (lane_fiber(warp, k).value == f.value) m |= 1ull << k;
+        }
+        f.result = m;
+        break;
+      }
+      case WarpOp::MatchAll:
+        f.result = same ? mask : 0;
+        f.pred = same;
+        break;
+      case WarpOp::SyncWarp: f.result = 0; break;
+      case WarpOp::ReduceAdd: f.result = sum; break;
+      case WarpOp::ReduceMin: f.result = isSigned ? uint64_t(smin) : umin; break;
+      case WarpOp::ReduceMax: f.result = isSigned ? uint64_t(smax) : umax; break;
+      case WarpOp::ReduceAnd: f.result = andv; break;
+      case WarpOp::ReduceOr: f.result = orv; break;
+      case WarpOp::ReduceXor: f.result = xorv; break;
+    }
+  }
+  for (unsigned rest = mask; rest; rest &= rest - 1) {
+    Fiber& f = lane_fiber(warp, unsigned(__builtin_ctz(rest)));
+    if (&f != cur_) {
+      f.rv = -1;
+      make_runnable(f);
+    }
+  }
+  // Keep rv[0 .. open) compact: the last open rendezvous takes this one's place.
+  Rendezvous& last = w.rv[--w.open];
+  if (&last != &r) {
+    const int idx = int(&r - w.rv);
+    r = last;
+    for (unsigned rest = r.arrived; rest; rest &= rest - 1) lane_fiber(warp, unsigned(__builtin_ctz(rest))).rv = idx;
+  }
+  ++progress_;
+  sleepsWithoutProgress_ = 0;
+}
+
+int Block::barrier(BarrierOp op, int pred, const Loc& loc) {
+  Fiber& f = *cur_;
+  note(f, barrier_name(op), loc);
+  auto here = [&] { return site(loc.file_name(), unsigned(loc.line())); };
+  if (exitedCount_ > 0)
+    fault("thread " + std::to_string(f.ctx.tid) + " reaches " + barrier_name(op) + " at " + here() + " after " +
+          std::to_string(exitedCount_) + " threads of the block exited: a barrier in divergent code");
+  if (barrier_.arrived == 0) {
+    barrier_.op = op;
+    barrier_.file = loc.file_name();
+    barrier_.line = unsigned(loc.line());
+    barrier_.acc = op == BarrierOp::And ? 1 : 0;
+  } else if (barrier_.line != unsigned(loc.line()) || std::strcmp(barrier_.file, loc.file_name()) != 0) {
+    fault("divergent " + std::string(barrier_name(op)) + ": " + std::to_string(barrier_.arrived) +
+          " threads wait at " + site(barrier_.file, barrier_.line) + ", thread " + std::to_string(f.ctx.tid) +
+          " arrives at " + here());
+  }
+  // Lanes of my warp waiting for me in a warp intrinsic would never see me arrive there.
+  const Warp& w = warps_[f.ctx.warp];
+  const unsigned bit = 1u << f.ctx.lane;
+  for (int i = 0; i < w.open; ++i)
+    if (const Rendezvous& r = w.rv[i]; (r.mask & bit) && !(r.arrived & bit))
+      fault("warp " + std::to_string(f.ctx.warp) + " lane " + std::to_string(f.ctx.lane) + " reaches " +
+            barrier_name(op) + " at " + here() + " while lanes " + lanes_of(r.arrived) + " wait for it in " +
+            op_name(r.op) + "(mask " + hex(r.mask) + ") at " + site(r.file, r.line));
+  switch (op) {
+    case BarrierOp::Sync: break;
+    case BarrierOp::Count: barrier_.acc += pred != 0; break;
+    case BarrierOp::And: barrier_.acc &= pred != 0; break;
+    case BarrierOp::Or: barrier_.acc |= pred != 0; break;
+  }
+  if (++barrier_.arrived == threads_) {
+    const int result = barrier_.acc;
+    for (Fiber& o : fibers_) {
+      o.result = uint64_t(result);
+      if (o.state == State::InBarrier) make_runnable(o);
+    }
+    barrier_ = Barrier{};
+    ++progress_;
+    sleepsWithoutProgress_ = 0;
+    yield(barrier_name(op), loc);
+  } else {
+    f.state = State::InBarrier;
+    block_current();
+  }
+  return int(f.result);
+}
+
+// A lane's state for fault reports. Runnable lanes are one group whatever their last switch point
+// (a spin loop alternates between two); dump() lists those points once per group.
+std::string Block::describe(const Fiber& f) const {
+  switch (f.state) {
+    case State::Exited: return "exited";
+    case State::InBarrier: return std::string("wait at ") + barrier_name(barrier_.op) + " (" + site(f.file, f.line) + ")";
+    case State::InWarpOp: {
+      const Rendezvous& r = warps_[f.ctx.warp].rv[f.rv];
+      return std::string("wait in ") + op_name(r.op) + "(mask " + hex(r.mask) + ") at " + site(f.file, f.line);
+    }
+    case State::Runnable: return f.what ? "runnable" : "not started";
+  }
+  return "?";
+}
+
+// "warp 0: lanes 0-3 wait in __shfl_sync(mask 0x0000000f) at warp_coop.cu:61; lanes 4-31 exited |
+// warps 1-7: lanes 0-31 exited": lanes with one state are merged, then warps with one description.
+std::string Block::dump() const {
+  std::vector<std::string> perWarp;
+  for (size_t wi = 0; wi < warps_.size(); ++wi) {
+    std::vector<std::pair<std::string, unsigned>> groups;  // state -> lanes, in order of first lane
+    std::vector<std::string> spinSites;
+    for (unsigned l = 0; l < 32; ++l) {
+      if (!(warps_[wi].exists >> l & 1)) continue;
+      const Fiber& f = fibers_[wi * 32 + l];
+      std::string d = describe(f);
+      auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.first == d; });
+      if (g == groups.end()) groups.emplace_back(d, 1u << l);
+      else g->second |= 1u << l;
+      if (d == "runnable") {
+        std::string at = std::string(f.what) + " at " + site(f.file, f.line);
+        if (std::find(spinSites.begin(), spinSites.end(), at) == spinSites.end()) spinSites.push_back(at);
+      }
+    }
+    std::string line;
+    for (auto& [d, lanes] : groups) {
+      if (!line.empty()) line += "; ";
+      line += (__builtin_popcount(lanes) == 1 ? "lane " : "lanes ") + lanes_of(lanes) + " " + d;
+      if (d == "runnable") {
+        line += " (last switch points: ";
+        for (size_t i = 0; i < spinSites.size() && i < 3; ++i) line += (i ? ", " : "") + spinSites[i];
+        line += spinSites.size() > 3 ? ", ...)" : ")";
+      }
+    }
+    perWarp.push_back(line);
+  }
+  std::string out;
+  for (size_t i = 0; i < perWarp.size();) {
+    size_t j = i;
+    while (j + 1 < perWarp.size() && perWarp[j + 1] == perWarp[i]) ++j;
+    if (!out.empty()) out += " | ";
+    out += (j > i ? "warps " + std::to_string(i) + "-" + std::to_string(j) : "warp " + std::to_string(i)) + ": " +
+           perWarp[i];
+    i = j + 1;
+  }
+  constexpr size_t kMax = 4000;
+  if (out.size() > kMax) out = out.substr(0, kMax) + " ...";
+  return out;
+}
+
+// ---- sched.h: the device-side entry points ----
+
+void switch_point(const char* what, const Loc& loc) {
+  if (tls_thread) tls_runtime->yield(what, loc);
+}
+
+void progress_point() {
+  if (tls_thread) tls_runtime->progress();
+}
+
+uint64_t warp_collective(WarpOp op, unsigned mask, uint64_t value, int arg, int width, int* pred, const Loc& loc) {
+  if (!tls_thread) {
+    std::fprintf(stderr, "wpemu: %s called outside a kernel (%s:%u)\n", "warp intrinsic", loc.file_name(),
+                 unsigned(loc.line()));
+    std::abort();
+  }
+  return tls_runtime->warp_collective(op, mask, value, arg, width, pred, loc);
+}
+
+int block_barrier(BarrierOp op, int pred, const Loc& loc) {
+  if (!tls_thread) {
+    std::fprintf(stderr, "wpemu: __syncthreads called outside a kernel (%s:%u)\n", loc.file_name(),
+                 unsigned(loc.line()));
+    std::abort();
+  }
+  return tls_runtime->barrier(op, pred, loc);
+}
+
+void nanosleep(unsigned, const Loc& loc) {
+  if (tls_thread) tls_runtime->nanosleep(loc);
+}
+
+void trap(const char* why, const Loc& loc) {
+  if (tls_thread)
+    tls_runtime->fault(std::string(why) + " by thread " + std::to_string(tls_thread->tid) + " at " +
+                       site(loc.file_name(), unsigned(loc.line())));
+  std::fprintf(stderr, "wpemu: %s outside a kernel\n", why);
+  std::abort();
+}
+
+void* dynamic_shared() { return tls_runtime ? tls_runtime->dynamic_shared() : nullptr; }
+
+unsigned active_mask() { return tls_thread ? tls_runtime->active_mask() : 0u; }
+
+}  // namespace wpemu

@@ -1,0 +1,235 @@
+// The emulated device: its properties, the runtime's error state, and the emulator's settings.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "runtime.h"
+#include "wpemu/api.h"
+
+namespace wpemu {
+
+size_t device_memory_used();  // memory.cc
+
+std::atomic<uint64_t> g_last_progress_ns{0};
+Counters g_counters;
+
+namespace {
+
+std::mutex g_mu;
+Config g_config;
+std::atomic<int> g_sticky{cudaSuccess};
+std::deque<std::string>& messages() {  // append-only: cudaGetErrorString's pointers stay valid
+  static auto* m = new std::deque<std::string>();
+  return *m;
+}
+const char* g_sticky_message = nullptr;
+thread_local cudaError_t tls_last_error = cudaSuccess;
+
+const char* plain_message(cudaError_t e) {
+  switch (e) {
+    case cudaSuccess: return "no error";
+    case cudaErrorInvalidValue: return "invalid argument";
+    case cudaErrorMemoryAllocation: return "out of memory";
+    case cudaErrorInitializationError: return "initialization error";
+    case cudaErrorInvalidConfiguration: return "invalid configuration argument";
+    case cudaErrorInvalidDevicePointer: return "invalid device pointer";
+    case cudaErrorInvalidMemcpyDirection: return "invalid copy direction for memcpy";
+    case cudaErrorInvalidResourceHandle: return "invalid resource handle";
+    case cudaErrorNotReady: return "device not ready";
+    case cudaErrorIllegalAddress: return "an illegal memory access was encountered";
+    case cudaErrorLaunchTimeout: return "the launch timed out and was terminated";
+    case cudaErrorLaunchFailure: return "unspecified launch failure";
+    case cudaErrorInvalidDevice: return "invalid device ordinal";
+    case cudaErrorNotSupported: return "operation not supported";
+    default: return "unknown error";
+  }
+}
+
+}  // namespace
+
+uint64_t now_ns() {
+  return uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                      std::chrono::steady_clock::now().time_since_epoch())
+                      .count());
+}
+
+uint64_t mix64(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+void configure(const Config& c) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  g_config = c;
+}
+
+Config config() {
+  std::lock_guard<std::mutex> lock(g_mu);
+  return g_config;
+}
+
+unsigned effective_workers() {
+  unsigned w = config().workers;
+  if (w == 0) w = std::max(1u, std::thread::hardware_concurrency());
+  return w;
+}
+
+Stats stats() {
+  Stats s;
+  s.launches = g_counters.launches.load();
+  s.blocks = g_counters.blocks.load();
+  s.threads = g_counters.threads.load();
+  s.switches = g_counters.switches.load();
+  s.faults = g_counters.faults.load();
+  return s;
+}
+
+cudaError_t sticky_error() { return cudaError_t(g_sticky.load(std::memory_order_acquire)); }
+
+void set_sticky_error(cudaError_t e, const std::string& message) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  if (g_sticky.load() != cudaSuccess) return;  // the first fault is the one to report
+  messages().push_back(message);
+  g_sticky_message = messages().back().c_str();
+  g_sticky.store(e, std::memory_order_release);
+}
+
+void clear_sticky_error() {
+  std::lock_guard<std::mutex> lock(g_mu);
+  g_sticky.store(cudaSuccess);
+  g_sticky_message = nullptr;
+}
+
+const char* error_message(cudaError_t e) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  if (e != cudaSuccess && e == g_sticky.load() && g_sticky_message) return g_sticky_message;
+  return plain_message(e);
+}
+
+void set_last_error(cudaError_t e) { tls_last_error = e; }
+
+// Half the host's memory, as writeprof's own host limits assume: the "device" is the host.
+size_t device_memory_bytes() {
+  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  return pages > 0 && page > 0 ? size_t(pages) * size_t(page) / 2 : size_t(8) << 30;
+}
+
+}  // namespace wpemu
+
+cudaError_t cudaGetLastError() {
+  if (cudaError_t e = wpemu::sticky_error()) return e;
+  cudaError_t e = wpemu::tls_last_error;
+  wpemu::tls_last_error = cudaSuccess;
+  return e;
+}
+
+cudaError_t cudaPeekAtLastError() {
+  if (cudaError_t e = wpemu::sticky_error()) return e;
+  return wpemu::tls_last_error;
+}
+
+const char* cudaGetErrorString(cudaError_t e) { return wpemu::error_message(e); }
+
+const char* cudaGetErrorName(cudaError_t e) {
+  switch (e) {
+    case cudaSuccess: return "cudaSuccess";
+    case cudaErrorLaunchFailure: return "cudaErrorLaunchFailure";
+    case cudaErrorNotReady: return "cudaErrorNotReady";
+    case cudaErrorMemoryAllocation: return "cudaErrorMemoryAllocation";
+    case cudaErrorInvalidConfiguration: return "cudaErrorInvalidConfiguration";
+    default: return "cudaErrorUnknown";
+  }
+}
+
+cudaError_t cudaGetDeviceCount(int* count) {
+  if (!count) return cudaErrorInvalidValue;
+  *count = 1;
+  return cudaSuccess;
+}
+
+cudaError_t cudaSetDevice(int device) { return device == 0 ? cudaSuccess : cudaErrorInvalidDevice; }
+
+cudaError_t cudaGetDevice(int* device) {
+  if (!device) return cudaErrorInvalidValue;
+  *device = 0;
+  return cudaSuccess;
+}
+
+cudaError_t cudaGetDeviceProperties(cudaDeviceProp* p, int device) {
+  if (!p) return cudaErrorInvalidValue;
+  if (device != 0) return cudaErrorInvalidDevice;
+  std::memset(p, 0, sizeof *p);
+  std::snprintf(p->name, sizeof p->name, "writeprof SIMT emulator (%u host workers)", wpemu::effective_workers());
+  p->totalGlobalMem = wpemu::device_memory_bytes();
+  p->sharedMemPerBlock = 48 << 10;
+  p->regsPerBlock = 65536;
+  p->warpSize = 32;
+  p->maxThreadsPerBlock = 1024;
+  p->maxThreadsDim[0] = p->maxThreadsDim[1] = 1024;
+  p->maxThreadsDim[2] = 64;
+  p->maxGridSize[0] = 0x7fffffff;
+  p->maxGridSize[1] = p->maxGridSize[2] = 65535;
+  // sm_80 semantics: independent thread scheduling, the *_sync intrinsics, __nanosleep, cp.async.
+  p->major = 8;
+  p->minor = 0;
+  p->multiProcessorCount = int(wpemu::effective_workers());
+  p->maxThreadsPerMultiProcessor = 2048;
+  p->sharedMemPerMultiprocessor = 164 << 10;
+  p->canMapHostMemory = 1;
+  p->unifiedAddressing = 1;
+  p->concurrentKernels = 1;
+  p->asyncEngineCount = 0;
+  return cudaSuccess;
+}
+
+cudaError_t cudaDeviceGetAttribute(int* value, cudaDeviceAttr attr, int device) {
+  if (!value) return cudaErrorInvalidValue;
+  cudaDeviceProp p;
+  if (cudaError_t e = cudaGetDeviceProperties(&p, device)) return e;
+  switch (attr) {
+    case cudaDevAttrMaxThreadsPerBlock: *value = p.maxThreadsPerBlock; break;
+    case cudaDevAttrWarpSize: *value = p.warpSize; break;
+    case cudaDevAttrMultiProcessorCount: *value = p.multiProcessorCount; break;
+    case cudaDevAttrComputeCapabilityMajor: *value = p.major; break;
+    case cudaDevAttrComputeCapabilityMinor: *value = p.minor; break;
+    default: *value = 0; break;  // no memory clock or bus: the emulator has no bandwidth to claim
+  }
+  return cudaSuccess;
+}
+
+cudaError_t cudaDeviceGetPCIBusId(char*, int, int) { return cudaErrorNotSupported; }
+
+cudaError_t cudaRuntimeGetVersion(int* v) {
+  if (!v) return cudaErrorInvalidValue;
+  *v = 13000;  // the API level this stand-in follows
+  return cudaSuccess;
+}
+
+cudaError_t cudaDriverGetVersion(int* v) {
+  if (!v) return cudaErrorInvalidValue;
+  *v = 0;  // no driver
+  return cudaSuccess;
+}
+
+cudaError_t cudaMemGetInfo(size_t* freeBytes, size_t* totalBytes) {
+  if (!freeBytes || !totalBytes) return cudaErrorInvalidValue;
+  *totalBytes = wpemu::device_memory_bytes();
+  size_t used = wpemu::device_memory_used();
+  *freeBytes = used < *totalBytes ? *totalBytes - used : 0;
+  return cudaSuccess;
+}
+
+cudaError_t cudaDeviceReset() {
+  cudaDeviceSynchronize();
+  wpemu::clear_sticky_error();
+  return cudaSuccess;
+}

@@ -1,0 +1,55 @@
+// Internal pieces shared by the runtime's files: configuration, the sticky error, launches.
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "wpemu/control.h"
+#include "wpemu/types.h"
+
+namespace wpemu {
+
+// One kernel launch: its blocks are claimed one at a time by the stream's executor and by idle
+// workers; the first fault wins and stops the blocks not yet started.
+struct LaunchJob {
+  std::string name;
+  dim3 grid, block;
+  size_t sharedBytes = 0;
+  std::function<void()> body;
+  uint64_t seed = 0;  // the block seeds derive from it (and the stream and launch numbers)
+  unsigned blocks = 0;
+  std::atomic<unsigned> next{0};
+  std::atomic<unsigned> done{0};
+  std::atomic<bool> abort{false};
+  std::mutex mu;
+  std::condition_variable cv;
+  std::string fault;
+};
+
+// Runs every block of `job` (on the calling thread and idle workers) and returns when all ended.
+void run_launch(const std::shared_ptr<LaunchJob>& job);
+
+// The sticky error of a faulted kernel; cudaSuccess when none.
+cudaError_t sticky_error();
+void set_sticky_error(cudaError_t e, const std::string& message);
+// Message for cudaGetErrorString: the fault's own words for the sticky error.
+const char* error_message(cudaError_t e);
+void set_last_error(cudaError_t e);
+
+uint64_t now_ns();
+uint64_t mix64(uint64_t x);
+
+// Progress anywhere on the device (any block that changed state): the no-progress timeout
+// measures from the later of this and the block's start.
+extern std::atomic<uint64_t> g_last_progress_ns;
+
+struct Counters {
+  std::atomic<uint64_t> launches{0}, blocks{0}, threads{0}, switches{0}, faults{0};
+};
+extern Counters g_counters;
+
+}  // namespace wpemu

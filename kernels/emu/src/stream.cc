@@ -1,0 +1,195 @@
+#include "stream.h"
+
+#include <mutex>
+#include <unordered_set>
+
+#include "runtime.h"
+#include "wpemu/api.h"
+
+namespace wpemu {
+
+namespace {
+
+std::mutex g_streams_mu;
+std::unordered_set<Stream*>& live_streams() {
+  static auto* s = new std::unordered_set<Stream*>();
+  return *s;
+}
+std::atomic<uint64_t> g_next_stream_id{1};
+
+Stream& default_stream() {
+  static Stream* s = new Stream(0, cudaStreamDefault);  // never destroyed, like the GPU's
+  return *s;
+}
+
+}  // namespace
+
+Stream::Stream(uint64_t streamId, unsigned streamFlags) : id(streamId), flags(streamFlags) {
+  thread_ = std::thread([this] { loop(); });
+}
+
+Stream::~Stream() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    quit_ = true;
+  }
+  work_.notify_all();
+  thread_.join();
+}
+
+void Stream::enqueue(std::function<void()> op) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back(std::move(op));
+  }
+  work_.notify_one();
+}
+
+void Stream::loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    work_.wait(lock, [&] { return quit_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // quit, and nothing left to run
+    auto op = std::move(queue_.front());
+    queue_.pop_front();
+    running_ = true;
+    lock.unlock();
+    op();
+    lock.lock();
+    running_ = false;
+    if (queue_.empty()) drained_.notify_all();
+  }
+}
+
+void Stream::synchronize() {
+  std::unique_lock<std::mutex> lock(mu_);
+  drained_.wait(lock, [&] { return queue_.empty() && !running_; });
+}
+
+bool Stream::idle() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return queue_.empty() && !running_;
+}
+
+Stream* resolve_stream(cudaStream_t s) {
+  if (!s) return &default_stream();
+  std::lock_guard<std::mutex> lock(g_streams_mu);
+  return live_streams().count(s) ? s : nullptr;
+}
+
+}  // namespace wpemu
+
+using wpemu::Event;
+using wpemu::Stream;
+
+cudaError_t cudaStreamCreateWithFlags(cudaStream_t* s, unsigned flags) {
+  if (!s) return cudaErrorInvalidValue;
+  auto* st = new Stream(wpemu::g_next_stream_id.fetch_add(1), flags);
+  std::lock_guard<std::mutex> lock(wpemu::g_streams_mu);
+  wpemu::live_streams().insert(st);
+  *s = st;
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamCreate(cudaStream_t* s) { return cudaStreamCreateWithFlags(s, cudaStreamDefault); }
+
+cudaError_t cudaStreamDestroy(cudaStream_t s) {
+  {
+    std::lock_guard<std::mutex> lock(wpemu::g_streams_mu);
+    if (!s || !wpemu::live_streams().erase(s)) return cudaErrorInvalidResourceHandle;
+  }
+  delete s;  // as on a GPU, work already queued completes first
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamSynchronize(cudaStream_t s) {
+  Stream* st = wpemu::resolve_stream(s);
+  if (!st) return cudaErrorInvalidResourceHandle;
+  st->synchronize();
+  return wpemu::sticky_error();
+}
+
+cudaError_t cudaStreamQuery(cudaStream_t s) {
+  Stream* st = wpemu::resolve_stream(s);
+  if (!st) return cudaErrorInvalidResourceHandle;
+  if (cudaError_t e = wpemu::sticky_error()) return e;
+  return st->idle() ? cudaSuccess : cudaErrorNotReady;
+}
+
+cudaError_t cudaDeviceSynchronize() {
+  std::vector<Stream*> all;
+  {
+    std::lock_guard<std::mutex> lock(wpemu::g_streams_mu);
+    all.assign(wpemu::live_streams().begin(), wpemu::live_streams().end());
+  }
+  wpemu::resolve_stream(nullptr)->synchronize();
+  for (Stream* s : all) s->synchronize();
+  return wpemu::sticky_error();
+}
+
+cudaError_t cudaEventCreateWithFlags(cudaEvent_t* e, unsigned) {
+  if (!e) return cudaErrorInvalidValue;
+  *e = new Event();
+  return cudaSuccess;
+}
+
+cudaError_t cudaEventCreate(cudaEvent_t* e) { return cudaEventCreateWithFlags(e, cudaEventDefault); }
+
+cudaError_t cudaEventDestroy(cudaEvent_t e) {
+  if (!e) return cudaErrorInvalidResourceHandle;
+  {
+    // Destroying an event whose record is still queued is legal: let the record land first.
+    std::unique_lock<std::mutex> lock(e->mu);
+    e->cv.wait(lock, [&] { return e->completed >= e->recorded; });
+  }
+  delete e;
+  return cudaSuccess;
+}
+
+cudaError_t cudaEventRecord(cudaEvent_t e, cudaStream_t s) {
+  if (!e) return cudaErrorInvalidResourceHandle;
+  Stream* st = wpemu::resolve_stream(s);
+  if (!st) return cudaErrorInvalidResourceHandle;
+  uint64_t gen;
+  {
+    std::lock_guard<std::mutex> lock(e->mu);
+    gen = ++e->recorded;
+  }
+  st->enqueue([e, gen] {
+    std::lock_guard<std::mutex> lock(e->mu);
+    e->timeNs = wpemu::now_ns();
+    if (gen > e->completed) e->completed = gen;
+    e->cv.notify_all();
+  });
+  return wpemu::sticky_error();
+}
+
+cudaError_t cudaEventSynchronize(cudaEvent_t e) {
+  if (!e) return cudaErrorInvalidResourceHandle;
+  std::unique_lock<std::mutex> lock(e->mu);
+  e->cv.wait(lock, [&] { return e->completed >= e->recorded; });
+  return wpemu::sticky_error();
+}
+
+cudaError_t cudaEventQuery(cudaEvent_t e) {
+  if (!e) return cudaErrorInvalidResourceHandle;
+  if (cudaError_t err = wpemu::sticky_error()) return err;
+  std::lock_guard<std::mutex> lock(e->mu);
+  return e->completed >= e->recorded ? cudaSuccess : cudaErrorNotReady;
+}
+
+cudaError_t cudaEventElapsedTime(float* ms, cudaEvent_t a, cudaEvent_t b) {
+  if (!ms || !a || !b) return cudaErrorInvalidValue;
+  if (a == b) {
+    std::lock_guard<std::mutex> lock(a->mu);
+    if (a->recorded == 0) return cudaErrorInvalidResourceHandle;
+    if (a->completed < a->recorded) return cudaErrorNotReady;
+    *ms = 0;
+    return cudaSuccess;
+  }
+  std::scoped_lock lock(a->mu, b->mu);
+  if (a->recorded == 0 || b->recorded == 0) return cudaErrorInvalidResourceHandle;
+  if (a->completed < a->recorded || b->completed < b->recorded) return cudaErrorNotReady;
+  *ms = float((double(b->timeNs) - double(a->timeNs)) / 1e6);
+  return cudaSuccess;
+}

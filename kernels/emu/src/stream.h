@@ -1,0 +1,47 @@
+// Streams and events. A stream is an in-order queue run by its own executor thread, so a kernel
+// that never ends (the persistent single-write server) blocks only its stream, as on a GPU.
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "wpemu/types.h"
+
+namespace wpemu {
+
+struct Stream {
+  explicit Stream(uint64_t id, unsigned flags);
+  ~Stream();  // drains the queue, then joins the executor
+  void enqueue(std::function<void()> op);
+  void synchronize();  // until every enqueued op has run
+  bool idle();
+
+  const uint64_t id;
+  const unsigned flags;
+  std::atomic<uint64_t> launches{0};  // launch number on this stream, for block seeds
+
+ private:
+  void loop();
+  std::mutex mu_;
+  std::condition_variable work_, drained_;
+  std::deque<std::function<void()>> queue_;
+  bool running_ = false, quit_ = false;
+  std::thread thread_;
+};
+
+struct Event {
+  std::mutex mu;
+  std::condition_variable cv;
+  uint64_t recorded = 0;   // records issued
+  uint64_t completed = 0;  // records the stream has reached
+  uint64_t timeNs = 0;     // host time when the last one was reached
+};
+
+// nullptr is the default stream; a destroyed or foreign handle gives nullptr.
+Stream* resolve_stream(cudaStream_t s);
+
+}  // namespace wpemu
