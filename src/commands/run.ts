@@ -190,7 +190,7 @@ async function prepareResume(opts: RunOptions, given: readonly string[]): Promis
 function keptNote(journal: Journal | undefined): string {
   if (!journal) return '';
   const p = printable(journal.path);
-  return `; ${journal.count} finished cases are kept in ${p}: \`writeprof run --resume ${p}\` continues once the problem is fixed`;
+  return `; ${journal.count} finished cases are kept in ${p}: \`writeprof run --resume ${p}\` continues the run`;
 }
 
 export async function runCommand(opts: RunOptions, given: readonly string[] = []): Promise<void> {
@@ -212,7 +212,11 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
   const guard = installInterruptGuard(
     (line) => (bar ? bar.note(line) : process.stderr.write(`${line}\n`)),
     undefined,
-    () => keptNote(journal),
+    () => {
+      // A journal without a finished case holds nothing to resume: do not leave it in the way.
+      if (journal?.count === 0) journal.remove();
+      return journal?.count ? keptNote(journal) : '';
+    },
   );
   // A journal that cannot be appended to (disk full) stops the sweep at once: measuring on would
   // produce cases nothing can keep.

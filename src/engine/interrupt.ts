@@ -14,12 +14,13 @@ const CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 1
 
 /**
  * `write` gets one message line (no newline): the run command routes it above the progress bar.
- * `forcedExitNote` adds to the second signal's message where the finished cases are kept.
+ * `beforeForcedExit` runs just before a second signal exits; it returns what to add to the message
+ * (where the finished cases are kept).
  */
 export function installInterruptGuard(
   write: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
   exit: (code: number) => never = (c) => process.exit(c),
-  forcedExitNote: () => string = () => '',
+  beforeForcedExit: () => string = () => '',
 ): InterruptGuard {
   const controller = new AbortController();
   let first: NodeJS.Signals | undefined;
@@ -32,7 +33,7 @@ export function installInterruptGuard(
         controller.abort();
         return;
       }
-      write(`writeprof: ${sig} again: exiting now without writing results${forcedExitNote()}`);
+      write(`writeprof: ${sig} again: exiting now without writing results${beforeForcedExit()}`);
       exit(CODES[first]!);
     };
     handlers.set(sig, handler);

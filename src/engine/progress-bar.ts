@@ -41,11 +41,12 @@ export interface ProgressState {
 }
 
 /**
- * One progress line of at most `width - 1` columns (the last column would make some terminals
- * wrap). Fields, most important first: cases done, elapsed, ETA, bar, case id, rate, phase.
+ * One progress line of at most `width - 3` columns: the terminal echoes a typed Ctrl-C as "^C"
+ * after it, and a line that wrapped there would leave the bar's text behind when it is erased.
+ * Fields, most important first: cases done, elapsed, ETA, bar, case id, rate, phase.
  */
 export function progressLine(s: ProgressState, width: number): string {
-  const max = Math.max(20, width - 1);
+  const max = Math.max(10, width - 3);
   const count = `${s.done}/${s.total} cases`;
   const times = `${clockTime(s.elapsedS)} elapsed | ETA ${s.etaS === undefined ? '--:--' : clockTime(s.etaS)}`;
   const bar = (size: number): string => {
@@ -64,7 +65,7 @@ export function progressLine(s: ProgressState, width: number): string {
         if (without.length <= max) return without;
         continue;
       }
-      const room = max - join([...head, '', ...rest]).length;
+      const room = max - without.length - ' | '.length;
       if (room >= s.caseId.length) return join([...head, s.caseId, ...rest]);
       if (room >= 16) return join([...head, `${s.caseId.slice(0, room - 1)}…`, ...rest]);
     }
