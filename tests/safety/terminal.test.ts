@@ -100,12 +100,6 @@ describe.concurrent('item 11: the terminal after Ctrl-C and every other exit', (
       });
     });
     expect(r.code).toBe(130);
-    // While running: one bar line, fitted to the width, with elapsed time and an ETA.
-    const bar = midRun!.lines.filter((l) => BAR.test(l));
-    expect(bar).toHaveLength(1);
-    expect(bar[0]).toMatch(/ \d+\/10 cases \| \d+:\d\d elapsed \| ETA \d+:\d\d \| batch\//);
-    expect(bar[0]!.length).toBeLessThanOrEqual(COLS - 3); // room for the echoed ^C
-    expect(midRun!.wrapped).toBe(0);
     // After: the notice, the results line and the final message, each on a line of its own.
     const s = await screenOf(r.raw);
     expect(s.lines.filter((l) => BAR.test(l))).toEqual([]);
@@ -115,6 +109,12 @@ describe.concurrent('item 11: the terminal after Ctrl-C and every other exit', (
       expect.stringMatching(new RegExp(`^writeprof: interrupted by SIGINT: wrote \\d+ of 10 cases \\(partial\\) to ${out}$`)),
     ]);
     expect(s.cursorX).toBe(0);
+    // While running: one bar line, fitted to the width, with elapsed time and an ETA.
+    const bar = midRun!.lines.filter((l) => BAR.test(l));
+    expect(bar).toHaveLength(1);
+    expect(bar[0]).toMatch(/ \d+\/10 cases \| \d+:\d\d elapsed \| ETA \d+:\d\d \| batch\//);
+    expect(bar[0]!.length).toBeLessThanOrEqual(COLS - 3); // room for the echoed ^C
+    expect(midRun!.wrapped).toBe(0);
   });
 
   it('SIGTERM and a second Ctrl-C end the same way: no bar, final message last', async () => {
