@@ -12,9 +12,10 @@ export const MAX_JSON_DEPTH = 64;
 export const MAX_CASES_PER_PLAN = 10_000;
 /**
  * Samples one case of a results document may carry (also the most --max-samples allows), and
- * all its cases together: compare bootstraps every case 2,000 times, ~1.5 s per 10,000-sample
- * case on the 2-core CI machine, so these bound a comparison to well under a minute. The gate's
- * merged baseline holds 600 samples per case, 21,000 in all.
+ * all its cases together: compare bootstraps every case 2,000 times, ~1.2 s of CPU per
+ * 10,000-sample case on the 2-core machine, so a comparison at these limits (25 such cases) takes
+ * ~30 s of CPU; 100,000-sample cases took 25 s each. The gate's merged baseline holds 600 samples
+ * per case, 21,000 in all.
  */
 export const MAX_SAMPLES_PER_CASE = 10_000;
 export const MAX_SAMPLES_PER_DOCUMENT = 250_000;
