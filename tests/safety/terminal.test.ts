@@ -6,6 +6,7 @@
  * time and an ETA that fits the terminal's width.
  */
 import { spawn, execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import xterm from '@xterm/headless';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -36,12 +37,18 @@ function inPty(args: string[], drive?: (out: () => string, type: (s: string) => 
   });
   let raw = '';
   child.stdout.on('data', (d: Buffer) => (raw += d.toString('utf8')));
+  // writeprof is script's child (exec'd by its shell): found by parent pid in /proc.
   const pid = (): number | undefined => {
-    try {
-      return Number(execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).trim().split('\n')[0]) || undefined;
-    } catch {
-      return undefined;
+    for (const e of readdirSync('/proc')) {
+      if (!/^\d+$/.test(e)) continue;
+      try {
+        const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === child.pid) return Number(e);
+      } catch {
+        /* exited meanwhile */
+      }
     }
+    return undefined;
   };
   drive?.(() => raw, (s) => child.stdin.write(s), pid);
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, raw })));
