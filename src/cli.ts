@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodeOf } from './errors.js';
+import { printable } from './io/sanitize.js';
+import { guardStdio } from './io/stdio.js';
 import { TOOL_VERSION } from './version.js';
 import { register as registerRun } from './commands/run.js';
 import { register as registerCompare } from './commands/compare.js';
@@ -16,7 +18,7 @@ export function buildProgram(): Command {
     .exitOverride()
     // Commander's own errors (unknown option, missing argument) stay one line: its "Did you mean"
     // hint joins the message instead of starting a second line. Inherited by every sub-command.
-    .configureOutput({ outputError: (str, write) => write(`writeprof: ${str.trim().replace(/\s*\n\s*/g, ' ')}\n`) });
+    .configureOutput({ outputError: (str, write) => write(`writeprof: ${printable(str.trim().replace(/\s*\n\s*/g, ' '))}\n`) });
   for (const register of [registerRun, registerCompare, registerReport, registerValidate, registerDevices, registerKernels]) {
     register(program);
   }
@@ -25,8 +27,10 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Runs the CLI; returns the exit code (0 ok, 1 check failed, 2 bad input). */
+/** Runs the CLI; returns the exit code (see errors.ts and the README's table). */
 export async function main(argv: string[]): Promise<number> {
+  // A closed stdout/stderr (`| head -1`) must not kill the command before its files are written.
+  guardStdio();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
@@ -38,7 +42,8 @@ export async function main(argv: string[]): Promise<number> {
       return 2; // commander printed its one-line error
     }
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`writeprof: ${message}\n`);
+    // One line, whatever the input held: file names and values are echoed with escapes.
+    process.stderr.write(`writeprof: ${printable(message)}\n`);
     return exitCodeOf(err);
   }
 }

@@ -1,5 +1,7 @@
 /**
- * Exit-code policy in one place: bad input exits 2, a regression or failed check exits 1.
+ * Exit-code policy in one place: 0 success; 1 a check ran and failed (regression, failed claim,
+ * lost writes); 2 bad input, or a check that could not be made (nothing to check: never a pass);
+ * 3 a bug in writeprof; 4 results could not be written (disk full, I/O error); 130/143 signals.
  * Commands throw these; cli.ts turns them into one line on stderr and the exit code.
  */
 export class UsageError extends Error {
@@ -25,6 +27,18 @@ export class CheckFailed extends Error {
   }
 }
 
+/**
+ * Results could not be written after measuring (disk full, I/O error, the output became
+ * unwritable): distinct from bad input, and the message says where the finished cases are kept.
+ */
+export class IoFailure extends Error {
+  readonly exitCode = 4;
+  constructor(message: string) {
+    super(message);
+    this.name = 'IoFailure';
+  }
+}
+
 /** Run interrupted by a signal: exit 130 (SIGINT) or 143 (SIGTERM). */
 export class Interrupted extends Error {
   constructor(readonly exitCode: number, message = 'interrupted') {
@@ -34,7 +48,7 @@ export class Interrupted extends Error {
 }
 
 export function exitCodeOf(err: unknown): number {
-  if (err instanceof UsageError || err instanceof CheckFailed || err instanceof Interrupted) return err.exitCode;
+  if (err instanceof UsageError || err instanceof CheckFailed || err instanceof IoFailure || err instanceof Interrupted) return err.exitCode;
   // Anything else is a bug in writeprof, not the user's input: distinct code, still one line.
   return 3;
 }

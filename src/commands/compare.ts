@@ -1,11 +1,11 @@
 import { appendFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { UsageError, invalid } from '../errors.js';
+import { CheckFailed, UsageError, invalid } from '../errors.js';
 import { readResults } from '../results/io.js';
 import { compareDocuments, confirmRegressions, DEFAULT_ALPHA, DEFAULT_THRESHOLD } from '../gates/compare.js';
 import { COMPARE_FORMATS, renderComparison, renderMarkdown, type CompareFormat } from '../gates/compare-render.js';
 import { anyEmulated, checkEmulated, EMULATED_REFUSAL, renderEmulatedCheck } from '../gates/emulated.js';
-import { CheckFailed } from '../errors.js';
+import { uncoveredReasons } from '../gates/coverage.js';
 
 interface CompareFlags {
   threshold: string;
@@ -49,10 +49,13 @@ export function register(program: Command): void {
       }
       const opts = { threshold, alpha, allowEnvMismatch: flags.allowEnvMismatch === true };
       let report = compareDocuments(baseline, current, opts);
+      let confirmationPartial = false;
       if (flags.confirm !== undefined) {
         const again = readResults(flags.confirm);
+        confirmationPartial = again.partial === true;
         report = confirmRegressions(report, compareDocuments(baseline, again, opts));
       }
+      const uncovered = uncoveredReasons(report, confirmationPartial);
 
       const color = format === 'table' && process.stdout.isTTY === true && !process.env['NO_COLOR'];
       process.stdout.write(renderComparison(report, format, color));
@@ -65,7 +68,9 @@ export function register(program: Command): void {
           throw new UsageError(`GITHUB_STEP_SUMMARY: cannot append to ${summaryPath} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
         }
       }
-      // The report is printed either way; a failing gate only changes the exit code.
+      // The report is printed either way; a failing gate only changes the exit code. A gate that
+      // did not cover the baseline is not a pass: exit 2, unless something already failed (1).
       if (report.failedGate) process.exitCode = 1;
+      else if (uncovered.length) throw new UsageError(`compare could not check everything: ${uncovered.join('; ')}`);
     });
 }

@@ -1,22 +1,29 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import { Chalk } from 'chalk';
-import { selectBackend } from '../backends/index.js';
+import { selectBackend, type Selected } from '../backends/index.js';
 import type { BackendStatus } from '../backends/backend.js';
 import { createProgressBar } from '../engine/progress-bar.js';
 import { installInterruptGuard } from '../engine/interrupt.js';
 import { runSweep } from '../engine/sweep.js';
 import { captureEnvironment } from '../env.js';
-import { Interrupted } from '../errors.js';
+import { Interrupted, IoFailure, UsageError } from '../errors.js';
+import { describeErrno } from '../io/errno.js';
+import { MAX_SAMPLES_PER_DOCUMENT } from '../io/limits.js';
+import { Journal } from '../io/journal.js';
+import { printable, printableDeep } from '../io/sanitize.js';
+import { inputFile, resolveTarget, type InputFile } from '../io/target.js';
+import { probeFileTarget, writeFileTarget, writeTarget } from '../io/write.js';
 import { ARENA_LIMIT_BYTES, checkCases, type Limits } from '../profile/geometry.js';
-import { parseRunFlags, type RawRunOptions } from '../profile/flags.js';
-import { DEFAULT_PROFILE, loadProfile } from '../profile/load.js';
+import { flagName, parseRunFlags, type RawRunOptions } from '../profile/flags.js';
+import { DEFAULT_PROFILE, loadProfile, resolveProfile } from '../profile/load.js';
 import { applyOverrides, expandCases } from '../profile/plan.js';
 import { render } from '../render/index.js';
 import { buildDocument } from '../results/document.js';
-import type { ResultsDocument } from '../results/schema.js';
-import { writeFileAtomic, writeResultsAtomic } from '../results/io.js';
-import { checkOutputs, planOutputs } from '../results/outputs.js';
+import type { CaseResult, ResultsDocument } from '../results/schema.js';
+import { resultsText } from '../results/io.js';
+import { planOutputs, type OutputPlan } from '../results/outputs.js';
+import { createJournal, readJournal, recordPath, type RunRecord } from './run-journal.js';
 import { attachSpeedups } from '../stats/speedup.js';
 
 const OUTPUT_HELP = `
@@ -27,12 +34,21 @@ Profiles:
   has no suite for gets one built from the profile's defaults and the flags.
 
 Output:
-  The results JSON (the source every format renders from) is always written: to --output, or
-  to reports/<timestamp>.json without it. --format chooses what is printed on stdout.
-  With --format markdown or csv, --output names that report file instead, and the JSON is
-  written beside it with a .json extension (--output reports/run.md -> reports/run.json).
-  Files are written atomically; a path under reports/baselines/ is not overwritten without
-  --force. Progress shows on stderr when it is a terminal.
+  The results JSON (the source every format renders from) is always written. --output takes
+  one of: a .json path (the results; --format then chooses what stdout shows, default table);
+  a .md or .csv path (that report, with the JSON beside it: reports/run.md -> reports/run.json);
+  - for stdout, a FIFO or a character device (written through; a report's JSON then goes to
+  reports/). The extension and --format must agree; another name needs --format to say what
+  it gets. Without --output the JSON gets a new name, reports/<timestamp>.json (never an
+  existing file). Files are written atomically; a symbolic link's target is written; a path
+  that is one of the run's inputs is refused, and one under reports/baselines/ is not
+  overwritten without --force. Progress shows on stderr when it is a terminal.
+
+Durability:
+  Each finished case is appended to <results>.journal beside the results file as the sweep
+  goes; the final write replaces it. If the results cannot be written (disk full, I/O error)
+  or the run is killed, the journal stays and \`writeprof run --resume <journal>\` measures the
+  cases still missing and writes the results.
 
 Stopping rule (per case):
   warmup samples, then samples until at least --min-samples and --min-time are reached; then
@@ -45,6 +61,7 @@ Gate calibration:
   \`writeprof compare\` detects it.
 
 Exit codes: 0 ok; 1 a case failed (lost/corrupted writes or an error); 2 bad input;
+  4 results could not be written (the finished cases are kept in the journal);
   130/143 interrupted by SIGINT/SIGTERM (finished cases written with "partial": true).
 `;
 
@@ -64,73 +81,220 @@ function colorAllowed(stream: NodeJS.WriteStream): boolean {
   return (noColor === undefined || noColor === '') && stream.isTTY === true;
 }
 
-export async function runCommand(opts: RawRunOptions): Promise<void> {
+/** Options as commander hands them over, plus --resume. */
+export type RunOptions = RawRunOptions & { resume?: string };
+
+/** A run ready to measure: plan, outputs (pre-flight done), journal, backend. */
+interface Prepared {
+  record: RunRecord;
+  /** cases finished in an earlier session (--resume) */
+  finished: CaseResult[];
+  plan: OutputPlan;
+  journal?: Journal;
+  selected: Selected;
+  quiet: boolean;
+  inputs: InputFile[];
+  /** the first line about the plan: "profile: ..." or "resuming ..." */
+  headline: string;
+}
+
+function deviceOf(status: BackendStatus): string {
+  return String(status.device?.['name'] ?? '');
+}
+
+async function prepareFresh(opts: RunOptions): Promise<Prepared> {
   const settings = parseRunFlags(opts);
-  const profile = applyOverrides(loadProfile(settings.profile), settings.overrides);
+  const profileArg = settings.profile ?? DEFAULT_PROFILE;
+  const profile = applyOverrides(loadProfile(profileArg), settings.overrides);
   const specs = expandCases(profile.suites);
+  // Never measure what no command could read back (src/io/limits.ts).
+  const mostSamples = specs.length * profile.measurement.maxSamples;
+  if (mostSamples > MAX_SAMPLES_PER_DOCUMENT) {
+    throw new UsageError(`${specs.length} cases x --max-samples ${profile.measurement.maxSamples} may take ${mostSamples.toLocaleString('en-US')} samples; a results document holds at most ${MAX_SAMPLES_PER_DOCUMENT.toLocaleString('en-US')} (lower --max-samples or run fewer cases)`);
+  }
   const startedAt = new Date();
-  const outputs = planOutputs(settings.format, settings.output, startedAt);
-  checkOutputs(outputs, settings.force);
+  // The profile is an input: no output may resolve to it.
+  const inputs = [inputFile(resolveProfile(profileArg))];
+  let plan = planOutputs({ ...(opts.format !== undefined ? { format: settings.format } : {}), ...(settings.output !== undefined ? { output: settings.output } : {}), force: settings.force, inputs }, startedAt);
   // Host limits first (no addon needed to refuse an impossible sweep), then the device's own.
   checkCases(specs, hostLimits());
   const selected = await selectBackend(settings.backend, undefined, settings.emulator);
   if (selected.status.name !== 'cpu') checkCases(specs, deviceLimits(selected.status));
+  const record: RunRecord = {
+    backend: selected.status.name,
+    device: deviceOf(selected.status),
+    seed: settings.seed,
+    countConflicts: settings.countConflicts,
+    calibrateSlowdown: settings.calibrateSlowdown,
+    force: settings.force,
+    ...(selected.status.emulator ? { emulator: selected.status.emulator } : {}),
+    profile: { name: profile.name, source: profile.source, measurement: profile.measurement },
+    specs,
+    outputs: {
+      ...(plan.report ? { report: { path: recordPath(plan.report.target), format: plan.report.format } } : {}),
+      ...(plan.print ? { print: plan.print } : {}),
+    },
+  };
+  // Pre-flight writes are real writes (the journal's header, a probe with content): a full disk
+  // or a read-only file system fails here, before anything is measured.
+  const created = createJournal(plan, record, startedAt);
+  if (created) plan = created.plan;
+  try {
+    if (plan.report) probeFileTarget(plan.report.target, '--output');
+  } catch (err) {
+    created?.journal.remove();
+    throw err;
+  }
+  return {
+    record,
+    finished: [],
+    plan,
+    ...(created ? { journal: created.journal } : {}),
+    selected,
+    quiet: settings.quiet,
+    inputs,
+    headline: `profile: ${profile.name} (${profile.source}), ${specs.length} cases`,
+  };
+}
 
+async function prepareResume(opts: RunOptions, given: readonly string[]): Promise<Prepared> {
+  const extra = given.filter((k) => k !== 'resume' && k !== 'quiet');
+  if (extra.length) throw new UsageError(`--resume continues with the settings in the journal; ${flagName(extra[0]!)} cannot be combined with it`);
+  const j = readJournal(opts.resume!);
+  const rec = j.header.run;
+  const selected = await selectBackend(rec.backend, undefined, rec.emulator);
+  if (selected.status.name !== rec.backend || deviceOf(selected.status) !== rec.device) {
+    throw new UsageError(`--resume: the journal's cases ran on ${rec.backend} "${rec.device}", this machine offers ${selected.status.name} "${deviceOf(selected.status)}"; results of one document come from one device`);
+  }
+  const inputs = [inputFile(j.path)];
+  const field = '--resume';
+  const json = resolveTarget(j.header.target, { field, named: false, force: rec.force, inputs });
+  const report = rec.outputs.report ? { target: resolveTarget(rec.outputs.report.path, { field, force: rec.force, inputs }), format: rec.outputs.report.format } : undefined;
+  const plan: OutputPlan = { json, jsonDefault: false, ...(report ? { report } : {}), ...(rec.outputs.print ? { print: rec.outputs.print } : {}) };
+  const byId = new Map(j.entries.map((c) => [c.id, c]));
+  const finished = rec.specs.flatMap((s) => byId.get(s.id) ?? []);
+  const journal = Journal.reopen(j.path, finished.length, field);
+  const torn = j.torn ? '; a last line cut short was dropped' : '';
+  return {
+    record: rec,
+    finished,
+    plan,
+    journal,
+    selected,
+    quiet: opts.quiet === true,
+    inputs,
+    headline: `resuming ${j.path}: ${finished.length} of ${rec.specs.length} cases finished, ${rec.specs.length - finished.length} to run${torn}`,
+  };
+}
+
+/** Where the finished cases are, for a message about a failure after measuring began. */
+function keptNote(journal: Journal | undefined): string {
+  if (!journal) return '';
+  const p = printable(journal.path);
+  return `; ${journal.count} finished cases are kept in ${p}: \`writeprof run --resume ${p}\` continues the run`;
+}
+
+export async function runCommand(opts: RunOptions, given: readonly string[] = []): Promise<void> {
+  const p = opts.resume !== undefined ? await prepareResume(opts, given) : await prepareFresh(opts);
+  const { record, plan, journal, selected } = p;
+  const specs = record.specs;
+  const done = new Set(p.finished.map((c) => c.id));
+  const remaining = specs.filter((s) => !done.has(s.id));
+  const bar = !p.quiet && process.stderr.isTTY ? createProgressBar([...specs.filter((s) => done.has(s.id)), ...remaining], { done: done.size }) : undefined;
   const note = (line: string): void => {
-    if (!settings.quiet) process.stderr.write(`${line}\n`);
+    if (p.quiet) return;
+    if (bar) bar.note(line);
+    else process.stderr.write(`${line}\n`);
   };
   note(selected.line);
-  note(`profile: ${profile.name} (${profile.source}), ${specs.length} cases`);
+  note(p.headline);
 
-  const environment = captureEnvironment(selected.status);
-  const guard = installInterruptGuard();
-  const bar = !settings.quiet && process.stderr.isTTY ? createProgressBar() : undefined;
+  const environment = printableDeep(captureEnvironment(selected.status));
+  const guard = installInterruptGuard(
+    (line) => (bar ? bar.note(line) : process.stderr.write(`${line}\n`)),
+    undefined,
+    () => {
+      // A journal without a finished case holds nothing to resume: do not leave it in the way.
+      if (journal?.count === 0) journal.remove();
+      return journal?.count ? keptNote(journal) : '';
+    },
+  );
+  // A journal that cannot be appended to (disk full) stops the sweep at once: measuring on would
+  // produce cases nothing can keep.
+  const journalFull = new AbortController();
+  let journalError: unknown;
   let partial = false;
   let doc: ResultsDocument;
+  let ok = false;
   try {
-    const outcome = await runSweep(specs, selected.backend, {
-      measurement: profile.measurement,
-      countConflicts: settings.countConflicts,
-      seed: settings.seed,
-      calibrateSlowdown: settings.calibrateSlowdown,
-      signal: guard.signal,
-      ...(bar ? { onProgress: (e) => bar.onEvent(e) } : {}),
+    const outcome = await runSweep(remaining, selected.backend, {
+      measurement: record.profile.measurement,
+      countConflicts: record.countConflicts,
+      seed: record.seed,
+      calibrateSlowdown: record.calibrateSlowdown,
+      signal: AbortSignal.any([guard.signal, journalFull.signal]),
+      onProgress: (e) => {
+        bar?.onEvent(e);
+        if (e.kind !== 'case-end' || !journal || journalError !== undefined) return;
+        try {
+          journal.append(e.result);
+        } catch (err) {
+          journalError = err;
+          journalFull.abort();
+        }
+      },
     });
     bar?.stop();
+    if (journalError !== undefined) {
+      throw new IoFailure(`${printable(journal!.path)}: cannot record a finished case (${describeErrno(journalError)}); the sweep stopped after ${p.finished.length + outcome.cases.length} of ${specs.length} cases${keptNote(journal)}`);
+    }
     partial = outcome.aborted;
-    attachSpeedups(outcome.cases, settings.seed);
-    doc = buildDocument({
-      environment,
-      profile: { name: profile.name, source: profile.source, measurement: profile.measurement },
-      cases: outcome.cases,
-      partial,
-    });
+    const byId = new Map([...p.finished, ...outcome.cases].map((c) => [c.id, c]));
+    const cases = specs.flatMap((s) => byId.get(s.id) ?? []);
+    attachSpeedups(cases, record.seed);
+    doc = buildDocument({ environment, profile: record.profile, cases, partial });
     // Handlers stay installed while the JSON is written: a Ctrl-C now cannot cut it short.
-    writeResultsAtomic(outputs.json, doc);
+    try {
+      await writeTarget(plan.json, resultsText(doc), '--output', note);
+    } catch (err) {
+      throw new IoFailure(`${err instanceof Error ? err.message : String(err)}${keptNote(journal)}`);
+    }
+    journal?.remove();
+    ok = true;
   } finally {
     bar?.stop();
+    // Nothing worth resuming: do not leave an empty journal behind.
+    if (!ok && journal && journal.count === 0 && journalError === undefined) journal.remove();
+    else journal?.close();
     // After a signal the handlers stay until exit, so a second Ctrl-C still exits at once.
     if (guard.exitCode === undefined) guard.dispose();
   }
-  note(`results: ${outputs.json}`);
+  note(`results: ${plan.json.kind === 'stdout' ? 'stdout' : plan.json.shown}`);
 
   if (guard.exitCode !== undefined) {
     const what = partial ? `${doc.cases.length} of ${specs.length} cases (partial)` : `all ${specs.length} cases`;
-    throw new Interrupted(guard.exitCode, `interrupted by ${guard.signalName}: wrote ${what} to ${outputs.json}`);
+    throw new Interrupted(guard.exitCode, `interrupted by ${guard.signalName}: wrote ${what} to ${plan.json.shown}`);
   }
 
-  const color = colorAllowed(process.stdout);
-  if (outputs.report) {
-    writeFileAtomic(outputs.report, await render(doc, settings.format, { color: false, outputPath: outputs.report }));
-    note(`report: ${outputs.report}`);
-  } else {
-    process.stdout.write(await render(doc, settings.format, { color }));
+  if (plan.report) {
+    const { target, format } = plan.report;
+    const charts = (path: string, data: string): void =>
+      writeFileTarget(resolveTarget(path, { field: 'chart', named: false, force: record.force, inputs: p.inputs }), data, 'chart');
+    try {
+      const text = await render(doc, format, { color: false, ...(target.kind === 'file' ? { outputPath: target.path, writeFile: charts } : {}) });
+      await writeTarget(target, text, '--output', note);
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      throw new IoFailure(`report not written: ${why}; the results are in ${plan.json.shown} (\`writeprof report\` renders them)`);
+    }
+    note(`report: ${target.kind === 'stdout' ? 'stdout' : target.shown}`);
   }
+  if (plan.print) process.stdout.write(await render(doc, plan.print, { color: colorAllowed(process.stdout) }));
 
   const failed = doc.cases.filter((c) => c.status === 'failed');
   if (failed.length > 0) {
     const red = new Chalk({ level: colorAllowed(process.stderr) ? 1 : 0 }).red;
-    for (const c of failed) process.stderr.write(red(`writeprof: case ${c.id} failed: ${c.error ?? 'failed'}`) + '\n');
+    for (const c of failed) process.stderr.write(red(`writeprof: case ${c.id} failed: ${printable(c.error ?? 'failed')}`) + '\n');
     process.exitCode = 1;
   }
 }
@@ -155,8 +319,9 @@ export function register(program: Command): void {
     .option('--min-time <seconds>', 'measure each case at least this long')
     .option('--max-time <seconds>', 'stop measuring a case after this long (once the minimums hold)')
     .option('--max-noise <percent>', 'stop once the median\'s 95% interval half-width is below this (0 = off)')
-    .option('-f, --format <table|json|markdown|csv>', 'what to print (or write to --output, see below)', 'table')
-    .option('-o, --output <path>', 'results JSON path (default reports/<timestamp>.json); see below')
+    .option('-f, --format <table|json|markdown|csv>', 'what to print (default table), or what --output receives; see below')
+    .option('-o, --output <path>', 'results .json, or a .md/.csv report with the JSON beside it; - for stdout (default reports/<timestamp>.json); see below')
+    .option('--resume <journal>', 'continue a run from the journal it left beside its results (after a full disk, a crash or a second Ctrl-C)')
     .option('--force', 'allow --output to overwrite a file under reports/baselines/')
     .option('--seed <n>', 'seed of the key streams (same seed: same writes for every strategy)', '42')
     .option('--no-count-conflicts', 'do not maintain conflict counters (to measure what counting costs)')
@@ -166,7 +331,9 @@ export function register(program: Command): void {
     .option('--emu-timeout <seconds>', 'cuda-emu: a launch with no thread making progress this long fails its case (default 10)')
     .option('-q, --quiet', 'no progress and no notes on stderr')
     .addHelpText('after', OUTPUT_HELP)
-    .action(async (opts: RawRunOptions) => {
-      await runCommand(opts);
+    .action(async (opts: RunOptions, cmd: Command) => {
+      // Which options the user gave (not commander's defaults): --resume takes no others.
+      const given = Object.keys(opts).filter((k) => cmd.getOptionValueSource(k) === 'cli');
+      await runCommand(opts, given);
     });
 }

@@ -15,8 +15,9 @@ Claims file (JSON, strict): { "name": ..., "claims": [ { "id", "text", "kind", "
   select: { mode, strategy, valueSize, batchSize, threads, keyDist, loadFactor, keys }; a number or a
   list must be present in the results; numeric axes also take { "min": .., "max": .. }.
 
-Exit codes: 0 every claim passes; 1 a claim fails; 2 bad input, or a claim that cannot be
-  evaluated (its cases are absent, or lack the figure it needs): never a silent pass.
+Exit codes: 0 every claim passes; 1 a claim fails (even when others cannot be evaluated);
+  2 bad input, or a claim that cannot be evaluated (its cases are absent, did not run, or lack
+  the figure it needs; a partial run passes nothing): never a silent pass.
 `;
 
 export async function validateCommand(resultsPath: string, opts: { claims: string }): Promise<void> {
@@ -26,13 +27,13 @@ export async function validateCommand(resultsPath: string, opts: { claims: strin
   for (const r of results) process.stdout.write(formatClaimLine(r) + '\n');
   const na = results.filter((r) => r.verdict === 'N/A');
   const failed = results.filter((r) => r.verdict === 'FAIL');
-  if (na.length) {
-    const more = na.length > 1 ? ` (and ${na.length - 1} more)` : '';
-    throw new UsageError(`claim ${na[0]!.id} cannot be evaluated: ${na[0]!.detail ?? ''}${more}`);
-  }
+  // A failed check outranks one that could not be made: FAIL -> 1, else N/A -> 2, else 0.
+  const naText = na.length ? `${na.length} cannot be evaluated: ${na.map((r) => r.id).join(', ')}` : '';
   if (failed.length) {
-    throw new CheckFailed(`${failed.length} of ${results.length} claims failed: ${failed.map((r) => r.id).join(', ')}`);
+    throw new CheckFailed(`${failed.length} of ${results.length} claims failed: ${failed.map((r) => r.id).join(', ')}${naText ? `; ${naText}` : ''}`);
   }
+  if (na.length === 1) throw new UsageError(`claim ${na[0]!.id} cannot be evaluated: ${na[0]!.detail ?? ''}`);
+  if (na.length) throw new UsageError(`${na.length} of ${results.length} claims cannot be evaluated: ${na.map((r) => r.id).join(', ')}; none failed`);
 }
 
 export function register(program: Command): void {

@@ -12,9 +12,15 @@ export interface InterruptGuard {
 
 const CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
 
+/**
+ * `write` gets one message line (no newline): the run command routes it above the progress bar.
+ * `beforeForcedExit` runs just before a second signal exits; it returns what to add to the message
+ * (where the finished cases are kept).
+ */
 export function installInterruptGuard(
-  write: (line: string) => void = (l) => process.stderr.write(l),
+  write: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
   exit: (code: number) => never = (c) => process.exit(c),
+  beforeForcedExit: () => string = () => '',
 ): InterruptGuard {
   const controller = new AbortController();
   let first: NodeJS.Signals | undefined;
@@ -23,11 +29,11 @@ export function installInterruptGuard(
     const handler = (): void => {
       if (first === undefined) {
         first = sig;
-        write(`\nwriteprof: ${sig}: stopping after the current sample and writing the finished cases (${sig === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to quit now)\n`);
+        write(`writeprof: ${sig}: stopping after the current sample and writing the finished cases (${sig === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to quit now)`);
         controller.abort();
         return;
       }
-      write(`writeprof: ${sig} again: exiting now without writing results\n`);
+      write(`writeprof: ${sig} again: exiting now without writing results${beforeForcedExit()}`);
       exit(CODES[first]!);
     };
     handlers.set(sig, handler);

@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { caseId } from '../model.js';
 import { UsageError, exitCodeOf } from '../errors.js';
 import type { CaseResult, ResultsDocument } from '../results/schema.js';
-import { readResults, writeResultsAtomic } from '../results/io.js';
+import { inputFile, resolveTarget } from '../io/target.js';
+import { writeFileTarget } from '../io/write.js';
+import { readResults, resultsText } from '../results/io.js';
 import { medianOf } from '../stats/bootstrap.js';
 import { summarize } from '../stats/summary.js';
 import { checkComparable } from './compare.js';
@@ -75,8 +77,10 @@ function main(argv: string[]): number {
     const output = argv[i + 1]!;
     const inputs = argv.filter((_, k) => k !== i && k !== i + 1);
     if (inputs.length === 0) throw new UsageError('baseline: give the results files of the runs to merge');
+    // The merged baseline may replace an older one (that is its job), never one of its inputs.
+    const target = resolveTarget(output, { field: '--output', force: true, named: false, inputs: inputs.map((p) => inputFile(p)) });
     const merged = mergeRuns(inputs.map((p) => readResults(p)));
-    writeResultsAtomic(output, merged);
+    writeFileTarget(target, resultsText(merged), '--output');
     process.stderr.write(`baseline: merged ${inputs.length} runs (${merged.cases.length} cases) into ${output}\n`);
     return 0;
   } catch (err) {

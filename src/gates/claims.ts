@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { MODES, STRATEGIES, type Strategy } from '../model.js';
 import { UsageError } from '../errors.js';
+import { printableDeep } from '../io/sanitize.js';
 import { formatPath, readJsonFile, showValue, valueAt } from '../results/json-file.js';
 
 const OPTIMIZED = ['warp-coop', 'lock-free', 'mem-opt', 'write-combine'] as const satisfies readonly Strategy[];
@@ -156,5 +157,6 @@ function fail(source: string, msg: string): never {
 }
 
 export function loadClaims(path: string): ClaimsFile {
-  return parseClaims(readJsonFile(path), path);
+  // Claim texts and names are echoed to the terminal: control characters escaped.
+  return printableDeep(parseClaims(readJsonFile(path), path));
 }

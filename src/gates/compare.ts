@@ -275,8 +275,13 @@ export function confirmRegressions(first: ComparisonReport, second: ComparisonRe
   const notReproduced: string[] = [];
   const cases = first.cases.map((c): CaseComparison => {
     if (!c.regression || again.has(c.id)) return c;
-    notReproduced.push(c.id);
     const re = second.cases.find((x) => x.id === c.id);
+    // A confirmation run that did not measure the case (absent, failed, too few samples) cannot
+    // clear it: the regression stands.
+    if (!re || re.currentFailed || re.nCurrent < MIN_SAMPLES || !Number.isFinite(re.changePct)) {
+      return { ...c, reason: 'the confirmation run did not measure this case, so it cannot clear the regression' };
+    }
+    notReproduced.push(c.id);
     const seen = re && Number.isFinite(re.changePct) ? `${re.changePct.toFixed(1)}%, ${re.verdict}` : 'not measured';
     return { ...c, verdict: 'noisy', regression: false, reason: `slower in the first run only; the confirmation run measured ${seen}` };
   });

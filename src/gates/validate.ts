@@ -318,16 +318,23 @@ export function evaluateClaim(doc: ResultsDocument, claim: Claim): ClaimResult {
     case 'minScalingEfficiency':
       return verdictOf(claim, scalingPoints(claim, chosen), []);
     case 'maxLostWrites': {
-      const total = chosen.reduce((a, c) => a + c.verification.lost + c.verification.corrupted, 0);
-      const worst = chosen.reduce((a, c) => (c.verification.lost + c.verification.corrupted > a.verification.lost + a.verification.corrupted ? c : a));
+      const lostIn = (c: CaseResult): number => c.verification.lost + c.verification.corrupted;
+      const total = chosen.reduce((a, c) => a + lostIn(c), 0);
+      const worst = chosen.reduce((a, c) => (lostIn(c) > lostIn(a) ? c : a));
+      const head = { id: claim.id, kind: claim.kind, text: claim.text, requiredText: FORMAT.maxLostWrites.required(claim) };
+      // A case that failed for another reason than lost writes (it did not run, or stopped early)
+      // verified nothing, or not everything: "no lost writes" cannot pass over it.
+      const unverified = chosen.filter((c) => c.status !== 'ok' && lostIn(c) === 0);
+      if (total <= claim.max && unverified.length > 0) {
+        const first = unverified[0]!;
+        const more = unverified.length > 1 ? ` (and ${unverified.length - 1} more)` : '';
+        return { ...head, verdict: 'N/A', measuredText: 'n/a', detail: `case ${first.id} did not run to the end (${first.error ?? 'failed'})${more}: its writes were not all verified` };
+      }
       const r: ClaimResult = {
-        id: claim.id,
-        kind: claim.kind,
-        text: claim.text,
+        ...head,
         verdict: total <= claim.max ? 'PASS' : 'FAIL',
         measured: total,
         measuredText: `${total} lost or corrupted in ${chosen.length} cases`,
-        requiredText: FORMAT.maxLostWrites.required(claim),
       };
       // Name a worst case only when something was lost: otherwise there is none.
       if (total > 0) r.worst = worst.id;
@@ -337,7 +344,14 @@ export function evaluateClaim(doc: ResultsDocument, claim: Claim): ClaimResult {
 }
 
 export function evaluateClaims(doc: ResultsDocument, file: ClaimsFile): ClaimResult[] {
-  return file.claims.map((c) => evaluateClaim(doc, c));
+  return file.claims.map((c) => {
+    const r = evaluateClaim(doc, c);
+    // An interrupted run lacks the cases it did not reach: what it has can fail a claim, not pass one.
+    if (doc.partial && r.verdict === 'PASS') {
+      return { ...r, verdict: 'N/A', measuredText: 'n/a', detail: `the results are partial (an interrupted run holding ${doc.cases.length} cases): a pass needs the whole run` };
+    }
+    return r;
+  });
 }
 
 /** One line per claim: verdict, id, measured, required, worst case, the claim's words. */

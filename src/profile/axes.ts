@@ -1,5 +1,6 @@
 /** The sweep axes and measurement settings as profiles and flags spell them, with their parsers. */
 import type { Measurement, Mode, Strategy } from '../model.js';
+import { MAX_SAMPLES_PER_CASE } from '../io/limits.js';
 import { LIMITS, count, parseKeyDist, parseList, parseLoadFactor, parseNumber, parseSize, parseStrategy } from './values.js';
 
 export const AXES = ['strategy', 'valueSize', 'batchSize', 'threads', 'keyDist', 'loadFactor', 'keys'] as const;
@@ -57,8 +58,9 @@ export type MeasurementField = (typeof MEASUREMENT_FIELDS)[number];
 
 const MEASURE: Record<MeasurementField, (field: string, raw: unknown) => number> = {
   warmup: (f, v) => count(f, v, { min: 0, max: 1000 }),
-  minSamples: (f, v) => count(f, v, { min: 1, max: 100_000 }),
-  maxSamples: (f, v) => count(f, v, { min: 1, max: 100_000 }),
+  // No more samples than a results document may hold (a run must be readable by compare).
+  minSamples: (f, v) => count(f, v, { min: 1, max: MAX_SAMPLES_PER_CASE }),
+  maxSamples: (f, v) => count(f, v, { min: 1, max: MAX_SAMPLES_PER_CASE }),
   minTime: (f, v) => parseNumber(f, v, { min: 0, max: 3600, allowed: 'seconds from 0 to 3600' }),
   maxTime: (f, v) => parseNumber(f, v, { min: 0, max: 86_400, minExclusive: true, allowed: 'seconds in (0, 86400]' }),
   maxNoise: (f, v) => parseNumber(f, v, { min: 0, max: 100, allowed: 'a percent from 0 to 100 (0 = off)' }),

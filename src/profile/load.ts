@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { UsageError, invalid } from '../errors.js';
 import type { Measurement } from '../model.js';
 import { formatPath, readJsonFile, showValue, valueAt } from '../results/json-file.js';
+import { printable } from '../io/sanitize.js';
 import { AXES, DEFAULT_AXES, DEFAULT_MEASUREMENT, MEASUREMENT_FIELDS, parseAxis, parseMeasurementField, type AxisValues, type PartialAxes } from './axes.js';
 import { FIELD_ALLOWED, keysAllowedAt, profileFileSchema, type ProfileFile } from './schema.js';
 import type { Profile, Suite } from './types.js';
@@ -103,10 +104,11 @@ export function profileFromJson(raw: unknown, file: string): Profile {
     const mode = parseMode(`${file}: ${prefix}mode`, s.mode);
     return { mode, axes: mergeAxes(profileDefaults, parseAxes(file, prefix, s)) };
   });
+  // Name, description and path are echoed to the terminal, the results and markdown: escaped.
   return {
-    name: p.name,
-    ...(p.description !== undefined ? { description: p.description } : {}),
-    source: file,
+    name: printable(p.name),
+    ...(p.description !== undefined ? { description: printable(p.description) } : {}),
+    source: printable(file),
     measurement,
     defaults: mergeAxes(profileDefaults),
     suites,

@@ -1,4 +1,6 @@
 /** From a profile (plus flag overrides) to the ordered, de-duplicated list of cases to run. */
+import { UsageError } from '../errors.js';
+import { MAX_CASES_PER_PLAN } from '../io/limits.js';
 import { caseId, type CaseSpec, type Measurement, type Mode } from '../model.js';
 import type { AxisValues, PartialAxes } from './axes.js';
 import { checkMeasurement, mergeAxes } from './load.js';
@@ -50,6 +52,11 @@ function normalize(mode: Mode, c: Omit<CaseSpec, 'id' | 'mode'>): Omit<CaseSpec,
  * strategy innermost, so every strategy of one point runs back to back. Duplicates are dropped.
  */
 export function expandCases(suites: readonly Suite[]): CaseSpec[] {
+  // Count before building: a cartesian product of ~80 M cases must be refused, not allocated.
+  const planned = suites.reduce((n, s) => n + Object.values(s.axes).reduce((p, values: readonly unknown[]) => p * values.length, 1), 0);
+  if (planned > MAX_CASES_PER_PLAN) {
+    throw new UsageError(`the profile and flags expand to ${planned.toLocaleString('en-US')} cases; at most ${MAX_CASES_PER_PLAN.toLocaleString('en-US')} per run (give fewer values on an axis)`);
+  }
   const out: CaseSpec[] = [];
   const seen = new Set<string>();
   for (const suite of suites) {

@@ -11,6 +11,8 @@ export interface RenderOptions {
   color: boolean;
   /** markdown: where the report will be written; its SVG charts are written beside it. */
   outputPath?: string;
+  /** markdown: writes one chart file (the command's output policy); default: atomic write */
+  writeFile?: (path: string, data: string) => void;
 }
 
 /**
@@ -26,7 +28,7 @@ export async function render(doc: ResultsDocument, format: Format, options: Rend
     case 'csv':
       return renderCsv(doc);
     case 'markdown':
-      return renderMarkdown(doc, options.outputPath);
+      return renderMarkdown(doc, options.outputPath, options.writeFile);
     case 'table':
       return renderTerminal(doc, options.color);
   }

@@ -200,7 +200,11 @@ function chartStem(outputPath: string): string {
  * Render the report. With `outputPath`, the charts are written beside it (atomically) and linked
  * by relative file name; without it the report says that no charts were drawn.
  */
-export async function renderMarkdown(doc: ResultsDocument, outputPath?: string): Promise<string> {
+export async function renderMarkdown(
+  doc: ResultsDocument,
+  outputPath?: string,
+  writeFile: (path: string, data: string) => void = writeFileAtomic,
+): Promise<string> {
   const m = buildMatrix(doc);
   const emu = isEmulated(doc);
   const charts = new Map<string, ChartSpec>();
@@ -209,7 +213,7 @@ export async function renderMarkdown(doc: ResultsDocument, outputPath?: string):
     const stem = chartStem(outputPath);
     for (const c of emu ? chartSpecs(m).map(markChart) : chartSpecs(m)) {
       const file = `${stem}-${c.slug}.svg`;
-      writeFileAtomic(join(dirname(outputPath), file), await renderSvg(c.spec));
+      writeFile(join(dirname(outputPath), file), await renderSvg(c.spec));
       charts.set(c.slug, c);
       files.set(c.slug, file);
     }

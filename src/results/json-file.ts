@@ -4,8 +4,11 @@
  * V8's own JSON.parse messages sometimes quote the whole input and omit the position, so the
  * position comes from a small scanner that runs only after JSON.parse has failed.
  */
-import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
+import { firstTooDeep } from '../io/json-depth.js';
+import { MAX_JSON_DEPTH } from '../io/limits.js';
+import { readInputText } from '../io/read.js';
+import { printable } from '../io/sanitize.js';
 
 export interface JsonSyntaxError {
   /** 1-based */
@@ -154,6 +157,8 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
 /** Parses JSON text; on failure returns where and why instead of throwing. */
 export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: JsonSyntaxError } {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const deep = firstTooDeep(body);
+  if (deep >= 0) return { ok: false, error: { ...lineColumn(body, deep), message: `nested deeper than ${MAX_JSON_DEPTH} levels` } };
   try {
     return { ok: true, value: JSON.parse(body) };
   } catch {
@@ -162,17 +167,9 @@ export function parseJson(text: string): { ok: true; value: unknown } | { ok: fa
   }
 }
 
-/** Reads a file's text; any failure is one UsageError line naming the file. */
+/** Reads a file's text (bounded: src/io/read.ts); any failure is one UsageError line naming the file. */
 export function readTextFile(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`${path}: no such file`);
-    if (code === 'EISDIR') throw new UsageError(`${path}: is a directory, not a file`);
-    if (code === 'EACCES' || code === 'EPERM') throw new UsageError(`${path}: cannot read (permission denied)`);
-    throw new UsageError(`${path}: cannot read (${code ?? (err as Error).message})`);
-  }
+  return readInputText(path);
 }
 
 /** Reads and parses a JSON file; one-line UsageError for a missing file or invalid JSON. */
@@ -180,7 +177,7 @@ export function readJsonFile(path: string): unknown {
   const parsed = parseJson(readTextFile(path));
   if (!parsed.ok) {
     const { line, column, message } = parsed.error;
-    throw new UsageError(`${path}: invalid JSON at line ${line}, column ${column}: ${message}`);
+    throw new UsageError(`${printable(path)}: invalid JSON at line ${line}, column ${column}: ${message}`);
   }
   return parsed.value;
 }
@@ -209,7 +206,9 @@ export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 export function showValue(v: unknown): string {
   let s: string;
   try {
-    s = v === undefined ? 'missing' : JSON.stringify(v);
+    // JSON.stringify writes Infinity (a 1e999 in the input) as null: show what was read.
+    s = v === undefined ? 'missing' : JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? `\u0000${x}\u0000` : x)).replace(/"\\u0000(.*?)\\u0000"/g, '$1 (out of range)');
+    s = printable(s);
   } catch {
     s = String(v);
   }

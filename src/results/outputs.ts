@@ -1,34 +1,73 @@
 /**
- * Where `writeprof run` writes. The results JSON is always written (it is the source of truth);
- * --output names it, except with --format markdown|csv, where --output receives that report and
- * the JSON goes beside it with a .json extension.
+ * Where `writeprof run` writes. The results JSON is always kept (it is the source of truth).
+ * --output receives one thing, chosen by its extension, or by --format where the name has no
+ * known extension (the user insists), and refused when the two disagree:
+ *   .json -> the results JSON;  .md/.markdown -> the markdown report;  .csv -> the CSV report.
+ * A report's JSON goes beside it (.json); a report written to stdout, a FIFO or a device has its
+ * JSON under reports/. Without --output the JSON gets a fresh name under reports/, created
+ * exclusively so that two runs started in the same second keep both documents.
+ * stdout shows --format (default table) unless --output is stdout itself or receives a report.
  */
 import { extname } from 'node:path';
 import { invalid } from '../errors.js';
 import type { Format } from '../render/index.js';
+import { resolveTarget, type InputFile, type Target } from '../io/target.js';
 import { defaultResultsPath } from './document.js';
-import { checkWritable } from './io.js';
+
+export type ReportFormat = 'markdown' | 'csv';
 
 export interface OutputPlan {
-  json: string;
-  /** markdown/csv report file, when --output names one */
-  report?: string;
+  /** where the results JSON goes */
+  json: Target;
+  /** the JSON's name was chosen by writeprof (reports/<timestamp>.json): try the next on a clash */
+  jsonDefault: boolean;
+  /** the report --output receives, when it receives one */
+  report?: { target: Target; format: ReportFormat };
+  /** what is printed on stdout; undefined: nothing */
+  print?: Format;
 }
 
-export function planOutputs(format: Format, output: string | undefined, at: Date): OutputPlan {
-  if (output === undefined) return { json: defaultResultsPath(at) };
-  if (output.trim() === '') throw invalid('--output', output, 'a file path');
-  if (format !== 'markdown' && format !== 'csv') return { json: output };
-  const ext = extname(output);
-  const json = (ext ? output.slice(0, -ext.length) : output) + '.json';
-  if (ext.toLowerCase() === '.json') {
-    throw invalid('--output', output, `a .${format === 'markdown' ? 'md' : 'csv'} path with --format ${format} (the results JSON is written beside it)`);
+export interface OutputRequest {
+  /** --format as given (undefined when the user did not give it) */
+  format?: Format;
+  output?: string;
+  force: boolean;
+  inputs: readonly InputFile[];
+}
+
+const BY_EXTENSION: Record<string, 'json' | ReportFormat> = { '.json': 'json', '.md': 'markdown', '.markdown': 'markdown', '.csv': 'csv' };
+const EXTENSION: Record<'json' | ReportFormat, string> = { json: '.json', markdown: '.md', csv: '.csv' };
+
+/** What a regular file named `output` receives, from its extension and --format. */
+export function contentFor(output: string, format: Format | undefined): 'json' | ReportFormat {
+  const ext = extname(output).toLowerCase();
+  const byExt = BY_EXTENSION[ext];
+  if (byExt) {
+    if (format === undefined || format === 'table' || format === byExt) return byExt;
+    const beside = format === 'json' ? '' : ' (the results JSON is written beside it)';
+    throw invalid('--output', output, `a ${EXTENSION[format]} path with --format ${format}${beside}; the name says ${byExt}`);
   }
-  return { json, report: output };
+  if (format === 'json' || format === 'markdown' || format === 'csv') return format;
+  throw invalid('--output', output, 'a .json path for the results, .md or .csv for a report (or --format json|markdown|csv to use this name anyway)');
 }
 
-/** Every planned path must be writable before the sweep starts, not after it. */
-export function checkOutputs(plan: OutputPlan, force: boolean): void {
-  checkWritable(plan.json, { field: '--output', force });
-  if (plan.report) checkWritable(plan.report, { field: '--output', force });
+/** The n-th candidate default name (1: reports/<stamp>.json, 2: reports/<stamp>-2.json, ...). */
+export function defaultTarget(at: Date, n = 1): Target {
+  const first = defaultResultsPath(at);
+  const path = n === 1 ? first : first.replace(/\.json$/, `-${n}.json`);
+  return { ...resolveTarget(path, { field: '--output', named: false }), exclusive: true };
+}
+
+export function planOutputs(req: OutputRequest, at: Date): OutputPlan {
+  const shown = req.format ?? 'table';
+  if (req.output === undefined) return { json: defaultTarget(at), jsonDefault: true, print: shown };
+  const opts = { field: '--output', force: req.force, inputs: req.inputs };
+  const target = resolveTarget(req.output, opts);
+  const content = target.kind === 'file' ? contentFor(req.output, req.format) : req.format === 'markdown' || req.format === 'csv' ? req.format : 'json';
+  if (content === 'json') return { json: target, jsonDefault: false, ...(target.kind === 'stdout' ? {} : { print: shown }) };
+  const report = { target, format: content };
+  if (target.kind !== 'file') return { json: defaultTarget(at), jsonDefault: true, report };
+  const ext = extname(req.output);
+  const beside = (ext ? req.output.slice(0, -ext.length) : req.output) + '.json';
+  return { json: resolveTarget(beside, { ...opts, named: false }), jsonDefault: false, report };
 }

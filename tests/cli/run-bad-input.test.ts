@@ -38,7 +38,7 @@ describe.concurrent('writeprof run: bad flags', () => {
     [['--batch-size', 'ten'], /^writeprof: --batch-size: "ten" is invalid; allowed: an integer from 1 to 1000000$/],
     [['--threads', '-2'], /^writeprof: --threads: "-2" is invalid; allowed: an integer from 1 to 256$/],
     [['--keys', '1.5'], /^writeprof: --keys: "1.5" is invalid; allowed: an integer from 1 to 100000000$/],
-    [['--min-samples', '0'], /^writeprof: --min-samples: "0" is invalid; allowed: an integer from 1 to 100000$/],
+    [['--min-samples', '0'], /^writeprof: --min-samples: "0" is invalid; allowed: an integer from 1 to 10000$/],
     [['--load-factor', '0'], /^writeprof: --load-factor: "0" is invalid; allowed: a number in \(0, 0\.95\]$/],
     [['--load-factor', '0.96'], /^writeprof: --load-factor: "0\.96" is invalid; allowed: a number in \(0, 0\.95\]$/],
     [['--key-dist', 'zipf:abc'], /^writeprof: --key-dist: "zipf:abc" is invalid; allowed: uniform or zipf:<theta>/],

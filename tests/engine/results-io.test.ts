@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { buildDocument, defaultResultsPath } from '../../src/results/document.js
 import { checkWritable, readResults, writeFileAtomic, writeResultsAtomic } from '../../src/results/io.js';
 import { planOutputs } from '../../src/results/outputs.js';
 import type { ResultsDocument } from '../../src/results/schema.js';
+import type { Format } from '../../src/render/index.js';
 import { FakeBackend, spec } from './fake-backend.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wp-io-'));
@@ -57,7 +58,7 @@ describe('atomic writes', () => {
     // A directory where the file should go: the rename fails, nothing is left half-written.
     const blocked = join(dir, 'blocked');
     mkdirSync(join(blocked, 'x.json'), { recursive: true });
-    expect(usage(() => writeFileAtomic(join(blocked, 'x.json'), 'data'))).toMatch(/x\.json: cannot write \(EISDIR: is a directory\)/);
+    expect(usage(() => writeFileAtomic(join(blocked, 'x.json'), 'data'))).toMatch(/x\.json" is invalid; allowed: a file path \(this is a directory\)$/);
     expect(readdirSync(blocked)).toEqual(['x.json']);
   });
 
@@ -114,13 +115,21 @@ describe('output paths', () => {
     chmodSync(ro, 0o700);
   });
 
-  it('--output is the JSON path, or the report path with the JSON beside it for markdown/csv', () => {
+  it('--output receives what its extension (or --format) says; the JSON goes beside a report', () => {
     const at = new Date('2026-11-01T00:00:00Z');
-    expect(planOutputs('table', undefined, at)).toEqual({ json: 'reports/2026-11-01T00-00-00Z.json' });
-    expect(planOutputs('json', 'out/r.json', at)).toEqual({ json: 'out/r.json' });
-    expect(planOutputs('table', 'out/r.json', at)).toEqual({ json: 'out/r.json' });
-    expect(planOutputs('markdown', 'out/r.md', at)).toEqual({ json: 'out/r.json', report: 'out/r.md' });
-    expect(planOutputs('csv', 'out/r', at)).toEqual({ json: 'out/r.json', report: 'out/r' });
-    expect(usage(() => planOutputs('csv', 'out/r.json', at))).toMatch(/^--output: "out\/r\.json" is invalid; allowed: a \.csv path/);
+    const plan = (format: Format | undefined, output: string | undefined) => {
+      const p = planOutputs({ ...(format ? { format } : {}), ...(output !== undefined ? { output: join(dir, output) } : {}), force: false, inputs: [] }, at);
+      return { json: p.json.path.replace(`${realpathSync(dir)}/`, ''), report: p.report && [p.report.format, p.report.target.path.replace(`${realpathSync(dir)}/`, '')], print: p.print };
+    };
+    expect(planOutputs({ force: false, inputs: [] }, at).json.path).toBe(join(process.cwd(), 'reports/2026-11-01T00-00-00Z.json'));
+    expect(plan('json', 'out/r.json')).toEqual({ json: 'out/r.json', report: undefined, print: 'json' });
+    expect(plan(undefined, 'out/r.json')).toEqual({ json: 'out/r.json', report: undefined, print: 'table' });
+    expect(plan('markdown', 'out/r.md')).toEqual({ json: 'out/r.json', report: ['markdown', 'out/r.md'], print: undefined });
+    expect(plan(undefined, 'out/r.md')).toEqual({ json: 'out/r.json', report: ['markdown', 'out/r.md'], print: undefined });
+    expect(plan('csv', 'out/r')).toEqual({ json: 'out/r.json', report: ['csv', 'out/r'], print: undefined });
+    expect(plan('json', 'out/r.txt')).toEqual({ json: 'out/r.txt', report: undefined, print: 'json' });
+    expect(usage(() => plan('csv', 'out/r.json'))).toMatch(/^--output: ".*out\/r\.json" is invalid; allowed: a \.csv path/);
+    expect(usage(() => plan('json', 'out/r.md'))).toMatch(/allowed: a \.json path with --format json; the name says markdown$/);
+    expect(usage(() => plan(undefined, 'out/r.txt'))).toMatch(/allowed: a \.json path for the results, \.md or \.csv for a report/);
   });
 });

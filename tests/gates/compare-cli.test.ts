@@ -103,9 +103,12 @@ describe('writeprof compare', () => {
     expect(r.out).toBe('');
     expect(r.err.trim().split('\n')).toHaveLength(1);
     expect(r.err).toMatch(/^writeprof: incompatible environments: environment.backend: baseline "cpu", current "cuda"/);
+    // Accepted with the flag; but cuda.json lacks a baseline case, so the gate could not check
+    // everything: exit 2, not a pass (issue 11).
     const ok = cli([f('base.json'), f('cuda.json'), '--allow-env-mismatch']);
-    expect(ok.code).toBe(0);
+    expect(ok.code).toBe(2);
     expect(ok.out).toContain('only in baseline (1)');
+    expect(ok.err).toMatch(/^writeprof: compare could not check everything: 1 baseline case\(s\) missing from the current run: /);
   });
 
   it.each([

@@ -1,0 +1,42 @@
+/**
+ * A results document that passes the schema can still contradict itself: a case marked "ok"
+ * whose verification counted lost writes, a negative or zero throughput, more samples than any
+ * run takes. Gates read such a file as if it were true, so it is refused on read (exit 2), and
+ * writeprof never writes one.
+ */
+import { MAX_CASES_PER_PLAN, MAX_SAMPLES_PER_CASE, MAX_SAMPLES_PER_DOCUMENT } from '../io/limits.js';
+import type { ResultsDocument } from './schema.js';
+
+export interface Inconsistency {
+  path: (string | number)[];
+  message: string;
+}
+
+const RATES = ['opsPerSec', 'opsPerSecPerThread', 'bytesPerSec'] as const;
+
+export function findInconsistency(doc: ResultsDocument): Inconsistency | undefined {
+  if (doc.cases.length > MAX_CASES_PER_PLAN) return { path: ['cases'], message: `${doc.cases.length} cases; at most ${MAX_CASES_PER_PLAN} per document` };
+  const samples = doc.cases.reduce((n, c) => n + c.samples.length, 0);
+  if (samples > MAX_SAMPLES_PER_DOCUMENT) return { path: ['cases'], message: `${samples} samples in all; at most ${MAX_SAMPLES_PER_DOCUMENT} per document` };
+  for (let i = 0; i < doc.cases.length; i++) {
+    const c = doc.cases[i]!;
+    const at = (...p: (string | number)[]): (string | number)[] => ['cases', i, ...p];
+    if (c.samples.length > MAX_SAMPLES_PER_CASE) return { path: at('samples'), message: `${c.samples.length} samples; at most ${MAX_SAMPLES_PER_CASE} per case` };
+    const bad = c.samples.findIndex((x) => !(x > 0));
+    if (bad >= 0) return { path: at('samples', bad), message: `${c.samples[bad]} is not a rate (ops/s above 0)` };
+    for (const r of RATES) if (!(c[r] >= 0)) return { path: at(r), message: `${c[r]} is not a rate (0 or more)` };
+    const badRun = (c.runMedians ?? []).findIndex((x) => !(x > 0));
+    if (badRun >= 0) return { path: at('runMedians', badRun), message: `${c.runMedians![badRun]} is not a rate (ops/s above 0)` };
+    const v = c.verification;
+    if (v.lost + v.corrupted > v.written) {
+      return { path: at('verification'), message: `${v.lost} lost + ${v.corrupted} corrupted exceed the ${v.written} writes made` };
+    }
+    if (c.status === 'ok') {
+      if (v.lost > 0 || v.corrupted > 0) return { path: at('status'), message: `"ok" but verification counted ${v.lost} lost and ${v.corrupted} corrupted writes` };
+      if (c.samples.length === 0) return { path: at('status'), message: '"ok" but the case has no samples' };
+      if (!(c.opsPerSec > 0)) return { path: at('status'), message: `"ok" but opsPerSec is ${c.opsPerSec}` };
+      if (v.written === 0) return { path: at('status'), message: '"ok" but no write was made (verification.written is 0)' };
+    }
+  }
+  return undefined;
+}
