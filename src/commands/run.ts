@@ -12,6 +12,8 @@ import { ARENA_LIMIT_BYTES, checkCases, type Limits } from '../profile/geometry.
 import { parseRunFlags, type RawRunOptions } from '../profile/flags.js';
 import { DEFAULT_PROFILE, loadProfile } from '../profile/load.js';
 import { applyOverrides, expandCases } from '../profile/plan.js';
+import { planRecord } from '../profile/digest.js';
+import { selectShard } from '../profile/shard.js';
 import { render } from '../render/index.js';
 import { buildDocument } from '../results/document.js';
 import type { ResultsDocument } from '../results/schema.js';
@@ -38,6 +40,12 @@ Stopping rule (per case):
   warmup samples, then samples until at least --min-samples and --min-time are reached; then
   stop at --max-samples or --max-time, or once the 95% interval of the median is within
   --max-noise percent of it (0 turns the noise rule off).
+
+Fleet sweeps:
+  --shard i/n runs only the i-th of n disjoint slices of the plan, balanced by each case's
+  expected cost; a slice never splits a point's strategies, nor a concurrent strategy's thread
+  counts. The results record the shard, the plan's digest and the profile: \`writeprof merge\`
+  joins the shards, \`writeprof slurm\` runs them as a Slurm job array.
 
 Gate calibration:
   --calibrate-slowdown <percent> measures each case's per-write time in a short pilot and adds
@@ -67,20 +75,26 @@ function colorAllowed(stream: NodeJS.WriteStream): boolean {
 export async function runCommand(opts: RawRunOptions): Promise<void> {
   const settings = parseRunFlags(opts);
   const profile = applyOverrides(loadProfile(settings.profile), settings.overrides);
-  const specs = expandCases(profile.suites);
+  const plan = expandCases(profile.suites);
+  const picked = settings.shard ? selectShard(plan, profile.measurement, settings.shard) : undefined;
+  const specs = picked ? picked.shard.cases : plan;
   const startedAt = new Date();
   const outputs = planOutputs(settings.format, settings.output, startedAt);
   checkOutputs(outputs, settings.force);
   // Host limits first (no addon needed to refuse an impossible sweep), then the device's own.
-  checkCases(specs, hostLimits());
+  checkCases(plan, hostLimits());
   const selected = await selectBackend(settings.backend);
-  if (selected.status.name === 'cuda') checkCases(specs, deviceLimits(selected.status));
+  if (selected.status.name === 'cuda') checkCases(plan, deviceLimits(selected.status));
 
   const note = (line: string): void => {
     if (!settings.quiet) process.stderr.write(`${line}\n`);
   };
   note(selected.line);
-  note(`profile: ${profile.name} (${profile.source}), ${specs.length} cases`);
+  note(`profile: ${profile.name} (${profile.source}), ${plan.length} cases`);
+  if (picked) {
+    const { shard, layout } = picked;
+    note(`shard ${shard.index}/${shard.count}: ${specs.length} of ${plan.length} cases (estimated ${shard.cost.toFixed(1)} s of ${layout.cost.toFixed(1)} s)`);
+  }
 
   const environment = captureEnvironment(selected.status);
   const guard = installInterruptGuard();
@@ -101,7 +115,19 @@ export async function runCommand(opts: RawRunOptions): Promise<void> {
     attachSpeedups(outcome.cases, settings.seed);
     doc = buildDocument({
       environment,
-      profile: { name: profile.name, source: profile.source, measurement: profile.measurement },
+      profile: { name: profile.name, source: profile.source, measurement: profile.measurement, suites: profile.suites },
+      plan: planRecord(plan, profile.measurement, settings),
+      ...(picked
+        ? {
+            shard: {
+              index: picked.shard.index,
+              count: picked.shard.count,
+              cases: specs.length,
+              estimatedSeconds: picked.shard.cost,
+              planEstimatedSeconds: picked.layout.cost,
+            },
+          }
+        : {}),
       cases: outcome.cases,
       partial,
     });
@@ -161,6 +187,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of the key streams (same seed: same writes for every strategy)', '42')
     .option('--no-count-conflicts', 'do not maintain conflict counters (to measure what counting costs)')
     .option('--calibrate-slowdown <percent>', 'add a spin per write of this percent of the measured per-write time')
+    .option('--shard <i/n>', 'run only the i-th of n disjoint slices of the plan, balanced by expected cost (fleet sweeps; see `writeprof merge`)')
     .option('-q, --quiet', 'no progress and no notes on stderr')
     .addHelpText('after', OUTPUT_HELP)
     .action(async (opts: RawRunOptions) => {

@@ -5,6 +5,7 @@ import type { Format } from '../render/index.js';
 import { FORMATS } from '../render/index.js';
 import { AXES, MEASUREMENT_FIELDS, parseAxis, parseMeasurementField, type AxisName, type MeasurementField, type PartialAxes } from './axes.js';
 import type { Overrides } from './plan.js';
+import { parseShard, type ShardRef } from './shard.js';
 import { count, parseList, parseMode, parseNumber } from './values.js';
 
 /** Options as commander hands them over (every value a string unless a boolean switch). */
@@ -32,6 +33,7 @@ export interface RawRunOptions {
   countConflicts?: boolean;
   quiet?: boolean;
   force?: boolean;
+  shard?: string;
 }
 
 export type BackendChoice = 'auto' | BackendName;
@@ -48,6 +50,8 @@ export interface RunSettings {
   calibrateSlowdown: number;
   quiet: boolean;
   force: boolean;
+  /** --shard i/n: run only that slice of the plan */
+  shard?: ShardRef;
   overrides: Overrides;
 }
 
@@ -86,6 +90,7 @@ export function parseRunFlags(o: RawRunOptions): RunSettings {
         : parseNumber('--calibrate-slowdown', o.calibrateSlowdown, { min: 0, max: 1000, allowed: 'a percent from 0 to 1000' }),
     quiet: o.quiet === true,
     force: o.force === true,
+    ...(o.shard !== undefined ? { shard: parseShard('--shard', o.shard) } : {}),
     overrides: { ...(modes ? { modes } : {}), axes, measurement },
   };
 }
