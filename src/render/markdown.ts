@@ -1,6 +1,9 @@
 /** GitHub-flavoured markdown report, rendered only from the results document (+ SVG charts beside it). */
 import { basename, dirname, extname, join } from 'node:path';
 import type { ResultsDocument } from '../results/schema.js';
+import { splitByDevice } from '../results/devices.js';
+import { renderDevicesMarkdown } from './devices-markdown.js';
+import { mergedNote, partialNote } from './merged-notes.js';
 import { chartSpecs, renderSvg, type ChartSpec } from './charts.js';
 import { writeFileAtomic } from '../results/io.js';
 import { fmtBytesPerSec, fmtGiB, fmtPerWrite, fmtInt, fmtNs, fmtPercent, fmtSpeedup } from './format.js';
@@ -198,6 +201,8 @@ function chartStem(outputPath: string): string {
  * by relative file name; without it the report says that no charts were drawn.
  */
 export async function renderMarkdown(doc: ResultsDocument, outputPath?: string): Promise<string> {
+  const parts = splitByDevice(doc);
+  if (parts.length > 1) return renderDevicesMarkdown(doc, parts, outputPath, renderMarkdown);
   const m = buildMatrix(doc);
   const charts = new Map<string, ChartSpec>();
   const files = new Map<string, string>();
@@ -218,7 +223,9 @@ export async function renderMarkdown(doc: ResultsDocument, outputPath?: string):
   out.push(
     `Rendered from the results of a ${esc(doc.tool.name)} ${esc(doc.tool.version)} run at ${esc(doc.createdAt)} (results schema ${doc.schemaVersion}).`,
   );
-  if (doc.partial) out.push(`> **Partial results:** the run was interrupted; ${doc.cases.length} cases had finished.`);
+  const merged = mergedNote(doc, parts[0]!.hosts);
+  if (merged) out.push(esc(merged));
+  if (doc.partial) out.push(doc.merged ? `> **${esc(partialNote(doc))}**` : `> **Partial results:** the run was interrupted; ${doc.cases.length} cases had finished.`);
   if (!outputPath) out.push('_Charts: not drawn. They are written as SVG files beside a report file; render with an output path (`writeprof report <results.json> --output <file.md>`)._');
   out.push(environment(doc));
   out.push(profile(doc, m));
