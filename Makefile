@@ -18,7 +18,7 @@ TS_SRC := $(shell find src -name '*.ts' 2>/dev/null)
 NATIVE_SRC := $(shell find kernels -name '*.h' -o -name '*.cc' 2>/dev/null) binding.gyp
 CUDA_SRC := $(shell find kernels/cuda kernels/include -name '*.cu' -o -name '*.cuh' -o -name '*.h' 2>/dev/null)
 
-.PHONY: build deps ts addon cuda run test gate bench sanitize clean
+.PHONY: build deps ts addon cuda run test gate bench sanitize clean slurm-deps
 
 build: ts addon
 
@@ -51,8 +51,16 @@ addon: $(ADDON)
 run: build
 	./bin/writeprof run
 
-test: build
+test: build slurm-deps
 	npx vitest run
+
+# Issue 15's fleet tests run a real single-node Slurm cluster (tests/slurm/cluster.ts starts and
+# stops it). Debian's daemons and clients, installed when missing; nothing is started here.
+SLURM_PKGS := slurmctld slurmd slurm-client munge
+slurm-deps:
+	@PATH="$$PATH:/usr/sbin:/sbin"; for b in slurmctld slurmd sbatch munged; do command -v $$b >/dev/null || missing=1; done; \
+	test -z "$$missing" || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(SLURM_PKGS) \
+	  || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(SLURM_PKGS); }
 
 clean:
 	rm -rf dist build out
