@@ -9,15 +9,20 @@
  *
  * Cost model (expected seconds of a case; only the relative sizes matter for balance, but the
  * profile's time bounds are absolute, so the model is in seconds):
- *   per write   WRITE_NS[mode] + valueSize × (2 + 1 / loadFactor) × BYTE_NS
+ *   per write   WRITE_NS[mode] + UNTIMED_NS + valueSize × (2 + 1 / loadFactor) × BYTE_NS
  *               (one submission per write in single mode is launch/sync bound on a GPU, 4–6 µs;
- *                batch and concurrent writes are amortized; the value bytes are copied, read back
- *                by the verifier and the table they live in is reset before every sample)
+ *                batch and concurrent writes are amortized; every sample also resets the table,
+ *                generates the keys and verifies every write outside the timed region, but inside
+ *                the stopping rule's clock; the value bytes are copied, read back by the verifier
+ *                and the table they live in is reset)
  *   sample      keys × per write
  *   measuring   lo = max(minSamples × sample, minTime)          (both minimums hold)
  *               hi = max(lo, min(maxSamples × sample, maxTime))  (a maximum ends it)
  *               with the noise rule on (maxNoise > 0) a case stops between the two: (lo + hi) / 2
- *   case        CASE_OVERHEAD_S + warmup × sample + measuring
+ *   case        set-up (CASE_OVERHEAD_S + allocating the table: keys / loadFactor slots of
+ *               valueSize + 16 bytes at BYTE_NS) + warmup × sample + measuring
+ * The constants come from wall-clock runs of single cases on the CPU backend (bench/shard-balance.mjs
+ * reports how the shards then come out); WRITE_NS.single is the GPU's launch cost, the target.
  *
  * Assignment: longest-processing-time first. Units sorted by cost (ties: plan order) go one by
  * one to the shard with the least cost so far (ties: lowest index), so the costliest shard
@@ -28,7 +33,8 @@ import { invalid, UsageError } from '../errors.js';
 import { axesKey, type CaseSpec, type Measurement, type Mode } from '../model.js';
 
 const WRITE_NS: Record<Mode, number> = { single: 5000, batch: 20, concurrent: 20 };
-const BYTE_NS = 0.1;
+const UNTIMED_NS = 1000;
+const BYTE_NS = 0.5;
 const CASE_OVERHEAD_S = 0.02;
 export const MAX_SHARDS = 10_000;
 
@@ -73,12 +79,13 @@ export function parseShard(field: string, raw: string): ShardRef {
 }
 
 export function caseSeconds(c: CaseSpec, m: Measurement): number {
-  const perWriteNs = WRITE_NS[c.mode] + c.valueSize * (2 + 1 / c.loadFactor) * BYTE_NS;
+  const perWriteNs = WRITE_NS[c.mode] + UNTIMED_NS + c.valueSize * (2 + 1 / c.loadFactor) * BYTE_NS;
   const sample = (c.keys * perWriteNs) / 1e9;
+  const setup = CASE_OVERHEAD_S + ((c.keys / c.loadFactor) * (c.valueSize + 16) * BYTE_NS) / 1e9;
   const lo = Math.max(m.minSamples * sample, m.minTime);
   const hi = Math.max(lo, Math.min(m.maxSamples * sample, m.maxTime));
   const measuring = m.maxNoise > 0 ? (lo + hi) / 2 : hi;
-  return CASE_OVERHEAD_S + m.warmup * sample + measuring;
+  return setup + m.warmup * sample + measuring;
 }
 
 function unitKey(c: CaseSpec): string {

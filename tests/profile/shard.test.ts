@@ -129,10 +129,14 @@ describe('cost model', () => {
   it('is bounded by the profile\'s time limits and grows with keys, value size and the per-write cost of the mode', () => {
     // A tiny case runs until minTime: 0.02 s set-up + the warmup sample + 0.1 s.
     expect(caseSeconds({ ...base, keys: 10 }, meas)).toBeCloseTo(0.02 + 0.1, 3);
-    // A huge one stops at maxTime (plus its warmup sample).
-    const huge = { ...base, keys: 10_000_000 };
-    const sample = (10_000_000 * (20 + 64 * 4 * 0.1)) / 1e9;
-    expect(caseSeconds(huge, meas)).toBeCloseTo(0.02 + sample + Math.max(1, 5 * sample), 6);
+    // A large one: set-up (the table) + warmup sample + the minimum 5 samples, past maxTime.
+    const big = { ...base, keys: 1_000_000 };
+    const sample = (1_000_000 * (20 + 1000 + 64 * 4 * 0.5)) / 1e9;
+    const setup = 0.02 + (2_000_000 * 80 * 0.5) / 1e9;
+    expect(caseSeconds(big, meas)).toBeCloseTo(setup + sample + 5 * sample, 9);
+    // In between, maxTime ends the measuring.
+    const mid10 = { ...base, keys: 100_000 };
+    expect(caseSeconds(mid10, meas)).toBeCloseTo(0.02 + (200_000 * 80 * 0.5) / 1e9 + (100_000 * 1148) / 1e9 + 1, 9);
     const mid = caseSeconds(base, { ...meas, minTime: 0 });
     expect(caseSeconds({ ...base, valueSize: 4096 }, { ...meas, minTime: 0 })).toBeGreaterThan(mid);
     expect(caseSeconds({ ...base, keys: 20_000 }, { ...meas, minTime: 0 })).toBeGreaterThan(mid);
