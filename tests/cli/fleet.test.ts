@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli.js';
 import { readResults } from '../../src/results/io.js';
 import { TINY_PROFILE } from '../slurm/tiny-profile.js';
 import { requireBuilt, runCli } from './helpers.js';
@@ -16,6 +17,31 @@ const dir = mkdtempSync(join(tmpdir(), 'wp-fleet-cli-'));
 const profile = join(dir, 'tiny.json');
 const shard = (i: number) => join(dir, 'shards', `s${i}.json`);
 const cli = (...args: string[]) => runCli(args, { cwd: dir });
+
+/** The CLI in this process (no Node start-up per call): exit code and what it wrote. */
+async function inProcess(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  try {
+    const code = await main(['node', 'writeprof', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    process.exitCode = undefined;
+    vi.restoreAllMocks();
+  }
+}
+
+afterEach(() => {
+  process.exitCode = undefined;
+});
 
 beforeAll(async () => {
   requireBuilt();
@@ -40,7 +66,7 @@ describe('writeprof run --shard', () => {
 
   it('refuses a bad slice with one line naming the flag (exit 2)', async () => {
     for (const bad of ['4/3', '0/3', 'half', '1/7']) {
-      const r = await cli('run', '--profile', profile, '--backend', 'cpu', '--shard', bad, '--output', join(dir, 'never.json'));
+      const r = await inProcess(['run', '--profile', profile, '--backend', 'cpu', '--shard', bad, '--output', join(dir, 'never.json')]);
       expect(r.code, bad).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(/^writeprof: --shard: /);
@@ -80,13 +106,13 @@ describe('writeprof merge', () => {
 
   it('exits 1 naming the missing shard, writes nothing; --allow-partial writes a partial document', async () => {
     const out = join(dir, 'two.json');
-    const r = await cli('merge', shard(1), shard(3), '-o', out);
+    const r = await inProcess(['merge', shard(1), shard(3), '-o', out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^ {2}missing on .*: shard 2\/3, \d+ cases \(/m);
     expect(r.stderr).toMatch(/^writeprof: merge: incomplete, \d+ cases missing; nothing written .*re-run shard 2\/3/m);
     expect(existsSync(out)).toBe(false);
 
-    const partial = await cli('merge', shard(1), shard(3), '-o', out, '--allow-partial');
+    const partial = await inProcess(['merge', shard(1), shard(3), '-o', out, '--allow-partial']);
     expect(partial.code).toBe(0);
     expect(partial.stdout).toMatch(/Partial results: merged without \d+ cases of the plan \(shard 2\)\./);
     const doc = readResults(out);
@@ -95,21 +121,21 @@ describe('writeprof merge', () => {
   });
 
   it('exits 1 on a case present twice, 2 on bad input', async () => {
-    const dup = await cli('merge', shard(1), shard(2), shard(3), shard(2), '-o', join(dir, 'dup.json'));
+    const dup = await inProcess(['merge', shard(1), shard(2), shard(3), shard(2), '-o', join(dir, 'dup.json')]);
     expect(dup.code).toBe(1);
     expect(dup.stderr).toMatch(/duplicate on .*: .* in .*s2\.json and .*s2\.json/);
     expect(existsSync(join(dir, 'dup.json'))).toBe(false);
 
-    const self = await cli('merge', shard(1), '-o', shard(1));
+    const self = await inProcess(['merge', shard(1), '-o', shard(1)]);
     expect(self.code).toBe(2);
     expect(self.stderr).toMatch(/^writeprof: --output: .* is one of the inputs/);
 
     mkdirSync(join(dir, 'empty'));
-    const empty = await cli('merge', join(dir, 'empty'), '-o', join(dir, 'e.json'));
+    const empty = await inProcess(['merge', join(dir, 'empty'), '-o', join(dir, 'e.json')]);
     expect(empty.code).toBe(1);
     expect(empty.stderr).toMatch(/^writeprof: merge: no results files in /);
 
-    const missing = await cli('merge', join(dir, 'nope.json'), '-o', join(dir, 'n.json'));
+    const missing = await inProcess(['merge', join(dir, 'nope.json'), '-o', join(dir, 'n.json')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
   });
@@ -136,7 +162,7 @@ describe('writeprof slurm without a scheduler', () => {
     const digest = JSON.parse(readFileSync(join(fleet, 'fleet.json'), 'utf8')).digest;
     expect(digest).toBe(readResults(shard(1)).plan!.digest);
 
-    const again = await cli('slurm', '--profile', profile, '--shards', '4', '--dir', fleet);
+    const again = await inProcess(['slurm', '--profile', profile, '--shards', '4', '--dir', fleet]);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/^writeprof: --dir: .* already holds a fleet sweep; re-run its missing shards with --resume/);
   });
@@ -153,16 +179,16 @@ describe('writeprof slurm without a scheduler', () => {
       [['--shards', '2', '--backend', 'tpu'], /^writeprof: --backend: "tpu" is invalid/],
     ];
     for (const [args, re] of cases) {
-      const r = await cli('slurm', '--profile', profile, '--dir', join(dir, 'bad'), ...args);
+      const r = await inProcess(['slurm', '--profile', profile, '--dir', join(dir, 'bad'), ...args]);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
       expect(r.stderr, args.join(' ')).toMatch(re);
     }
-    const resume = await cli('slurm', '--resume', join(dir, 'nothing-here'));
+    const resume = await inProcess(['slurm', '--resume', join(dir, 'nothing-here')]);
     expect(resume.code).toBe(2);
     expect(resume.stderr).toMatch(/holds no fleet sweep/);
 
-    const nosbatch = await runCli(['slurm', '--profile', profile, '--shards', '2', '--dir', join(dir, 'nos'), '--submit'], { cwd: dir, env: { PATH: '/nonexistent' } });
+    const nosbatch = await inProcess(['slurm', '--profile', profile, '--shards', '2', '--dir', join(dir, 'nos'), '--submit'], { PATH: '/nonexistent' });
     expect(nosbatch.code).toBe(2);
     expect(nosbatch.stderr).toMatch(/^writeprof: sbatch not found on PATH: --submit needs Slurm's client commands/);
   });
