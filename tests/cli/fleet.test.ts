@@ -4,10 +4,10 @@
  * (tests/slurm/ runs the same sweep through a real Slurm cluster.)
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli.js';
 import { readResults } from '../../src/results/io.js';
 import { TINY_PROFILE } from '../slurm/tiny-profile.js';
@@ -42,6 +42,7 @@ async function inProcess(args: string[], env: Record<string, string> = {}): Prom
 afterEach(() => {
   process.exitCode = undefined;
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 beforeAll(async () => {
   requireBuilt();

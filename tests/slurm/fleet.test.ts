@@ -4,7 +4,7 @@
  * cases equal an unsharded run's. Then the fault path: a shard cancelled before it ran is named
  * by the merge job, and `--resume` re-runs that shard alone and completes the set.
  */
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -34,6 +34,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cluster?.stop();
+  rmSync(work, { recursive: true, force: true });
 }, 30_000);
 
 function manifest(dir: string): { digest: string; submissions: { shards: number[]; arrayJob: string; mergeJob: string }[] } {
