@@ -22,7 +22,7 @@ EMU_LIBS := out/emu/libwpemu_rt.a out/emu/libwpemu_cuda.a
 EMU_SRC := $(CUDA_SRC) $(shell find kernels/emu -type f 2>/dev/null)
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: build deps ts addon cuda emu run test gate bench sanitize clean
+.PHONY: build deps ts addon cuda emu run test gate bench sanitize clean slurm-deps
 
 build: ts addon
 
@@ -61,8 +61,16 @@ addon: $(ADDON)
 run: build
 	./bin/writeprof run
 
-test: build
+test: build slurm-deps
 	npx vitest run
+
+# Issue 15's fleet tests run a real single-node Slurm cluster (tests/slurm/cluster.ts starts and
+# stops it). Debian's daemons and clients, installed when missing; nothing is started here.
+SLURM_PKGS := slurmctld slurmd slurm-client munge
+slurm-deps:
+	@PATH="$$PATH:/usr/sbin:/sbin"; for b in slurmctld slurmd sbatch munged; do command -v $$b >/dev/null || missing=1; done; \
+	test -z "$$missing" || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(SLURM_PKGS) \
+	  || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(SLURM_PKGS); }
 
 clean:
 	rm -rf dist build out

@@ -9,6 +9,8 @@ import { register as registerReport } from './commands/report.js';
 import { register as registerValidate } from './commands/validate.js';
 import { register as registerDevices } from './commands/devices.js';
 import { register as registerKernels } from './commands/kernels.js';
+import { register as registerMerge } from './commands/merge.js';
+import { register as registerSlurm } from './commands/slurm.js';
 
 export function buildProgram(): Command {
   const program = new Command('writeprof')
@@ -22,6 +24,9 @@ export function buildProgram(): Command {
   for (const register of [registerRun, registerCompare, registerReport, registerValidate, registerDevices, registerKernels]) {
     register(program);
   }
+  // Fleet sweeps (issue 15).
+  registerMerge(program);
+  registerSlurm(program);
   // Sub-commands inherit the override so commander never calls process.exit itself.
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

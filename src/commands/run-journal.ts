@@ -14,7 +14,7 @@ import type { Format } from '../render/index.js';
 import { findInconsistency } from '../results/consistency.js';
 import { formatPath } from '../results/json-file.js';
 import { defaultTarget, type OutputPlan, type ReportFormat } from '../results/outputs.js';
-import { caseResultSchema, type CaseResult, type EmulatorSettings } from '../results/schema.js';
+import { caseResultSchema, type CaseResult, type EmulatorSettings, type PlanRecord, type ResultsDocument, type ShardRecord } from '../results/schema.js';
 
 /** Everything a resumed run needs, in the journal's header. */
 export interface RunRecord {
@@ -26,7 +26,10 @@ export interface RunRecord {
   force: boolean;
   /** cuda-emu: the emulator settings, so a resumed run uses the same seed */
   emulator?: EmulatorSettings;
-  profile: { name: string; source: string; measurement: Measurement };
+  profile: ResultsDocument['profile'];
+  /** the whole plan's digest, and --shard's slice of it (recorded in the results) */
+  plan?: PlanRecord;
+  shard?: ShardRecord;
   specs: CaseSpec[];
   outputs: { report?: { path: string; format: ReportFormat }; print?: Format };
 }

@@ -18,6 +18,8 @@ import { ARENA_LIMIT_BYTES, checkCases, type Limits } from '../profile/geometry.
 import { flagName, parseRunFlags, type RawRunOptions } from '../profile/flags.js';
 import { DEFAULT_PROFILE, loadProfile, resolveProfile } from '../profile/load.js';
 import { applyOverrides, expandCases } from '../profile/plan.js';
+import { planRecord } from '../profile/digest.js';
+import { selectShard } from '../profile/shard.js';
 import { render } from '../render/index.js';
 import { buildDocument } from '../results/document.js';
 import type { CaseResult, ResultsDocument } from '../results/schema.js';
@@ -54,6 +56,12 @@ Stopping rule (per case):
   warmup samples, then samples until at least --min-samples and --min-time are reached; then
   stop at --max-samples or --max-time, or once the 95% interval of the median is within
   --max-noise percent of it (0 turns the noise rule off).
+
+Fleet sweeps:
+  --shard i/n runs only the i-th of n disjoint slices of the plan, balanced by each case's
+  expected cost; a slice never splits a point's strategies, nor a concurrent strategy's thread
+  counts. The results record the shard, the plan's digest and the profile: \`writeprof merge\`
+  joins the shards, \`writeprof slurm\` runs them as a Slurm job array.
 
 Gate calibration:
   --calibrate-slowdown <percent> measures each case's per-write time in a short pilot and adds
@@ -94,7 +102,7 @@ interface Prepared {
   selected: Selected;
   quiet: boolean;
   inputs: InputFile[];
-  /** the first line about the plan: "profile: ..." or "resuming ..." */
+  /** the lines about the plan: "profile: ..." (and the shard), or "resuming ..." */
   headline: string;
 }
 
@@ -106,7 +114,9 @@ async function prepareFresh(opts: RunOptions): Promise<Prepared> {
   const settings = parseRunFlags(opts);
   const profileArg = settings.profile ?? DEFAULT_PROFILE;
   const profile = applyOverrides(loadProfile(profileArg), settings.overrides);
-  const specs = expandCases(profile.suites);
+  const planned = expandCases(profile.suites);
+  const picked = settings.shard ? selectShard(planned, profile.measurement, settings.shard) : undefined;
+  const specs = picked ? picked.shard.cases : planned;
   // Never measure what no command could read back (src/io/limits.ts).
   const mostSamples = specs.length * profile.measurement.maxSamples;
   if (mostSamples > MAX_SAMPLES_PER_DOCUMENT) {
@@ -117,9 +127,9 @@ async function prepareFresh(opts: RunOptions): Promise<Prepared> {
   const inputs = [inputFile(resolveProfile(profileArg))];
   let plan = planOutputs({ ...(opts.format !== undefined ? { format: settings.format } : {}), ...(settings.output !== undefined ? { output: settings.output } : {}), force: settings.force, inputs }, startedAt);
   // Host limits first (no addon needed to refuse an impossible sweep), then the device's own.
-  checkCases(specs, hostLimits());
+  checkCases(planned, hostLimits());
   const selected = await selectBackend(settings.backend, undefined, settings.emulator);
-  if (selected.status.name !== 'cpu') checkCases(specs, deviceLimits(selected.status));
+  if (selected.status.name !== 'cpu') checkCases(planned, deviceLimits(selected.status));
   const record: RunRecord = {
     backend: selected.status.name,
     device: deviceOf(selected.status),
@@ -128,7 +138,19 @@ async function prepareFresh(opts: RunOptions): Promise<Prepared> {
     calibrateSlowdown: settings.calibrateSlowdown,
     force: settings.force,
     ...(selected.status.emulator ? { emulator: selected.status.emulator } : {}),
-    profile: { name: profile.name, source: profile.source, measurement: profile.measurement },
+    profile: { name: profile.name, source: profile.source, measurement: profile.measurement, suites: profile.suites },
+    plan: planRecord(planned, profile.measurement, settings),
+    ...(picked
+      ? {
+          shard: {
+            index: picked.shard.index,
+            count: picked.shard.count,
+            cases: specs.length,
+            estimatedSeconds: picked.shard.cost,
+            planEstimatedSeconds: picked.layout.cost,
+          },
+        }
+      : {}),
     specs,
     outputs: {
       ...(plan.report ? { report: { path: recordPath(plan.report.target), format: plan.report.format } } : {}),
@@ -145,6 +167,9 @@ async function prepareFresh(opts: RunOptions): Promise<Prepared> {
     created?.journal.remove();
     throw err;
   }
+  const shardLine = picked
+    ? `\nshard ${picked.shard.index}/${picked.shard.count}: ${specs.length} of ${planned.length} cases (estimated ${picked.shard.cost.toFixed(1)} s of ${picked.layout.cost.toFixed(1)} s)`
+    : '';
   return {
     record,
     finished: [],
@@ -153,7 +178,7 @@ async function prepareFresh(opts: RunOptions): Promise<Prepared> {
     selected,
     quiet: settings.quiet,
     inputs,
-    headline: `profile: ${profile.name} (${profile.source}), ${specs.length} cases`,
+    headline: `profile: ${profile.name} (${profile.source}), ${planned.length} cases${shardLine}`,
   };
 }
 
@@ -207,7 +232,7 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
     else process.stderr.write(`${line}\n`);
   };
   note(selected.line);
-  note(p.headline);
+  for (const line of p.headline.split('\n')) note(line);
 
   const environment = printableDeep(captureEnvironment(selected.status));
   const guard = installInterruptGuard(
@@ -252,7 +277,14 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
     const byId = new Map([...p.finished, ...outcome.cases].map((c) => [c.id, c]));
     const cases = specs.flatMap((s) => byId.get(s.id) ?? []);
     attachSpeedups(cases, record.seed);
-    doc = buildDocument({ environment, profile: record.profile, cases, partial });
+    doc = buildDocument({
+      environment,
+      profile: record.profile,
+      ...(record.plan ? { plan: record.plan } : {}),
+      ...(record.shard ? { shard: record.shard } : {}),
+      cases,
+      partial,
+    });
     // Handlers stay installed while the JSON is written: a Ctrl-C now cannot cut it short.
     try {
       await writeTarget(plan.json, resultsText(doc), '--output', note);
@@ -329,6 +361,7 @@ export function register(program: Command): void {
     .option('--emu-seed <n>', 'cuda-emu: scheduler seed (a failing seed reproduces; default 1)')
     .option('--emu-workers <n>', 'cuda-emu: OS threads running blocks, 0 = one per core (1 makes each launch deterministic)')
     .option('--emu-timeout <seconds>', 'cuda-emu: a launch with no thread making progress this long fails its case (default 10)')
+    .option('--shard <i/n>', 'run only the i-th of n disjoint slices of the plan, balanced by expected cost (fleet sweeps; see `writeprof merge`)')
     .option('-q, --quiet', 'no progress and no notes on stderr')
     .addHelpText('after', OUTPUT_HELP)
     .action(async (opts: RunOptions, cmd: Command) => {

@@ -3,6 +3,7 @@ import { CheckFailed, UsageError } from '../errors.js';
 import { loadClaims } from '../gates/claims.js';
 import { evaluateClaims, formatClaimLine } from '../gates/validate.js';
 import { readResults } from '../results/io.js';
+import { splitByDevice } from '../results/devices.js';
 
 const HELP = `
 Claims file (JSON, strict): { "name": ..., "claims": [ { "id", "text", "kind", "select"?, ... } ] }
@@ -14,6 +15,7 @@ Claims file (JSON, strict): { "name": ..., "claims": [ { "id", "text", "kind", "
     maxLostWrites         max: lost + corrupted writes over the selected cases
   select: { mode, strategy, valueSize, batchSize, threads, keyDist, loadFactor, keys }; a number or a
   list must be present in the results; numeric axes also take { "min": .., "max": .. }.
+  Merged results from several devices: every claim is checked on each device ("id [device]").
 
 Exit codes: 0 every claim passes; 1 a claim fails (even when others cannot be evaluated);
   2 bad input, or a claim that cannot be evaluated (its cases are absent, did not run, or lack
@@ -23,7 +25,9 @@ Exit codes: 0 every claim passes; 1 a claim fails (even when others cannot be ev
 export async function validateCommand(resultsPath: string, opts: { claims: string }): Promise<void> {
   const claims = loadClaims(opts.claims);
   const doc = readResults(resultsPath);
-  const results = evaluateClaims(doc, claims);
+  // Claims hold per device: a speedup or a scaling curve never mixes cases of two devices.
+  const parts = splitByDevice(doc);
+  const results = parts.flatMap((p) => evaluateClaims(p.doc, claims).map((r) => (parts.length > 1 ? { ...r, id: `${r.id} [${p.label}]` } : r)));
   for (const r of results) process.stdout.write(formatClaimLine(r) + '\n');
   const na = results.filter((r) => r.verdict === 'N/A');
   const failed = results.filter((r) => r.verdict === 'FAIL');

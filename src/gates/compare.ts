@@ -29,6 +29,7 @@
 import { caseId } from '../model.js';
 import { UsageError } from '../errors.js';
 import type { CaseResult, ResultsDocument } from '../results/schema.js';
+import { deviceLabel, environmentOf, splitByDevice } from '../results/devices.js';
 import { bootstrapRatioOfMedians, medianOf } from '../stats/bootstrap.js';
 import { mannWhitneyU } from '../stats/mannwhitney.js';
 import { holmAdjust } from '../stats/multiple.js';
@@ -184,6 +185,8 @@ export function compareSamples(
 }
 
 function deviceName(doc: ResultsDocument): string {
+  const parts = splitByDevice(doc);
+  if (parts.length > 1) return parts.map((p) => p.label).join(' + ');
   const n = doc.environment.device['name'];
   return n === undefined || n === null ? '' : String(n);
 }
@@ -198,6 +201,7 @@ export function checkComparable(baseline: ResultsDocument, current: ResultsDocum
       `schemaVersion: baseline has ${baseline.schemaVersion}, current has ${current.schemaVersion}; both documents must have the same schema version (re-run the baseline with this writeprof)`,
     );
   }
+  if (byDevice(baseline, current)) return checkDevicesOverlap(baseline, current);
   const diffs: string[] = [];
   if (baseline.environment.backend !== current.environment.backend) {
     diffs.push(`environment.backend: baseline "${baseline.environment.backend}", current "${current.environment.backend}"`);
@@ -211,11 +215,26 @@ export function checkComparable(baseline: ResultsDocument, current: ResultsDocum
   return diffs;
 }
 
-function indexCases(doc: ResultsDocument, side: string): Map<string, CaseResult> {
+/** Merged results from several devices are compared device by device: cases match on device and axes. */
+function byDevice(baseline: ResultsDocument, current: ResultsDocument): boolean {
+  return splitByDevice(baseline).length > 1 || splitByDevice(current).length > 1;
+}
+
+function checkDevicesOverlap(baseline: ResultsDocument, current: ResultsDocument): string[] {
+  const b = splitByDevice(baseline);
+  const c = splitByDevice(current);
+  if (!b.some((x) => c.some((y) => y.key === x.key))) {
+    const names = (ps: typeof b) => ps.map((p) => p.label).join(', ');
+    throw new UsageError(`no device in common: baseline has ${names(b)}, current has ${names(c)}`);
+  }
+  return [];
+}
+
+function indexCases(doc: ResultsDocument, side: string, perDevice = false): Map<string, CaseResult> {
   const byId = new Map<string, CaseResult>();
   for (const c of doc.cases) {
     // Match on the axes themselves, not on a stored id that an older writer may have spelled differently.
-    const id = caseId(c);
+    const id = perDevice ? `${deviceLabel(environmentOf(doc, c))}: ${caseId(c)}` : caseId(c);
     if (byId.has(id)) throw new UsageError(`${side}: case ${id} appears twice; each case may appear once`);
     byId.set(id, c);
   }
@@ -224,8 +243,9 @@ function indexCases(doc: ResultsDocument, side: string): Map<string, CaseResult>
 
 export function compareDocuments(baseline: ResultsDocument, current: ResultsDocument, opts: CompareOptions): ComparisonReport {
   const envMismatch = checkComparable(baseline, current, opts.allowEnvMismatch);
-  const baseCases = indexCases(baseline, 'baseline');
-  const curCases = indexCases(current, 'current');
+  const perDevice = byDevice(baseline, current);
+  const baseCases = indexCases(baseline, 'baseline', perDevice);
+  const curCases = indexCases(current, 'current', perDevice);
   const matched: Array<{ id: string; b: CaseResult; c: CaseResult; m: Measured }> = [];
   const onlyInBaseline: string[] = [];
   for (const [id, b] of baseCases) {

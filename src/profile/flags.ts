@@ -7,6 +7,7 @@ import { AXES, MEASUREMENT_FIELDS, parseAxis, parseMeasurementField, type AxisNa
 import type { Overrides } from './plan.js';
 import type { EmulatorSettings } from '../results/schema.js';
 
+import { parseShard, type ShardRef } from './shard.js';
 import { count, parseList, parseMode, parseNumber } from './values.js';
 
 /** Options as commander hands them over (every value a string unless a boolean switch). */
@@ -37,6 +38,7 @@ export interface RawRunOptions {
   emuSeed?: string;
   emuWorkers?: string;
   emuTimeout?: string;
+  shard?: string;
 }
 
 export type BackendChoice = 'auto' | BackendName;
@@ -53,6 +55,8 @@ export interface RunSettings {
   calibrateSlowdown: number;
   quiet: boolean;
   force: boolean;
+  /** --shard i/n: run only that slice of the plan */
+  shard?: ShardRef;
   overrides: Overrides;
   /** --backend cuda-emu: the emulator's scheduler seed, workers and no-progress timeout */
   emulator: EmulatorSettings;
@@ -104,6 +108,7 @@ export function parseRunFlags(o: RawRunOptions): RunSettings {
         : parseNumber('--calibrate-slowdown', o.calibrateSlowdown, { min: 0, max: 1000, allowed: 'a percent from 0 to 1000' }),
     quiet: o.quiet === true,
     force: o.force === true,
+    ...(o.shard !== undefined ? { shard: parseShard('--shard', o.shard) } : {}),
     overrides: { ...(modes ? { modes } : {}), axes, measurement },
     emulator,
   };

@@ -1,6 +1,9 @@
 /** GitHub-flavoured markdown report, rendered only from the results document (+ SVG charts beside it). */
 import { basename, dirname, extname, join } from 'node:path';
 import type { ResultsDocument } from '../results/schema.js';
+import { splitByDevice } from '../results/devices.js';
+import { renderDevicesMarkdown } from './devices-markdown.js';
+import { mergedNote, partialNote } from './merged-notes.js';
 import { chartSpecs, renderSvg, type ChartSpec } from './charts.js';
 import { writeFileAtomic } from '../results/io.js';
 import { fmtBytesPerSec, fmtGiB, fmtPerWrite, fmtInt, fmtNs, fmtPercent, fmtSpeedup } from './format.js';
@@ -205,6 +208,8 @@ export async function renderMarkdown(
   outputPath?: string,
   writeFile: (path: string, data: string) => void = writeFileAtomic,
 ): Promise<string> {
+  const parts = splitByDevice(doc);
+  if (parts.length > 1) return renderDevicesMarkdown(doc, parts, outputPath, (d, path) => renderMarkdown(d, path, writeFile));
   const m = buildMatrix(doc);
   const emu = isEmulated(doc);
   const charts = new Map<string, ChartSpec>();
@@ -226,7 +231,9 @@ export async function renderMarkdown(
   out.push(
     `Rendered from the results of a ${esc(doc.tool.name)} ${esc(doc.tool.version)} run at ${esc(doc.createdAt)} (results schema ${doc.schemaVersion}).`,
   );
-  if (doc.partial) out.push(`> **Partial results:** the run was interrupted; ${doc.cases.length} cases had finished.`);
+  const merged = mergedNote(doc, parts[0]!.hosts);
+  if (merged) out.push(esc(merged));
+  if (doc.partial) out.push(doc.merged ? `> **${esc(partialNote(doc))}**` : `> **Partial results:** the run was interrupted; ${doc.cases.length} cases had finished.`);
   if (emu) out.push(`> **${esc(emulatedLegend(doc))}**`);
   if (!outputPath) out.push('_Charts: not drawn. They are written as SVG files beside a report file; render with an output path (`writeprof report <results.json> --output <file.md>`)._');
   out.push(environment(doc));

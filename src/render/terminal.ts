@@ -2,6 +2,9 @@
 import Table from 'cli-table3';
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { ResultsDocument } from '../results/schema.js';
+import { splitByDevice } from '../results/devices.js';
+import { renderDevicesTerminal } from './devices-terminal.js';
+import { mergedNote, partialNote } from './merged-notes.js';
 import { fmtInt, fmtPerWrite, fmtNs, fmtPercent, fmtSpeedup } from './format.js';
 import { emulatedLegend, isEmulated, markTiming } from './emulated.js';
 import {
@@ -120,12 +123,16 @@ function warningLines(ctx: Ctx, m: Matrix): string[] {
 /** The validation tables, conflicts and breakdown for a terminal; `color` false gives plain text. */
 export function renderTerminal(doc: ResultsDocument, color: boolean): string {
   const ctx: Ctx = { c: new Chalk({ level: color ? 1 : 0 }), emu: isEmulated(doc) };
+  const parts = splitByDevice(doc);
+  if (parts.length > 1) return renderDevicesTerminal(doc, parts, ctx.c, (d) => renderTerminal(d, color));
   const m = buildMatrix(doc);
   const blocks: string[] = [];
   const env = doc.environment;
   const dev = typeof env.device['name'] === 'string' ? env.device['name'] : env.backend;
   blocks.push(ctx.c.dim(`writeprof ${doc.tool.version} · backend ${env.backend} · ${dev} · profile ${doc.profile.name} · ${m.summary.cases} cases`));
-  if (doc.partial) blocks.push(ctx.c.yellow(`Partial results: the run was interrupted after ${m.summary.cases} cases.`));
+  const merged = mergedNote(doc, parts[0]!.hosts);
+  if (merged) blocks.push(ctx.c.dim(merged));
+  if (doc.partial) blocks.push(ctx.c.yellow(partialNote(doc)));
   if (ctx.emu) blocks.push(ctx.c.magenta(emulatedLegend(doc)));
   for (const t of m.single) blocks.push(rateTable(ctx, t, 'Single Write Performance', 'Value Size'));
   for (const t of m.batch) blocks.push(rateTable(ctx, t, 'Batch Write Performance', 'Batch Size'));

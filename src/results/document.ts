@@ -1,11 +1,14 @@
 /** Assembling the results document that every output format renders from. */
 import type { Measurement } from '../model.js';
+import type { Suite } from '../profile/types.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
-import { SCHEMA_VERSION, type CaseResult, type ResultsDocument } from './schema.js';
+import { SCHEMA_VERSION, type CaseResult, type PlanRecord, type ResultsDocument, type ShardRecord } from './schema.js';
 
 export interface DocumentParts {
   environment: ResultsDocument['environment'];
-  profile: { name: string; source: string; measurement: Measurement };
+  profile: { name: string; source: string; measurement: Measurement; suites?: Suite[] };
+  plan?: PlanRecord;
+  shard?: ShardRecord;
   cases: CaseResult[];
   partial?: boolean;
   createdAt?: Date;
@@ -22,7 +25,14 @@ export function buildDocument(p: DocumentParts): ResultsDocument {
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     createdAt: (p.createdAt ?? new Date()).toISOString(),
     environment: p.environment,
-    profile: { name: p.profile.name, source: p.profile.source, measurement: { ...p.profile.measurement } },
+    profile: {
+      name: p.profile.name,
+      source: p.profile.source,
+      measurement: { ...p.profile.measurement },
+      ...(p.profile.suites ? { suites: structuredClone(p.profile.suites) } : {}),
+    },
+    ...(p.plan ? { plan: p.plan } : {}),
+    ...(p.shard ? { shard: p.shard } : {}),
     ...(p.partial ? { partial: true } : {}),
     ...(emulated(p.environment) ? { emulated: true } : {}),
     cases: p.cases,

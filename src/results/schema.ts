@@ -26,6 +26,10 @@ export const statsSchema = z.object({
   outliers: z.number().int().nonnegative(),
 });
 
+
+export const intervalSchema = z.object({ value: z.number(), low: z.number(), high: z.number() });
+
+/** The machine a run happened on. */
 export const emulatorSchema = z.object({
   seed: z.number().int().nonnegative(),
   /** OS threads that ran blocks (0: one per core) */
@@ -34,7 +38,17 @@ export const emulatorSchema = z.object({
   timeoutSec: z.number().positive(),
 });
 
-export const intervalSchema = z.object({ value: z.number(), low: z.number(), high: z.number() });
+export const environmentSchema = z.object({
+  host: z.string(),
+  cpu: z.string(),
+  cores: z.number().int(),
+  node: z.string(),
+  os: z.string(),
+  backend: z.enum(BACKENDS),
+  device: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  /** cuda-emu: the emulator's settings; `seed` reproduces a failing interleaving */
+  emulator: emulatorSchema.optional(),
+});
 
 export const caseResultSchema = z.object({
   id: z.string(),
@@ -77,23 +91,65 @@ export const caseResultSchema = z.object({
    * that compare can tell a slowdown from run-to-run variation; `samples` then pools all runs.
    */
   runMedians: z.array(z.number()).optional(),
+  /** Merged documents (`writeprof merge`): the machine this case ran on (src/results/devices.ts). */
+  environment: environmentSchema.optional(),
+});
+
+const suiteSchema = z.object({
+  mode: z.enum(MODES),
+  axes: z.object({
+    strategy: z.array(z.enum(STRATEGIES)),
+    valueSize: z.array(z.number().int().positive()),
+    batchSize: z.array(z.number().int().positive()),
+    threads: z.array(z.number().int().positive()),
+    keyDist: z.array(z.string()),
+    loadFactor: z.array(z.number().positive()),
+    keys: z.array(z.number().int().positive()),
+  }),
+});
+
+/** What was run, independent of where: equal digests mean equal case lists and settings (src/profile/digest.ts). */
+export const planSchema = z.object({
+  digest: z.string().regex(/^[0-9a-f]{64}$/),
+  /** cases in the whole plan (a shard runs some of them) */
+  cases: z.number().int().nonnegative(),
+  seed: z.number().int().nonnegative(),
+  countConflicts: z.boolean(),
+  calibrateSlowdown: z.number().nonnegative(),
+});
+
+export const shardSchema = z.object({
+  index: z.number().int().positive(),
+  count: z.number().int().positive(),
+  /** cases of this shard */
+  cases: z.number().int().nonnegative(),
+  /** the cost model's estimate (src/profile/shard.ts): this shard's seconds, and the plan's */
+  estimatedSeconds: z.number().nonnegative(),
+  planEstimatedSeconds: z.number().nonnegative(),
+});
+
+/** What `writeprof merge` combined, and what was missing when it was allowed to be partial. */
+export const mergedSchema = z.object({
+  inputs: z.array(
+    z.object({
+      file: z.string(),
+      shard: z.string().optional(),
+      host: z.string(),
+      device: z.string(),
+      createdAt: z.string(),
+      cases: z.number().int().nonnegative(),
+      partial: z.boolean(),
+    }),
+  ),
+  missing: z.array(z.object({ device: z.string(), shard: z.number().int().positive().optional(), cases: z.array(z.string()) })).optional(),
 });
 
 export const resultsSchema = z.object({
   schemaVersion: z.number().int(),
   tool: z.object({ name: z.string(), version: z.string() }),
   createdAt: z.string(),
-  environment: z.object({
-    host: z.string(),
-    cpu: z.string(),
-    cores: z.number().int(),
-    node: z.string(),
-    os: z.string(),
-    backend: z.enum(BACKENDS),
-    device: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
-    /** cuda-emu: the emulator's settings; `seed` reproduces a failing interleaving */
-    emulator: emulatorSchema.optional(),
-  }),
+  /** Where the run happened; in a merged document, the first shard's (each case carries its own). */
+  environment: environmentSchema,
   profile: z.object({
     name: z.string(),
     source: z.string(),
@@ -105,7 +161,13 @@ export const resultsSchema = z.object({
       maxTime: z.number(),
       maxNoise: z.number(),
     }),
+    /** The suites after flag overrides: the plan is re-expanded from these to merge shards. */
+    suites: z.array(suiteSchema).optional(),
   }),
+  plan: planSchema.optional(),
+  /** `writeprof run --shard i/n`: which slice of the plan this document holds. */
+  shard: shardSchema.optional(),
+  merged: mergedSchema.optional(),
   /** true when the run was interrupted: cases holds those finished so far */
   partial: z.boolean().optional(),
   /**
@@ -122,3 +184,7 @@ export type Interval = z.infer<typeof intervalSchema>;
 export type EmulatorSettings = z.infer<typeof emulatorSchema>;
 export type CaseResult = z.infer<typeof caseResultSchema>;
 export type ResultsDocument = z.infer<typeof resultsSchema>;
+export type Environment = z.infer<typeof environmentSchema>;
+export type PlanRecord = z.infer<typeof planSchema>;
+export type ShardRecord = z.infer<typeof shardSchema>;
+export type MergedRecord = z.infer<typeof mergedSchema>;

@@ -1,23 +1,15 @@
 /** `writeprof compare` end to end: a real child process on crafted results files. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCase, makeDoc, noisySamples } from '../stats/helpers.js';
+import { buildIfStale } from '../cli/helpers.js';
 
 const root = join(import.meta.dirname, '..', '..');
 let dir: string;
 const f = (name: string): string => join(dir, name);
-
-function newestMtime(d: string): number {
-  let t = 0;
-  for (const e of readdirSync(d, { withFileTypes: true })) {
-    const p = join(d, e.name);
-    t = Math.max(t, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
 
 function cli(args: string[], env: Record<string, string> = {}): { code: number; out: string; err: string } {
   const r = spawnSync(process.execPath, [join(root, 'bin', 'writeprof'), 'compare', ...args], {
@@ -30,11 +22,7 @@ function cli(args: string[], env: Record<string, string> = {}): { code: number; 
 
 beforeAll(() => {
   // The CLI runs from dist/: compile when any source is newer than the build.
-  const built = join(root, 'dist', 'cli.js');
-  if (!existsSync(built) || newestMtime(join(root, 'src')) > statSync(built).mtimeMs) {
-    // Type errors elsewhere in the tree still emit JS; `make test` is what gates on them.
-    spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')], { cwd: root });
-  }
+  buildIfStale();
   dir = mkdtempSync(join(tmpdir(), 'wp-compare-'));
   const a = { strategy: 'baseline', valueSize: 64 } as const;
   const b = { strategy: 'lock-free', valueSize: 64 } as const;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleCopy, SAMPLE_PATH } from '../render/helpers.js';
+import { buildIfStale } from '../cli/helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const STORY = join(ROOT, 'profiles/claims/story-3.1.json');
@@ -23,9 +24,8 @@ function writeJson(name: string, value: unknown): string {
 }
 
 beforeAll(() => {
-  // The CLI runs from dist/: compile first (as `make test` does). Type errors elsewhere in the
-  // tree are the typecheck's business; the emitted JS is what these tests need.
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'ignore' });
+  // The CLI runs from dist/: compile when a source is newer than the build (as `make test` does).
+  buildIfStale();
   expect(existsSync(join(ROOT, 'dist/cli.js'))).toBe(true);
 }, 180_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 /** Shared by the render and gates tests: the fixed results fixture, parsed through the schema. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { resultsSchema, type ResultsDocument } from '../../src/results/schema.js';
+import { resultsSchema, type Environment, type ResultsDocument } from '../../src/results/schema.js';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 export const SAMPLE_PATH = `${FIXTURES}results-sample.json`;
@@ -17,3 +17,29 @@ export function sampleCopy(): ResultsDocument {
 
 /** Set UPDATE_GOLDEN=1 to rewrite golden files after an intended change (then review the diff). */
 export const UPDATE_GOLDEN = process.env['UPDATE_GOLDEN'] === '1';
+
+const deviceEnv = (name: string, host: string): Environment => {
+  const e = loadSample().environment;
+  return { ...e, host, device: { ...e.device, name } };
+};
+export const H100 = deviceEnv('NVIDIA H100 80GB HBM3', 'h100-node');
+export const A100 = deviceEnv('NVIDIA A100-SXM4-80GB', 'a100-node');
+
+/** A merged document: the sample as run on an H100, and the same plan on an A100 at `factor` of its throughput. */
+export function twoDevices(factor: number): ResultsDocument {
+  const sample = loadSample();
+  const slower = sample.cases.map((c) => ({
+    ...structuredClone(c),
+    samples: c.samples.map((x) => x * factor),
+    opsPerSec: c.opsPerSec * factor,
+    opsPerSecPerThread: c.opsPerSecPerThread * factor,
+    bytesPerSec: c.bytesPerSec * factor,
+    environment: A100,
+  }));
+  return {
+    ...sample,
+    environment: H100,
+    merged: { inputs: [] },
+    cases: [...sample.cases.map((c) => ({ ...structuredClone(c), environment: H100 })), ...slower],
+  };
+}

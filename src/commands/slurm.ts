@@ -1,0 +1,253 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { CheckFailed, UsageError, invalid } from '../errors.js';
+import { BACKENDS } from '../model.js';
+import { planDigest, shortDigest, type PlanSettings } from '../profile/digest.js';
+import { DEFAULT_PROFILE, PACKAGE_ROOT, displayPath, loadProfile } from '../profile/load.js';
+import { expandCases } from '../profile/plan.js';
+import { layoutShards, MAX_SHARDS, type ShardLayout } from '../profile/shard.js';
+import type { Profile } from '../profile/types.js';
+import { count } from '../profile/values.js';
+import { defaultResultsPath } from '../results/document.js';
+import { readResults, writeFileAtomic } from '../results/io.js';
+import { mergeResults, missingShards } from '../results/merge.js';
+import { FLEET_FORMAT, fleetPaths, readManifest, writeManifest, type FleetManifest } from '../slurm/fleet.js';
+import { parseSlurmSettings, sbatchOptions, type SlurmField, type SlurmSettings } from '../slurm/options.js';
+import { checkSbatchPath, mergeScript, shardScript } from '../slurm/scripts.js';
+import { sbatch, waitForJob } from '../slurm/submit.js';
+import { TOOL_VERSION } from '../version.js';
+import { expandInputs } from './merge.js';
+
+const HELP = `
+A fleet sweep: the plan split into n shards balanced by expected cost (see \`writeprof run --help\`,
+  --shard), run as a Slurm job array (one shard per task), then one job that merges the shards
+  and writes the report. It runs after every shard ended (afterany): when a shard failed or was
+  preempted, the merge job exits 1 naming it, and --resume re-runs only what is missing.
+
+Files in --dir (default reports/fleet-<timestamp>): profile.json (the profile with flags applied,
+  frozen), shard.sbatch, merge.sbatch, fleet.json, shards/shard-<i>-of-<n>.json, logs/, and at
+  the end all.json and report.md. Jobs run \`${process.execPath} ${join(PACKAGE_ROOT, 'bin', 'writeprof')}\`
+  in the current directory: both must be visible on the compute nodes (a shared filesystem).
+
+  writeprof slurm --profile validation --shards 8 --partition gpu --gres gpu:h100:1 --time 1:00:00 --submit
+  writeprof slurm --resume reports/fleet-<timestamp> --submit      # re-run failed/missing shards
+  writeprof merge reports/fleet-h100/all.json reports/fleet-a100/all.json -o both.json   # devices side by side
+
+Pin one kind of device per sweep (--gres gpu:<type>:1 or --constraint): results are complete per
+  device. Run the same profile on another kind and merge the two all.json to compare them.
+
+Exit codes: 0 written (and submitted; with --wait: the merge job completed); 1 with --wait, the
+  merge job did not complete (missing shards are named); 2 bad input, or sbatch refused the jobs.
+`;
+
+interface SlurmFlags extends Partial<Record<SlurmField, string>> {
+  profile?: string;
+  shards?: string;
+  dir?: string;
+  backend?: string;
+  seed?: string;
+  countConflicts?: boolean;
+  submit?: boolean;
+  wait?: boolean;
+  resume?: string;
+}
+
+const BACKEND_CHOICES = ['auto', ...BACKENDS];
+
+/** The profile as a profile file: every axis of every suite spelled out, so nothing depends on defaults. */
+function frozenProfile(p: Profile): unknown {
+  return {
+    name: p.name,
+    description: `${p.source} with the command's flags applied, frozen by \`writeprof slurm\`: every shard runs this plan`,
+    measurement: p.measurement,
+    suites: p.suites.map((s) => ({ mode: s.mode, ...s.axes })),
+  };
+}
+
+function layoutLines(name: string, source: string, digest: string, layout: ShardLayout, cases: number): string[] {
+  const lines = [`  profile ${name} (${source}), plan ${shortDigest(digest)}: ${cases} cases in ${layout.count} shards, estimated ${layout.cost.toFixed(1)} s of measuring in all`];
+  for (const s of layout.shards) lines.push(`  shard ${s.index}/${s.count}: ${s.cases.length} cases, estimated ${s.cost.toFixed(1)} s`);
+  return lines;
+}
+
+function say(lines: string | string[]): void {
+  process.stdout.write([lines].flat().join('\n') + '\n');
+}
+
+/** "1-4" when every shard, else "2,4". */
+function arraySpec(shards: readonly number[], total: number): string {
+  const all = shards.length === total && shards.every((s, i) => s === i + 1);
+  return all ? `1-${total}` : shards.join(',');
+}
+
+async function submit(dir: string, m: FleetManifest, shards: number[], extra: SlurmSettings, wait: boolean): Promise<void> {
+  const paths = fleetPaths(dir);
+  const arrayJob = sbatch([...sbatchOptions(extra), `--array=${arraySpec(shards, m.shards)}`, paths.shardScript]);
+  const mergeJob = sbatch([...sbatchOptions(extra, true), `--dependency=afterany:${arrayJob}`, paths.mergeScript]);
+  m.submissions.push({ at: new Date().toISOString(), shards, arrayJob, mergeJob });
+  writeManifest(dir, m);
+  say([
+    `submitted: shards ${arraySpec(shards, m.shards)} of ${m.shards} as job array ${arrayJob}; merge + report as job ${mergeJob} (after every shard ends)`,
+    `logs: ${displayPath(paths.logs)}/   results: ${displayPath(paths.results)}   report: ${displayPath(paths.report)}`,
+  ]);
+  if (!wait) return;
+  process.stderr.write(`waiting for job ${mergeJob} ...\n`);
+  const end = await waitForJob(mergeJob);
+  const log = join(paths.logs, `merge-job-${mergeJob}.out`);
+  if (end.state === 'COMPLETED') {
+    say(`job ${mergeJob} COMPLETED: ${displayPath(paths.report)}`);
+    return;
+  }
+  // The merge log's summary names what is missing; repeat it here.
+  const found = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((l) => /^(merge:|\s+(missing|duplicate) )/.test(l)) : [];
+  for (const line of found) process.stderr.write(`${line}\n`);
+  const exit = end.exitCode === undefined ? '' : ` (exit ${end.exitCode})`;
+  throw new CheckFailed(`merge job ${mergeJob} ended ${end.state}${exit}; see ${displayPath(log)}; re-run what is missing: writeprof slurm --resume ${displayPath(dir)} --submit`);
+}
+
+async function newSweep(flags: SlurmFlags, slurm: SlurmSettings): Promise<void> {
+  if (flags.shards === undefined) throw new UsageError('--shards: missing; required: the number of shards (array tasks), from 1 to the plan\'s units');
+  const shards = count('--shards', flags.shards, { min: 1, max: MAX_SHARDS });
+  const backend = flags.backend ?? 'auto';
+  if (!BACKEND_CHOICES.includes(backend)) throw invalid('--backend', backend, BACKEND_CHOICES.join(', '));
+  const settings: PlanSettings = {
+    seed: flags.seed === undefined ? 42 : count('--seed', flags.seed, { min: 0, max: Number.MAX_SAFE_INTEGER }),
+    countConflicts: flags.countConflicts !== false,
+    calibrateSlowdown: 0,
+  };
+  const profile = loadProfile(flags.profile ?? DEFAULT_PROFILE);
+  const specs = expandCases(profile.suites);
+  const layout = layoutShards(specs, profile.measurement, shards);
+  const digest = planDigest(specs, profile.measurement, settings);
+
+  const dir = resolve(flags.dir ?? defaultResultsPath(new Date(), 'reports').replace(/\/([^/]+)\.json$/, '/fleet-$1'));
+  checkSbatchPath('--dir', dir);
+  checkSbatchPath('working directory', process.cwd());
+  const paths = fleetPaths(dir);
+  if (existsSync(paths.manifest)) throw new UsageError(`--dir: ${flags.dir ?? dir} already holds a fleet sweep; re-run its missing shards with --resume ${flags.dir ?? dir}, or choose another --dir`);
+  for (const d of [paths.shards, paths.logs]) {
+    try {
+      mkdirSync(d, { recursive: true });
+    } catch (err) {
+      throw new UsageError(`--dir: cannot create ${d} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  }
+  writeFileAtomic(paths.profile, JSON.stringify(frozenProfile(profile), null, 2) + '\n');
+  // The frozen file must describe the very same plan, or every shard would run something else.
+  const frozen = loadProfile(paths.profile);
+  if (planDigest(expandCases(frozen.suites), frozen.measurement, settings) !== digest) throw new Error('internal: the frozen profile does not reproduce the plan');
+
+  const parts = {
+    dir,
+    cwd: process.cwd(),
+    name: profile.name,
+    shards,
+    digest,
+    writeprof: [process.execPath, join(PACKAGE_ROOT, 'bin', 'writeprof')],
+    backend,
+    seed: settings.seed,
+    countConflicts: settings.countConflicts,
+    slurm,
+    version: TOOL_VERSION,
+  };
+  writeFileAtomic(paths.shardScript, shardScript(parts));
+  writeFileAtomic(paths.mergeScript, mergeScript(parts));
+  for (const f of [paths.shardScript, paths.mergeScript]) chmodSync(f, 0o755);
+  const manifest: FleetManifest = {
+    format: FLEET_FORMAT,
+    profile: 'profile.json',
+    shards,
+    digest,
+    backend,
+    seed: settings.seed,
+    countConflicts: settings.countConflicts,
+    slurm: { ...slurm } as Record<string, string>,
+    submissions: [],
+  };
+  writeManifest(dir, manifest);
+
+  say([`fleet sweep: ${displayPath(dir)}`, ...layoutLines(profile.name, profile.source, digest, layout, specs.length)]);
+  say(`wrote ${displayPath(paths.shardScript)}, ${displayPath(paths.mergeScript)}, ${displayPath(paths.profile)}, ${displayPath(paths.manifest)}`);
+  if (flags.submit) return submit(dir, manifest, layout.shards.map((s) => s.index), {}, flags.wait === true);
+  say([
+    'submit with:',
+    `  writeprof slurm --resume ${displayPath(dir)} --submit`,
+    'or by hand:',
+    `  array=$(sbatch --parsable --array=1-${shards} ${displayPath(paths.shardScript)})`,
+    `  sbatch --dependency=afterany:$array ${displayPath(paths.mergeScript)}`,
+  ]);
+}
+
+/** Shards of the sweep in `dir` without complete results (every shard when none has any). */
+function shardsToRun(dir: string, m: FleetManifest): { missing: number[]; profile: Profile; layout: ShardLayout } {
+  const paths = fleetPaths(dir);
+  const profile = loadProfile(paths.profile);
+  const specs = expandCases(profile.suites);
+  if (planDigest(specs, profile.measurement, { seed: m.seed, countConflicts: m.countConflicts, calibrateSlowdown: 0 }) !== m.digest) {
+    throw new UsageError(`${paths.profile}: does not reproduce the sweep's plan ${shortDigest(m.digest)} (edited, or another writeprof version?)`);
+  }
+  const layout = layoutShards(specs, profile.measurement, m.shards);
+  const files = existsSync(paths.shards) ? expandInputs([paths.shards], paths.results) : [];
+  if (files.length === 0) return { missing: layout.shards.map((s) => s.index), profile, layout };
+  const outcome = mergeResults(files.map((file) => ({ file, doc: readResults(file) })));
+  return { missing: missingShards(outcome), profile, layout };
+}
+
+async function resume(flags: SlurmFlags, slurm: SlurmSettings): Promise<void> {
+  for (const f of ['profile', 'shards', 'dir', 'backend', 'seed'] as const) {
+    if (flags[f] !== undefined) throw new UsageError(`--${f}: not allowed with --resume (the sweep's own settings are in its fleet.json)`);
+  }
+  if (flags.countConflicts === false) throw new UsageError('--no-count-conflicts: not allowed with --resume (the sweep\'s own settings are in its fleet.json)');
+  const dir = resolve(flags.resume!);
+  const m = readManifest(dir);
+  const { missing, profile, layout } = shardsToRun(dir, m);
+  say([`fleet sweep: ${displayPath(dir)}`, ...layoutLines(profile.name, profile.source, m.digest, layout, layout.shards.reduce((a, s) => a + s.cases.length, 0))]);
+  if (missing.length === 0) {
+    say(`every shard has complete results; nothing to re-run${existsSync(fleetPaths(dir).results) ? '' : ` (merge them: writeprof merge ${displayPath(fleetPaths(dir).shards)} -o ${displayPath(fleetPaths(dir).results)})`}`);
+    return;
+  }
+  say(`to run: shard ${missing.join(', ')} of ${m.shards}`);
+  if (flags.submit) return submit(dir, m, missing, slurm, flags.wait === true);
+  const paths = fleetPaths(dir);
+  const opts = sbatchOptions(slurm).join(' ');
+  say([
+    'submit with:',
+    `  writeprof slurm --resume ${displayPath(dir)} --submit`,
+    'or by hand:',
+    `  array=$(sbatch --parsable ${opts ? `${opts} ` : ''}--array=${arraySpec(missing, m.shards)} ${displayPath(paths.shardScript)})`,
+    `  sbatch --dependency=afterany:$array ${displayPath(paths.mergeScript)}`,
+  ]);
+}
+
+export async function slurmCommand(flags: SlurmFlags): Promise<void> {
+  if (flags.wait && !flags.submit) throw new UsageError('--wait: only with --submit (it waits for the submitted merge job)');
+  const slurm = parseSlurmSettings(flags);
+  if (flags.resume !== undefined) return resume(flags, slurm);
+  return newSweep(flags, slurm);
+}
+
+export function register(program: Command): void {
+  program
+    .command('slurm')
+    .description('Run a profile as a Slurm job array of shards plus a dependent merge-and-report job')
+    .option('-p, --profile <file|name>', `profile file, or a name in profiles/ (default: ${DEFAULT_PROFILE})`)
+    .option('--shards <n>', 'number of shards (array tasks)')
+    .option('--dir <path>', 'directory of the sweep (default reports/fleet-<timestamp>)')
+    .option('-b, --backend <auto|cpu|cuda>', 'backend each shard uses (default: auto)')
+    .option('--seed <n>', 'seed of the key streams (default: 42)')
+    .option('--no-count-conflicts', 'do not maintain conflict counters')
+    .option('--partition <name>', 'sbatch --partition')
+    .option('--gres <spec>', 'sbatch --gres for each shard, e.g. gpu:1 or gpu:h100:1')
+    .option('--time <limit>', 'sbatch --time (per shard and for the merge job)')
+    .option('--account <name>', 'sbatch --account')
+    .option('--qos <name>', 'sbatch --qos')
+    .option('--constraint <features>', 'sbatch --constraint for each shard')
+    .option('--cpus-per-task <n>', 'sbatch --cpus-per-task for each shard (concurrent mode uses host threads)')
+    .option('--mem <size>', 'sbatch --mem for each shard')
+    .option('--submit', 'submit the jobs with sbatch (otherwise only write the scripts)')
+    .option('--wait', 'with --submit: wait for the merge job; exit 1 unless it completed')
+    .option('--resume <dir>', 'submit only the shards of this sweep that lack complete results, and a new merge job')
+    .addHelpText('after', HELP)
+    .action(async (flags: SlurmFlags) => slurmCommand(flags));
+}
