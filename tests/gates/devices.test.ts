@@ -50,7 +50,10 @@ describe('validate on merged results from several devices', () => {
     const doc = twoDevices(0.5);
     // One lost write on the A100 only.
     const lost = doc.cases.find((c) => c.environment === A100 && c.status === 'ok' && c.mode === 'single')!;
-    lost.verification = { ...lost.verification, lost: 1 };
+    // A consistent document (issue 11 checks it on read): the lost write fails its case.
+    lost.verification = { ...lost.verification, lost: 1, verified: lost.verification.verified - 1 };
+    lost.status = 'failed';
+    lost.error = 'verification failed: 1 lost';
     const results = join(dir, 'two.json');
     writeFileSync(results, JSON.stringify(doc));
     const claims = join(dir, 'claims.json');
@@ -69,11 +72,12 @@ describe('validate on merged results from several devices', () => {
     expect(lines.map((l) => l.split(':')[0])).toEqual([
       'PASS speedup [NVIDIA H100 80GB HBM3 (cuda)]',
       'PASS intact [NVIDIA H100 80GB HBM3 (cuda)]',
-      'PASS speedup [NVIDIA A100-SXM4-80GB (cuda)]',
+      // The lost write failed its case, and a speedup over a failed case is not a pass either.
+      'FAIL speedup [NVIDIA A100-SXM4-80GB (cuda)]',
       'FAIL intact [NVIDIA A100-SXM4-80GB (cuda)]',
     ]);
     expect(lines[3]).toContain(`worst ${lost.id}`);
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe('writeprof: 1 of 4 claims failed: intact [NVIDIA A100-SXM4-80GB (cuda)]\n');
+    expect(r.stderr).toBe('writeprof: 2 of 4 claims failed: speedup [NVIDIA A100-SXM4-80GB (cuda)], intact [NVIDIA A100-SXM4-80GB (cuda)]\n');
   });
 });
