@@ -18,7 +18,7 @@ TS_SRC := $(shell find src -name '*.ts' 2>/dev/null)
 NATIVE_SRC := $(shell find kernels -name '*.h' -o -name '*.cc' 2>/dev/null) binding.gyp
 CUDA_SRC := $(shell find kernels/cuda kernels/include -name '*.cu' -o -name '*.cuh' -o -name '*.h' 2>/dev/null)
 
-.PHONY: build deps ts addon cuda run test gate bench sanitize clean
+.PHONY: build deps ts addon cuda run test gate bench sanitize clean peer-deps redis-deps
 
 build: ts addon
 
@@ -43,15 +43,27 @@ cuda:
 ADDON_DEPS :=
 endif
 
-$(ADDON): $(DEPS_STAMP) $(NATIVE_SRC) $(ADDON_DEPS)
+# The peers (issue 13) are part of the addon: hiredis (Debian libhiredis-dev) is linked in and
+# libcuckoo (libcuckoo-dev, header-only) compiled in; redis-server (Debian redis-server) is what
+# `run` and `test` start. Each is installed with apt-get when missing (`apt-get update` only if the
+# first try fails), as on a fresh CI machine.
+apt_install = apt-get install -y --no-install-recommends $(1) || { apt-get update && apt-get install -y --no-install-recommends $(1); }
+peer-deps:
+	@test -f /usr/include/hiredis/hiredis.h -a -f /usr/include/libcuckoo/cuckoohash_map.hh || $(call apt_install,libhiredis-dev libcuckoo-dev)
+redis-deps:
+	@command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || $(call apt_install,redis-server redis-tools)
+
+$(ADDON): $(DEPS_STAMP) $(NATIVE_SRC) $(ADDON_DEPS) | peer-deps
 	npx node-gyp rebuild --nodedir=$(NODEDIR) -- -Dwith_cuda=$(WITH_CUDA) -Dcuda_home=$(CUDA_HOME)
 addon: $(ADDON)
 
-# The main job: the default profile on the best available backend.
-run: build
+# The main job: the default profile on the best available backend, then the story's Epic 2 reference:
+# batch 1,000 x 64 B on every strategy beside Redis (and libcuckoo), "Optimized vs Redis" in its table.
+run: build redis-deps
 	./bin/writeprof run
+	./bin/writeprof run --mode batch --batch-size 1000 --value-size 64 --peer redis,libcuckoo
 
-test: build
+test: build redis-deps
 	npx vitest run
 
 clean:
@@ -59,13 +71,13 @@ clean:
 
 # Issue 6's benchmark: the CPU strategies vs libcuckoo and memcpy bandwidth (a few minutes).
 # libcuckoo is header-only, from Debian's libcuckoo-dev; BENCH_ARGS=--quick for a smoke run.
-bench: build
-	@test -d /usr/include/libcuckoo || apt-get install -y libcuckoo-dev || { apt-get update && apt-get install -y libcuckoo-dev; }
+bench: build redis-deps
 	node bench/run.mjs $(BENCH_ARGS)
+	node bench/redis/run.mjs $(BENCH_ARGS)
 
 # Issue 5's sanitizers: the native vitest tests against an ASan+UBSan addon, and a TSan driver of
 # the concurrent strategies. Builds only under out/sanitize/ (build/Release/writeprof.node is untouched).
-sanitize: $(DEPS_STAMP)
+sanitize: $(DEPS_STAMP) redis-deps | peer-deps
 	bash scripts/sanitize.sh
 
 # Issue 3's regression gate: the quick profile vs reports/baselines/<machine kind>.json; exit 1 on a regression.

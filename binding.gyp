@@ -6,7 +6,7 @@
   "targets": [
     {
       "target_name": "writeprof",
-      "sources": ["<!@(ls -1 kernels/addon/*.cc kernels/cpu/*.cc)"],
+      "sources": ["<!@(ls -1 kernels/addon/*.cc kernels/cpu/*.cc kernels/peers/*.cc)"],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "kernels/include",
@@ -17,6 +17,7 @@
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++20"],
       "cflags_cc": ["-std=c++20", "-O3", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "ldflags": ["-pthread"],
+      "libraries": ["-lhiredis"],
       "conditions": [
         ["with_cuda==1 or with_cuda=='1'", {
           "defines": ["WP_WITH_CUDA=1"],

@@ -1,23 +1,25 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import { Chalk } from 'chalk';
-import { selectBackend } from '../backends/index.js';
 import type { BackendStatus } from '../backends/backend.js';
+import { openPeers, routeCases, selectRunBackend, type PeerSession } from '../backends/peers.js';
 import { createProgressBar } from '../engine/progress-bar.js';
 import { installInterruptGuard } from '../engine/interrupt.js';
 import { runSweep } from '../engine/sweep.js';
 import { captureEnvironment } from '../env.js';
 import { Interrupted } from '../errors.js';
+import { isPeerName } from '../model.js';
 import { ARENA_LIMIT_BYTES, checkCases, type Limits } from '../profile/geometry.js';
 import { parseRunFlags, type RawRunOptions } from '../profile/flags.js';
 import { DEFAULT_PROFILE, loadProfile } from '../profile/load.js';
 import { applyOverrides, expandCases } from '../profile/plan.js';
+import { planPeerCases } from '../profile/peer-cases.js';
 import { render } from '../render/index.js';
 import { buildDocument } from '../results/document.js';
 import type { ResultsDocument } from '../results/schema.js';
 import { writeFileAtomic, writeResultsAtomic } from '../results/io.js';
 import { checkOutputs, planOutputs } from '../results/outputs.js';
-import { attachSpeedups } from '../stats/speedup.js';
+import { attachPeerSpeedups, attachSpeedups } from '../stats/speedup.js';
 
 const OUTPUT_HELP = `
 Profiles:
@@ -44,6 +46,14 @@ Gate calibration:
   a fixed spin of that percent of it to every write: a known slowdown to check that
   \`writeprof compare\` detects it.
 
+Peers (--backend redis|libcuckoo, --peer redis,libcuckoo):
+  A peer runs each point of the sweep once (strategy "peer"), with the same keys, value bytes and
+  verification as the strategies; with --peer it runs right after the strategies of its point and
+  the tables gain "vs <peer>" columns. Redis: writeprof starts its own redis-server on 127.0.0.1
+  (ephemeral port, no persistence) and stops it on every exit path, or uses --redis-url, where it
+  writes only keys under a unique prefix and deletes exactly those (never FLUSH). The password is
+  never printed or recorded.
+
 Exit codes: 0 ok; 1 a case failed (lost/corrupted writes or an error); 2 bad input;
   130/143 interrupted by SIGINT/SIGTERM (finished cases written with "partial": true).
 `;
@@ -67,13 +77,13 @@ function colorAllowed(stream: NodeJS.WriteStream): boolean {
 export async function runCommand(opts: RawRunOptions): Promise<void> {
   const settings = parseRunFlags(opts);
   const profile = applyOverrides(loadProfile(settings.profile), settings.overrides);
-  const specs = expandCases(profile.suites);
+  const specs = planPeerCases(expandCases(profile.suites), settings.backend, settings.peers.peers);
   const startedAt = new Date();
   const outputs = planOutputs(settings.format, settings.output, startedAt);
   checkOutputs(outputs, settings.force);
   // Host limits first (no addon needed to refuse an impossible sweep), then the device's own.
   checkCases(specs, hostLimits());
-  const selected = await selectBackend(settings.backend);
+  const selected = await selectRunBackend(settings.backend);
   if (selected.status.name === 'cuda') checkCases(specs, deviceLimits(selected.status));
 
   const note = (line: string): void => {
@@ -87,8 +97,13 @@ export async function runCommand(opts: RawRunOptions): Promise<void> {
   const bar = !settings.quiet && process.stderr.isTTY ? createProgressBar() : undefined;
   let partial = false;
   let doc: ResultsDocument;
+  let peers: PeerSession | undefined;
   try {
-    const outcome = await runSweep(specs, selected.backend, {
+    // Peers start (or are probed) now, before the first case; the finally below stops them.
+    const peerNames = [...(isPeerName(settings.backend) ? [settings.backend] : []), ...settings.peers.peers];
+    if (peerNames.length) peers = await openPeers(peerNames, settings.peers, note);
+    const backend = peers ? routeCases(selected.backend, peers.backends) : selected.backend;
+    const outcome = await runSweep(specs, backend, {
       measurement: profile.measurement,
       countConflicts: settings.countConflicts,
       seed: settings.seed,
@@ -99,8 +114,9 @@ export async function runCommand(opts: RawRunOptions): Promise<void> {
     bar?.stop();
     partial = outcome.aborted;
     attachSpeedups(outcome.cases, settings.seed);
+    attachPeerSpeedups(outcome.cases, settings.seed);
     doc = buildDocument({
-      environment,
+      environment: peers ? { ...environment, peers: peers.environment } : environment,
       profile: { name: profile.name, source: profile.source, measurement: profile.measurement },
       cases: outcome.cases,
       partial,
@@ -109,10 +125,12 @@ export async function runCommand(opts: RawRunOptions): Promise<void> {
     writeResultsAtomic(outputs.json, doc);
   } finally {
     bar?.stop();
+    await peers?.close();
     // After a signal the handlers stay until exit, so a second Ctrl-C still exits at once.
     if (guard.exitCode === undefined) guard.dispose();
   }
   note(`results: ${outputs.json}`);
+  for (const w of peers?.warnings ?? []) note(`warning: ${w}`);
 
   if (guard.exitCode !== undefined) {
     const what = partial ? `${doc.cases.length} of ${specs.length} cases (partial)` : `all ${specs.length} cases`;
@@ -140,7 +158,11 @@ export function register(program: Command): void {
     .command('run')
     .description('Sweep a profile\'s cases on a backend, write the results JSON, print a report')
     .option('-p, --profile <file|name>', `profile file, or a name in profiles/ (default: ${DEFAULT_PROFILE})`)
-    .option('-b, --backend <auto|cpu|cuda>', 'auto picks CUDA when usable, else CPU', 'auto')
+    .option('-b, --backend <auto|cpu|cuda|redis|libcuckoo>', 'auto picks CUDA when usable, else CPU; redis and libcuckoo are peers (no strategies)', 'auto')
+    .option('--peer <list>', 'also measure these peers on every case point: redis,libcuckoo (adds "vs peer" columns)')
+    .option('--redis-url <url>', 'use this Redis server instead of starting one: redis://[user:password@]host:port[/db]')
+    .option('--redis-persistence <none|aof>', 'the redis-server writeprof starts: no persistence (default) or an append-only file')
+    .option('--redis-command <set|mset>', 'batch and concurrent submissions to Redis: a pipeline of SETs (default) or one MSET')
     .option('--strategy <list>', 'all, or strategies: baseline,warp-coop,lock-free,mem-opt,write-combine')
     .option('--mode <list>', 'keep suites of these modes: single,batch,concurrent')
     .option('--value-size <sizes>', 'value sizes, 8 B to 64 KiB (64,256,1K,4K)')

@@ -71,7 +71,7 @@ async function calibrate(spec: CaseSpec, backend: Backend, o: SweepOptions, perc
     // The native spin has 1 ns resolution; any asked slowdown adds at least 1 ns.
     return Math.max(1, Math.round((median(perWrite) * percent) / 100));
   } finally {
-    handle.close();
+    await handle.close();
   }
 }
 
@@ -114,7 +114,7 @@ async function runCase(spec: CaseSpec, index: number, total: number, backend: Ba
     if (err instanceof Aborted) throw err;
     error = message(err, spec);
   } finally {
-    handle?.close();
+    await handle?.close();
   }
   return buildCaseResult(spec, measured, { ...(error ? { error } : {}), ...(warmupError ? { warmupError } : {}), notes });
 }

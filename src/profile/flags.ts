@@ -6,9 +6,10 @@ import { FORMATS } from '../render/index.js';
 import { AXES, MEASUREMENT_FIELDS, parseAxis, parseMeasurementField, type AxisName, type MeasurementField, type PartialAxes } from './axes.js';
 import type { Overrides } from './plan.js';
 import { count, parseList, parseMode, parseNumber } from './values.js';
+import { parsePeerFlags, type PeerSettings, type RawPeerOptions } from './peer-flags.js';
 
 /** Options as commander hands them over (every value a string unless a boolean switch). */
-export interface RawRunOptions {
+export interface RawRunOptions extends RawPeerOptions {
   profile?: string;
   backend?: string;
   format?: string;
@@ -35,7 +36,7 @@ export interface RawRunOptions {
 }
 
 export type BackendChoice = 'auto' | BackendName;
-const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'cpu', 'cuda'];
+const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'cpu', 'cuda', 'redis', 'libcuckoo'];
 
 export interface RunSettings {
   profile?: string;
@@ -49,6 +50,8 @@ export interface RunSettings {
   quiet: boolean;
   force: boolean;
   overrides: Overrides;
+  /** --peer and the Redis flags */
+  peers: PeerSettings;
 }
 
 /** camelCase option name → its flag spelling, for messages. */
@@ -73,9 +76,10 @@ export function parseRunFlags(o: RawRunOptions): RunSettings {
     if (raw !== undefined) measurement[name] = parseMeasurementField(name, flagName(name), raw);
   }
   const modes: Mode[] | undefined = o.mode === undefined ? undefined : parseList('--mode', o.mode, parseMode, true);
+  const backend = pickOne('--backend', o.backend ?? 'auto', BACKEND_CHOICES);
   return {
     ...(o.profile !== undefined ? { profile: o.profile } : {}),
-    backend: pickOne('--backend', o.backend ?? 'auto', BACKEND_CHOICES),
+    backend,
     format: pickOne('--format', o.format ?? 'table', FORMATS),
     ...(o.output !== undefined ? { output: o.output } : {}),
     seed: o.seed === undefined ? 42 : count('--seed', o.seed, { min: 0, max: Number.MAX_SAFE_INTEGER }),
@@ -87,5 +91,6 @@ export function parseRunFlags(o: RawRunOptions): RunSettings {
     quiet: o.quiet === true,
     force: o.force === true,
     overrides: { ...(modes ? { modes } : {}), axes, measurement },
+    peers: parsePeerFlags(o, backend),
   };
 }

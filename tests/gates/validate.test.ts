@@ -178,7 +178,7 @@ describe('claims file schema', () => {
   it('refuses with one line naming the field, the value and what is allowed', () => {
     const cases: [() => ClaimsFile, RegExp][] = [
       [bad([{ ...ok, bogus: 1 }]), /^c\.json: claims\[0\]: unknown key "bogus"$/],
-      [bad([{ ...ok, kind: 'minSpeed' }]), /claims\[0\]\.kind: "minSpeed" is invalid \(allowed: minSpeedup, minConflictReduction/],
+      [bad([{ ...ok, kind: 'minSpeed' }]), /claims\[0\]\.kind: "minSpeed" is invalid \(allowed: minSpeedup, minSpeedupOverPeer, minConflictReduction/],
       [bad([{ id: 'a', text: 't', min: 1 }]), /claims\[0\]\.kind: missing is invalid/],
       [bad([{ ...ok, kind: 'minBandwidthFraction', min: 85, reference: 'h2d' }]), /claims\[0\]\.min: 85 is invalid .*a fraction in \(0, 1\]/],
       [bad([{ ...ok, kind: 'minBandwidthFraction', min: 0.85, reference: 'h2d', referenceBytesPerSec: 1e9 }]), /exactly one of reference/],
