@@ -160,7 +160,7 @@ export function register(program: Command): void {
     .option('-p, --profile <file|name>', `profile file, or a name in profiles/ (default: ${DEFAULT_PROFILE})`)
     .option('-b, --backend <auto|cpu|cuda|redis|libcuckoo>', 'auto picks CUDA when usable, else CPU; redis and libcuckoo are peers (no strategies)', 'auto')
     .option('--peer <list>', 'also measure these peers on every case point: redis,libcuckoo (adds "vs peer" columns)')
-    .option('--redis-url <url>', 'use this Redis server instead of starting one: redis://[user:password@]host:port[/db]')
+    .option('--redis-url <url>', 'use this Redis server instead of starting one: redis://[user:password@]host:port[/db] (password also from WRITEPROF_REDIS_PASSWORD)')
     .option('--redis-persistence <none|aof>', 'the redis-server writeprof starts: no persistence (default) or an append-only file')
     .option('--redis-command <set|mset>', 'batch and concurrent submissions to Redis: a pipeline of SETs (default) or one MSET')
     .option('--strategy <list>', 'all, or strategies: baseline,warp-coop,lock-free,mem-opt,write-combine')

@@ -49,7 +49,7 @@ export function parsePeerFlags(o: RawPeerOptions, backend: 'auto' | BackendName)
   }
   return {
     peers,
-    ...(o.redisUrl !== undefined ? { redisEndpoint: parseRedisUrl(o.redisUrl) } : {}),
+    ...(o.redisUrl !== undefined ? { redisEndpoint: parseRedisUrl(o.redisUrl, process.env['WRITEPROF_REDIS_PASSWORD'] ?? '') } : {}),
     redisPersistence: persistence,
     redisCommand: command,
   };

@@ -46,7 +46,7 @@ function which(name: string): string | undefined {
 }
 
 /** A port the kernel just handed out on 127.0.0.1 (free at that instant; a clash is retried). */
-function ephemeralPort(): Promise<number> {
+export function ephemeralPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
@@ -106,7 +106,7 @@ export async function startManagedRedis(o: StartOptions): Promise<ManagedRedis> 
   let lastError = '';
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await ephemeralPort();
-    const dir = mkdtempSync(join(tmpdir(), 'writeprof-redis-'));
+    const dir = mkdtempSync(join(tmpdir(), `writeprof-redis-${process.pid}-`));
     const args = [
       '--bind', '127.0.0.1', '--port', String(port), '--protected-mode', 'yes',
       '--save', '', '--appendonly', o.persistence === 'aof' ? 'yes' : 'no',

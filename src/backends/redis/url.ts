@@ -36,7 +36,11 @@ function bad(raw: string, why: string): UsageError {
   return new UsageError(`${FLAG}: ${JSON.stringify(redactUrl(raw))} is invalid (${why}); allowed: ${FORM}`);
 }
 
-export function parseRedisUrl(raw: string): RedisEndpoint {
+/**
+ * `fallbackPassword` (the WRITEPROF_REDIS_PASSWORD environment variable) is used when the URL
+ * carries none: a command line is visible to every user of the machine (`ps`), the environment not.
+ */
+export function parseRedisUrl(raw: string, fallbackPassword = ''): RedisEndpoint {
   let url: URL;
   try {
     url = new URL(raw);
@@ -60,7 +64,8 @@ export function parseRedisUrl(raw: string): RedisEndpoint {
   } catch {
     throw bad(raw, 'malformed percent-encoding in the credentials');
   }
-  if (user && !password) throw bad(raw, 'a user without a password');
+  if (!password) password = fallbackPassword;
+  if (user && !password) throw bad(raw, 'a user without a password (in the URL or WRITEPROF_REDIS_PASSWORD)');
   return { host, port, db: Number(path), user, password };
 }
 
