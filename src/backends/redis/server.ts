@@ -79,28 +79,32 @@ function lastLogLine(dir: string): string {
   }
 }
 
-const live = new Set<ChildProcess>();
+/** Servers running now, and their directories. */
+const live = new Map<ChildProcess, string>();
 let exitHook = false;
 
-/** On any process exit, no server outlives writeprof (synchronous: 'exit' handlers cannot wait). */
+/** On any process exit, no server (nor its files) outlives writeprof: synchronous, as 'exit' handlers must be. */
 function installExitHook(): void {
   if (exitHook) return;
   exitHook = true;
   process.on('exit', () => {
-    for (const child of live) {
+    for (const [child, dir] of live) {
       try {
         child.kill('SIGKILL');
       } catch {
         // already gone
       }
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 }
 
 export async function startManagedRedis(o: StartOptions): Promise<ManagedRedis> {
   const binary = o.binary ?? which('redis-server');
-  if (!binary) {
-    throw new UsageError('redis: redis-server not found on PATH; `make build` installs it (Debian package redis-server), or use --redis-url for a running server');
+  if (!binary || !existsSync(binary)) {
+    throw new UsageError(
+      `redis: redis-server not found ${binary ? `at ${binary}` : 'on PATH'}; \`make run\` installs it (Debian package redis-server), or use --redis-url for a running server`,
+    );
   }
   const wrapper = pdeathsigWrapper();
   let lastError = '';
@@ -116,17 +120,15 @@ export async function startManagedRedis(o: StartOptions): Promise<ManagedRedis> 
     const child = spawn(argv[0]!, argv.slice(1), { stdio: 'ignore', detached: true });
     child.unref(); // never what keeps writeprof alive: the exit hook stops it
     installExitHook();
-    live.add(child);
+    live.set(child, dir);
     let exited: string | undefined;
     const exitWaiters: (() => void)[] = [];
     child.once('exit', (code, signal) => {
       exited = describeExit(code, signal);
-      live.delete(child);
       for (const w of exitWaiters.splice(0)) w();
     });
     child.once('error', (err) => {
       exited = `could not start: ${err.message}`;
-      live.delete(child);
       for (const w of exitWaiters.splice(0)) w();
     });
     const waitExit = (ms: number): Promise<string | undefined> =>
