@@ -87,7 +87,8 @@ async function runCase(spec: CaseSpec, index: number, total: number, backend: Ba
   let warmupError: string | undefined;
   try {
     let slowdownNs = 0;
-    const percent = o.calibrateSlowdown ?? 0;
+    // A peer has no calibration knob: its writes run as they are.
+    const percent = spec.peer ? 0 : (o.calibrateSlowdown ?? 0);
     if (percent > 0) {
       slowdownNs = await calibrate(spec, backend, o, percent, emit('pilot'));
       notes.push(`calibrate-slowdown ${percent}%: +${slowdownNs} ns spin per write`);
