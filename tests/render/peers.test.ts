@@ -17,11 +17,18 @@ import { resultsSchema, type ResultsDocument } from '../../src/results/schema.js
 import { attachPeerSpeedups } from '../../src/stats/speedup.js';
 import { addPeerCases, sampleCopy } from './helpers.js';
 
-function withPeers(): ResultsDocument {
+function build(): ResultsDocument {
   const doc = addPeerCases(addPeerCases(sampleCopy(), 'redis', 50), 'libcuckoo', 2);
   doc.environment.peers = { redis: { server: 'managed', version: '7.0.15', address: '127.0.0.1:40000' }, libcuckoo: { version: '0.3.1-2', store: 'arena' } };
   attachPeerSpeedups(doc.cases, 7);
   return resultsSchema.parse(doc);
+}
+
+let built: ResultsDocument | undefined;
+/** The fixture with both peers beside every point (bootstrapped once; each test gets a copy). */
+function withPeers(): ResultsDocument {
+  built ??= build();
+  return structuredClone(built);
 }
 
 function peerOnly(): ResultsDocument {
