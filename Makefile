@@ -22,7 +22,7 @@ EMU_LIBS := out/emu/libwpemu_rt.a out/emu/libwpemu_cuda.a
 EMU_SRC := $(CUDA_SRC) $(shell find kernels/emu -type f 2>/dev/null)
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: build deps ts addon cuda emu run test gate bench sanitize clean slurm-deps
+.PHONY: build deps ts addon cuda emu run test gate bench sanitize clean slurm-deps peer-deps redis-deps
 
 build: ts addon
 
@@ -47,21 +47,33 @@ cuda:
 ADDON_DEPS :=
 endif
 
-# One rule makes both libraries; the sub-make rebuilds only the objects whose inputs changed.
+# The peers (issue 13) are part of the addon: hiredis (Debian libhiredis-dev) is linked in and
+# libcuckoo (libcuckoo-dev, header-only) compiled in; redis-server (Debian redis-server) is what
+# `run` and `test` start. Each is installed with apt-get when missing (`apt-get update` only if the
+# first try fails), as on a fresh CI machine.
+apt_install = apt-get install -y --no-install-recommends $(1) || { apt-get update && apt-get install -y --no-install-recommends $(1); }
+peer-deps:
+	@test -f /usr/include/hiredis/hiredis.h -a -f /usr/include/libcuckoo/cuckoohash_map.hh || $(call apt_install,libhiredis-dev libcuckoo-dev)
+redis-deps:
+	@command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || $(call apt_install,redis-server redis-tools)
+
+# One rule makes both emulator libraries; the sub-make rebuilds only the objects whose inputs changed.
 $(EMU_LIBS) &: $(EMU_SRC)
 	$(MAKE) --no-print-directory -j$(NPROC) -f kernels/emu/build.mk
 emu: $(EMU_LIBS)
 
-# node-gyp builds both addons: writeprof.node (cpu, cuda) and writeprof_emu.node (cuda-emu).
-$(ADDON): $(DEPS_STAMP) $(NATIVE_SRC) $(ADDON_DEPS) $(EMU_LIBS)
+# node-gyp builds both addons: writeprof.node (cpu, cuda, peers) and writeprof_emu.node (cuda-emu).
+$(ADDON): $(DEPS_STAMP) $(NATIVE_SRC) $(ADDON_DEPS) $(EMU_LIBS) | peer-deps
 	npx node-gyp rebuild -j $(NPROC) --nodedir=$(NODEDIR) -- -Dwith_cuda=$(WITH_CUDA) -Dcuda_home=$(CUDA_HOME)
 addon: $(ADDON)
 
-# The main job: the default profile on the best available backend.
-run: build
+# The main job: the default profile on the best available backend, then the story's Epic 2 reference:
+# batch 1,000 x 64 B on every strategy beside Redis (and libcuckoo), "Optimized vs Redis" in its table.
+run: build redis-deps
 	./bin/writeprof run
+	./bin/writeprof run --mode batch --batch-size 1000 --value-size 64 --peer redis,libcuckoo
 
-test: build slurm-deps
+test: build slurm-deps redis-deps
 	npx vitest run
 
 # Issue 15's fleet tests run a real single-node Slurm cluster (tests/slurm/cluster.ts starts and
@@ -77,13 +89,13 @@ clean:
 
 # Issue 6's benchmark: the CPU strategies vs libcuckoo and memcpy bandwidth (a few minutes).
 # libcuckoo is header-only, from Debian's libcuckoo-dev; BENCH_ARGS=--quick for a smoke run.
-bench: build
-	@test -d /usr/include/libcuckoo || apt-get install -y libcuckoo-dev || { apt-get update && apt-get install -y libcuckoo-dev; }
+bench: build redis-deps
 	node bench/run.mjs $(BENCH_ARGS)
+	node bench/redis/run.mjs $(BENCH_ARGS)
 
 # Issue 5's sanitizers: the native vitest tests against an ASan+UBSan addon, and a TSan driver of
 # the concurrent strategies. Builds only under out/sanitize/ (build/Release/writeprof.node is untouched).
-sanitize: $(DEPS_STAMP)
+sanitize: $(DEPS_STAMP) redis-deps | peer-deps
 	bash scripts/sanitize.sh
 
 # Issue 3's regression gate: the quick profile vs reports/baselines/<machine kind>.json; exit 1 on a regression.

@@ -18,7 +18,8 @@
   "targets": [
     {
       "target_name": "writeprof",
-      "sources": ["<!@(ls -1 kernels/addon/*.cc kernels/cpu/*.cc)"],
+      "sources": ["<!@(ls -1 kernels/addon/*.cc kernels/cpu/*.cc kernels/peers/*.cc)"],
+      "libraries": ["-lhiredis"],
       "conditions": [
         ["with_cuda==1 or with_cuda=='1'", {
           "defines": ["WP_WITH_CUDA=1"],
@@ -34,7 +35,7 @@
     },
     {
       "target_name": "writeprof_emu",
-      "sources": ["<!@(ls -1 kernels/addon/*.cc)"],
+      "sources": ["kernels/addon/addon.cc", "kernels/addon/case.cc", "kernels/addon/params.cc"],
       "defines": ["WP_EMU_ADDON=1"],
       "libraries": [
         "<(module_root_dir)/out/emu/libwpemu_cuda.a",

@@ -9,36 +9,24 @@ import { cpus, hostname, release, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchCells, benchConfig, STRATEGIES } from './lib/matrix.mjs';
-import { buildPeers, measureCuckoo, measureMemcpy, poolMemcpy, poolPeer } from './lib/peers.mjs';
+import { buildPeers, loadCuckoo, measureCuckoo, measureMemcpy, poolMemcpy, poolPeer } from './lib/peers.mjs';
 import { CaseRun, counterCost, loadCpuBackend, openOptions, specOf } from './lib/writeprof.mjs';
 import { measureOverhead, PEER_VALUES } from './lib/harness.mjs';
 import { evaluateTargets } from './lib/targets.mjs';
 import { renderBench } from './lib/report.mjs';
+import { parseBenchArgs } from './lib/args.mjs';
 import { writeFileAtomic } from '../dist/results/io.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (msg) => process.stderr.write(`bench: ${msg}\n`);
 
-function parseArgs(argv) {
-  const a = { quick: false, strict: false, output: undefined };
-  for (let i = 0; i < argv.length; ++i) {
-    const f = argv[i];
-    if (f === '--quick') a.quick = true;
-    else if (f === '--strict') a.strict = true;
-    else if (f === '--output' && i + 1 < argv.length) a.output = argv[++i];
-    else {
-      process.stderr.write(`bench: argument ${JSON.stringify(f)} is invalid; allowed: --quick, --strict, --output <file>\n`);
-      process.exit(2);
-    }
-  }
-  return a;
-}
 
 async function main() {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseBenchArgs(process.argv.slice(2), 'bench');
   const cfg = benchConfig({ quick: args.quick });
   const cells = benchCells(cfg);
   const bins = buildPeers(root, log);
+  const cuckoo = await loadCuckoo(root);
   const { backend, caseId } = await loadCpuBackend(root);
   const status = backend.status();
   if (!status.available) throw new Error(`CPU backend unavailable: ${status.reason ?? 'no reason given'}`);
@@ -60,8 +48,7 @@ async function main() {
     for (let round = 0; round < cfg.rounds; ++round) {
       log(`[cell ${ci + 1}/${cells.length}, round ${round + 1}/${cfg.rounds}] ${label}`);
       mem.push(measureMemcpy(bins, { threads: c.threads, ...cfg.memcpy }));
-      peers.push(measureCuckoo(bins, { valueSize: c.valueSize, keys: c.keys, threads: c.threads, keyDist: c.keyDist,
-        loadFactor: c.loadFactor, seed: cfg.seed, reps: cfg.peerReps, values: PEER_VALUES }));
+      peers.push(await measureCuckoo(cuckoo, caseId, { ...c, seed: cfg.seed, reps: cfg.peerReps }));
       for (const [strategy, run] of runs) {
         if (failed.has(strategy)) continue;
         try {
@@ -117,7 +104,7 @@ async function main() {
     environment: { host: hostname(), cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version,
       os: `${platform()} ${release()}`, backend: 'cpu', device: status.device ?? null, peerCompilerFlags: bins.flags },
     config: { ...cfg, quick: args.quick, peerValues: PEER_VALUES },
-    peer: { name: 'libcuckoo', version: '0.3.1 (Debian libcuckoo-dev)', runs: peerRuns },
+    peer: { name: 'libcuckoo', version: `${cuckoo.libcuckooVersion() ?? 'unknown'} (Debian libcuckoo-dev)`, runs: peerRuns },
     limits: { memcpy: memcpyRuns },
     rows,
     harness: { overhead, counters },

@@ -35,7 +35,7 @@ step() { printf '\n== sanitize: %s\n' "$*"; }
 # Inputs of every artifact: rebuilt only when a source, header, flag or this script changed.
 inputs_hash() {
   { printf '%s\n' "$*" "$($CXX --version | head -1)" "$(node --version)" "$NAPI_INC"
-    cat kernels/include/writeprof/*.h kernels/cpu/*.h kernels/cpu/*.cc kernels/addon/*.h kernels/addon/*.cc \
+    cat kernels/include/writeprof/*.h kernels/cpu/*.h kernels/cpu/*.cc kernels/addon/*.h kernels/addon/*.cc kernels/peers/* \
       kernels/addon/stub/*.cc tests/native/sanitize/*.h tests/native/sanitize/*.cc "$0"; } | sha1sum | cut -c1-40
 }
 fresh() { [ -f "$1" ] && [ -f "$1.stamp" ] && [ "$(cat "$1.stamp")" = "$2" ]; }
@@ -70,7 +70,10 @@ run_logged() {
 }
 
 CPU_SRC=(kernels/cpu/*.cc)
-ADDON_SRC=(kernels/addon/*.cc kernels/addon/stub/cuda_absent.cc)
+# The peers (issue 13): Redis over hiredis and libcuckoo, in the addon; libcuckoo's concurrent
+# runner in the TSan driver too (Redis needs a server, which the ASan vitest run starts).
+PEER_SRC=(kernels/peers/*.cc)
+ADDON_SRC=(kernels/addon/*.cc kernels/addon/stub/cuda_absent.cc "${PEER_SRC[@]}")
 
 run_asan() {
   local hash
@@ -85,7 +88,7 @@ run_asan() {
     for s in "${CPU_SRC[@]}"; do cpu_objs+=("$OUT/obj-asan/$(echo "$s" | tr / _).o"); done
     for s in "${ADDON_SRC[@]}"; do addon_objs+=("$OUT/obj-asan/$(echo "$s" | tr / _).o"); done
     # An addon leaves napi_* unresolved: node provides them when it loads the module.
-    $CXX -shared "${ASAN[@]}" -pthread "${cpu_objs[@]}" "${addon_objs[@]}" -o "$OUT/writeprof.node"
+    $CXX -shared "${ASAN[@]}" -pthread "${cpu_objs[@]}" "${addon_objs[@]}" -lhiredis -o "$OUT/writeprof.node"
     $CXX "${ASAN[@]}" -pthread "${cpu_objs[@]}" "$OUT/obj-asan/tests_native_sanitize_driver.cc.o" -o "$OUT/driver-asan"
     echo "$hash" > "$OUT/writeprof.node.stamp"
     echo "$hash" > "$OUT/driver-asan.stamp"
@@ -113,11 +116,11 @@ run_tsan() {
     step "TSan driver is up to date"
   else
     step "building the TSan driver"
-    compile "$OUT/obj-tsan" "${COMMON[@]}" "${TSAN[@]}" -- "${CPU_SRC[@]}" tests/native/sanitize/tsan_driver.cc
+    compile "$OUT/obj-tsan" "${COMMON[@]}" "${TSAN[@]}" -- "${CPU_SRC[@]}" kernels/peers/cuckoo_runner.cc tests/native/sanitize/tsan_driver.cc
     $CXX "${TSAN[@]}" -pthread "$OUT"/obj-tsan/*.o -o "$OUT/driver-tsan"
     echo "$hash" > "$OUT/driver-tsan.stamp"
   fi
-  step "TSan driver: every strategy, concurrent mode, 2-8 threads, uniform and hot zipf keys"
+  step "TSan driver: every strategy and the libcuckoo peer, concurrent mode, 2-8 threads, uniform and hot zipf keys"
   # halt_on_error: the first race stops the run (exit 66) with its report.
   run_logged "$OUT/driver-tsan.log" env TSAN_OPTIONS=halt_on_error=1:exitcode=66:second_deadlock_stack=1 \
     "$OUT/driver-tsan" ${SANITIZE_TSAN_ARGS:-}

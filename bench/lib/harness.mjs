@@ -11,7 +11,7 @@
 import { median, openOptions, specOf } from './writeprof.mjs';
 
 /** Peer value bytes: generated inside the timed loop, as writeprof's timed `stage` phase does. */
-export const PEER_VALUES = 'fill';
+export const PEER_VALUES = 'fill'; // the libcuckoo runner (kernels/peers/) always fills values in its timed loop
 
 async function timedSamples(handle, n) {
   const out = [];

@@ -1,13 +1,16 @@
-// The peer (libcuckoo) and the limit (memcpy bandwidth): build the C++ drivers, run them, parse
-// their one-line JSON. Built into out/bench/ (node-gyp's `rebuild` wipes build/).
+// The peer (libcuckoo) and the limit (memcpy bandwidth). libcuckoo runs in process through the
+// same Backend writeprof's `run --peer libcuckoo` uses (dist/backends/libcuckoo.js, native runner
+// kernels/peers/cuckoo_runner.cc), so the bench and the CLI share one code path; memcpy is a small
+// C++ probe built into out/bench/ (node-gyp's `rebuild` wipes build/).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /**
- * The peer is compiled with the optimisation and ISA flags the addon gets from binding.gyp, so
- * neither side has an instruction-set advantage (-march=native on one side only would be one).
+ * The probe is compiled with the optimisation and ISA flags the addon gets from binding.gyp (the
+ * libcuckoo peer is compiled into the addon itself, with those very flags).
  */
 export function addonCompilerFlags(root) {
   const gyp = JSON.parse(readFileSync(join(root, 'binding.gyp'), 'utf8'));
@@ -15,31 +18,24 @@ export function addonCompilerFlags(root) {
   return flags.filter((f) => /^-(O\w*|m[\w=-]+|std=[\w+]+)$/.test(f));
 }
 
-const SOURCES = ['bench/peer/common.h', 'bench/peer/cuckoo_driver.cc', 'bench/peer/memcpy_bw.cc'];
+const SOURCES = ['bench/peer/common.h', 'bench/peer/memcpy_bw.cc'];
 
-/** Compile both drivers unless their sources, the shared headers and the flags are unchanged. */
+/** Compile the memcpy probe unless its sources and flags are unchanged. */
 export function buildPeers(root, log) {
-  if (!existsSync('/usr/include/libcuckoo/cuckoohash_map.hh')) {
-    throw new Error('libcuckoo headers missing (/usr/include/libcuckoo); `make bench` installs libcuckoo-dev');
-  }
   const outDir = join(root, 'out', 'bench');
   mkdirSync(outDir, { recursive: true });
   const flags = [...addonCompilerFlags(root), '-pthread', `-I${join(root, 'kernels', 'include')}`];
   if (!flags.some((f) => f.startsWith('-std='))) flags.unshift('-std=c++20');
   const hash = createHash('sha256').update(flags.join(' '));
   for (const s of SOURCES) hash.update(readFileSync(join(root, s)));
-  for (const h of ['keystream.h', 'pattern.h', 'hash.h', 'layout.h', 'config.h'])
-    hash.update(readFileSync(join(root, 'kernels', 'include', 'writeprof', h)));
   const digest = hash.digest('hex');
   const stamp = join(outDir, '.stamp');
-  const bins = { cuckoo: join(outDir, 'cuckoo_driver'), memcpy: join(outDir, 'memcpy_bw') };
-  const fresh = existsSync(stamp) && readFileSync(stamp, 'utf8') === digest && existsSync(bins.cuckoo) && existsSync(bins.memcpy);
+  const bins = { memcpy: join(outDir, 'memcpy_bw') };
+  const fresh = existsSync(stamp) && readFileSync(stamp, 'utf8') === digest && existsSync(bins.memcpy);
   if (!fresh) {
-    for (const [name, src] of [['cuckoo', 'bench/peer/cuckoo_driver.cc'], ['memcpy', 'bench/peer/memcpy_bw.cc']]) {
-      log(`compiling ${src}: g++ ${flags.join(' ')}`);
-      const r = spawnSync('g++', [...flags, '-o', bins[name], join(root, src)], { encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`g++ failed for ${src}:\n${r.stderr}`);
-    }
+    log(`compiling bench/peer/memcpy_bw.cc: g++ ${flags.join(' ')}`);
+    const r = spawnSync('g++', [...flags, '-o', bins.memcpy, join(root, 'bench/peer/memcpy_bw.cc')], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`g++ failed for bench/peer/memcpy_bw.cc:\n${r.stderr}`);
     writeFileSync(stamp, digest);
   }
   return { ...bins, flags };
@@ -55,17 +51,45 @@ export function measureMemcpy(bins, { threads, mibPerThread, reps }) {
   return runJson(bins.memcpy, ['--threads', threads, '--mib-per-thread', mibPerThread, '--reps', reps].map(String));
 }
 
+/** writeprof's libcuckoo backend (the same module `writeprof run --peer libcuckoo` loads). */
+export async function loadCuckoo(root) {
+  const file = join(root, 'dist', 'backends', 'libcuckoo.js');
+  if (!existsSync(file)) throw new Error(`${file} missing: run \`make build\``);
+  return import(pathToFileURL(file).href);
+}
+
+/** One store's samples of a cell, each verified (every distinct key present, its bytes intact). */
+async function storeRun(cuckoo, spec, store, { seed, reps }) {
+  const handle = cuckoo.createCuckooBackend(store).open(spec, { countConflicts: true, slowdownNs: 0, latencyEvery: 0, seed });
+  const samples = [];
+  let last;
+  try {
+    for (let rep = 0; rep <= reps; ++rep) {  // rep 0 is a warm-up: every page faulted in
+      last = await handle.runSample();
+      const v = last.verification;
+      if (v.lost || v.corrupted) throw new Error(`libcuckoo verification failed: lost ${v.lost}, corrupted ${v.corrupted} of ${v.written}`);
+      if (rep > 0) samples.push(last.writes / (last.elapsedNs * 1e-9));
+    }
+  } finally {
+    await handle.close();
+  }
+  const capacity = Number(/capacity (\d+) slots/.exec((last.notes ?? []).join(' '))?.[1] ?? NaN);
+  const distinct = last.verification.written;
+  return { store, samples, opsPerSec: medianOf(samples), distinct, capacity, effectiveLoad: distinct / capacity, verification: last.verification };
+}
+
 /**
- * libcuckoo on the case's stream, both ways a user might store values (in the map, or an offset
- * into an arena like writeprof's); the faster one is the peer figure (the harder bar for us).
+ * libcuckoo on the cell's case (same stream, value bytes, submitter split and batches), both ways
+ * a user might store values (in the map, or an offset into an arena like writeprof's); the faster
+ * one is the peer figure (the harder bar for us).
  */
-export function measureCuckoo(bins, { valueSize, keys, threads, keyDist, loadFactor, seed, reps, values }) {
-  const base = ['--value-size', valueSize, '--keys', keys, '--threads', threads, '--dist', keyDist,
-    '--load-factor', loadFactor, '--seed', seed, '--reps', reps, '--values', values].map(String);
+export async function measureCuckoo(cuckoo, caseId, { mode, valueSize, batchSize, keys, threads, keyDist, loadFactor, seed, reps }) {
+  const axes = { strategy: 'peer', peer: 'libcuckoo', mode, valueSize, batchSize, threads, keyDist, loadFactor, keys };
+  const spec = { id: caseId(axes), ...axes };
   // The inline store is a fixed-size byte struct per size: instantiated for powers of two only.
-  const inlineOk = valueSize <= 8192 && (valueSize & (valueSize - 1)) === 0;
-  const inline = inlineOk ? runJson(bins.cuckoo, [...base, '--store', 'inline']) : null;
-  const arena = runJson(bins.cuckoo, [...base, '--store', 'arena']);
+  const inlineOk = valueSize <= 4096 && (valueSize & (valueSize - 1)) === 0;
+  const inline = inlineOk ? { valueSize, ...(await storeRun(cuckoo, spec, 'inline', { seed, reps })) } : null;
+  const arena = { valueSize, ...(await storeRun(cuckoo, spec, 'arena', { seed, reps })) };
   const best = inline && inline.opsPerSec >= arena.opsPerSec ? inline : arena;
   return { valueSize, keys, threads, keyDist, inline, arena, best: { store: best.store, opsPerSec: best.opsPerSec } };
 }

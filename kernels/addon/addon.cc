@@ -1,4 +1,4 @@
-// Module entry: cpuInfo(), cudaStatus(), class Case. Converting and scheduling only; every
+// Module entry: cpuInfo(), cudaStatus(), class Case, redisInfo(). Converting and scheduling only; every
 // decision about what to run lives in TypeScript.
 #include <napi.h>
 
@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "case.h"
+#include "peers.h"
 #include "writeprof/runner.h"
 
 namespace wpaddon {
@@ -73,6 +74,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("cpuInfo", Napi::Function::New<wpaddon::CpuInfo>(env, "cpuInfo"));
   exports.Set("cudaStatus", Napi::Function::New<wpaddon::CudaStatus>(env, "cudaStatus"));
   exports.Set("Case", wpaddon::Case::Define(env));
+  exports.Set("redisInfo", Napi::Function::New<wpaddon::RedisInfo>(env, "redisInfo"));
   return exports;
 }
 

@@ -1,9 +1,11 @@
 #include "case.h"
 
+#include <functional>
 #include <string>
 #include <utility>
 
 #include "params.h"
+#include "peers.h"
 
 namespace wpaddon {
 namespace {
@@ -40,31 +42,37 @@ Napi::Object sample_to_js(Napi::Env env, const wp::SampleResult& r) {
   return o;
 }
 
-class SampleWorker final : public Napi::AsyncWorker {
+// Runs `work` on the case's runner off the event loop and resolves with `result(env)`. Every C++
+// exception becomes the promise's rejection message.
+class RunnerWorker final : public Napi::AsyncWorker {
  public:
-  SampleWorker(Napi::Env env, std::shared_ptr<CaseState> state)
-      : Napi::AsyncWorker(env, "writeprof.sample"),
+  using Work = std::function<void(wp::CaseRunner&)>;
+  using Result = std::function<Napi::Value(Napi::Env)>;
+
+  RunnerWorker(Napi::Env env, const char* name, std::shared_ptr<CaseState> state, Work work, Result result)
+      : Napi::AsyncWorker(env, name),
         deferred_(Napi::Promise::Deferred::New(env)),
         state_(std::move(state)),
-        runner_(state_->runner) {}
+        runner_(state_->runner),
+        work_(std::move(work)),
+        result_(std::move(result)) {}
 
   Napi::Promise Promise() const { return deferred_.Promise(); }
 
   void Execute() override {
-    // Off the event loop. Every C++ exception becomes the promise's rejection message.
     try {
-      result_ = runner_->runSample();
+      work_(*runner_);
     } catch (const std::exception& e) {
       SetError(e.what());
     } catch (...) {
-      SetError("native sample failed with a non-standard exception");
+      SetError("native call failed with a non-standard exception");
     }
   }
 
   void OnOK() override {
     state_->busy = false;
     runner_.reset();
-    deferred_.Resolve(sample_to_js(Env(), result_));
+    deferred_.Resolve(result_(Env()));
   }
 
   void OnError(const Napi::Error& e) override {
@@ -77,7 +85,8 @@ class SampleWorker final : public Napi::AsyncWorker {
   Napi::Promise::Deferred deferred_;
   std::shared_ptr<CaseState> state_;
   std::shared_ptr<wp::CaseRunner> runner_;  // keeps the runner alive across a close()
-  wp::SampleResult result_;
+  Work work_;
+  Result result_;
 };
 
 // The emulator addon (writeprof_emu.node) runs kernels/cuda on the host SIMT emulator and nothing
@@ -90,7 +99,9 @@ std::unique_ptr<wp::CaseRunner> make_runner(const ParsedCase& c) {
 #else
   if (c.backend == "cuda-emu")
     throw wp::ConfigError("backend cuda-emu: runs in the emulator addon (build/Release/writeprof_emu.node)");
-  return c.backend == "cuda" ? wp::makeCudaRunner(c.params) : wp::makeCpuRunner(c.params);
+  if (c.backend == "cuda") return wp::makeCudaRunner(c.params);
+  if (c.backend == "cpu") return wp::makeCpuRunner(c.params);
+  return make_peer_runner(c);
 #endif
 }
 
@@ -98,7 +109,8 @@ std::unique_ptr<wp::CaseRunner> make_runner(const ParsedCase& c) {
 
 Napi::Function Case::Define(Napi::Env env) {
   return DefineClass(env, "Case",
-                     {InstanceMethod<&Case::RunSample>("runSample"), InstanceMethod<&Case::Close>("close")});
+                     {InstanceMethod<&Case::RunSample>("runSample"), InstanceMethod<&Case::Finish>("finish"),
+                      InstanceMethod<&Case::Close>("close")});
 }
 
 Case::Case(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Case>(info), state_(std::make_shared<CaseState>()) {
@@ -113,7 +125,8 @@ Case::Case(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Case>(info), state
   }
 }
 
-Napi::Value Case::RunSample(const Napi::CallbackInfo& info) {
+Napi::Value Case::Queue(const Napi::CallbackInfo& info, const char* name, std::function<void(wp::CaseRunner&)> work,
+                        std::function<Napi::Value(Napi::Env)> result) {
   Napi::Env env = info.Env();
   auto reject = [&](const char* msg) {
     Napi::Promise::Deferred d = Napi::Promise::Deferred::New(env);
@@ -123,10 +136,22 @@ Napi::Value Case::RunSample(const Napi::CallbackInfo& info) {
   if (!state_->runner) return reject("case is closed");
   if (state_->busy) return reject("a sample of this case is already running; await it first");
   state_->busy = true;
-  auto* worker = new SampleWorker(env, state_);  // deletes itself after OnOK/OnError
+  auto* worker = new RunnerWorker(env, name, state_, std::move(work), std::move(result));  // deletes itself when done
   Napi::Promise promise = worker->Promise();
   worker->Queue();
   return promise;
+}
+
+Napi::Value Case::RunSample(const Napi::CallbackInfo& info) {
+  auto sample = std::make_shared<wp::SampleResult>();
+  return Queue(
+      info, "writeprof.sample", [sample](wp::CaseRunner& r) { *sample = r.runSample(); },
+      [sample](Napi::Env env) -> Napi::Value { return sample_to_js(env, *sample); });
+}
+
+Napi::Value Case::Finish(const Napi::CallbackInfo& info) {
+  return Queue(
+      info, "writeprof.finish", [](wp::CaseRunner& r) { r.finish(); }, [](Napi::Env env) { return env.Undefined(); });
 }
 
 Napi::Value Case::Close(const Napi::CallbackInfo& info) {

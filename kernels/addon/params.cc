@@ -51,6 +51,20 @@ class Reader {
     return d;
   }
 
+  // A string of at most maxLen bytes. `secret`: a bad value is never shown (a password).
+  std::string text(const char* field, size_t maxLen, bool secret = false) {
+    Napi::Value v = get(field);
+    if (v.IsString()) {
+      std::string s = v.As<Napi::String>().Utf8Value();
+      if (s.size() <= maxLen) return s;
+    }
+    std::string allowed = "a string of at most " + std::to_string(maxLen) + " bytes";
+    if (secret) throw Napi::Error::New(env_, std::string(field) + ": the value is invalid; allowed: " + allowed);
+    invalid(env_, field, v, allowed);
+  }
+
+  bool has(const char* field) { return !get(field).IsUndefined(); }
+
   bool boolean(const char* field) {
     Napi::Value v = get(field);
     if (!v.IsBoolean()) invalid(env_, field, v, "true or false");
@@ -79,6 +93,14 @@ wp::Strategy strategy_of(const std::string& s) {
   return wp::Strategy::WriteCombine;
 }
 
+// libcuckoo's `peer` object: which store.
+wp::CuckooStore parse_cuckoo_store(const Napi::Value& value) {
+  if (!value.IsObject() || value.IsArray()) throw Napi::Error::New(value.Env(), "peer: expected an object of peer settings");
+  Reader r(value.As<Napi::Object>());
+  r.rejectUnknown({"store"});
+  return r.oneOf("store", {"arena", "inline"}) == "inline" ? wp::CuckooStore::Inline : wp::CuckooStore::Arena;
+}
+
 wp::Mode mode_of(const std::string& s) {
   if (s == "single") return wp::Mode::Single;
   if (s == "batch") return wp::Mode::Batch;
@@ -92,15 +114,26 @@ ParsedCase parse_case_params(const Napi::Value& value) {
   if (!value.IsObject() || value.IsArray()) throw Napi::Error::New(env, "params: expected an object of case parameters");
   Reader r(value.As<Napi::Object>());
   ParsedCase out;
-  out.backend = r.oneOf("backend", {"cpu", "cuda", "cuda-emu"});
+  out.backend = r.oneOf("backend", {"cpu", "cuda", "cuda-emu", "redis", "libcuckoo"});
   const bool emu = out.backend == "cuda-emu";
   std::set<std::string> known{"backend", "strategy", "mode", "valueSize", "batchSize", "threads", "keys", "loadFactor",
-                              "dist", "zipfTheta", "seed", "countConflicts", "slowdownNs", "latencyEvery", "arenaLimitBytes"};
+                              "dist", "zipfTheta", "seed", "countConflicts", "slowdownNs", "latencyEvery", "arenaLimitBytes",
+                              "peer"};
   if (emu) known.insert({"emuSeed", "emuWorkers", "emuTimeoutSec"});
   r.rejectUnknown(known);
 
   wp::CaseParams& p = out.params;
-  p.strategy = strategy_of(r.oneOf("strategy", {"baseline", "warp-coop", "lock-free", "mem-opt", "write-combine"}));
+  // Peers have no strategy: theirs is "peer", and their settings come in a `peer` object.
+  bool peer = out.backend == "redis" || out.backend == "libcuckoo";
+  if (peer) {
+    r.oneOf("strategy", {"peer"});
+    Napi::Value settings = value.As<Napi::Object>().Get("peer");
+    if (out.backend == "redis") out.redis = parse_redis_target(settings);
+    else out.cuckooStore = parse_cuckoo_store(settings);
+  } else {
+    if (r.has("peer")) throw Napi::Error::New(env, "peer: allowed only with a peer backend (redis, libcuckoo)");
+    p.strategy = strategy_of(r.oneOf("strategy", {"baseline", "warp-coop", "lock-free", "mem-opt", "write-combine"}));
+  }
   p.mode = mode_of(r.oneOf("mode", {"single", "batch", "concurrent"}));
   p.valueSize = uint32_t(r.number("valueSize", wp::kMinValueSize, wp::kMaxValueSize, true, "an integer from 8 to 65536"));
   p.batchSize = uint32_t(r.number("batchSize", 1, 1 << 24, true, "an integer from 1 to 16777216"));
@@ -125,6 +158,22 @@ ParsedCase parse_case_params(const Napi::Value& value) {
     out.emu.timeoutSec = r.above("emuTimeoutSec", 0, 86400, "a number of seconds in (0, 86400]");
   }
   return out;
+}
+
+wp::RedisTarget parse_redis_target(const Napi::Value& value) {
+  if (!value.IsObject() || value.IsArray()) throw Napi::Error::New(value.Env(), "peer: expected an object of Redis settings");
+  Reader r(value.As<Napi::Object>());
+  r.rejectUnknown({"host", "port", "db", "user", "password", "prefix", "timeoutMs", "command"});
+  wp::RedisTarget t;
+  t.host = r.text("host", 255);
+  t.port = int(r.number("port", 1, 65535, true, "an integer from 1 to 65535"));
+  t.db = int(r.number("db", 0, 1 << 20, true, "an integer from 0 to 1048576"));
+  t.user = r.text("user", 255);
+  t.password = r.text("password", 4096, true);
+  t.prefix = r.text("prefix", 64);
+  t.timeoutMs = uint32_t(r.number("timeoutMs", 1, 3600000, true, "an integer from 1 to 3600000"));
+  t.mset = r.oneOf("command", {"set", "mset"}) == "mset";
+  return t;
 }
 
 }  // namespace wpaddon

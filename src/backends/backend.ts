@@ -60,7 +60,8 @@ export interface OpenOptions {
 export interface CaseHandle {
   /** Reset the table, run one timed sample off the event loop, verify it. */
   runSample(): Promise<NativeSample>;
-  close(): void;
+  /** Never throws; a peer's handle releases its keys on the server first (the engine awaits it). */
+  close(): void | Promise<void>;
 }
 
 export interface Backend {

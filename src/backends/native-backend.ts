@@ -58,8 +58,14 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** A native case's handle, with the native finish() (a peer releasing its keys) exposed. */
+export interface NativeCaseHandle extends CaseHandle {
+  finish(): Promise<void>;
+  close(): void;
+}
+
 /** Opens one case on the addon; a refusal (bad value, capacity, arena, device) is a UsageError. */
-export function openNativeCase(addon: NativeAddon, params: NativeCaseParams, label: string): CaseHandle {
+export function openNativeCase(addon: NativeAddon, params: NativeCaseParams, label: string): NativeCaseHandle {
   let native;
   try {
     native = new addon.Case(params);
@@ -71,6 +77,13 @@ export function openNativeCase(addon: NativeAddon, params: NativeCaseParams, lab
     async runSample(): Promise<NativeSample> {
       try {
         return toNativeSample(await native.runSample());
+      } catch (err) {
+        throw new Error(`case ${label}: ${messageOf(err)}`);
+      }
+    },
+    async finish(): Promise<void> {
+      try {
+        await native.finish();
       } catch (err) {
         throw new Error(`case ${label}: ${messageOf(err)}`);
       }

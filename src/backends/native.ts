@@ -8,8 +8,28 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 
+/** Where a Redis peer's server is and how to write to it (the password goes nowhere else). */
+export interface NativeRedisTarget {
+  host: string;
+  port: number;
+  db: number;
+  user: string;
+  password: string;
+  /** every key written starts with this */
+  prefix: string;
+  /** connect, and every socket read or write */
+  timeoutMs: number;
+  /** batch and concurrent submissions: a pipeline of SETs, or one MSET */
+  command: 'set' | 'mset';
+}
+
+export interface NativeCuckooSettings {
+  store: 'arena' | 'inline';
+}
+
 export interface NativeCaseParams {
-  backend: 'cpu' | 'cuda' | 'cuda-emu';
+  backend: 'cpu' | 'cuda' | 'cuda-emu' | 'redis' | 'libcuckoo';
+  /** a peer's strategy is 'peer' */
   strategy: string;
   mode: string;
   valueSize: number;
@@ -29,6 +49,8 @@ export interface NativeCaseParams {
   emuSeed?: number;
   emuWorkers?: number;
   emuTimeoutSec?: number;
+  /** peers only: backend redis takes a NativeRedisTarget, libcuckoo NativeCuckooSettings */
+  peer?: NativeRedisTarget | NativeCuckooSettings;
 }
 
 export interface RawSample {
@@ -60,7 +82,18 @@ export interface RawCudaStatus {
 export interface NativeCase {
   /** Runs on a worker thread (Napi::AsyncWorker); rejects with the runner's message. */
   runSample(): Promise<RawSample>;
+  /** Releases what the case holds outside the process (a peer's keys), off the event loop. */
+  finish(): Promise<void>;
   close(): void;
+}
+
+/** What a Redis server says about itself. */
+export interface RawRedisInfo {
+  version: string;
+  /** the client library's version */
+  hiredis: string;
+  /** CONFIG GET of the settings that shape writes, where the server allows it */
+  fields: Record<string, string>;
 }
 
 export interface NativeAddon {
@@ -68,6 +101,8 @@ export interface NativeAddon {
   cudaStatus(): RawCudaStatus;
   /** Throws Error(message) for a configuration the runner refuses (capacity, arena, device). */
   Case: new (params: NativeCaseParams) => NativeCase;
+  /** Rejects with one line when the server cannot be reached or refuses AUTH. */
+  redisInfo(target: NativeRedisTarget): Promise<RawRedisInfo>;
 }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -14,6 +14,7 @@ import type { Format } from '../render/index.js';
 import { findInconsistency } from '../results/consistency.js';
 import { formatPath } from '../results/json-file.js';
 import { defaultTarget, type OutputPlan, type ReportFormat } from '../results/outputs.js';
+import type { PeerRecord } from './run-peers.js';
 import { caseResultSchema, type CaseResult, type EmulatorSettings, type PlanRecord, type ResultsDocument, type ShardRecord } from '../results/schema.js';
 
 /** Everything a resumed run needs, in the journal's header. */
@@ -26,6 +27,8 @@ export interface RunRecord {
   force: boolean;
   /** cuda-emu: the emulator settings, so a resumed run uses the same seed */
   emulator?: EmulatorSettings;
+  /** peers measured in the run, without a password (see run-peers.ts) */
+  peers?: PeerRecord;
   profile: ResultsDocument['profile'];
   /** the whole plan's digest, and --shard's slice of it (recorded in the results) */
   plan?: PlanRecord;

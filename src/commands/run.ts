@@ -1,7 +1,8 @@
 import os from 'node:os';
 import type { Command } from 'commander';
 import { Chalk } from 'chalk';
-import { selectBackend, type Selected } from '../backends/index.js';
+import type { Selected } from '../backends/index.js';
+import { openPeers, routeCases, selectRunBackend, type PeerSession } from '../backends/peers.js';
 import type { BackendStatus } from '../backends/backend.js';
 import { createProgressBar } from '../engine/progress-bar.js';
 import { installInterruptGuard } from '../engine/interrupt.js';
@@ -14,6 +15,7 @@ import { Journal } from '../io/journal.js';
 import { printable, printableDeep } from '../io/sanitize.js';
 import { inputFile, resolveTarget, type InputFile } from '../io/target.js';
 import { probeFileTarget, writeFileTarget, writeTarget } from '../io/write.js';
+import { isPeerName } from '../model.js';
 import { ARENA_LIMIT_BYTES, checkCases, type Limits } from '../profile/geometry.js';
 import { flagName, parseRunFlags, type RawRunOptions } from '../profile/flags.js';
 import { DEFAULT_PROFILE, loadProfile, resolveProfile } from '../profile/load.js';
@@ -26,7 +28,10 @@ import type { CaseResult, ResultsDocument } from '../results/schema.js';
 import { resultsText } from '../results/io.js';
 import { planOutputs, type OutputPlan } from '../results/outputs.js';
 import { createJournal, readJournal, recordPath, type RunRecord } from './run-journal.js';
-import { attachSpeedups } from '../stats/speedup.js';
+import { attachPeerSpeedups, attachSpeedups } from '../stats/speedup.js';
+import { planPeerCases } from '../profile/peer-cases.js';
+import { peerOptionsOf, peerRecord } from './run-peers.js';
+import type { PeerOptions } from '../backends/peers.js';
 
 const OUTPUT_HELP = `
 Profiles:
@@ -68,6 +73,14 @@ Gate calibration:
   a fixed spin of that percent of it to every write: a known slowdown to check that
   \`writeprof compare\` detects it.
 
+Peers (--backend redis|libcuckoo, --peer redis,libcuckoo):
+  A peer runs each point of the sweep once (strategy "peer"), with the same keys, value bytes and
+  verification as the strategies; with --peer it runs right after the strategies of its point and
+  the tables gain "vs <peer>" columns. Redis: writeprof starts its own redis-server on 127.0.0.1
+  (ephemeral port, no persistence) and stops it on every exit path, or uses --redis-url, where it
+  writes only keys under a unique prefix and deletes exactly those (never FLUSH). The password is
+  never printed or recorded.
+
 Exit codes: 0 ok; 1 a case failed (lost/corrupted writes or an error); 2 bad input;
   4 results could not be written (the finished cases are kept in the journal);
   130/143 interrupted by SIGINT/SIGTERM (finished cases written with "partial": true).
@@ -102,6 +115,8 @@ interface Prepared {
   selected: Selected;
   quiet: boolean;
   inputs: InputFile[];
+  /** how to reach the run's peers (a Redis password only in memory) */
+  peerOptions: PeerOptions;
   /** the lines about the plan: "profile: ..." (and the shard), or "resuming ..." */
   headline: string;
 }
@@ -114,7 +129,10 @@ async function prepareFresh(opts: RunOptions): Promise<Prepared> {
   const settings = parseRunFlags(opts);
   const profileArg = settings.profile ?? DEFAULT_PROFILE;
   const profile = applyOverrides(loadProfile(profileArg), settings.overrides);
-  const planned = expandCases(profile.suites);
+  if (settings.backend === 'cuda-emu' && settings.peers.peers.length) {
+    throw new UsageError('--peer: emulated timings cannot be set beside a peer\'s; measure peers with --backend cpu or cuda');
+  }
+  const planned = planPeerCases(expandCases(profile.suites), settings.backend, settings.peers.peers);
   const picked = settings.shard ? selectShard(planned, profile.measurement, settings.shard) : undefined;
   const specs = picked ? picked.shard.cases : planned;
   // Never measure what no command could read back (src/io/limits.ts).
@@ -128,7 +146,7 @@ async function prepareFresh(opts: RunOptions): Promise<Prepared> {
   let plan = planOutputs({ ...(opts.format !== undefined ? { format: settings.format } : {}), ...(settings.output !== undefined ? { output: settings.output } : {}), force: settings.force, inputs }, startedAt);
   // Host limits first (no addon needed to refuse an impossible sweep), then the device's own.
   checkCases(planned, hostLimits());
-  const selected = await selectBackend(settings.backend, undefined, settings.emulator);
+  const selected = await selectRunBackend(settings.backend, settings.emulator);
   if (selected.status.name !== 'cpu') checkCases(planned, deviceLimits(selected.status));
   const record: RunRecord = {
     backend: selected.status.name,
@@ -138,6 +156,7 @@ async function prepareFresh(opts: RunOptions): Promise<Prepared> {
     calibrateSlowdown: settings.calibrateSlowdown,
     force: settings.force,
     ...(selected.status.emulator ? { emulator: selected.status.emulator } : {}),
+    peers: peerRecord(settings.peers),
     profile: { name: profile.name, source: profile.source, measurement: profile.measurement, suites: profile.suites },
     plan: planRecord(planned, profile.measurement, settings),
     ...(picked
@@ -176,6 +195,7 @@ async function prepareFresh(opts: RunOptions): Promise<Prepared> {
     plan,
     ...(created ? { journal: created.journal } : {}),
     selected,
+    peerOptions: settings.peers,
     quiet: settings.quiet,
     inputs,
     headline: `profile: ${profile.name} (${profile.source}), ${planned.length} cases${shardLine}`,
@@ -187,7 +207,7 @@ async function prepareResume(opts: RunOptions, given: readonly string[]): Promis
   if (extra.length) throw new UsageError(`--resume continues with the settings in the journal; ${flagName(extra[0]!)} cannot be combined with it`);
   const j = readJournal(opts.resume!);
   const rec = j.header.run;
-  const selected = await selectBackend(rec.backend, undefined, rec.emulator);
+  const selected = await selectRunBackend(rec.backend, rec.emulator);
   if (selected.status.name !== rec.backend || deviceOf(selected.status) !== rec.device) {
     throw new UsageError(`--resume: the journal's cases ran on ${rec.backend} "${rec.device}", this machine offers ${selected.status.name} "${deviceOf(selected.status)}"; results of one document come from one device`);
   }
@@ -206,6 +226,7 @@ async function prepareResume(opts: RunOptions, given: readonly string[]): Promis
     plan,
     journal,
     selected,
+    peerOptions: peerOptionsOf(rec.peers),
     quiet: opts.quiet === true,
     inputs,
     headline: `resuming ${j.path}: ${finished.length} of ${rec.specs.length} cases finished, ${rec.specs.length - finished.length} to run${torn}`,
@@ -251,8 +272,13 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
   let partial = false;
   let doc: ResultsDocument;
   let ok = false;
+  let peers: PeerSession | undefined;
   try {
-    const outcome = await runSweep(remaining, selected.backend, {
+    // Peers start (or are probed) now, before the first case; the finally below stops them.
+    const peerNames = [...(isPeerName(record.backend) ? [record.backend] : []), ...(record.peers?.peers ?? [])];
+    if (peerNames.length) peers = await openPeers(peerNames, p.peerOptions, note);
+    const backend = peers ? routeCases(selected.backend, peers.backends) : selected.backend;
+    const outcome = await runSweep(remaining, backend, {
       measurement: record.profile.measurement,
       countConflicts: record.countConflicts,
       seed: record.seed,
@@ -277,8 +303,9 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
     const byId = new Map([...p.finished, ...outcome.cases].map((c) => [c.id, c]));
     const cases = specs.flatMap((s) => byId.get(s.id) ?? []);
     attachSpeedups(cases, record.seed);
+    attachPeerSpeedups(cases, record.seed);
     doc = buildDocument({
-      environment,
+      environment: peers ? { ...environment, peers: peers.environment } : environment,
       profile: record.profile,
       ...(record.plan ? { plan: record.plan } : {}),
       ...(record.shard ? { shard: record.shard } : {}),
@@ -295,6 +322,7 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
     ok = true;
   } finally {
     bar?.stop();
+    await peers?.close();
     // Nothing worth resuming: do not leave an empty journal behind.
     if (!ok && journal && journal.count === 0 && journalError === undefined) journal.remove();
     else journal?.close();
@@ -302,6 +330,7 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
     if (guard.exitCode === undefined) guard.dispose();
   }
   note(`results: ${plan.json.kind === 'stdout' ? 'stdout' : plan.json.shown}`);
+  for (const w of peers?.warnings ?? []) note(`warning: ${w}`);
 
   if (guard.exitCode !== undefined) {
     const what = partial ? `${doc.cases.length} of ${specs.length} cases (partial)` : `all ${specs.length} cases`;
@@ -336,7 +365,11 @@ export function register(program: Command): void {
     .command('run')
     .description('Sweep a profile\'s cases on a backend, write the results JSON, print a report')
     .option('-p, --profile <file|name>', `profile file, or a name in profiles/ (default: ${DEFAULT_PROFILE})`)
-    .option('-b, --backend <auto|cpu|cuda|cuda-emu>', 'auto picks CUDA when usable, else CPU; cuda-emu runs the CUDA kernels on the host SIMT emulator', 'auto')
+    .option('-b, --backend <auto|cpu|cuda|cuda-emu|redis|libcuckoo>', 'auto picks CUDA when usable, else CPU; cuda-emu runs the CUDA kernels on the host SIMT emulator; redis and libcuckoo are peers (no strategies)', 'auto')
+    .option('--peer <list>', 'also measure these peers on every case point: redis,libcuckoo (adds "vs peer" columns)')
+    .option('--redis-url <url>', 'use this Redis server instead of starting one: redis://[user:password@]host:port[/db] (password also from WRITEPROF_REDIS_PASSWORD)')
+    .option('--redis-persistence <none|aof>', 'the redis-server writeprof starts: no persistence (default) or an append-only file')
+    .option('--redis-command <set|mset>', 'batch and concurrent submissions to Redis: a pipeline of SETs (default) or one MSET')
     .option('--strategy <list>', 'all, or strategies: baseline,warp-coop,lock-free,mem-opt,write-combine')
     .option('--mode <list>', 'keep suites of these modes: single,batch,concurrent')
     .option('--value-size <sizes>', 'value sizes, 8 B to 64 KiB (64,256,1K,4K)')

@@ -93,6 +93,7 @@ export function buildCaseResult(spec: CaseSpec, samples: readonly NativeSample[]
   return {
     id: spec.id,
     strategy: spec.strategy,
+    ...(spec.peer ? { peer: spec.peer } : {}),
     mode: spec.mode,
     valueSize: spec.valueSize,
     batchSize: spec.batchSize,

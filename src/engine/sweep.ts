@@ -71,7 +71,7 @@ async function calibrate(spec: CaseSpec, backend: Backend, o: SweepOptions, perc
     // The native spin has 1 ns resolution; any asked slowdown adds at least 1 ns.
     return Math.max(1, Math.round((median(perWrite) * percent) / 100));
   } finally {
-    handle.close();
+    await handle.close();
   }
 }
 
@@ -87,7 +87,8 @@ async function runCase(spec: CaseSpec, index: number, total: number, backend: Ba
   let warmupError: string | undefined;
   try {
     let slowdownNs = 0;
-    const percent = o.calibrateSlowdown ?? 0;
+    // A peer has no calibration knob: its writes run as they are.
+    const percent = spec.peer ? 0 : (o.calibrateSlowdown ?? 0);
     if (percent > 0) {
       slowdownNs = await calibrate(spec, backend, o, percent, emit('pilot'));
       notes.push(`calibrate-slowdown ${percent}%: +${slowdownNs} ns spin per write`);
@@ -114,7 +115,7 @@ async function runCase(spec: CaseSpec, index: number, total: number, backend: Ba
     if (err instanceof Aborted) throw err;
     error = message(err, spec);
   } finally {
-    handle?.close();
+    await handle?.close();
   }
   return buildCaseResult(spec, measured, { ...(error ? { error } : {}), ...(warmupError ? { warmupError } : {}), notes });
 }

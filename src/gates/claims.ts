@@ -4,13 +4,14 @@
  *
  * Units, per kind:
  *  - minSpeedup.min: ratio over baseline (20 = "20x")
+ *  - minSpeedupOverPeer.min: ratio over a peer measured in the same run (47 = "47x over Redis")
  *  - minConflictReduction.min: percent fewer conflicts per write than baseline (75 = "75%")
  *  - minBandwidthFraction.min: fraction of a reference bandwidth, 0..1 (0.85 = "85%")
  *  - minScalingEfficiency.min: fraction, ops(T) / (T * ops(1)) (0.8 = "80%")
  *  - maxLostWrites.max: count of lost + corrupted writes
  */
 import { z } from 'zod';
-import { MODES, STRATEGIES, type Strategy } from '../model.js';
+import { MODES, PEERS, STRATEGIES, type Strategy } from '../model.js';
 import { UsageError } from '../errors.js';
 import { printableDeep } from '../io/sanitize.js';
 import { formatPath, readJsonFile, showValue, valueAt } from '../results/json-file.js';
@@ -55,6 +56,15 @@ export const claimSchema = z.discriminatedUnion('kind', [
     min: z.number().positive(),
     strategy: strategyChoice,
     /** `median`: the ratio of medians; `low`: the lower end of its 95% interval (stricter) */
+    bound: z.enum(['median', 'low']).default('median'),
+  }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('minSpeedupOverPeer'),
+    /** the peer the selected cases were measured against in the same run (`run --peer`) */
+    peer: z.enum(PEERS),
+    min: z.number().positive(),
+    strategy: strategyChoice,
     bound: z.enum(['median', 'low']).default('median'),
   }),
   z.strictObject({
@@ -111,10 +121,11 @@ export const claimsFileSchema = z
 export type Selector = z.infer<typeof selectorSchema>;
 export type Claim = z.infer<typeof claimSchema>;
 export type ClaimsFile = z.infer<typeof claimsFileSchema>;
-export const CLAIM_KINDS = ['minSpeedup', 'minConflictReduction', 'minBandwidthFraction', 'minScalingEfficiency', 'maxLostWrites'] as const;
+export const CLAIM_KINDS = ['minSpeedup', 'minSpeedupOverPeer', 'minConflictReduction', 'minBandwidthFraction', 'minScalingEfficiency', 'maxLostWrites'] as const;
 
 const UNITS: Record<string, string> = {
   minSpeedup: 'a ratio over baseline (20 means 20x)',
+  minSpeedupOverPeer: 'a ratio over the peer (47 means 47x)',
   minConflictReduction: 'a percent in (0, 100] (75 means 75% fewer conflicts)',
   minBandwidthFraction: 'a fraction in (0, 1] (0.85 means 85%)',
   minScalingEfficiency: 'a fraction in (0, 1] (0.8 means 80%)',
@@ -135,6 +146,7 @@ export function parseClaims(raw: unknown, source: string): ClaimsFile {
   const field = issue.path.at(-1);
   const inSelect = issue.path.at(-2) === 'select';
   if (field === 'mode') why = `allowed: ${MODES.join(', ')}, or a list of them`;
+  if (field === 'peer' && !inSelect) why = `allowed: ${PEERS.join(', ')}`;
   if (field === 'strategy') {
     why = inSelect
       ? `allowed: ${STRATEGIES.join(', ')}, or a list of them`

@@ -11,7 +11,7 @@ import type { Claim } from './claims.js';
 export const EMULATED_REFUSAL = 'emulated timings (backend cuda-emu) are not performance figures';
 
 /** Claim kinds that rest on timings: refused for emulated results. */
-export const TIMING_CLAIM_KINDS: ReadonlySet<Claim['kind']> = new Set(['minSpeedup', 'minBandwidthFraction', 'minScalingEfficiency']);
+export const TIMING_CLAIM_KINDS: ReadonlySet<Claim['kind']> = new Set(['minSpeedup', 'minSpeedupOverPeer', 'minBandwidthFraction', 'minScalingEfficiency']);
 
 export interface EmulatedRow {
   id: string;

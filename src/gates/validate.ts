@@ -3,10 +3,10 @@
  * Every claim ends PASS, FAIL (a measurement misses the threshold, or its case failed
  * verification) or N/A (its cases are absent or carry no figure it needs): N/A is never a pass.
  */
-import { axesKey, type Strategy } from '../model.js';
+import { axesKey, PEER_LABEL, type PeerName, type Strategy } from '../model.js';
 import { EMULATED_REFUSAL, TIMING_CLAIM_KINDS } from './emulated.js';
 import type { CaseResult, ResultsDocument } from '../results/schema.js';
-import { conflictsPerWrite, efficiencyOf, groupKeyOf, speedupOf } from '../render/matrix.js';
+import { conflictsPerWrite, efficiencyOf, groupKeyOf, isStrategyCase, peerCaseOf, peerSpeedupOf, speedupOf, type SpeedupFigure } from '../render/matrix.js';
 import type { Claim, ClaimsFile, Selector } from './claims.js';
 
 export type Verdict = 'PASS' | 'FAIL' | 'N/A';
@@ -50,7 +50,7 @@ export function matches(c: CaseResult, sel: Selector): boolean {
   const strategies = asList(sel.strategy);
   const dists = asList(sel.keyDist);
   if (modes && !modes.includes(c.mode)) return false;
-  if (strategies && !strategies.includes(c.strategy)) return false;
+  if (strategies && !(strategies as readonly string[]).includes(c.strategy)) return false;
   if (dists && !dists.includes(c.keyDist)) return false;
   return NUM_AXES.every((a) => matchNum(c[a], sel[a]));
 }
@@ -101,7 +101,8 @@ function peers(doc: ResultsDocument, key: string): CaseResult[] {
 
 /** Candidates of a claim in one group: the named strategy, or every ok non-baseline one. */
 function candidates(selected: readonly CaseResult[], strategy: 'best' | Strategy): CaseResult[] | { absent: string } | { failed: string; why: string } {
-  const mine = strategy === 'best' ? selected.filter((c) => c.strategy !== 'baseline') : selected.filter((c) => c.strategy === strategy);
+  const ours = selected.filter(isStrategyCase);
+  const mine = strategy === 'best' ? ours.filter((c) => c.strategy !== 'baseline') : ours.filter((c) => c.strategy === strategy);
   if (mine.length === 0) {
     const key = selected[0] ? axesKey(selected[0]) : '?';
     return { absent: strategy === 'best' ? `no non-baseline case for ${key}` : `no ${strategy} case for ${key}` };
@@ -125,10 +126,27 @@ function baselineOf(doc: ResultsDocument, key: string): CaseResult | Point {
   return base;
 }
 
-function speedupPoints(doc: ResultsDocument, claim: Extract<Claim, { kind: 'minSpeedup' }>, selected: CaseResult[]): Point[] {
+/** The peer's case beside `key`, or the point that says why there is none (absent: run without --peer). */
+function peerReferenceOf(doc: ResultsDocument, key: string, peer: PeerName): CaseResult | Point {
+  const pc = peerCaseOf(peers(doc, key), peer);
+  if (!pc) return { absent: `no ${peer} case for ${key} (measure it in the same run: writeprof run --peer ${peer})` };
+  if (pc.status !== 'ok') return { failed: pc.id, why: pc.error ?? `${peer} failed` };
+  return pc;
+}
+
+type RatioClaim = Extract<Claim, { kind: 'minSpeedup' | 'minSpeedupOverPeer' }>;
+
+/** Per group, the best candidate's ratio over a reference case (baseline, or a peer). */
+function ratioPoints(
+  doc: ResultsDocument,
+  claim: RatioClaim,
+  selected: CaseResult[],
+  referenceOf: (key: string) => CaseResult | Point,
+  ratio: (c: CaseResult, ref: CaseResult) => SpeedupFigure | undefined,
+): Point[] {
   const out: Point[] = [];
   for (const [key, group] of byAxes(selected)) {
-    const base = baselineOf(doc, key);
+    const base = referenceOf(key);
     if (!('strategy' in base)) {
       out.push(base);
       continue;
@@ -140,7 +158,7 @@ function speedupPoints(doc: ResultsDocument, claim: Extract<Claim, { kind: 'minS
     }
     const pts: { value: number; caseId: string }[] = [];
     for (const c of cands) {
-      const s = speedupOf(c, base);
+      const s = ratio(c, base);
       const v = claim.bound === 'low' ? s?.low : s?.value;
       if (v === undefined) {
         out.push({ absent: `${c.id} carries no speedup interval (use "bound": "median")` });
@@ -233,9 +251,9 @@ function scalingPoints(claim: Extract<Claim, { kind: 'minScalingEfficiency' }>, 
     }
     let strategy: Strategy;
     if (claim.strategy === 'best') {
-      const ok = top.filter((c) => c.strategy !== 'baseline' && c.status === 'ok');
+      const ok = top.filter(isStrategyCase).filter((c) => c.strategy !== 'baseline' && c.status === 'ok');
       if (ok.length === 0) {
-        const f = top.find((c) => c.strategy !== 'baseline');
+        const f = top.filter(isStrategyCase).find((c) => c.strategy !== 'baseline');
         out.push(f ? { failed: f.id, why: f.error ?? 'failed' } : { absent: `no non-baseline ${N}-thread case in ${where}` });
         continue;
       }
@@ -270,6 +288,10 @@ function pct(v: number): string {
 
 const FORMAT: Record<Claim['kind'], { measured: (v: number) => string; required: (c: Claim) => string }> = {
   minSpeedup: { measured: (v) => `${v.toFixed(2)}x`, required: (c) => `>= ${(c as { min: number }).min}x` },
+  minSpeedupOverPeer: {
+    measured: (v) => `${v.toFixed(2)}x`,
+    required: (c) => `>= ${(c as { min: number }).min}x over ${PEER_LABEL[(c as { peer: PeerName }).peer]}`,
+  },
   minConflictReduction: { measured: (v) => `${v.toFixed(1)}%`, required: (c) => `>= ${(c as { min: number }).min}%` },
   minBandwidthFraction: { measured: pct, required: (c) => `>= ${pct((c as { min: number }).min)}` },
   minScalingEfficiency: { measured: pct, required: (c) => `>= ${pct((c as { min: number }).min)}` },
@@ -303,7 +325,11 @@ export function evaluateClaim(doc: ResultsDocument, claim: Claim): ClaimResult {
   if (!Array.isArray(chosen)) return verdictOf(claim, [chosen], []);
   switch (claim.kind) {
     case 'minSpeedup':
-      return verdictOf(claim, speedupPoints(doc, claim, chosen), []);
+      return verdictOf(claim, ratioPoints(doc, claim, chosen, (key) => baselineOf(doc, key), speedupOf), []);
+    case 'minSpeedupOverPeer': {
+      const peer = claim.peer;
+      return verdictOf(claim, ratioPoints(doc, claim, chosen, (key) => peerReferenceOf(doc, key, peer), (c, ref) => peerSpeedupOf(c, ref, peer)), []);
+    }
     case 'minConflictReduction': {
       const skipped: string[] = [];
       const points = reductionPoints(doc, claim, chosen, skipped);

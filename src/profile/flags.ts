@@ -9,9 +9,10 @@ import type { EmulatorSettings } from '../results/schema.js';
 
 import { parseShard, type ShardRef } from './shard.js';
 import { count, parseList, parseMode, parseNumber } from './values.js';
+import { parsePeerFlags, type PeerSettings, type RawPeerOptions } from './peer-flags.js';
 
 /** Options as commander hands them over (every value a string unless a boolean switch). */
-export interface RawRunOptions {
+export interface RawRunOptions extends RawPeerOptions {
   profile?: string;
   backend?: string;
   format?: string;
@@ -42,7 +43,7 @@ export interface RawRunOptions {
 }
 
 export type BackendChoice = 'auto' | BackendName;
-const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'cpu', 'cuda', 'cuda-emu'];
+const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'cpu', 'cuda', 'cuda-emu', 'redis', 'libcuckoo'];
 
 export interface RunSettings {
   profile?: string;
@@ -60,6 +61,8 @@ export interface RunSettings {
   overrides: Overrides;
   /** --backend cuda-emu: the emulator's scheduler seed, workers and no-progress timeout */
   emulator: EmulatorSettings;
+  /** --peer and the Redis flags */
+  peers: PeerSettings;
 }
 
 /** camelCase option name → its flag spelling, for messages. */
@@ -111,5 +114,6 @@ export function parseRunFlags(o: RawRunOptions): RunSettings {
     ...(o.shard !== undefined ? { shard: parseShard('--shard', o.shard) } : {}),
     overrides: { ...(modes ? { modes } : {}), axes, measurement },
     emulator,
+    peers: parsePeerFlags(o, backend),
   };
 }

@@ -1,4 +1,5 @@
 /** CSV: one row per case, every scalar field flattened to a dotted column (RFC 4180 quoting). */
+import { PEERS } from '../model.js';
 import type { CaseResult, ResultsDocument } from '../results/schema.js';
 
 type Cell = string | number | boolean | undefined;
@@ -6,6 +7,7 @@ type Cell = string | number | boolean | undefined;
 const FIXED: [string, (c: CaseResult) => Cell][] = [
   ['id', (c) => c.id],
   ['strategy', (c) => c.strategy],
+  ['peer', (c) => c.peer],
   ['mode', (c) => c.mode],
   ['valueSize', (c) => c.valueSize],
   ['batchSize', (c) => c.batchSize],
@@ -54,6 +56,10 @@ export function renderCsv(doc: ResultsDocument): string {
     ['emulated', () => doc.emulated === true],
     ...phases.map((p): [string, (c: CaseResult) => Cell] => [`breakdown.${p}`, (c) => c.breakdown[p]]),
     ...refs.map((r): [string, (c: CaseResult) => Cell] => [`bandwidth.${r}`, (c) => c.bandwidth?.[r]]),
+    // One interval per peer measured in the run: vsPeer.redis.value, .low, .high.
+    ...PEERS.filter((p) => doc.cases.some((c) => c.vsPeer?.[p])).flatMap((p) =>
+      (['value', 'low', 'high'] as const).map((k): [string, (c: CaseResult) => Cell] => [`vsPeer.${p}.${k}`, (c) => c.vsPeer?.[p]?.[k]]),
+    ),
   ];
   const lines = [columns.map(([name]) => csvField(name)).join(',')];
   for (const c of doc.cases) lines.push(columns.map(([, get]) => csvField(get(c))).join(','));

@@ -4,13 +4,13 @@
  * and each device's ratio to the first device (the reference). Read from each device's own
  * matrix, so the figures are the ones its per-device tables show.
  */
-import type { Mode, Strategy } from '../model.js';
+import type { CaseStrategy, Mode } from '../model.js';
 import type { DevicePart } from '../results/devices.js';
 import { buildMatrix, type Group, type Measured } from './matrix.js';
 
 export interface DeviceCell {
   opsPerSec: number;
-  strategy: Strategy;
+  strategy: CaseStrategy;
   noisy: boolean;
 }
 

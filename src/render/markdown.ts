@@ -1,5 +1,6 @@
 /** GitHub-flavoured markdown report, rendered only from the results document (+ SVG charts beside it). */
 import { basename, dirname, extname, join } from 'node:path';
+import { PEER_LABEL, PEERS } from '../model.js';
 import type { ResultsDocument } from '../results/schema.js';
 import { splitByDevice } from '../results/devices.js';
 import { renderDevicesMarkdown } from './devices-markdown.js';
@@ -10,11 +11,14 @@ import { fmtBytesPerSec, fmtGiB, fmtPerWrite, fmtInt, fmtNs, fmtPercent, fmtSpee
 import { emulatedLegend, isEmulated, markChart, markTiming } from './emulated.js';
 import {
   buildMatrix,
+  hasStrategyRows,
+  isOptimizedFailure,
   NOISE_WARN,
   OUTLIER_WARN_SHARE,
   type ConflictTable,
   type Matrix,
   type Measured,
+  type PeerFigure,
   type RateTable,
   type ScalingTable,
   type StrategyTable,
@@ -63,6 +67,9 @@ function environment(doc: ResultsDocument): string {
       typeof v === 'number' && /BytesPerSec$/.test(k) ? fmtBytesPerSec(v) : typeof v === 'number' && /Bytes$/.test(k) ? fmtGiB(v) : v === null ? '—' : String(v);
     rows.push([`Device ${code(k)}`, esc(shown)]);
   }
+  for (const peer of PEERS) {
+    for (const [k, v] of Object.entries(e.peers?.[peer] ?? {})) rows.push([`${PEER_LABEL[peer]} ${code(k)}`, v === null ? '—' : esc(String(v))]);
+  }
   return ['## Environment', '', mdTable(['Field', 'Value'], rows, 'll')].join('\n');
 }
 
@@ -80,38 +87,59 @@ function profile(doc: ResultsDocument, m: Matrix): string {
     `- Samples per case: ${s.samplesMin}–${s.samplesMax} (median ${fmtInt(s.samplesMedian)})`,
     `- Noise (relative stdev of a case's samples): median ${fmtPercent(s.noiseMedian)}${noiseMax}`,
     `- Figures are medians of the samples. Speedup = a strategy's median over ${code('baseline')}'s in the same case, with its 95% interval in parentheses when the run computed one.`,
+    ...(m.peers.length
+      ? [`- Peers (${m.peers.map((p) => PEER_LABEL[p]).join(', ')}) ran the same keys, value bytes and verification, right after the strategies of each point; "vs" = the optimized figure over the peer's, with its 95% interval.`]
+      : []),
     `- ${NOISY} marks a figure whose noise exceeds ${fmtPercent(NOISE_WARN, 0)} or whose samples are at least ${fmtPercent(OUTLIER_WARN_SHARE, 0)} outliers (see Warnings).`,
   ];
   return lines.join('\n');
 }
 
+/** Per peer: its ops/sec, and beside strategies the optimized figure over it ("Optimized vs Redis"). */
+function peerHeads(peers: readonly PeerFigure[], vsHead: string | undefined): string[] {
+  return peers.flatMap((f) => [`${PEER_LABEL[f.peer]} (ops/sec)`, ...(vsHead ? [`${vsHead} vs ${PEER_LABEL[f.peer]}`] : [])]);
+}
+
+function peerCells(peers: readonly PeerFigure[], withVs: boolean, emu: boolean): string[] {
+  return peers.flatMap((f) => [ops(f.measured, f.failed !== undefined, emu), ...(withVs ? [markTiming(emu, fmtSpeedup(f.vs, 'x'))] : [])]);
+}
+
 function rateSection(t: RateTable, axisHead: string, emu: boolean): string {
+  const strat = hasStrategyRows(t.rows);
+  const peers = t.rows[0]?.peers ?? [];
   const rows = t.rows.map((r) => {
     const baseFailed = r.failed.some((f) => f.strategy === 'baseline');
-    const optFailed = !r.best && r.failed.some((f) => f.strategy !== 'baseline');
+    const optFailed = !r.best && r.failed.some(isOptimizedFailure);
     const best = r.best ? `${ops(r.best, false, emu)} (${r.best.strategy})` : ops(undefined, optFailed, emu);
-    return [r.label, ops(r.baseline, baseFailed, emu), best, markTiming(emu, fmtSpeedup(r.speedup, 'x'))];
+    return [r.label, ...(strat ? [ops(r.baseline, baseFailed, emu), best, markTiming(emu, fmtSpeedup(r.speedup, 'x'))] : []), ...peerCells(r.peers, strat, emu)];
   });
-  return [caption(t.group.caption), '', mdTable([axisHead, 'Baseline (ops/sec)', 'Optimized (ops/sec)', 'Speedup'], rows, 'lrrr')].join('\n');
+  const head = [axisHead, ...(strat ? ['Baseline (ops/sec)', 'Optimized (ops/sec)', 'Speedup'] : []), ...peerHeads(peers, strat ? 'Optimized' : undefined)];
+  return [caption(t.group.caption), '', mdTable(head, rows, 'l' + 'r'.repeat(head.length - 1))].join('\n');
 }
 
 function scalingSection(t: ScalingTable, emu: boolean): string {
-  const who = t.strategy ? `Strategy: **${t.strategy}** (best total at ${t.maxThreads} threads)` : 'No strategy finished';
+  const strat = hasStrategyRows(t.rows);
+  const peers = t.rows[0]?.peers ?? [];
+  const who = !strat ? 'Peers only' : t.strategy ? `Strategy: **${t.strategy}** (best total at ${t.maxThreads} threads)` : 'No strategy finished';
   const rows = t.rows.map((r) => [
     String(r.threads),
-    ops(r.best, !r.best && r.failed.some((f) => f.strategy === t.strategy), emu),
-    markTiming(emu, fmtInt(r.best?.opsPerSecPerThread)),
-    markTiming(emu, fmtPercent(r.efficiency)),
-    ops(r.baseline, r.failed.some((f) => f.strategy === 'baseline'), emu),
-    markTiming(emu, fmtPercent(r.baselineEfficiency)),
+    ...(strat
+      ? [
+          ops(r.best, !r.best && r.failed.some((f) => f.strategy === t.strategy), emu),
+          markTiming(emu, fmtInt(r.best?.opsPerSecPerThread)),
+          markTiming(emu, fmtPercent(r.efficiency)),
+          ops(r.baseline, r.failed.some((f) => f.strategy === 'baseline'), emu),
+          markTiming(emu, fmtPercent(r.baselineEfficiency)),
+        ]
+      : []),
+    ...(strat ? peerCells(r.peers, true, emu) : r.peers.flatMap((f) => [ops(f.measured, f.failed !== undefined, emu), fmtInt(f.measured?.opsPerSecPerThread), fmtPercent(f.efficiency)])),
   ]);
-  return [
-    caption(t.group.caption),
-    '',
-    `${who}. Scaling efficiency = ops(T) / (T × ops(1)).`,
-    '',
-    mdTable(['Threads', 'Total (ops/sec)', 'Per Thread (ops/sec)', 'Scaling Efficiency', 'Baseline (ops/sec)', 'Baseline Scaling'], rows, 'rrrrrr'),
-  ].join('\n');
+  const head = [
+    'Threads',
+    ...(strat ? ['Total (ops/sec)', 'Per Thread (ops/sec)', 'Scaling Efficiency', 'Baseline (ops/sec)', 'Baseline Scaling'] : []),
+    ...(strat ? peerHeads(peers, t.strategy ?? 'Optimized') : peers.flatMap((f) => [`${PEER_LABEL[f.peer]} (ops/sec)`, 'Per Thread (ops/sec)', 'Scaling Efficiency'])),
+  ];
+  return [caption(t.group.caption), '', `${who}. Scaling efficiency = ops(T) / (T × ops(1)).`, '', mdTable(head, rows, 'r'.repeat(head.length))].join('\n');
 }
 
 const AXIS_HEAD = { valueSize: 'Value Size', batchSize: 'Batch Size', threads: 'Threads' } as const;
@@ -127,13 +155,18 @@ function strategySection(t: StrategyTable, emu: boolean): string {
       const base = ops(cell.measured, false, emu);
       return cell.speedup ? `${base} (${markTiming(emu, fmtSpeedup({ value: cell.speedup.value }, 'x'))})` : base;
     }),
+    ...t.peers.map((p) => {
+      const cell = r.peerCells[p];
+      return !cell ? '—' : cell.failed ? '**FAILED**' : ops(cell.measured, false, emu);
+    }),
   ]);
+  const columns = [...t.strategies.map((s) => `${s} (ops/sec)`), ...t.peers.map((p) => `${PEER_LABEL[p]} (ops/sec)`)];
   return [
     `### ${MODE_TITLE[t.group.mode]}`,
     '',
     caption(t.group.caption),
     '',
-    mdTable([AXIS_HEAD[t.group.axis], ...t.strategies.map((s) => `${s} (ops/sec)`)], rows, 'l' + 'r'.repeat(t.strategies.length)),
+    mdTable([AXIS_HEAD[t.group.axis], ...columns], rows, 'l' + 'r'.repeat(columns.length)),
   ].join('\n');
 }
 
@@ -163,7 +196,7 @@ function conflictSection(t: ConflictTable): string {
 
 function breakdownSection(m: Matrix, emu: boolean): string {
   const { phases, innerPhases, rows } = m.breakdown;
-  const body = rows.map((r) => [r.mode, code(r.strategy), markTiming(emu, fmtNs(r.totalNs)), ...[...phases, ...innerPhases].map((p) => fmtPercent(r.share[p]))]);
+  const body = rows.map((r) => [r.mode, code(r.label), markTiming(emu, fmtNs(r.totalNs)), ...[...phases, ...innerPhases].map((p) => fmtPercent(r.share[p]))]);
   const head = ['Mode', 'Strategy', 'ns/write', ...phases.map(code), ...innerPhases.map((p) => `${code(p)}*`)];
   const lines = [
     '## Timing Breakdown',
@@ -240,11 +273,15 @@ export async function renderMarkdown(
   out.push(profile(doc, m));
   out.push('## Validation Results');
   if (m.single.length + m.batch.length + m.concurrent.length === 0) out.push('_No cases._');
-  m.single.forEach((t, i) => out.push(['### Single Write Performance', '', rateSection(t, 'Value Size', emu), ...link(`speedup-value-size${suffix(i)}`)].join('\n')));
-  m.batch.forEach((t, i) => out.push(['### Batch Write Performance', '', rateSection(t, 'Batch Size', emu), ...link(`speedup-batch-size${suffix(i)}`)].join('\n')));
+  m.single.forEach((t, i) =>
+    out.push(['### Single Write Performance', '', rateSection(t, 'Value Size', emu), ...link(`speedup-value-size${suffix(i)}`), ...link(`vs-peers-value-size${suffix(i)}`)].join('\n')),
+  );
+  m.batch.forEach((t, i) =>
+    out.push(['### Batch Write Performance', '', rateSection(t, 'Batch Size', emu), ...link(`speedup-batch-size${suffix(i)}`), ...link(`vs-peers-batch-size${suffix(i)}`)].join('\n')),
+  );
   m.concurrent.forEach((t, i) => out.push(['### Concurrent Write Performance', '', scalingSection(t, emu), ...link(`scaling-threads${suffix(i)}`)].join('\n')));
   if (m.strategies.length) {
-    out.push('## Per-Strategy Throughput\n\nEvery strategy\'s median ops/sec, with its speedup over baseline.');
+    out.push(`## Per-Strategy Throughput\n\nEvery strategy's median ops/sec, with its speedup over baseline${m.peers.length ? ', and each peer\'s' : ''}.`);
     for (const t of m.strategies) out.push(strategySection(t, emu));
   }
   if (m.conflicts.length) {

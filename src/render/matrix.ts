@@ -3,7 +3,7 @@
  * (terminal, markdown, charts) and the claims gate read numbers from here, so they agree.
  */
 import { median } from 'simple-statistics';
-import { MODES, STRATEGIES, type Mode, type Strategy } from '../model.js';
+import { MODES, PEERS, STRATEGIES, type CaseStrategy, type Mode, type PeerName, type Strategy } from '../model.js';
 import type { CaseResult, ResultsDocument } from '../results/schema.js';
 import { fmtBytes, fmtInt } from './format.js';
 
@@ -23,7 +23,8 @@ const PHASE_ORDER = ['stage', 'h2d', 'kernel', 'd2h', ...INNER_PHASES];
 
 export interface FailedCase {
   id: string;
-  strategy: Strategy;
+  strategy: CaseStrategy;
+  peer?: PeerName;
   mode: Mode;
   error: string;
   lost: number;
@@ -39,7 +40,7 @@ export interface Warning {
 
 export interface Measured {
   id: string;
-  strategy: Strategy;
+  strategy: CaseStrategy;
   opsPerSec: number;
   opsPerSecPerThread: number;
   /** relNoise or outliers over the warning thresholds */
@@ -61,6 +62,17 @@ export interface Group {
   caption: string;
 }
 
+/** A peer beside a row of the story's tables: its own figure, and the row's optimized figure over it. */
+export interface PeerFigure {
+  peer: PeerName;
+  measured?: Measured;
+  failed?: FailedCase;
+  /** the row's best strategy (scaling tables: the table's strategy) over the peer, with its interval when the run computed one */
+  vs?: SpeedupFigure;
+  /** scaling tables: the peer's own ops(T) / (T * ops(1)) */
+  efficiency?: number;
+}
+
 export interface RateRow {
   axisValue: number;
   label: string;
@@ -68,6 +80,8 @@ export interface RateRow {
   /** best non-baseline strategy that finished ok */
   best?: Measured;
   speedup?: SpeedupFigure;
+  /** one per peer of the document (Matrix.peers order) */
+  peers: PeerFigure[];
   failed: FailedCase[];
 }
 
@@ -83,6 +97,7 @@ export interface ScalingRow {
   efficiency?: number;
   baseline?: Measured;
   baselineEfficiency?: number;
+  peers: PeerFigure[];
   failed: FailedCase[];
 }
 
@@ -104,11 +119,14 @@ export interface StrategyRow {
   axisValue: number;
   label: string;
   cells: Partial<Record<Strategy, StrategyCell>>;
+  /** the peers' own figures (no speedup: a peer is not measured against baseline) */
+  peerCells: Partial<Record<PeerName, StrategyCell>>;
 }
 
 export interface StrategyTable {
   group: Group;
   strategies: Strategy[];
+  peers: PeerName[];
   rows: StrategyRow[];
 }
 
@@ -132,7 +150,10 @@ export interface ConflictTable {
 
 export interface BreakdownRow {
   mode: Mode;
-  strategy: Strategy;
+  strategy: CaseStrategy;
+  peer?: PeerName;
+  /** the strategy, or the peer's name */
+  label: string;
   cases: number;
   /** mean ns per write per phase over the mode's ok cases that timed it (absent: never timed) */
   nsPerWrite: Record<string, number>;
@@ -163,6 +184,8 @@ export interface Summary {
 }
 
 export interface Matrix {
+  /** peers with cases in the document, in PEERS order */
+  peers: PeerName[];
   single: RateTable[];
   batch: RateTable[];
   concurrent: ScalingTable[];
@@ -189,11 +212,58 @@ function hasManyOutliers(c: CaseResult): boolean {
 export function failedCase(c: CaseResult): FailedCase {
   const v = c.verification;
   const error = c.error ?? (v.lost || v.corrupted ? `${v.lost} lost, ${v.corrupted} corrupted writes` : 'failed');
-  return { id: c.id, strategy: c.strategy, mode: c.mode, error, lost: v.lost, corrupted: v.corrupted };
+  return { id: c.id, strategy: c.strategy, ...(c.peer ? { peer: c.peer } : {}), mode: c.mode, error, lost: v.lost, corrupted: v.corrupted };
 }
 
 function measured(c: CaseResult): Measured {
   return { id: c.id, strategy: c.strategy, opsPerSec: c.opsPerSec, opsPerSecPerThread: c.opsPerSecPerThread, noisy: isNoisy(c) };
+}
+
+/** A case of one of writeprof's strategies (not a peer's). */
+export type StrategyCase = CaseResult & { strategy: Strategy };
+
+export function isStrategyCase(c: CaseResult): c is StrategyCase {
+  return c.strategy !== 'peer';
+}
+
+/** A failure of an optimized strategy (not baseline's, not a peer's). */
+export function isOptimizedFailure(f: FailedCase): boolean {
+  return f.strategy !== 'baseline' && f.strategy !== 'peer';
+}
+
+/** The peer's case among cases of one axis point. */
+export function peerCaseOf(cases: readonly CaseResult[], peer: PeerName): CaseResult | undefined {
+  return cases.find((c) => c.strategy === 'peer' && c.peer === peer);
+}
+
+export function peersPresent(cases: readonly CaseResult[]): PeerName[] {
+  return PEERS.filter((p) => cases.some((c) => c.strategy === 'peer' && c.peer === p));
+}
+
+/** `c` over the peer's case: the engine's interval when attached, else the ratio of medians. */
+export function peerSpeedupOf(c: CaseResult, peerCase: CaseResult | undefined, peer: PeerName): SpeedupFigure | undefined {
+  const attached = c.vsPeer?.[peer];
+  if (attached) return { ...attached };
+  if (!peerCase || peerCase.status !== 'ok' || peerCase.opsPerSec <= 0) return undefined;
+  return { value: c.opsPerSec / peerCase.opsPerSec };
+}
+
+/** Whether a table has any case of writeprof's own strategies (else it shows peers only). */
+export function hasStrategyRows(rows: readonly { baseline?: Measured; best?: Measured; failed: FailedCase[] }[]): boolean {
+  return rows.some((r) => r.baseline || r.best || r.failed.some((f) => f.strategy !== 'peer'));
+}
+
+/** Each peer beside one axis point, with `optimized` (when any) measured against it. */
+function peerFigures(peers: readonly PeerName[], list: readonly CaseResult[], optimized: CaseResult | undefined): PeerFigure[] {
+  return peers.map((peer) => {
+    const pc = peerCaseOf(list, peer);
+    const f: PeerFigure = { peer };
+    if (pc?.status === 'ok') f.measured = measured(pc);
+    else if (pc) f.failed = failedCase(pc);
+    const vs = optimized ? peerSpeedupOf(optimized, pc, peer) : undefined;
+    if (vs) f.vs = vs;
+    return f;
+  });
 }
 
 /** Speedup of `c` over `base`: the engine's interval when attached, else the ratio of medians. */
@@ -247,25 +317,27 @@ export function groupsOf(cases: readonly CaseResult[], mode: Mode): { group: Gro
   return [...out.values()];
 }
 
-/** The fastest ok non-baseline case of a set (ties: strategy order). */
-export function bestOptimized(cases: readonly CaseResult[]): CaseResult | undefined {
-  let best: CaseResult | undefined;
-  for (const c of sortByStrategy(cases)) {
+/** The fastest ok non-baseline strategy case of a set, peers aside (ties: strategy order). */
+export function bestOptimized(cases: readonly CaseResult[]): StrategyCase | undefined {
+  let best: StrategyCase | undefined;
+  for (const c of sortByStrategy(cases.filter(isStrategyCase))) {
     if (c.strategy === 'baseline' || c.status !== 'ok') continue;
     if (!best || c.opsPerSec > best.opsPerSec) best = c;
   }
   return best;
 }
 
-export function okBaseline(cases: readonly CaseResult[]): CaseResult | undefined {
-  return cases.find((c) => c.strategy === 'baseline' && c.status === 'ok');
+export function okBaseline(cases: readonly CaseResult[]): StrategyCase | undefined {
+  return cases.filter(isStrategyCase).find((c) => c.strategy === 'baseline' && c.status === 'ok');
 }
 
-function sortByStrategy(cases: readonly CaseResult[]): CaseResult[] {
-  return [...cases].sort((a, b) => STRATEGIES.indexOf(a.strategy) - STRATEGIES.indexOf(b.strategy));
+/** Strategies in their order, then peers in theirs. */
+function sortByStrategy<T extends CaseResult>(cases: readonly T[]): T[] {
+  const rank = (c: CaseResult): number => (isStrategyCase(c) ? STRATEGIES.indexOf(c.strategy) : STRATEGIES.length + PEERS.indexOf(c.peer!));
+  return [...cases].sort((a, b) => rank(a) - rank(b));
 }
 
-function rateTables(cases: readonly CaseResult[], mode: 'single' | 'batch'): RateTable[] {
+function rateTables(cases: readonly CaseResult[], mode: 'single' | 'batch', peers: readonly PeerName[]): RateTable[] {
   return groupsOf(cases, mode).map(({ group, byAxis }) => ({
     group,
     rows: [...byAxis.entries()].map(([axisValue, list]) => {
@@ -274,6 +346,7 @@ function rateTables(cases: readonly CaseResult[], mode: 'single' | 'batch'): Rat
       const row: RateRow = {
         axisValue,
         label: axisLabel(group.axis, axisValue),
+        peers: peerFigures(peers, list, best),
         failed: sortByStrategy(list).filter((c) => c.status !== 'ok').map(failedCase),
       };
       if (base?.status === 'ok') row.baseline = measured(base);
@@ -288,9 +361,9 @@ function rateTables(cases: readonly CaseResult[], mode: 'single' | 'batch'): Rat
 }
 
 /** Scaling efficiency ops(T) / (T * ops(1)) of one strategy; undefined without an ok 1-thread case. */
-export function efficiencyOf(byThreads: Map<number, CaseResult[]>, strategy: Strategy, threads: number): number | undefined {
-  const one = byThreads.get(1)?.find((c) => c.strategy === strategy && c.status === 'ok');
-  const at = byThreads.get(threads)?.find((c) => c.strategy === strategy && c.status === 'ok');
+export function efficiencyOf(byThreads: Map<number, CaseResult[]>, strategy: CaseStrategy, threads: number, peer?: PeerName): number | undefined {
+  const one = byThreads.get(1)?.find((c) => c.strategy === strategy && c.peer === peer && c.status === 'ok');
+  const at = byThreads.get(threads)?.find((c) => c.strategy === strategy && c.peer === peer && c.status === 'ok');
   if (!one || !at || one.opsPerSec <= 0) return undefined;
   return at.opsPerSec / (threads * one.opsPerSec);
 }
@@ -302,12 +375,19 @@ export function scalingStrategy(byThreads: Map<number, CaseResult[]>): Strategy 
   return bestOptimized(atTop)?.strategy ?? okBaseline(atTop)?.strategy;
 }
 
-function scalingTables(cases: readonly CaseResult[]): ScalingTable[] {
+function scalingTables(cases: readonly CaseResult[], peers: readonly PeerName[]): ScalingTable[] {
   return groupsOf(cases, 'concurrent').map(({ group, byAxis }) => {
     const strategy = scalingStrategy(byAxis);
     const rows: ScalingRow[] = [...byAxis.entries()].map(([threads, list]) => {
-      const row: ScalingRow = { threads, failed: sortByStrategy(list).filter((c) => c.status !== 'ok').map(failedCase) };
       const chosen = strategy === undefined ? undefined : list.find((c) => c.strategy === strategy && c.status === 'ok');
+      const row: ScalingRow = {
+        threads,
+        peers: peerFigures(peers, list, chosen).map((f) => {
+          const e = efficiencyOf(byAxis, 'peer', threads, f.peer);
+          return e === undefined ? f : { ...f, efficiency: e };
+        }),
+        failed: sortByStrategy(list).filter((c) => c.status !== 'ok').map(failedCase),
+      };
       if (chosen && strategy) {
         row.best = measured(chosen);
         const e = efficiencyOf(byAxis, strategy, threads);
@@ -335,23 +415,26 @@ function strategyTables(cases: readonly CaseResult[]): StrategyTable[] {
   const out: StrategyTable[] = [];
   for (const mode of MODES) {
     for (const { group, byAxis } of groupsOf(cases, mode)) {
-      const strategies = strategiesPresent([...byAxis.values()].flat());
+      const all = [...byAxis.values()].flat();
+      const strategies = strategiesPresent(all);
+      const peers = peersPresent(all);
       const rows = [...byAxis.entries()].map(([axisValue, list]) => {
         const base = list.find((c) => c.strategy === 'baseline');
         const cells: Partial<Record<Strategy, StrategyCell>> = {};
+        const peerCells: Partial<Record<PeerName, StrategyCell>> = {};
         for (const c of list) {
-          if (c.status !== 'ok') {
-            cells[c.strategy] = { failed: failedCase(c) };
+          const cell: StrategyCell = c.status !== 'ok' ? { failed: failedCase(c) } : { measured: measured(c) };
+          if (!isStrategyCase(c)) {
+            if (c.peer) peerCells[c.peer] = cell;
             continue;
           }
-          const cell: StrategyCell = { measured: measured(c) };
-          const s = c.strategy === 'baseline' ? undefined : speedupOf(c, base);
+          const s = c.status !== 'ok' || c.strategy === 'baseline' ? undefined : speedupOf(c, base);
           if (s) cell.speedup = s;
           cells[c.strategy] = cell;
         }
-        return { axisValue, label: axisLabel(group.axis, axisValue), cells };
+        return { axisValue, label: axisLabel(group.axis, axisValue), cells, peerCells };
       });
-      out.push({ group, strategies, rows });
+      out.push({ group, strategies, peers, rows });
     }
   }
   return out;
@@ -378,7 +461,7 @@ function conflictTables(cases: readonly CaseResult[]): ConflictTable[] {
         // Compare like with like: only axis values where both this strategy and baseline ran ok.
         const pairs = [...byAxis.values()]
           .map((list) => [list.find((c) => c.strategy === strategy && c.status === 'ok'), okBaseline(list)] as const)
-          .filter((p): p is readonly [CaseResult, CaseResult] => p[0] !== undefined && p[1] !== undefined);
+          .filter((p): p is readonly [CaseResult, StrategyCase] => p[0] !== undefined && p[1] !== undefined);
         const b = mean(pairs.map((p) => conflictsPerWrite(p[1])));
         const s = mean(pairs.map((p) => conflictsPerWrite(p[0])));
         if (strategy !== 'baseline' && pairs.length > 0 && b > 0) row.reductionPct = ((b - s) / b) * 100;
@@ -403,15 +486,19 @@ export function isInnerPhase(p: string): boolean {
   return (INNER_PHASES as readonly string[]).includes(p);
 }
 
-function breakdownModel(cases: readonly CaseResult[]): BreakdownModel {
+function breakdownModel(cases: readonly CaseResult[], peers: readonly PeerName[]): BreakdownModel {
   const ok = cases.filter((c) => c.status === 'ok');
   const all = sortPhases(ok.flatMap((c) => Object.keys(c.breakdown)));
   const phases = all.filter((p) => !isInnerPhase(p));
   const innerPhases = all.filter(isInnerPhase);
   const rows: BreakdownRow[] = [];
+  const who: { strategy: CaseStrategy; peer?: PeerName; label: string }[] = [
+    ...STRATEGIES.map((strategy) => ({ strategy, label: strategy })),
+    ...peers.map((peer) => ({ strategy: 'peer' as const, peer, label: peer })),
+  ];
   for (const mode of MODES) {
-    for (const strategy of STRATEGIES) {
-      const mine = ok.filter((c) => c.mode === mode && c.strategy === strategy);
+    for (const { strategy, peer, label } of who) {
+      const mine = ok.filter((c) => c.mode === mode && c.strategy === strategy && c.peer === peer);
       if (mine.length === 0) continue;
       // A phase this strategy never timed stays absent (shown as "—"), not a measured zero.
       const nsPerWrite: Record<string, number> = {};
@@ -422,7 +509,7 @@ function breakdownModel(cases: readonly CaseResult[]): BreakdownModel {
       const totalNs = phases.reduce((a, p) => a + (nsPerWrite[p] ?? 0), 0);
       const share: Record<string, number> = {};
       for (const p of all) if (nsPerWrite[p] !== undefined && totalNs > 0) share[p] = nsPerWrite[p]! / totalNs;
-      rows.push({ mode, strategy, cases: mine.length, nsPerWrite, totalNs, share });
+      rows.push({ mode, strategy, ...(peer ? { peer } : {}), label, cases: mine.length, nsPerWrite, totalNs, share });
     }
   }
   return { phases, innerPhases, rows };
@@ -468,13 +555,15 @@ function summaryOf(cases: readonly CaseResult[]): Summary {
 
 export function buildMatrix(doc: ResultsDocument): Matrix {
   const cases = doc.cases;
+  const peers = peersPresent(cases);
   return {
-    single: rateTables(cases, 'single'),
-    batch: rateTables(cases, 'batch'),
-    concurrent: scalingTables(cases),
+    peers,
+    single: rateTables(cases, 'single', peers),
+    batch: rateTables(cases, 'batch', peers),
+    concurrent: scalingTables(cases, peers),
     strategies: strategyTables(cases),
-    conflicts: conflictTables(cases),
-    breakdown: breakdownModel(cases),
+    conflicts: conflictTables(cases.filter(isStrategyCase)),
+    breakdown: breakdownModel(cases, peers),
     failed: cases.filter((c) => c.status !== 'ok').map(failedCase),
     warnings: warningsOf(cases),
     summary: summaryOf(cases),

@@ -1,6 +1,7 @@
 /** Terminal tables (cli-table3) in the shape of the story's validation tables. */
 import Table from 'cli-table3';
 import { Chalk, type ChalkInstance } from 'chalk';
+import { PEER_LABEL } from '../model.js';
 import type { ResultsDocument } from '../results/schema.js';
 import { splitByDevice } from '../results/devices.js';
 import { renderDevicesTerminal } from './devices-terminal.js';
@@ -9,10 +10,13 @@ import { fmtInt, fmtPerWrite, fmtNs, fmtPercent, fmtSpeedup } from './format.js'
 import { emulatedLegend, isEmulated, markTiming } from './emulated.js';
 import {
   buildMatrix,
+  hasStrategyRows,
+  isOptimizedFailure,
   type ConflictTable,
   type FailedCase,
   type Matrix,
   type Measured,
+  type PeerFigure,
   type RateTable,
   type ScalingTable,
 } from './matrix.js';
@@ -55,32 +59,57 @@ function failedLines(ctx: Ctx, failed: readonly FailedCase[]): string[] {
   return failed.map((f) => ctx.c.red(`✗ FAILED ${f.id}: ${f.error} (lost ${f.lost}, corrupted ${f.corrupted})`));
 }
 
+/** Per peer: its ops/sec, and (beside strategies) the optimized figure over it: "Optimized vs Redis". */
+function peerHeads(peers: readonly PeerFigure[], withVs: boolean, vsHead: string): string[] {
+  return peers.flatMap((f) => [`${PEER_LABEL[f.peer]} (ops/sec)`, ...(withVs ? [`${vsHead} vs ${PEER_LABEL[f.peer]}`] : [])]);
+}
+
+function peerCells(ctx: Ctx, peers: readonly PeerFigure[], withVs: boolean): string[] {
+  return peers.flatMap((f) => [ops(ctx, f.measured, f.failed !== undefined), ...(withVs ? [f.vs ? ctx.c.green(timing(ctx, fmtSpeedup(f.vs, '×'))) : '—'] : [])]);
+}
+
 function rateTable(ctx: Ctx, t: RateTable, heading: string, axisHead: string): string {
-  const tab = table(ctx, [axisHead, 'Baseline (ops/sec)', 'Optimized (ops/sec)', 'Strategy', 'Speedup'], 'lrrlr');
+  const strat = hasStrategyRows(t.rows);
+  const peers = t.rows[0]?.peers ?? [];
+  const head = [axisHead, ...(strat ? ['Baseline (ops/sec)', 'Optimized (ops/sec)', 'Strategy', 'Speedup'] : []), ...peerHeads(peers, strat, 'Optimized')];
+  const tab = table(ctx, head, (strat ? 'lrrlr' : 'l') + 'r'.repeat(head.length));
   for (const r of t.rows) {
     const baseFailed = r.failed.some((f) => f.strategy === 'baseline');
-    const optFailed = !r.best && r.failed.some((f) => f.strategy !== 'baseline');
+    const optFailed = !r.best && r.failed.some(isOptimizedFailure);
     const speed = r.speedup ? ctx.c.green(timing(ctx, fmtSpeedup(r.speedup, '×'))) : '—';
-    tab.push([r.label, ops(ctx, r.baseline, baseFailed), ops(ctx, r.best, optFailed), r.best?.strategy ?? '—', speed]);
+    const mine = strat ? [ops(ctx, r.baseline, baseFailed), ops(ctx, r.best, optFailed), r.best?.strategy ?? '—', speed] : [];
+    tab.push([r.label, ...mine, ...peerCells(ctx, r.peers, strat)]);
   }
   const failed = t.rows.flatMap((r) => r.failed);
   return [title(ctx, heading, t.group.caption), tab.toString(), ...failedLines(ctx, failed)].join('\n');
 }
 
 function scalingTable(ctx: Ctx, t: ScalingTable): string {
-  const who = t.strategy ? `${t.strategy} (best total at ${t.maxThreads} threads)` : 'no strategy finished';
-  const tab = table(ctx, ['Threads', 'ops/sec', 'per thread', 'scaling', 'Baseline (ops/sec)', 'Baseline scaling'], 'rrrrrr');
+  const strat = hasStrategyRows(t.rows);
+  const peers = t.rows[0]?.peers ?? [];
+  const who = !strat ? 'peers' : t.strategy ? `${t.strategy} (best total at ${t.maxThreads} threads)` : 'no strategy finished';
+  // Beside strategies a peer shows its total and the strategy over it; alone, its own scaling.
+  const peerHead = strat
+    ? peerHeads(peers, true, t.strategy ?? 'Optimized')
+    : peers.flatMap((f) => [`${PEER_LABEL[f.peer]} (ops/sec)`, 'per thread', 'scaling']);
+  const head = ['Threads', ...(strat ? ['ops/sec', 'per thread', 'scaling', 'Baseline (ops/sec)', 'Baseline scaling'] : []), ...peerHead];
+  const tab = table(ctx, head, 'r'.repeat(head.length));
   for (const r of t.rows) {
     const bestFailed = !r.best && r.failed.some((f) => f.strategy === t.strategy);
     const baseFailed = r.failed.some((f) => f.strategy === 'baseline');
-    tab.push([
-      String(r.threads),
-      ops(ctx, r.best, bestFailed),
-      timing(ctx, fmtInt(r.best?.opsPerSecPerThread)),
-      timing(ctx, fmtPercent(r.efficiency)),
-      ops(ctx, r.baseline, baseFailed),
-      timing(ctx, fmtPercent(r.baselineEfficiency)),
-    ]);
+    const mine = strat
+      ? [
+          ops(ctx, r.best, bestFailed),
+          timing(ctx, fmtInt(r.best?.opsPerSecPerThread)),
+          timing(ctx, fmtPercent(r.efficiency)),
+          ops(ctx, r.baseline, baseFailed),
+          timing(ctx, fmtPercent(r.baselineEfficiency)),
+        ]
+      : [];
+    const theirs = strat
+      ? peerCells(ctx, r.peers, true)
+      : r.peers.flatMap((f) => [ops(ctx, f.measured, f.failed !== undefined), fmtInt(f.measured?.opsPerSecPerThread), fmtPercent(f.efficiency)]);
+    tab.push([String(r.threads), ...mine, ...theirs]);
   }
   const failed = t.rows.flatMap((r) => r.failed);
   return [title(ctx, `Concurrent Write Performance — ${who}`, t.group.caption), tab.toString(), ...failedLines(ctx, failed)].join('\n');
@@ -108,7 +137,7 @@ function breakdownTable(ctx: Ctx, m: Matrix): string {
   const head = ['Mode', 'Strategy', 'ns/write', ...phases, ...inner];
   const tab = table(ctx, head, 'll' + 'r'.repeat(head.length - 2));
   for (const r of rows) {
-    tab.push([r.mode, r.strategy, timing(ctx, fmtNs(r.totalNs)), ...[...phases, ...innerPhases].map((p) => fmtPercent(r.share[p]))]);
+    tab.push([r.mode, r.label, timing(ctx, fmtNs(r.totalNs)), ...[...phases, ...innerPhases].map((p) => fmtPercent(r.share[p]))]);
   }
   const note = innerPhases.length ? ctx.c.dim('* timed inside kernel: part of its share, not added to ns/write') : '';
   const heading = title(ctx, 'Timing Breakdown', 'share of the time per write by phase; ns/write is the mean over each mode\'s cases');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BACKENDS, MODES, STRATEGIES } from '../model.js';
+import { BACKENDS, MODES, PEER_STRATEGY, PEERS, STRATEGIES } from '../model.js';
 
 /** Bump on any incompatible change; compare refuses documents of another version. */
 export const SCHEMA_VERSION = 1;
@@ -29,7 +29,12 @@ export const statsSchema = z.object({
 
 export const intervalSchema = z.object({ value: z.number(), low: z.number(), high: z.number() });
 
-/** The machine a run happened on. */
+/** One interval per peer measured in the same run (a key only for peers that ran ok). */
+const perPeerSchema = z.object(Object.fromEntries(PEERS.map((p) => [p, intervalSchema.optional()])) as Record<(typeof PEERS)[number], z.ZodOptional<typeof intervalSchema>>);
+
+/** Flat facts about a peer as the run found it (version, address, persistence, server config). */
+const peerEnvSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+
 export const emulatorSchema = z.object({
   seed: z.number().int().nonnegative(),
   /** OS threads that ran blocks (0: one per core) */
@@ -38,6 +43,7 @@ export const emulatorSchema = z.object({
   timeoutSec: z.number().positive(),
 });
 
+/** The machine a run happened on. */
 export const environmentSchema = z.object({
   host: z.string(),
   cpu: z.string(),
@@ -48,11 +54,15 @@ export const environmentSchema = z.object({
   device: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
   /** cuda-emu: the emulator's settings; `seed` reproduces a failing interleaving */
   emulator: emulatorSchema.optional(),
+  /** peers measured in the run (--backend redis|libcuckoo or --peer): never a password */
+  peers: z.object(Object.fromEntries(PEERS.map((p) => [p, peerEnvSchema.optional()])) as Record<(typeof PEERS)[number], z.ZodOptional<typeof peerEnvSchema>>).optional(),
 });
 
 export const caseResultSchema = z.object({
   id: z.string(),
-  strategy: z.enum(STRATEGIES),
+  /** `peer` for a peer's case (then `peer` names it) */
+  strategy: z.enum([...STRATEGIES, PEER_STRATEGY]),
+  peer: z.enum(PEERS).optional(),
   mode: z.enum(MODES),
   valueSize: z.number().int().positive(),
   batchSize: z.number().int().positive(),
@@ -75,6 +85,8 @@ export const caseResultSchema = z.object({
   latency: z.object({ p50: z.number(), p90: z.number(), p99: z.number(), p999: z.number(), n: z.number() }).optional(),
   /** this strategy's median over baseline's in the same case, with its 95% bootstrap interval */
   speedup: intervalSchema.optional(),
+  /** this strategy's median over each peer's in the same case (run with --peer), with its 95% bootstrap interval */
+  vsPeer: perPeerSchema.optional(),
   /** CUDA: bytesPerSec as a fraction of measured references */
   bandwidth: z.record(z.string(), z.number()).optional(),
   verification: z.object({

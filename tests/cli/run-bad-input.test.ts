@@ -43,7 +43,7 @@ describe.concurrent('writeprof run: bad flags', () => {
     [['--load-factor', '0.96'], /^writeprof: --load-factor: "0\.96" is invalid; allowed: a number in \(0, 0\.95\]$/],
     [['--key-dist', 'zipf:abc'], /^writeprof: --key-dist: "zipf:abc" is invalid; allowed: uniform or zipf:<theta>/],
     [['--mode', 'burst'], /^writeprof: --mode: "burst" is invalid; allowed: single, batch, concurrent$/],
-    [['--backend', 'gpu'], /^writeprof: --backend: "gpu" is invalid; allowed: auto, cpu, cuda, cuda-emu$/],
+    [['--backend', 'gpu'], /^writeprof: --backend: "gpu" is invalid; allowed: auto, cpu, cuda, cuda-emu, redis, libcuckoo$/],
     [['--format', 'html'], /^writeprof: --format: "html" is invalid; allowed: table, json, markdown, csv$/],
     [['--min-samples', '9', '--max-samples', '3'], /^writeprof: --max-samples: 3 is invalid; allowed: at least --min-samples \(9\)$/],
     [['--profile', 'nosuch'], /^writeprof: --profile: "nosuch" is invalid; allowed: a profile file or one of: .*quick.*validation/],

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleCopy, SAMPLE_PATH } from '../render/helpers.js';
+import { addPeerCases, sampleCopy, SAMPLE_PATH } from '../render/helpers.js';
 import { buildIfStale } from '../cli/helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -50,11 +50,18 @@ describe('writeprof validate', () => {
     expect(lines.every((l) => l.startsWith('PASS '))).toBe(true);
   });
 
-  it('exits 1 when a claim fails (the story\'s claims on the fixture)', () => {
-    const r = cli('validate', SAMPLE_PATH, '--claims', STORY);
+  it('exits 1 when a claim fails (the story\'s claims on the fixture, Redis measured beside it)', () => {
+    const r = cli('validate', writeJson('with-redis.json', addPeerCases(sampleCopy(), 'redis', 60)), '--claims', STORY);
     expect(r.code).toBe(1);
-    expect(r.stdout.trim().split('\n').map((l) => l.split(' ')[0])).toEqual(['PASS', 'PASS', 'FAIL', 'PASS', 'FAIL']);
-    expect(r.stderr).toBe('writeprof: 2 of 5 claims failed: bandwidth-85, no-lost-writes\n');
+    expect(r.stdout.trim().split('\n').map((l) => l.split(' ')[0])).toEqual(['PASS', 'PASS', 'FAIL', 'PASS', 'PASS', 'FAIL']);
+    expect(r.stdout).toMatch(/^PASS redis-47x: measured 60\.00x, required >= 47x over Redis/m);
+    expect(r.stderr).toBe('writeprof: 2 of 6 claims failed: bandwidth-85, no-lost-writes\n');
+  });
+
+  it('exits 2 when Redis was not measured in the run the claims are checked against', () => {
+    const r = cli('validate', SAMPLE_PATH, '--claims', STORY);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/^N\/A  redis-47x: cannot be evaluated: no redis case for .* \(measure it in the same run: writeprof run --peer redis\)/m);
   });
 
   it('a FAIL is not hidden by a claim that cannot be evaluated: exit 1, both named', () => {

@@ -34,7 +34,7 @@ describe('story-3.1 claims on the fixture', () => {
   const by = (id: string) => results.find((r) => r.id === id)!;
 
   it('ships the story\'s four claims (plus no lost writes) with its wording', () => {
-    expect(file.claims.map((c) => c.kind)).toEqual(['minSpeedup', 'minConflictReduction', 'minBandwidthFraction', 'minScalingEfficiency', 'maxLostWrites']);
+    expect(file.claims.map((c) => c.kind)).toEqual(['minSpeedup', 'minConflictReduction', 'minBandwidthFraction', 'minScalingEfficiency', 'minSpeedupOverPeer', 'maxLostWrites']);
     expect(by('speedup-20x').text).toContain('All configurations achieve >20x improvement');
     expect(by('conflicts-75').text).toContain('75% reduction in atomic conflicts');
     expect(by('bandwidth-85').text).toContain('85%+ memory bandwidth utilization');
@@ -178,7 +178,7 @@ describe('claims file schema', () => {
   it('refuses with one line naming the field, the value and what is allowed', () => {
     const cases: [() => ClaimsFile, RegExp][] = [
       [bad([{ ...ok, bogus: 1 }]), /^c\.json: claims\[0\]: unknown key "bogus"$/],
-      [bad([{ ...ok, kind: 'minSpeed' }]), /claims\[0\]\.kind: "minSpeed" is invalid \(allowed: minSpeedup, minConflictReduction/],
+      [bad([{ ...ok, kind: 'minSpeed' }]), /claims\[0\]\.kind: "minSpeed" is invalid \(allowed: minSpeedup, minSpeedupOverPeer, minConflictReduction/],
       [bad([{ id: 'a', text: 't', min: 1 }]), /claims\[0\]\.kind: missing is invalid/],
       [bad([{ ...ok, kind: 'minBandwidthFraction', min: 85, reference: 'h2d' }]), /claims\[0\]\.min: 85 is invalid .*a fraction in \(0, 1\]/],
       [bad([{ ...ok, kind: 'minBandwidthFraction', min: 0.85, reference: 'h2d', referenceBytesPerSec: 1e9 }]), /exactly one of reference/],
@@ -224,6 +224,7 @@ describe('shipped claims on a recorded CPU run (tests/fixtures/results-cpu-quick
       'conflicts-75:FAIL',
       'bandwidth-85:N/A',
       'scaling-16:N/A',
+      'redis-47x:N/A',
       'no-lost-writes:PASS',
     ]);
   });

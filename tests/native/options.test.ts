@@ -70,7 +70,7 @@ describe('cpu backend: options and errors', () => {
     [{ dist: 'zipf', zipfTheta: 0 }, /^zipfTheta: 0 is invalid/],
     [{ countConflicts: 1 }, /^countConflicts: 1 is invalid; allowed: true or false$/],
     [{ seed: '7' }, /^seed: "7" is invalid/],
-    [{ backend: 'tpu' }, /^backend: "tpu" is invalid; allowed: cpu, cuda, cuda-emu$/],
+    [{ backend: 'tpu' }, /^backend: "tpu" is invalid; allowed: cpu, cuda, cuda-emu, redis, libcuckoo$/],
     [{ arenaLimitBytes: 0 }, /^arenaLimitBytes: 0 is invalid/],
   ];
 

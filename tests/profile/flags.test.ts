@@ -47,7 +47,7 @@ describe('run flags', () => {
   });
 
   it.each([
-    [{ backend: 'gpu' }, '--backend: "gpu" is invalid; allowed: auto, cpu, cuda, cuda-emu'],
+    [{ backend: 'gpu' }, '--backend: "gpu" is invalid; allowed: auto, cpu, cuda, cuda-emu, redis, libcuckoo'],
     [{ format: 'html' }, '--format: "html" is invalid; allowed: table, json, markdown, csv'],
     [{ mode: 'single,burst' }, '--mode: "burst" is invalid; allowed: single, batch, concurrent'],
     [{ threads: 'two' }, '--threads: "two" is invalid; allowed: an integer from 1 to 256'],

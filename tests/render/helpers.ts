@@ -1,6 +1,7 @@
 /** Shared by the render and gates tests: the fixed results fixture, parsed through the schema. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { axesKey, caseId, type PeerName } from '../../src/model.js';
 import { resultsSchema, type Environment, type ResultsDocument } from '../../src/results/schema.js';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -42,4 +43,31 @@ export function twoDevices(factor: number): ResultsDocument {
     merged: { inputs: [] },
     cases: [...sample.cases.map((c) => ({ ...structuredClone(c), environment: H100 })), ...slower],
   };
+}
+
+/**
+ * Adds a peer's case beside every point of `doc` (one per axes key): the point's fastest case's
+ * figures divided by `slower` (samples too), strategy "peer", as `run --peer <peer>` records them.
+ */
+export function addPeerCases(doc: ResultsDocument, peer: PeerName, slower: number): ResultsDocument {
+  const points = new Map<string, ResultsDocument['cases'][number]>();
+  for (const c of doc.cases) {
+    if (c.strategy === 'peer') continue;
+    const k = axesKey(c);
+    const seen = points.get(k);
+    if (!seen || c.opsPerSec > seen.opsPerSec) points.set(k, c);
+  }
+  for (const c of points.values()) {
+    const p = structuredClone(c);
+    p.strategy = 'peer';
+    p.peer = peer;
+    p.id = caseId(p);
+    p.samples = p.samples.map((x) => x / slower);
+    p.opsPerSec /= slower;
+    p.opsPerSecPerThread /= slower;
+    p.bytesPerSec /= slower;
+    for (const k of ['speedup', 'vsPeer', 'bandwidth'] as const) delete p[k];
+    doc.cases.push(p);
+  }
+  return doc;
 }

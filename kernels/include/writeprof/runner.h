@@ -58,6 +58,9 @@ class CaseRunner {
   virtual ~CaseRunner() = default;
   // Resets the table, runs one timed sample, verifies it (outside the timed region).
   virtual SampleResult runSample() = 0;
+  // Lets go of what the case holds outside this process (a peer's keys on its server). Called
+  // off the event loop before the runner is dropped; the default has nothing to release.
+  virtual void finish() {}
 };
 
 std::unique_ptr<CaseRunner> makeCpuRunner(const CaseParams& p);

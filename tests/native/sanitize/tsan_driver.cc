@@ -3,12 +3,15 @@
 // sizes; two samples per case (the reset between samples runs too). Then the table-full paths
 // with several writers throwing at once. Any race is a TSan report (the script makes it fatal);
 // any lost or corrupted write, or an unexpected error, fails the exit status.
+// The libcuckoo peer's concurrent runner as well (its submitters, staging and arena; libcuckoo's
+// own locking), both stores.
 // Usage: tsan_driver [--quick]
 #include <cstdio>
 #include <cstring>
 #include <exception>
 
 #include "table_full.h"
+#include "writeprof/peers.h"
 #include "writeprof/runner.h"
 
 using namespace wp;
@@ -60,6 +63,33 @@ int main(int argc, char** argv) {
             std::printf("ERROR %s %s threads=%u size=%u: %s\n", st.name, d.name, threads, vs, e.what());
           }
         }
+  for (CuckooStore store : {CuckooStore::Arena, CuckooStore::Inline})
+    for (const Dist& d : dists)
+      for (uint32_t threads : threadCounts) {
+        CaseParams p;
+        p.mode = Mode::Concurrent;
+        p.threads = threads;
+        p.valueSize = 64;
+        p.zipf = d.zipf;
+        p.zipfTheta = d.theta;
+        p.batchSize = batches[n++ % 3];
+        p.keys = quick ? 300 : 1500;
+        try {
+          auto r = makeCuckooRunner(p, store);
+          for (int i = 0; i < 2; ++i) {
+            const Verification v = r->runSample().verification;
+            ++runs;
+            if (v.lost || v.corrupted || v.verified != v.written) {
+              ++failures;
+              std::printf("FAIL libcuckoo %s threads=%u: lost=%llu corrupted=%llu\n", d.name, threads, (unsigned long long)v.lost,
+                          (unsigned long long)v.corrupted);
+            }
+          }
+        } catch (const std::exception& e) {
+          ++failures;
+          std::printf("ERROR libcuckoo %s threads=%u: %s\n", d.name, threads, e.what());
+        }
+      }
   std::printf("tsan: %d concurrent samples, %d failures\n", runs, failures);
   failures += wpsan::check_table_full(quick ? 3 : 6);
   return failures ? 1 : 0;
