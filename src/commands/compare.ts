@@ -2,8 +2,9 @@ import { appendFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError, invalid } from '../errors.js';
 import { readResults } from '../results/io.js';
-import { compareDocuments, confirmRegressions, DEFAULT_ALPHA, DEFAULT_THRESHOLD } from '../gates/compare.js';
+import { compareDocuments, confirmRegressions, DEFAULT_ALPHA, DEFAULT_THRESHOLD, type ComparisonReport } from '../gates/compare.js';
 import { COMPARE_FORMATS, renderComparison, renderMarkdown, type CompareFormat } from '../gates/compare-render.js';
+import { comparePaired, isPairedRun } from '../gates/paired.js';
 
 interface CompareFlags {
   threshold: string;
@@ -14,7 +15,7 @@ interface CompareFlags {
 }
 
 /** A number strictly inside (lo, hi); anything else is one UsageError line. */
-function openInterval(field: string, raw: string, lo: number, hi: number): number {
+export function openInterval(field: string, raw: string, lo: number, hi: number): number {
   const v = raw.trim() === '' ? NaN : Number(raw);
   if (!Number.isFinite(v) || v <= lo || v >= hi) throw invalid(field, raw, `a number in (${lo}, ${hi})`);
   return v;
@@ -40,24 +41,34 @@ export function register(program: Command): void {
       const baseline = readResults(baselinePath);
       const current = readResults(currentPath);
       const opts = { threshold, alpha, allowEnvMismatch: flags.allowEnvMismatch === true };
-      let report = compareDocuments(baseline, current, opts);
+      // The two sides of one `writeprof ab` run are compared round by round (src/gates/paired.ts).
+      const paired = isPairedRun(baseline, current);
+      if (paired && flags.confirm !== undefined) {
+        throw new UsageError('--confirm: these are the two sides of one `writeprof ab` run, already compared round by round; for a tighter interval run ab with more --rounds');
+      }
+      let report = paired ? comparePaired(baseline, current, { threshold }) : compareDocuments(baseline, current, opts);
       if (flags.confirm !== undefined) {
         const again = readResults(flags.confirm);
         report = confirmRegressions(report, compareDocuments(baseline, again, opts));
       }
 
-      const color = format === 'table' && process.stdout.isTTY === true && !process.env['NO_COLOR'];
-      process.stdout.write(renderComparison(report, format, color));
-
-      const summaryPath = process.env['GITHUB_STEP_SUMMARY'];
-      if (summaryPath) {
-        try {
-          appendFileSync(summaryPath, renderMarkdown(report) + '\n');
-        } catch (err) {
-          throw new UsageError(`GITHUB_STEP_SUMMARY: cannot append to ${summaryPath} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-        }
-      }
-      // The report is printed either way; a failing gate only changes the exit code.
-      if (report.failedGate) process.exitCode = 1;
+      emitComparison(report, format);
     });
+}
+
+/** Prints a comparison (compare, ab), appends its markdown to GITHUB_STEP_SUMMARY, sets exit 1 on a failed gate. */
+export function emitComparison(report: ComparisonReport, format: CompareFormat): void {
+  const color = format === 'table' && process.stdout.isTTY === true && !process.env['NO_COLOR'];
+  process.stdout.write(renderComparison(report, format, color));
+
+  const summaryPath = process.env['GITHUB_STEP_SUMMARY'];
+  if (summaryPath) {
+    try {
+      appendFileSync(summaryPath, renderMarkdown(report) + '\n');
+    } catch (err) {
+      throw new UsageError(`GITHUB_STEP_SUMMARY: cannot append to ${summaryPath} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  }
+  // The report is printed either way; a failing gate only changes the exit code.
+  if (report.failedGate) process.exitCode = 1;
 }

@@ -6,6 +6,7 @@ import type { BackendStatus } from '../backends/backend.js';
 import { createProgressBar } from '../engine/progress-bar.js';
 import { installInterruptGuard } from '../engine/interrupt.js';
 import { runSweep } from '../engine/sweep.js';
+import { runRepeated } from '../engine/repeat.js';
 import { captureEnvironment } from '../env.js';
 import { Interrupted } from '../errors.js';
 import { ARENA_LIMIT_BYTES, checkCases, type Limits } from '../profile/geometry.js';
@@ -18,6 +19,7 @@ import type { ResultsDocument } from '../results/schema.js';
 import { writeFileAtomic, writeResultsAtomic } from '../results/io.js';
 import { checkOutputs, planOutputs } from '../results/outputs.js';
 import { attachSpeedups } from '../stats/speedup.js';
+import { axisOptions } from './axis-options.js';
 
 const OUTPUT_HELP = `
 Profiles:
@@ -38,6 +40,11 @@ Stopping rule (per case):
   warmup samples, then samples until at least --min-samples and --min-time are reached; then
   stop at --max-samples or --max-time, or once the 95% interval of the median is within
   --max-noise percent of it (0 turns the noise rule off).
+
+Repeats:
+  --repeat <n> runs the whole sweep n times in a row and keeps each run's median per case
+  (runMedians; the samples are pooled). With 3 or more, \`writeprof compare\` tests a change
+  against the run-to-run spread instead of calling two separate runs inconclusive.
 
 Gate calibration:
   --calibrate-slowdown <percent> measures each case's per-write time in a short pilot and adds
@@ -88,13 +95,16 @@ export async function runCommand(opts: RawRunOptions): Promise<void> {
   let partial = false;
   let doc: ResultsDocument;
   try {
-    const outcome = await runSweep(specs, selected.backend, {
-      measurement: profile.measurement,
-      countConflicts: settings.countConflicts,
-      seed: settings.seed,
-      calibrateSlowdown: settings.calibrateSlowdown,
-      signal: guard.signal,
-      ...(bar ? { onProgress: (e) => bar.onEvent(e) } : {}),
+    const outcome = await runRepeated(settings.repeat, (pass) => {
+      if (settings.repeat > 1) note(`run ${pass + 1}/${settings.repeat}`);
+      return runSweep(specs, selected.backend, {
+        measurement: profile.measurement,
+        countConflicts: settings.countConflicts,
+        seed: settings.seed,
+        calibrateSlowdown: settings.calibrateSlowdown,
+        signal: guard.signal,
+        ...(bar ? { onProgress: (e) => bar.onEvent(e) } : {}),
+      });
     });
     bar?.stop();
     partial = outcome.aborted;
@@ -136,19 +146,13 @@ export async function runCommand(opts: RawRunOptions): Promise<void> {
 }
 
 export function register(program: Command): void {
-  program
-    .command('run')
-    .description('Sweep a profile\'s cases on a backend, write the results JSON, print a report')
-    .option('-p, --profile <file|name>', `profile file, or a name in profiles/ (default: ${DEFAULT_PROFILE})`)
-    .option('-b, --backend <auto|cpu|cuda>', 'auto picks CUDA when usable, else CPU', 'auto')
-    .option('--strategy <list>', 'all, or strategies: baseline,warp-coop,lock-free,mem-opt,write-combine')
-    .option('--mode <list>', 'keep suites of these modes: single,batch,concurrent')
-    .option('--value-size <sizes>', 'value sizes, 8 B to 64 KiB (64,256,1K,4K)')
-    .option('--batch-size <list>', 'writes per submission (batch, concurrent)')
-    .option('--threads <list>', 'host threads submitting at once (concurrent)')
-    .option('--key-dist <list>', 'uniform or zipf:<theta>')
-    .option('--load-factor <list>', 'distinct keys / table slots, in (0, 0.95]')
-    .option('--keys <list>', 'writes per sample (and size of the key universe)')
+  axisOptions(
+    program
+      .command('run')
+      .description('Sweep a profile\'s cases on a backend, write the results JSON, print a report')
+      .option('-p, --profile <file|name>', `profile file, or a name in profiles/ (default: ${DEFAULT_PROFILE})`)
+      .option('-b, --backend <auto|cpu|cuda>', 'auto picks CUDA when usable, else CPU', 'auto'),
+  )
     .option('--warmup <n>', 'warmup samples per case (discarded)')
     .option('--min-samples <n>', 'measured samples per case, at least')
     .option('--max-samples <n>', 'measured samples per case, at most')
@@ -161,6 +165,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of the key streams (same seed: same writes for every strategy)', '42')
     .option('--no-count-conflicts', 'do not maintain conflict counters (to measure what counting costs)')
     .option('--calibrate-slowdown <percent>', 'add a spin per write of this percent of the measured per-write time')
+    .option('--repeat <n>', 'run the whole sweep n times; each case keeps every run\'s median (see below)')
     .option('-q, --quiet', 'no progress and no notes on stderr')
     .addHelpText('after', OUTPUT_HELP)
     .action(async (opts: RawRunOptions) => {

@@ -29,6 +29,7 @@ export interface RawRunOptions {
   maxTime?: string;
   maxNoise?: string;
   calibrateSlowdown?: string;
+  repeat?: string;
   countConflicts?: boolean;
   quiet?: boolean;
   force?: boolean;
@@ -46,6 +47,8 @@ export interface RunSettings {
   countConflicts: boolean;
   /** percent of the measured per-write time added as a spin per write (0 = off) */
   calibrateSlowdown: number;
+  /** whole sweeps to run; each case keeps every sweep's median (runMedians) */
+  repeat: number;
   quiet: boolean;
   force: boolean;
   overrides: Overrides;
@@ -84,6 +87,7 @@ export function parseRunFlags(o: RawRunOptions): RunSettings {
       o.calibrateSlowdown === undefined
         ? 0
         : parseNumber('--calibrate-slowdown', o.calibrateSlowdown, { min: 0, max: 1000, allowed: 'a percent from 0 to 1000' }),
+    repeat: o.repeat === undefined ? 1 : count('--repeat', o.repeat, { min: 1, max: 1000 }),
     quiet: o.quiet === true,
     force: o.force === true,
     overrides: { ...(modes ? { modes } : {}), axes, measurement },

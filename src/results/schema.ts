@@ -69,6 +69,20 @@ export const caseResultSchema = z.object({
    * that compare can tell a slowdown from run-to-run variation; `samples` then pools all runs.
    */
   runMedians: z.array(z.number()).optional(),
+  /** `writeprof ab`: the round each sample was measured in (same length as samples; src/ab/) */
+  rounds: z.array(z.number().int().nonnegative()).optional(),
+});
+
+/** `writeprof ab`: this document is one side of an interleaved A/B run; the other side has the same id. */
+export const pairingSchema = z.object({
+  id: z.string(),
+  side: z.enum(['base', 'head']),
+  /** the build measured on this side: "git <sha> (<ref>)", or an addon path */
+  build: z.string(),
+  rounds: z.number().int().positive(),
+  samplesPerRound: z.number().int().positive(),
+  /** how the two sides were ordered within each round */
+  order: z.string(),
 });
 
 export const resultsSchema = z.object({
@@ -98,6 +112,7 @@ export const resultsSchema = z.object({
   }),
   /** true when the run was interrupted: cases holds those finished so far */
   partial: z.boolean().optional(),
+  pairing: pairingSchema.optional(),
   cases: z.array(caseResultSchema),
 });
 
@@ -105,3 +120,4 @@ export type Stats = z.infer<typeof statsSchema>;
 export type Interval = z.infer<typeof intervalSchema>;
 export type CaseResult = z.infer<typeof caseResultSchema>;
 export type ResultsDocument = z.infer<typeof resultsSchema>;
+export type Pairing = z.infer<typeof pairingSchema>;
