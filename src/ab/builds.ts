@@ -144,6 +144,14 @@ function nativeSources(root: string): string[] {
   return ['binding.gyp', ...files.sort()].filter((f) => existsSync(join(root, f)));
 }
 
+/** The native sources of a checkout and a hash of their names and contents (the cache key). */
+export function sourcesDigest(root: string): { files: string[]; digest: string } {
+  const files = nativeSources(root);
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(f).update('\0').update(readFileSync(join(root, f))).update('\0');
+  return { files, digest: hash.digest('hex').slice(0, 16) };
+}
+
 /**
  * This checkout's native sources as they are on disk (committed or not), built CPU-only the same
  * way as a base from a ref, cached by a hash of their contents. Both sides of ab are then built
@@ -151,11 +159,8 @@ function nativeSources(root: string): string[] {
  * addresses than a CPU-only base, and layout alone moved cases by 20% here.
  */
 export function buildWorkingTree(ctx: BuildContext, field = '--head'): Build {
-  const files = nativeSources(ctx.root);
+  const { files, digest } = sourcesDigest(ctx.root);
   if (!files.includes('binding.gyp')) throw new UsageError(`${field}: ${ctx.root} has no binding.gyp to build`);
-  const hash = createHash('sha256');
-  for (const f of files) hash.update(f).update('\0').update(readFileSync(join(ctx.root, f))).update('\0');
-  const digest = hash.digest('hex').slice(0, 16);
   return cachedBuild(`tree-${digest}-cpu`, `${describeCheckout(ctx.root)}, native sources ${digest.slice(0, 8)}`, (src) => {
     for (const f of files) {
       mkdirSync(dirname(join(src, f)), { recursive: true });
@@ -164,12 +169,24 @@ export function buildWorkingTree(ctx: BuildContext, field = '--head'): Build {
   }, ctx, field);
 }
 
-/** --base / --head: an addon path, a checkout folder, or a git ref (built and cached). */
-export function resolveBuild(spec: string, ctx: BuildContext, field = '--base'): Build {
+/**
+ * --base / --head: an addon path, a checkout folder, or a git ref. Checks the spec now (so bad
+ * input fails before any build starts) and returns what produces the build (a ref's is built
+ * and cached when called).
+ */
+export function planBuild(spec: string, ctx: BuildContext, field = '--base'): () => Build {
   if (spec.trim() === '') throw new UsageError(`${field}: "" is invalid; allowed: a git ref or a built addon path`);
-  if (existsSync(spec)) return addonAtPath(spec, field);
+  if (existsSync(spec)) {
+    const build = addonAtPath(spec, field);
+    return () => build;
+  }
   if (spec.endsWith('.node')) throw new UsageError(`${field}: ${spec} is not a built addon (no such file)`);
-  return buildCommit(resolveCommit(spec, ctx, field), spec, ctx, field);
+  const sha = resolveCommit(spec, ctx, field);
+  return () => buildCommit(sha, spec, ctx, field);
+}
+
+export function resolveBuild(spec: string, ctx: BuildContext, field = '--base'): Build {
+  return planBuild(spec, ctx, field)();
 }
 
 /** "working tree (git 1a2b3c4d5e, modified)": how reports name this checkout's own build. */

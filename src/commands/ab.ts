@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { cpuBackendOn, loadAddonAt } from '../ab/addon.js';
-import { buildWorkingTree, resolveBuild, type Build } from '../ab/builds.js';
+import { buildWorkingTree, planBuild, type Build } from '../ab/builds.js';
 import { runInterleaved, type Side } from '../ab/interleave.js';
 import { installInterruptGuard } from '../engine/interrupt.js';
 import { captureEnvironment } from '../env.js';
@@ -143,8 +143,11 @@ export async function abCommand(flags: AbFlags): Promise<void> {
     if (!flags.quiet) process.stderr.write(`${line}\n`);
   };
   const ctx = { root: ROOT, cacheDir: flags.cacheDir ?? join(ROOT, 'out', 'ab-builds'), log: note };
-  const head: Build = flags.head !== undefined ? resolveBuild(flags.head, ctx, '--head') : buildWorkingTree(ctx, '--head');
-  const base = resolveBuild(flags.base, ctx, '--base');
+  // Both specs are checked before either build starts.
+  const headPlan = flags.head !== undefined ? planBuild(flags.head, ctx, '--head') : () => buildWorkingTree(ctx, '--head');
+  const basePlan = planBuild(flags.base, ctx, '--base');
+  const head: Build = headPlan();
+  const base = basePlan();
   const addons = { head: loadAddonAt(head.addonPath, '--head'), base: loadAddonAt(base.addonPath, '--base') };
   if (realpathSync(head.addonPath) === realpathSync(base.addonPath)) note('ab: base and head are the same file: an A/A run of one loaded copy');
   const backends: Record<Side, ReturnType<typeof cpuBackendOn>> = { head: cpuBackendOn(addons.head), base: cpuBackendOn(addons.base) };
