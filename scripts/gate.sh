@@ -63,17 +63,15 @@ esac
 
 say() { echo "gate: $*" >&2; }
 
-# Deepens a shallow clone until `git rev-parse --verify $1` works (bounded); 0 when it does.
 have_commit() { git rev-parse --verify --quiet "$1^{commit}" >/dev/null; }
-fetch_for() { # <rev> <what it is, for messages>
-  local rev=$1 what=$2
-  have_commit "$rev" && return 0
-  if [[ "$(git rev-parse --is-shallow-repository 2>/dev/null)" == true ]] && git remote get-url origin >/dev/null 2>&1; then
-    say "this clone is shallow and lacks ${what} (${rev}); fetching its history from origin"
-    timeout 300 git fetch --quiet --no-tags --unshallow origin >&2 || timeout 300 git fetch --quiet --no-tags --deepen=50 origin >&2
-    have_commit "$rev" && return 0
-  fi
-  return 1
+# A shallow clone with an origin fetches its history (bounded); 0 when a fetch ran.
+deepen() { # <what is missing, for the message>
+  [[ "$(git rev-parse --is-shallow-repository 2>/dev/null)" == true ]] && git remote get-url origin >/dev/null 2>&1 || return 1
+  say "this clone is shallow and lacks $1; fetching its history from origin"
+  timeout 300 git fetch --quiet --no-tags --unshallow origin >&2 || timeout 300 git fetch --quiet --no-tags --deepen=50 origin >&2
+}
+fetch_for() { # <rev> <what it is>
+  have_commit "$1" || { deepen "$2 ($1)" && have_commit "$1"; }
 }
 
 default_base() {
@@ -85,7 +83,7 @@ default_base() {
     done
   fi
   if [[ -n "$main" ]] && ! mb=$(git merge-base HEAD "$main" 2>/dev/null); then
-    fetch_for "$main" "the main branch" && mb=$(git merge-base HEAD "$main" 2>/dev/null) || mb=
+    deepen "the merge-base of HEAD and ${main}" && mb=$(git merge-base HEAD "$main" 2>/dev/null) || mb=
     if [[ -z "$mb" ]]; then
       say "no merge-base of HEAD and ${main} in this clone (shallow: fetch with \`git fetch --unshallow\`), or set GATE_BASE"
       return 2

@@ -131,7 +131,10 @@ export async function runInterleaved(specs: readonly CaseSpec[], backends: Recor
         const st = state[i]!;
         const order = orders[i]![r]!;
         const live = order.filter((side) => st[side].error === undefined);
-        if (live.length === 0) continue;
+        if (live.length === 0) {
+          o.onProgress?.(r * specs.length + i + 1, o.rounds * specs.length, spec, r);
+          continue;
+        }
         check();
         const handles: Partial<Record<Side, CaseHandle>> = {};
         const guard = async (side: Side, fn: () => Promise<void> | void): Promise<void> => {

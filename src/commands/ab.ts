@@ -158,7 +158,7 @@ export async function abCommand(flags: AbFlags): Promise<void> {
   note(`ab: profile ${profile.name} (${profile.source}), ${specs.length} cases x ${rounds} rounds x ${samplesPerRound} samples per build${slowdown ? `; head slowed by ${slowdown}% (calibration)` : ''}`);
 
   const guard = installInterruptGuard();
-  const bar = progress(flags.quiet === true || false);
+  const bar = progress(flags.quiet === true);
   const id = `${startedAt.toISOString()}-${randomBytes(4).toString('hex')}`;
   let outcome;
   try {
@@ -182,7 +182,7 @@ export async function abCommand(flags: AbFlags): Promise<void> {
     attachSpeedups(cases, settings.seed);
     return {
       ...buildDocument({ environment, profile: { name: profile.name, source: profile.source, measurement }, cases, partial: outcome.aborted, createdAt: startedAt }),
-      pairing: { id, side, build: build.label, rounds: Math.max(1, outcome.rounds), samplesPerRound, order },
+      pairing: { id, side, build: build.label, rounds: outcome.rounds, samplesPerRound, order },
     };
   };
   const baseDoc = doc('base', outcome.base, base);

@@ -188,8 +188,8 @@ function decide(m: Measured, pAdjusted: number, opts: CompareOptions): SampleCom
  * the samples of one run share that moment's machine (neighbours' load, clocks, placement), so
  * a sample-level test calls that drift significant. On this project's 2-core shared machine the
  * median of one case moved between -52% and +108% from one quiet run of the same code to the
- * next (12 runs of the quick profile, 550 case pairs), and by -91.5% (11.8x) with one core kept
- * busy (bench/ab-calibration). So between separate runs a significant change is only reported as
+ * next (12 runs of the quick profile, 550 case pairs), and between -91.5% (11.8x) and +680% with
+ * one core kept busy (bench/ab-calibration, 300 case pairs). So between separate runs a significant change is only reported as
  * slower (or faster) when the median moved by more than this factor (below 1/20 or above 20x the
  * baseline's: a collapse, not a regression); anything smaller is `inconclusive`.
  */

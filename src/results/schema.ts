@@ -79,7 +79,8 @@ export const pairingSchema = z.object({
   side: z.enum(['base', 'head']),
   /** the build measured on this side: "git <sha> (<ref>)", or an addon path */
   build: z.string(),
-  rounds: z.number().int().positive(),
+  /** rounds every case completed (fewer than asked when interrupted) */
+  rounds: z.number().int().nonnegative(),
   samplesPerRound: z.number().int().positive(),
   /** how the two sides were ordered within each round */
   order: z.string(),

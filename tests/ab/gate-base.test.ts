@@ -70,6 +70,22 @@ describe('make gate: the default base', () => {
     expect(got).toMatchObject({ code: 0, out: git(origin, 'rev-parse', 'HEAD~1') });
   });
 
+  it('a shallow clone of a branch fetches the history back to its merge-base with main', () => {
+    const origin = repo('origin-branch', 2);
+    const fork = git(origin, 'rev-parse', 'HEAD');
+    git(origin, 'checkout', '--quiet', '-b', 'feature');
+    git(origin, 'commit', '--quiet', '--allow-empty', '-m', 'f1');
+    git(origin, 'checkout', '--quiet', 'main');
+    git(origin, 'commit', '--quiet', '--allow-empty', '-m', 'main moved on');
+    const clone = join(dir, 'shallow-branch');
+    const r = spawnSync('git', ['clone', '--quiet', '--depth', '1', '--no-single-branch', '--branch', 'feature', `file://${origin}`, clone], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    mkdirSync(join(clone, 'scripts'));
+    const got = defaultBase(clone);
+    expect(got.err).toMatch(/shallow and lacks the merge-base of HEAD and origin\/main/);
+    expect(got).toMatchObject({ code: 0, out: fork });
+  });
+
   it('exit 2 with one clear line: a shallow clone that cannot fetch, or a first commit', () => {
     const origin = repo('origin2', 2);
     const clone = join(dir, 'orphaned');
