@@ -7,8 +7,8 @@
  * build/Release/writeprof.node).
  *
  * A ref is exported with `git archive` (tracked files at that commit; no `git worktree`
- * registration that an interrupted build could leave stale) and only its addon is built, with
- * node-gyp and this checkout's node_modules (no npm ci, no tsc, no CUDA): ab runs this checkout's
+ * registration that an interrupted build could leave stale) and only its `writeprof` addon target
+ * is built, with node-gyp and this checkout's node_modules (no npm ci, no tsc, no CUDA): ab runs this checkout's
  * TypeScript harness over both addons, so the base's own JavaScript is not needed. Builds happen
  * in a temporary folder renamed into place when complete, so an interrupted build is never
  * mistaken for a cached one.
@@ -16,6 +16,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 
@@ -90,16 +91,24 @@ function cachedBuild(key: string, label: string, populate: (src: string) => void
     if (!existsSync(gyp)) throw new UsageError(`${field}: ${gyp} is missing; run \`make build\` (npm ci) in ${ctx.root} first`);
     symlinkSync(modules, join(src, 'node_modules'), 'dir');
     const nodedir = process.env['NODEDIR'] || dirname(dirname(process.execPath));
+    // Only the `writeprof` target: binding.gyp may hold others (the emulator's addon links
+    // libraries that the Makefile builds first), and ab measures this one.
     const fd = openSync(logPath, 'w');
-    let built;
+    let failed: string | undefined;
     try {
-      built = spawnSync(process.execPath, [gyp, 'rebuild', `--nodedir=${nodedir}`, '-j', 'max', '--', '-Dwith_cuda=0'], { cwd: src, stdio: ['ignore', fd, fd] });
+      const opts = { cwd: src, stdio: ['ignore', fd, fd] as ['ignore', number, number] };
+      const configured = spawnSync(process.execPath, [gyp, 'configure', `--nodedir=${nodedir}`, '--', '-Dwith_cuda=0'], opts);
+      if (configured.status !== 0) failed = `node-gyp configure exited ${configured.status ?? configured.signal}`;
+      else {
+        const made = spawnSync('make', ['-C', 'build', 'BUILDTYPE=Release', `-j${Math.max(1, availableParallelism())}`, 'writeprof'], opts);
+        if (made.status !== 0) failed = `make exited ${made.status ?? made.signal ?? made.error?.message}`;
+      }
     } finally {
       closeSync(fd);
     }
     const out = join(src, 'build', 'Release', 'writeprof.node');
-    if (built.status !== 0 || !existsSync(out)) {
-      throw new UsageError(`${field}: building the addon of ${label} failed (node-gyp exited ${built.status ?? built.signal}); see ${logPath}`);
+    if (failed !== undefined || !existsSync(out)) {
+      throw new UsageError(`${field}: building the addon of ${label} failed (${failed ?? 'no build/Release/writeprof.node'}); see ${logPath}`);
     }
     copyFileSync(out, join(tmp, 'writeprof.node'));
     writeFileSync(join(tmp, 'build.json'), JSON.stringify({ build: label, builtAt: new Date().toISOString(), node: process.version, cuda: false }, null, 2) + '\n');
