@@ -98,6 +98,9 @@ bench: build redis-deps
 sanitize: $(DEPS_STAMP) redis-deps | peer-deps
 	bash scripts/sanitize.sh
 
-# Issue 3's regression gate: the quick profile vs reports/baselines/<machine kind>.json; exit 1 on a regression.
-gate: build
+# The regression gate (issues 3, 12): `writeprof ab` of this checkout against GATE_BASE (default: the
+# merge-base with main; on main, HEAD~1), both addons built CPU-only by ab itself and cached in
+# out/ab-builds/; exit 1 on a regression. GATE_BASELINE=<file> compares with a committed baseline
+# instead (fixed fleets), which needs the full build.
+gate: ts
 	bash scripts/gate.sh

@@ -119,28 +119,17 @@ inline uint64_t now_ns() {
   return uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
 }
 
-// The calibration knob must add what it is asked to: a clock-polling spin costs two clock reads
-// and a `pause` (tens of ns) even for a 5 ns request, which made a "10%" slowdown cost 40% on
-// single writes. So the spin is a plain counted loop, its rate measured once per process.
-inline void spin_iters(uint64_t n) {
-  for (uint64_t i = 0; i < n; ++i) asm volatile("" : "+r"(i));
+// The calibration knob must add what it is asked to. The spin polls the clock until the time
+// owed has passed: the callers pay it in chunks of >= 1 us, so the poll's cost (~30 ns here)
+// is a few percent of the chunk, not of a 5 ns request per single write (which made a "10%"
+// slowdown cost 40%). A counted loop with a once-measured rate was no better: its rate, taken
+// as the fastest of five, ran 1.3-1.8x slower later on a shared VM (a "10%" cost 17-22%).
+void spin_ns(uint64_t ns) {
+  if (ns == 0) return;
+  const uint64_t until = now_ns() + ns;
+  while (now_ns() < until) {
+  }
 }
-
-double spin_iters_per_ns() {
-  static const double rate = [] {
-    constexpr uint64_t kIters = 4'000'000;
-    uint64_t best = UINT64_MAX;
-    for (int rep = 0; rep < 5; ++rep) {  // fastest of five: least disturbed by the scheduler
-      uint64_t t0 = now_ns();
-      spin_iters(kIters);
-      best = std::min(best, now_ns() - t0);
-    }
-    return double(kIters) / double(std::max<uint64_t>(best, 1));
-  }();
-  return rate;
-}
-
-void spin_ns(uint64_t ns) { spin_iters(uint64_t(double(ns) * spin_iters_per_ns() + 0.5)); }
 
 InsertFn pick(Strategy s, bool count) {
   switch (s) {
@@ -170,7 +159,6 @@ struct ThreadResult {
 class CpuRunner final : public CaseRunner {
  public:
   explicit CpuRunner(const CaseParams& p) : p_(p) {
-    if (p.slowdownNs) spin_iters_per_ns();  // calibrate now, never inside a timed sample
     check_params(p);
     insert_ = pick(p.strategy, p.countConflicts);
     t_.valueSize = p.valueSize;

@@ -2,10 +2,11 @@ import { appendFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CheckFailed, UsageError, invalid } from '../errors.js';
 import { readResults } from '../results/io.js';
-import { compareDocuments, confirmRegressions, DEFAULT_ALPHA, DEFAULT_THRESHOLD } from '../gates/compare.js';
+import { compareDocuments, confirmRegressions, DEFAULT_ALPHA, DEFAULT_THRESHOLD, type ComparisonReport } from '../gates/compare.js';
 import { COMPARE_FORMATS, renderComparison, renderMarkdown, type CompareFormat } from '../gates/compare-render.js';
 import { anyEmulated, checkEmulated, EMULATED_REFUSAL, renderEmulatedCheck } from '../gates/emulated.js';
 import { uncoveredReasons } from '../gates/coverage.js';
+import { comparePaired, isPairedRun } from '../gates/paired.js';
 
 interface CompareFlags {
   threshold: string;
@@ -16,7 +17,7 @@ interface CompareFlags {
 }
 
 /** A number strictly inside (lo, hi); anything else is one UsageError line. */
-function openInterval(field: string, raw: string, lo: number, hi: number): number {
+export function openInterval(field: string, raw: string, lo: number, hi: number): number {
   const v = raw.trim() === '' ? NaN : Number(raw);
   if (!Number.isFinite(v) || v <= lo || v >= hi) throw invalid(field, raw, `a number in (${lo}, ${hi})`);
   return v;
@@ -48,29 +49,39 @@ export function register(program: Command): void {
         throw new UsageError(`compare: ${EMULATED_REFUSAL}; no speed verdict (no lost writes in ${check.rows.length} current cases)`);
       }
       const opts = { threshold, alpha, allowEnvMismatch: flags.allowEnvMismatch === true };
-      let report = compareDocuments(baseline, current, opts);
+      // The two sides of one `writeprof ab` run are compared round by round (src/gates/paired.ts).
+      const paired = isPairedRun(baseline, current);
+      if (paired && flags.confirm !== undefined) {
+        throw new UsageError('--confirm: these are the two sides of one `writeprof ab` run, already compared round by round; for a tighter interval run ab with more --rounds');
+      }
+      let report = paired ? comparePaired(baseline, current, { threshold }) : compareDocuments(baseline, current, opts);
       let confirmationPartial = false;
       if (flags.confirm !== undefined) {
         const again = readResults(flags.confirm);
         confirmationPartial = again.partial === true;
         report = confirmRegressions(report, compareDocuments(baseline, again, opts));
       }
-      const uncovered = uncoveredReasons(report, confirmationPartial);
-
-      const color = format === 'table' && process.stdout.isTTY === true && !process.env['NO_COLOR'];
-      process.stdout.write(renderComparison(report, format, color));
-
-      const summaryPath = process.env['GITHUB_STEP_SUMMARY'];
-      if (summaryPath) {
-        try {
-          appendFileSync(summaryPath, renderMarkdown(report) + '\n');
-        } catch (err) {
-          throw new UsageError(`GITHUB_STEP_SUMMARY: cannot append to ${summaryPath} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-        }
-      }
-      // The report is printed either way; a failing gate only changes the exit code. A gate that
-      // did not cover the baseline is not a pass: exit 2, unless something already failed (1).
-      if (report.failedGate) process.exitCode = 1;
-      else if (uncovered.length) throw new UsageError(`compare could not check everything: ${uncovered.join('; ')}`);
+      emitComparison(report, format, uncoveredReasons(report, confirmationPartial));
     });
+}
+
+/**
+ * Prints a comparison (compare, ab), appends its markdown to GITHUB_STEP_SUMMARY, and sets the exit:
+ * 1 on a failed gate; else 2 when the comparison did not cover everything (`uncovered`): not
+ * checked is not passed.
+ */
+export function emitComparison(report: ComparisonReport, format: CompareFormat, uncovered: readonly string[] = []): void {
+  const color = format === 'table' && process.stdout.isTTY === true && !process.env['NO_COLOR'];
+  process.stdout.write(renderComparison(report, format, color));
+
+  const summaryPath = process.env['GITHUB_STEP_SUMMARY'];
+  if (summaryPath) {
+    try {
+      appendFileSync(summaryPath, renderMarkdown(report) + '\n');
+    } catch (err) {
+      throw new UsageError(`GITHUB_STEP_SUMMARY: cannot append to ${summaryPath} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  }
+  if (report.failedGate) process.exitCode = 1;
+  else if (uncovered.length) throw new UsageError(`compare could not check everything: ${uncovered.join('; ')}`);
 }

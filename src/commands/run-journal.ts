@@ -25,6 +25,8 @@ export interface RunRecord {
   countConflicts: boolean;
   calibrateSlowdown: number;
   force: boolean;
+  /** --repeat: passes over the whole sweep (absent: 1) */
+  repeat?: number;
   /** cuda-emu: the emulator settings, so a resumed run uses the same seed */
   emulator?: EmulatorSettings;
   /** peers measured in the run, without a password (see run-peers.ts) */

@@ -7,6 +7,7 @@ import type { BackendStatus } from '../backends/backend.js';
 import { createProgressBar } from '../engine/progress-bar.js';
 import { installInterruptGuard } from '../engine/interrupt.js';
 import { runSweep } from '../engine/sweep.js';
+import { runRepeated } from '../engine/repeat.js';
 import { captureEnvironment } from '../env.js';
 import { Interrupted, IoFailure, UsageError } from '../errors.js';
 import { describeErrno } from '../io/errno.js';
@@ -32,6 +33,7 @@ import { attachPeerSpeedups, attachSpeedups } from '../stats/speedup.js';
 import { planPeerCases } from '../profile/peer-cases.js';
 import { peerOptionsOf, peerRecord } from './run-peers.js';
 import type { PeerOptions } from '../backends/peers.js';
+import { axisOptions } from './axis-options.js';
 
 const OUTPUT_HELP = `
 Profiles:
@@ -67,6 +69,12 @@ Fleet sweeps:
   expected cost; a slice never splits a point's strategies, nor a concurrent strategy's thread
   counts. The results record the shard, the plan's digest and the profile: \`writeprof merge\`
   joins the shards, \`writeprof slurm\` runs them as a Slurm job array.
+
+Repeats:
+  --repeat <n> runs the whole sweep n times in a row and keeps each run's median per case
+  (runMedians; the samples are pooled). With 3 or more, \`writeprof compare\` tests a change
+  against the run-to-run spread instead of calling two separate runs inconclusive. A repeated
+  run journals nothing: its cases are whole only after the last pass.
 
 Gate calibration:
   --calibrate-slowdown <percent> measures each case's per-write time in a short pilot and adds
@@ -155,6 +163,7 @@ async function prepareFresh(opts: RunOptions): Promise<Prepared> {
     countConflicts: settings.countConflicts,
     calibrateSlowdown: settings.calibrateSlowdown,
     force: settings.force,
+    ...(settings.repeat > 1 ? { repeat: settings.repeat } : {}),
     ...(selected.status.emulator ? { emulator: selected.status.emulator } : {}),
     peers: peerRecord(settings.peers),
     profile: { name: profile.name, source: profile.source, measurement: profile.measurement, suites: profile.suites },
@@ -278,22 +287,27 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
     const peerNames = [...(isPeerName(record.backend) ? [record.backend] : []), ...(record.peers?.peers ?? [])];
     if (peerNames.length) peers = await openPeers(peerNames, p.peerOptions, note);
     const backend = peers ? routeCases(selected.backend, peers.backends) : selected.backend;
-    const outcome = await runSweep(remaining, backend, {
-      measurement: record.profile.measurement,
-      countConflicts: record.countConflicts,
-      seed: record.seed,
-      calibrateSlowdown: record.calibrateSlowdown,
-      signal: AbortSignal.any([guard.signal, journalFull.signal]),
-      onProgress: (e) => {
-        bar?.onEvent(e);
-        if (e.kind !== 'case-end' || !journal || journalError !== undefined) return;
-        try {
-          journal.append(e.result);
-        } catch (err) {
-          journalError = err;
-          journalFull.abort();
-        }
-      },
+    const repeat = record.repeat ?? 1;
+    const outcome = await runRepeated(repeat, (pass) => {
+      if (repeat > 1) note(`run ${pass + 1}/${repeat}`);
+      return runSweep(remaining, backend, {
+        measurement: record.profile.measurement,
+        countConflicts: record.countConflicts,
+        seed: record.seed,
+        calibrateSlowdown: record.calibrateSlowdown,
+        signal: AbortSignal.any([guard.signal, journalFull.signal]),
+        onProgress: (e) => {
+          bar?.onEvent(e);
+          // A repeated run's case is whole only after its last pass: nothing to journal before.
+          if (e.kind !== 'case-end' || !journal || journalError !== undefined || repeat > 1) return;
+          try {
+            journal.append(e.result);
+          } catch (err) {
+            journalError = err;
+            journalFull.abort();
+          }
+        },
+      });
     });
     bar?.stop();
     if (journalError !== undefined) {
@@ -361,23 +375,17 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
 }
 
 export function register(program: Command): void {
-  program
-    .command('run')
-    .description('Sweep a profile\'s cases on a backend, write the results JSON, print a report')
-    .option('-p, --profile <file|name>', `profile file, or a name in profiles/ (default: ${DEFAULT_PROFILE})`)
-    .option('-b, --backend <auto|cpu|cuda|cuda-emu|redis|libcuckoo>', 'auto picks CUDA when usable, else CPU; cuda-emu runs the CUDA kernels on the host SIMT emulator; redis and libcuckoo are peers (no strategies)', 'auto')
-    .option('--peer <list>', 'also measure these peers on every case point: redis,libcuckoo (adds "vs peer" columns)')
-    .option('--redis-url <url>', 'use this Redis server instead of starting one: redis://[user:password@]host:port[/db] (password also from WRITEPROF_REDIS_PASSWORD)')
-    .option('--redis-persistence <none|aof>', 'the redis-server writeprof starts: no persistence (default) or an append-only file')
-    .option('--redis-command <set|mset>', 'batch and concurrent submissions to Redis: a pipeline of SETs (default) or one MSET')
-    .option('--strategy <list>', 'all, or strategies: baseline,warp-coop,lock-free,mem-opt,write-combine')
-    .option('--mode <list>', 'keep suites of these modes: single,batch,concurrent')
-    .option('--value-size <sizes>', 'value sizes, 8 B to 64 KiB (64,256,1K,4K)')
-    .option('--batch-size <list>', 'writes per submission (batch, concurrent)')
-    .option('--threads <list>', 'host threads submitting at once (concurrent)')
-    .option('--key-dist <list>', 'uniform or zipf:<theta>')
-    .option('--load-factor <list>', 'distinct keys / table slots, in (0, 0.95]')
-    .option('--keys <list>', 'writes per sample (and size of the key universe)')
+  axisOptions(
+    program
+      .command('run')
+      .description('Sweep a profile\'s cases on a backend, write the results JSON, print a report')
+      .option('-p, --profile <file|name>', `profile file, or a name in profiles/ (default: ${DEFAULT_PROFILE})`)
+      .option('-b, --backend <auto|cpu|cuda|cuda-emu|redis|libcuckoo>', 'auto picks CUDA when usable, else CPU; cuda-emu runs the CUDA kernels on the host SIMT emulator; redis and libcuckoo are peers (no strategies)', 'auto')
+      .option('--peer <list>', 'also measure these peers on every case point: redis,libcuckoo (adds "vs peer" columns)')
+      .option('--redis-url <url>', 'use this Redis server instead of starting one: redis://[user:password@]host:port[/db] (password also from WRITEPROF_REDIS_PASSWORD)')
+      .option('--redis-persistence <none|aof>', 'the redis-server writeprof starts: no persistence (default) or an append-only file')
+      .option('--redis-command <set|mset>', 'batch and concurrent submissions to Redis: a pipeline of SETs (default) or one MSET'),
+  )
     .option('--warmup <n>', 'warmup samples per case (discarded)')
     .option('--min-samples <n>', 'measured samples per case, at least')
     .option('--max-samples <n>', 'measured samples per case, at most')
@@ -395,6 +403,7 @@ export function register(program: Command): void {
     .option('--emu-workers <n>', 'cuda-emu: OS threads running blocks, 0 = one per core (1 makes each launch deterministic)')
     .option('--emu-timeout <seconds>', 'cuda-emu: a launch with no thread making progress this long fails its case (default 10)')
     .option('--shard <i/n>', 'run only the i-th of n disjoint slices of the plan, balanced by expected cost (fleet sweeps; see `writeprof merge`)')
+    .option('--repeat <n>', 'run the whole sweep n times; each case keeps every run\'s median (see below)')
     .option('-q, --quiet', 'no progress and no notes on stderr')
     .addHelpText('after', OUTPUT_HELP)
     .action(async (opts: RunOptions, cmd: Command) => {

@@ -44,7 +44,7 @@ function message(err: unknown, spec: CaseSpec): string {
   return first.startsWith(prefix) ? first.slice(prefix.length) : first;
 }
 
-export function openOptionsFor(spec: CaseSpec, o: SweepOptions, slowdownNs: number): OpenOptions {
+export function openOptionsFor(spec: CaseSpec, o: Pick<SweepOptions, 'countConflicts' | 'seed'>, slowdownNs: number): OpenOptions {
   return {
     countConflicts: o.countConflicts,
     slowdownNs,

@@ -34,12 +34,22 @@ function verdictLabel(c: CaseComparison): string {
 
 function summaryLines(r: ComparisonReport): string[] {
   const lines: string[] = [];
-  const counts: Record<Verdict, number> = { faster: 0, slower: 0, unchanged: 0, noisy: 0 };
+  const counts: Record<Verdict, number> = { faster: 0, slower: 0, unchanged: 0, noisy: 0, inconclusive: 0 };
   for (const c of r.cases) counts[c.verdict]++;
-  lines.push(
-    `${r.cases.length} cases compared: ${counts.slower} slower, ${counts.faster} faster, ${counts.unchanged} unchanged, ${counts.noisy} noisy ` +
-      `(regression = slower by more than ${r.threshold}% at adjusted p < ${r.alpha}; test: ${r.test}; interval: 95% bootstrap of the ratio of medians)`,
-  );
+  const tally = `${r.cases.length} cases compared: ${counts.slower} slower, ${counts.faster} faster, ${counts.unchanged} unchanged, `;
+  if (r.pairing) {
+    lines.push(`${tally}${counts.inconclusive} inconclusive`);
+    lines.push(
+      `paired A/B run ${r.pairing.id}: ${r.pairing.rounds} rounds per case, ${r.pairing.samplesPerRound} samples per build per round (${r.pairing.order}); ` +
+        `regression = the whole 95% interval of the median per-round ratio below -${r.threshold}%`,
+    );
+    lines.push(`baseline build: ${r.pairing.baseline}; current build: ${r.pairing.current}`);
+  } else {
+    lines.push(
+      `${tally}${counts.noisy} noisy${counts.inconclusive ? `, ${counts.inconclusive} inconclusive` : ''} ` +
+        `(regression = slower by more than ${r.threshold}% at adjusted p < ${r.alpha}; test: ${r.test}; interval: 95% bootstrap of the ratio of medians)`,
+    );
+  }
   if (r.confirmation) {
     lines.push(
       `confirmation run ${r.confirmation.createdAt}: a regression must reproduce in both runs; ${r.confirmation.notReproduced.length} did not` +
@@ -50,7 +60,7 @@ function summaryLines(r: ComparisonReport): string[] {
   if (r.current.partial) lines.push('current results are partial (interrupted run): missing cases are listed below');
   if (r.onlyInBaseline.length) lines.push(`only in baseline (${r.onlyInBaseline.length}): ${r.onlyInBaseline.join(', ')}`);
   if (r.onlyInCurrent.length) lines.push(`only in current (${r.onlyInCurrent.length}): ${r.onlyInCurrent.join(', ')}`);
-  for (const c of r.cases) if (c.verdict === 'noisy' && c.reason) lines.push(`noisy ${c.id}: ${c.reason}`);
+  for (const c of r.cases) if ((c.verdict === 'noisy' || c.verdict === 'inconclusive') && c.reason) lines.push(`${c.verdict} ${c.id}: ${c.reason}`);
   if (r.failed.length) lines.push(`FAIL: ${r.failed.length} current case(s) failed verification: ${r.failed.join(', ')}`);
   lines.push(
     r.regressions.length
@@ -63,18 +73,22 @@ function summaryLines(r: ComparisonReport): string[] {
 }
 
 const HEAD = ['Case', 'Baseline (ops/sec)', 'Current (ops/sec)', 'Change (95% CI)', 'p (Holm)', 'n (base/cur)', 'Verdict'];
+/** Paired (ab) reports: the p is the sign test's, unadjusted, and n counts rounds. */
+const PAIRED_HEAD = ['Case', 'Baseline (ops/sec)', 'Current (ops/sec)', 'Change (95% CI)', 'p (sign)', 'rounds', 'Verdict'];
+const headOf = (r: ComparisonReport): string[] => (r.pairing ? PAIRED_HEAD : HEAD);
 
 function row(c: CaseComparison): string[] {
   const runs = c.runs.baseline > 1 || c.runs.current > 1 ? ` (${c.runs.baseline}/${c.runs.current} runs)` : '';
-  return [c.id, fmtInt(c.baselineMedian), fmtInt(c.currentMedian), fmtChange(c), fmtP(c.pAdjusted), `${c.nBaseline}/${c.nCurrent}${runs}`, verdictLabel(c)];
+  const n = c.rounds !== undefined ? String(c.rounds) : `${c.nBaseline}/${c.nCurrent}${runs}`;
+  return [c.id, fmtInt(c.baselineMedian), fmtInt(c.currentMedian), fmtChange(c), fmtP(c.pAdjusted), n, verdictLabel(c)];
 }
 
 export function renderTable(r: ComparisonReport, color: boolean): string {
   const chalk = new Chalk({ level: color ? 1 : 0 });
   const paint = (c: CaseComparison, s: string): string =>
-    c.regression || c.currentFailed ? chalk.red(s) : c.verdict === 'faster' ? chalk.green(s) : c.verdict === 'noisy' ? chalk.yellow(s) : s;
+    c.regression || c.currentFailed ? chalk.red(s) : c.verdict === 'faster' ? chalk.green(s) : c.verdict === 'noisy' || c.verdict === 'inconclusive' ? chalk.yellow(s) : s;
   const table = new Table({
-    head: HEAD,
+    head: headOf(r),
     style: { head: color ? ['bold'] : [], border: [] },
     colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'left'],
   });
@@ -91,12 +105,13 @@ const mdCell = (s: string): string => s.replace(/\|/g, '\\|');
 
 export function renderMarkdown(r: ComparisonReport): string {
   const out: string[] = [];
-  out.push(`### writeprof compare: ${r.regressions.length ? `${r.regressions.length} regression(s)` : 'no regression'}`);
+  out.push(`### writeprof ${r.pairing ? 'ab' : 'compare'}: ${r.regressions.length ? `${r.regressions.length} regression(s)` : 'no regression'}`);
   out.push('');
   out.push(`Baseline ${r.baseline.createdAt} (${r.baseline.backend}, ${r.baseline.device || 'unknown device'}) vs current ${r.current.createdAt} (${r.current.backend}, ${r.current.device || 'unknown device'}).`);
   out.push('');
-  out.push(`| ${HEAD.join(' | ')} |`);
-  out.push(`|${HEAD.map((_, i) => (i === 0 || i === 6 ? ' --- ' : ' ---: ')).join('|')}|`);
+  const head = headOf(r);
+  out.push(`| ${head.join(' | ')} |`);
+  out.push(`|${head.map((_, i) => (i === 0 || i === 6 ? ' --- ' : ' ---: ')).join('|')}|`);
   for (const c of r.cases) {
     const cells = row(c).map(mdCell);
     cells[0] = `\`${cells[0]}\``;

@@ -20,7 +20,11 @@
  *              interval is wider than the threshold on either side ((high - low) / 2 > threshold):
  *              the data can neither confirm nor rule out a change of threshold size;
  *   unchanged  otherwise: the change is within ±threshold and measured tightly enough to say so
- *              (a significant change smaller than the threshold is `unchanged`, by design).
+ *              (a significant change smaller than the threshold is `unchanged`, by design);
+ *   inconclusive  replaces slower/faster when neither side holds several runs (two separate
+ *              runs: no estimate of the drift between them) and the change is within
+ *              SEPARATE_RUNS_FACTOR (see separateRunsVerdict). `writeprof ab` measures both
+ *              builds interleaved instead (./paired.ts).
  * A current case whose verification failed (lost or corrupted writes) also fails the gate.
  * With a confirmation run (a second current document measured after the first), a regression
  * must reproduce against the baseline in both; one that does not becomes `noisy` (see
@@ -43,7 +47,7 @@ export const TEST_NAME =
   'two-sided Mann–Whitney U on the samples (exact without ties when n1+n2 <= 50, else normal approximation with tie and continuity correction), ' +
   'and Student t on run medians when the baseline holds several runs (p = the larger); Holm–Bonferroni adjusted across cases';
 
-export const VERDICTS = ['faster', 'slower', 'unchanged', 'noisy'] as const;
+export const VERDICTS = ['faster', 'slower', 'unchanged', 'noisy', 'inconclusive'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 export interface CompareOptions {
@@ -78,8 +82,10 @@ export interface SampleComparison {
   verdict: Verdict;
   /** slower beyond the threshold and significant */
   regression: boolean;
-  /** why the verdict is noisy, when it is */
+  /** why the verdict is noisy or inconclusive, when it is */
   reason?: string;
+  /** paired (`writeprof ab`) comparisons: the rounds behind the figure (see ./paired.ts) */
+  rounds?: number;
 }
 
 export interface CaseComparison extends SampleComparison {
@@ -107,6 +113,8 @@ export interface ComparisonReport {
   failedGate: boolean;
   /** present when a confirmation run was given (see confirmRegressions) */
   confirmation?: { createdAt: string; regressions: string[]; notReproduced: string[] };
+  /** present for the two sides of one `writeprof ab` run (see ./paired.ts) */
+  pairing?: { id: string; rounds: number; samplesPerRound: number; order: string; baseline: string; current: string };
 }
 
 const pct = (ratio: number): number => (ratio - 1) * 100;
@@ -127,13 +135,19 @@ function measure(baseline: SideSamples, current: SideSamples, seed?: number): Me
   const ratio = bootstrapRatioOfMedians(current.samples, baseline.samples, { seed });
   const testable = nBaseline >= MIN_SAMPLES && nCurrent >= MIN_SAMPLES && Number.isFinite(ratio.value);
   const currentMedian = nCurrent ? medianOf(current.samples) : NaN;
+  const baselineMedian = nBaseline ? medianOf(baseline.samples) : NaN;
   const pSamples = testable ? mannWhitneyU(current.samples, baseline.samples).p : NaN;
-  const runTest = testable && baseline.runMedians ? runLevelTest(baseline.runMedians, current.runMedians?.length ? current.runMedians : [currentMedian]) : null;
+  // Run-to-run variation is known when either side holds several runs (a merged baseline, or
+  // `run --repeat`); a single run is then tested against the other side's runs.
+  const runTest = !testable
+    ? null
+    : (baseline.runMedians ? runLevelTest(baseline.runMedians, current.runMedians?.length ? current.runMedians : [currentMedian]) : null) ??
+      (current.runMedians ? runLevelTest(current.runMedians, [baselineMedian]) : null);
   const pRuns = runTest ? runTest.p : NaN;
   return {
     nBaseline,
     nCurrent,
-    baselineMedian: nBaseline ? medianOf(baseline.samples) : NaN,
+    baselineMedian,
     currentMedian,
     changePct: pct(ratio.value),
     changeLowPct: pct(ratio.low),
@@ -168,6 +182,33 @@ function decide(m: Measured, pAdjusted: number, opts: CompareOptions): SampleCom
     return { ...base, verdict: 'noisy', regression: false, reason: `95% interval half-width ${halfWidth.toFixed(1)}% exceeds the ${threshold}% threshold` };
   }
   return { ...base, verdict: 'unchanged', regression: false };
+}
+
+/**
+ * Two separate runs, neither holding several runs, say nothing about the drift between them:
+ * the samples of one run share that moment's machine (neighbours' load, clocks, placement), so
+ * a sample-level test calls that drift significant. On this project's 2-core shared machine the
+ * median of one case moved between -52% and +108% from one quiet run of the same code to the
+ * next (12 runs of the quick profile, 550 case pairs), and between -91.5% (11.8x) and +680% with
+ * one core kept busy (bench/ab-calibration, 300 case pairs). So between separate runs a significant change is only reported as
+ * slower (or faster) when the median moved by more than this factor (below 1/20 or above 20x the
+ * baseline's: a collapse, not a regression); anything smaller is `inconclusive`.
+ */
+export const SEPARATE_RUNS_FACTOR = 20;
+export const SEPARATE_RUNS_REASON = 'separate runs; use `writeprof ab` or `--repeat`';
+
+/** Applies SEPARATE_RUNS_FACTOR to a verdict reached without a run-level test. */
+export function separateRunsVerdict<T extends SampleComparison>(c: T): T {
+  if (Number.isFinite(c.pRuns) || (c.verdict !== 'slower' && c.verdict !== 'faster')) return c;
+  const ratio = 1 + c.changePct / 100;
+  if (ratio < 1 / SEPARATE_RUNS_FACTOR || ratio > SEPARATE_RUNS_FACTOR) return c;
+  const bound = ((1 - 1 / SEPARATE_RUNS_FACTOR) * 100).toFixed(0);
+  return {
+    ...c,
+    verdict: 'inconclusive',
+    regression: false,
+    reason: `${SEPARATE_RUNS_REASON}: between separate runs only a change beyond ${SEPARATE_RUNS_FACTOR}x (-${bound}% or +${(SEPARATE_RUNS_FACTOR - 1) * 100}%) is told from drift`,
+  };
 }
 
 /**
@@ -230,7 +271,22 @@ function checkDevicesOverlap(baseline: ResultsDocument, current: ResultsDocument
   return [];
 }
 
-function indexCases(doc: ResultsDocument, side: string, perDevice = false): Map<string, CaseResult> {
+
+/** How a report names its two documents. */
+export function describeSides(baseline: ResultsDocument, current: ResultsDocument): Pick<ComparisonReport, 'baseline' | 'current'> {
+  return {
+    baseline: { createdAt: baseline.createdAt, backend: baseline.environment.backend, device: deviceName(baseline), profile: baseline.profile.name },
+    current: {
+      createdAt: current.createdAt,
+      backend: current.environment.backend,
+      device: deviceName(current),
+      profile: current.profile.name,
+      partial: current.partial === true,
+    },
+  };
+}
+
+export function indexCases(doc: ResultsDocument, side: string, perDevice = false): Map<string, CaseResult> {
   const byId = new Map<string, CaseResult>();
   for (const c of doc.cases) {
     // Match on the axes themselves, not on a stored id that an older writer may have spelled differently.
@@ -256,7 +312,7 @@ export function compareDocuments(baseline: ResultsDocument, current: ResultsDocu
   const adjusted = holmAdjust(matched.map((x) => x.m.p));
   const cases: CaseComparison[] = matched.map(({ id, b, c, m }, i) => ({
     id,
-    ...decide(m, adjusted[i]!, opts),
+    ...separateRunsVerdict(decide(m, adjusted[i]!, opts)),
     currentFailed: c.status === 'failed',
     baselineFailed: b.status === 'failed',
   }));
@@ -268,14 +324,7 @@ export function compareDocuments(baseline: ResultsDocument, current: ResultsDocu
     threshold: opts.threshold,
     alpha: opts.alpha,
     test: TEST_NAME,
-    baseline: { createdAt: baseline.createdAt, backend: baseline.environment.backend, device: deviceName(baseline), profile: baseline.profile.name },
-    current: {
-      createdAt: current.createdAt,
-      backend: current.environment.backend,
-      device: deviceName(current),
-      profile: current.profile.name,
-      partial: current.partial === true,
-    },
+    ...describeSides(baseline, current),
     envMismatch,
     cases,
     onlyInBaseline,

@@ -33,6 +33,7 @@ export interface RawRunOptions extends RawPeerOptions {
   maxTime?: string;
   maxNoise?: string;
   calibrateSlowdown?: string;
+  repeat?: string;
   countConflicts?: boolean;
   quiet?: boolean;
   force?: boolean;
@@ -54,6 +55,8 @@ export interface RunSettings {
   countConflicts: boolean;
   /** percent of the measured per-write time added as a spin per write (0 = off) */
   calibrateSlowdown: number;
+  /** whole sweeps to run; each case keeps every sweep's median (runMedians) */
+  repeat: number;
   quiet: boolean;
   force: boolean;
   /** --shard i/n: run only that slice of the plan */
@@ -109,6 +112,7 @@ export function parseRunFlags(o: RawRunOptions): RunSettings {
       o.calibrateSlowdown === undefined
         ? 0
         : parseNumber('--calibrate-slowdown', o.calibrateSlowdown, { min: 0, max: 1000, allowed: 'a percent from 0 to 1000' }),
+    repeat: o.repeat === undefined ? 1 : count('--repeat', o.repeat, { min: 1, max: 1000 }),
     quiet: o.quiet === true,
     force: o.force === true,
     ...(o.shard !== undefined ? { shard: parseShard('--shard', o.shard) } : {}),

@@ -105,6 +105,8 @@ export const caseResultSchema = z.object({
   runMedians: z.array(z.number()).optional(),
   /** Merged documents (`writeprof merge`): the machine this case ran on (src/results/devices.ts). */
   environment: environmentSchema.optional(),
+  /** `writeprof ab`: the round each sample was measured in (same length as samples; src/ab/) */
+  rounds: z.array(z.number().int().nonnegative()).optional(),
 });
 
 const suiteSchema = z.object({
@@ -156,6 +158,19 @@ export const mergedSchema = z.object({
   missing: z.array(z.object({ device: z.string(), shard: z.number().int().positive().optional(), cases: z.array(z.string()) })).optional(),
 });
 
+/** `writeprof ab`: this document is one side of an interleaved A/B run; the other side has the same id. */
+export const pairingSchema = z.object({
+  id: z.string(),
+  side: z.enum(['base', 'head']),
+  /** the build measured on this side: "git <sha> (<ref>)", or an addon path */
+  build: z.string(),
+  /** rounds every case completed (fewer than asked when interrupted) */
+  rounds: z.number().int().nonnegative(),
+  samplesPerRound: z.number().int().positive(),
+  /** how the two sides were ordered within each round */
+  order: z.string(),
+});
+
 export const resultsSchema = z.object({
   schemaVersion: z.number().int(),
   tool: z.object({ name: z.string(), version: z.string() }),
@@ -188,6 +203,7 @@ export const resultsSchema = z.object({
    * and validate refuse them).
    */
   emulated: z.boolean().optional(),
+  pairing: pairingSchema.optional(),
   cases: z.array(caseResultSchema),
 });
 
@@ -200,3 +216,4 @@ export type Environment = z.infer<typeof environmentSchema>;
 export type PlanRecord = z.infer<typeof planSchema>;
 export type ShardRecord = z.infer<typeof shardSchema>;
 export type MergedRecord = z.infer<typeof mergedSchema>;
+export type Pairing = z.infer<typeof pairingSchema>;

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mergeRuns } from '../../src/gates/baseline.js';
 import { makeCase, makeDoc, noisySamples } from '../stats/helpers.js';
 import { buildIfStale } from '../cli/helpers.js';
 
@@ -27,7 +28,11 @@ beforeAll(() => {
   const a = { strategy: 'baseline', valueSize: 64 } as const;
   const b = { strategy: 'lock-free', valueSize: 64 } as const;
   const write = (name: string, doc: unknown): void => writeFileSync(f(name), JSON.stringify(doc, null, 2));
-  write('base.json', makeDoc([makeCase(noisySamples(20, 1e6, 0.02, 1), a), makeCase(noisySamples(20, 2e6, 0.02, 2), b)]));
+  // A baseline merged from 8 runs (1% apart), as committed baselines are: compare knows the
+  // run-to-run drift and may call a 10% slowdown. `single.json` is one separate run.
+  const offsets = [-0.01, 0.005, 0, 0.01, -0.005, 0.002, -0.002, 0.004];
+  write('base.json', mergeRuns(offsets.map((o, k) => makeDoc([makeCase(noisySamples(20, 1e6 * (1 + o), 0.02, 20 + k), a), makeCase(noisySamples(20, 2e6 * (1 + o), 0.02, 40 + k), b)]))));
+  write('single.json', makeDoc([makeCase(noisySamples(20, 1e6, 0.02, 1), a), makeCase(noisySamples(20, 2e6, 0.02, 2), b)]));
   write('same.json', makeDoc([makeCase(noisySamples(20, 1e6, 0.02, 3), a), makeCase(noisySamples(20, 2e6, 0.02, 4), b)]));
   write('slow.json', makeDoc([makeCase(noisySamples(20, 1e6, 0.02, 5), a), makeCase(noisySamples(20, 1.8e6, 0.02, 6), b)]));
   write('cuda.json', makeDoc([makeCase(noisySamples(20, 1e6, 0.02, 3), a)], { backend: 'cuda', device: 'NVIDIA H100' }));
@@ -56,6 +61,14 @@ describe('writeprof compare', () => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/batch\/lock-free\/v64\S*\s.*slower \(regression\)/);
     expect(r.out).toContain('FAIL: 1 regression(s)');
+  });
+
+  it('two separate runs: the 10% slowdown is inconclusive, exit 0, and says what to use instead', () => {
+    const r = cli([f('single.json'), f('slow.json')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/batch\/lock-free\/v64\S*\s.*inconclusive/);
+    expect(r.out).toContain('inconclusive batch/lock-free/v64');
+    expect(r.out).toContain('separate runs; use `writeprof ab` or `--repeat`');
   });
 
   it('a threshold above the slowdown passes; json format parses', () => {

@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { checkComparable, compareDocuments, compareSamples, confirmRegressions, MIN_SAMPLES } from '../../src/gates/compare.js';
+import { mergeRuns } from '../../src/gates/baseline.js';
+import { checkComparable, compareDocuments, compareSamples, confirmRegressions, MIN_SAMPLES, SEPARATE_RUNS_FACTOR } from '../../src/gates/compare.js';
 import { renderComparison } from '../../src/gates/compare-render.js';
+import type { CaseResult } from '../../src/results/schema.js';
 import { resultsSchema } from '../../src/results/schema.js';
 import { makeCase, makeDoc, noisySamples } from '../stats/helpers.js';
 
 const opts = { threshold: 5, alpha: 0.01 };
+
+/** A baseline merged from 8 runs 1% apart: compare then knows the run-to-run drift. */
+function stableBaseline(cases: Array<{ mean: number; axes: Parameters<typeof makeCase>[1] }>, seed: number) {
+  const offsets = [-0.01, 0.005, 0, 0.01, -0.005, 0.002, -0.002, 0.004];
+  return mergeRuns(offsets.map((o, k) => makeDoc(cases.map((c, i) => makeCase(noisySamples(20, c.mean * (1 + o), 0.02, seed + 10 * k + i), c.axes)))));
+}
 
 describe('compareSamples on synthetic samples (20 per side)', () => {
   it('equal distributions are unchanged, in every one of 20 seeded trials', () => {
@@ -73,7 +81,7 @@ describe('compareDocuments', () => {
   ] as const;
 
   it('matches by axes, lists one-sided cases and flags the regression', () => {
-    const base = makeDoc(axes.map((a, i) => makeCase(noisySamples(20, 1e6, 0.02, 100 + i), a)));
+    const base = stableBaseline(axes.map((a) => ({ mean: 1e6, axes: a })), 100);
     const cur = makeDoc([
       makeCase(noisySamples(20, 1e6, 0.02, 200), axes[0]),
       makeCase(noisySamples(20, 0.88e6, 0.02, 201), axes[1]),
@@ -106,7 +114,8 @@ describe('compareDocuments', () => {
     const c5 = [88, 89, 90, 91, 92];
     const alone = compareDocuments(makeDoc([makeCase(b5)]), makeDoc([makeCase(c5)]), opts);
     expect(alone.cases[0]!.p).toBeCloseTo(2 / 252, 12);
-    expect(alone.regressions).toHaveLength(1);
+    // significant alone, yet two separate runs: -12% is within the drift between runs
+    expect(alone.cases[0]!.verdict).toBe('inconclusive');
     const others = (seed: number) =>
       Array.from({ length: 9 }, (_, i) => makeCase(noisySamples(20, 1e6, 0.02, seed + i), { strategy: 'lock-free', valueSize: 64 * (i + 1) }));
     const r = compareDocuments(makeDoc([makeCase(b5), ...others(300)]), makeDoc([makeCase(c5), ...others(400)]), opts);
@@ -120,7 +129,7 @@ describe('compareDocuments', () => {
   it('a confirmation run keeps only the regressions it reproduces', () => {
     const a = { strategy: 'baseline' } as const;
     const b = { strategy: 'lock-free' } as const;
-    const base = makeDoc([makeCase(noisySamples(20, 1e6, 0.02, 1), a), makeCase(noisySamples(20, 1e6, 0.02, 2), b)]);
+    const base = stableBaseline([{ mean: 1e6, axes: a }, { mean: 1e6, axes: b }], 1);
     // first run: both cases 12% slower; the re-run: only `b` still slower (a was a transient)
     const first = makeDoc([makeCase(noisySamples(20, 0.88e6, 0.02, 3), a), makeCase(noisySamples(20, 0.88e6, 0.02, 4), b)]);
     const again = makeDoc([makeCase(noisySamples(20, 1e6, 0.02, 5), a), makeCase(noisySamples(20, 0.88e6, 0.02, 6), b)]);
@@ -158,6 +167,28 @@ describe('compareDocuments', () => {
     expect(() => checkComparable(a, makeDoc(c, { device: 'Other CPU' }))).toThrow(/environment.device.name.*--allow-env-mismatch/);
     expect(checkComparable(a, makeDoc(c, { device: 'Other CPU' }), true)).toHaveLength(1);
     expect(checkComparable(a, makeDoc(c))).toEqual([]);
+  });
+
+  it('two separate single runs: a change within the separate-runs factor is inconclusive, beyond it a verdict', () => {
+    const a = { strategy: 'lock-free' } as const;
+    const base = makeDoc([makeCase(noisySamples(20, 1e6, 0.02, 1), a)]);
+    const slow = compareDocuments(base, makeDoc([makeCase(noisySamples(20, 0.6e6, 0.02, 2), a)]), opts);
+    expect(slow.cases[0]!.pSamples).toBeLessThan(1e-6);
+    expect(slow.cases[0]!).toMatchObject({ verdict: 'inconclusive', regression: false });
+    expect(slow.cases[0]!.reason).toMatch(/^separate runs; use `writeprof ab` or `--repeat`: .*20x/);
+    expect(slow.failedGate).toBe(false);
+    expect(renderComparison(slow, 'table', false)).toMatch(/inconclusive batch\/lock-free\S* separate runs; use `writeprof ab`/);
+    const fast = compareDocuments(base, makeDoc([makeCase(noisySamples(20, 1.5e6, 0.02, 3), a)]), opts);
+    expect(fast.cases[0]!.verdict).toBe('inconclusive');
+    // a collapse beyond the factor is still a regression
+    const collapse = compareDocuments(base, makeDoc([makeCase(noisySamples(20, 1e6 / (SEPARATE_RUNS_FACTOR * 1.5), 0.02, 4), a)]), opts);
+    expect(collapse.cases[0]!.verdict).toBe('slower');
+    expect(collapse.failedGate).toBe(true);
+    // several runs on either side give a run-level test: no longer "separate runs"
+    const repeated = (k: number, mean: number): CaseResult => ({ ...makeCase(noisySamples(20, mean, 0.02, 5 + k), a), runMedians: [mean * 0.99, mean, mean * 1.01] });
+    const r = compareDocuments(base, makeDoc([repeated(0, 0.6e6)]), opts);
+    expect(Number.isFinite(r.cases[0]!.pRuns)).toBe(true);
+    expect(r.cases[0]!.reason ?? '').not.toMatch(/separate runs/);
   });
 
   it('refuses a document holding the same case twice', () => {
