@@ -152,16 +152,13 @@ std::string Block::run(LaunchJob& job, unsigned linear) {
   const double timeoutNs = config().timeoutSec * 1e9;
   const uint64_t started = now_ns();
   uint64_t seenProgress = 0;
-  for (uint64_t iter = 1; live_ > 0 && !faulted_; ++iter) {
+  // Fibers switch among themselves (dispatch); control comes back here when none can run, when
+  // the block ends or faults, and every kCheckEvery switches for the clock and abort checks.
+  while (live_ > 0 && !faulted_) {
     if (runnable_.empty()) {
       set_fault("deadlock: no thread can progress");
       break;
     }
-    cur_ = &fibers_[runnable_[next_random() % runnable_.size()]];
-    tls_thread = &cur_->ctx;
-    switch_context(sched_, cur_->cpu);
-    tls_thread = nullptr;
-    if (iter % kCheckEvery != 0) continue;
     if (job.abort.load(std::memory_order_relaxed)) break;  // another block faulted: abandon
     uint64_t now = now_ns();
     if (progress_ != seenProgress) {
@@ -174,8 +171,13 @@ std::string Block::run(LaunchJob& job, unsigned linear) {
         std::snprintf(what, sizeof what, "no thread made progress for %.1f s (deadlock or livelock)",
                       double(now - last) / 1e9);
         set_fault(what);
+        break;
       }
     }
+    cur_ = &fibers_[runnable_[next_random() % runnable_.size()]];
+    tls_thread = &cur_->ctx;
+    switch_context(sched_, cur_->cpu);
+    tls_thread = nullptr;
   }
   cur_ = nullptr;
   tls_runtime = nullptr;
@@ -195,8 +197,22 @@ void Block::note(Fiber& f, const char* what, const Loc& loc) {
 void Block::yield(const char* what, const Loc& loc) {
   Fiber& f = *cur_;
   note(f, what, loc);
+  dispatch(f);
+}
+
+// The seeded scheduler's choice of the next fiber, switched to straight from `from` (possibly
+// `from` itself: then nothing switches). Returns when `from` runs again.
+void Block::dispatch(Fiber& from) {
   ++switches_;
-  switch_context(f.cpu, sched_);
+  if (runnable_.empty() || switches_ % kCheckEvery == 0) {
+    switch_context(from.cpu, sched_);
+    return;
+  }
+  Fiber& next = fibers_[runnable_[next_random() % runnable_.size()]];
+  if (&next == &from) return;
+  cur_ = &next;
+  tls_thread = &next.ctx;
+  switch_context(from.cpu, next.cpu);
 }
 
 void Block::nanosleep(const Loc& loc) {
@@ -213,17 +229,20 @@ void Block::make_runnable(Fiber& f) {
   runnable_.push_back(int(&f - fibers_.data()));
 }
 
-// Takes the running fiber off the run queue and switches to the scheduler; returns when another
-// fiber made it runnable again.
-void Block::block_current() {
-  Fiber& f = *cur_;
+void Block::unqueue(Fiber& f) {
   int pos = f.runPos, last = runnable_.back();
   runnable_[pos] = last;
   fibers_[last].runPos = pos;
   runnable_.pop_back();
   f.runPos = -1;
-  ++switches_;
-  switch_context(f.cpu, sched_);
+}
+
+// Takes the running fiber off the run queue and runs another; returns when some fiber made it
+// runnable again and the scheduler picked it.
+void Block::block_current() {
+  Fiber& f = *cur_;
+  unqueue(f);
+  dispatch(f);
 }
 
 void Block::set_fault(const std::string& what) {
@@ -265,13 +284,9 @@ void Block::exit_current() {
   --live_;
   ++progress_;
   f.what = "exited";
-  int pos = f.runPos, last = runnable_.back();
-  runnable_[pos] = last;
-  fibers_[last].runPos = pos;
-  runnable_.pop_back();
-  f.runPos = -1;
+  unqueue(f);
   f.state = State::Exited;
-  switch_context(f.cpu, sched_);
+  dispatch(f);
   std::abort();  // an exited fiber is never resumed
 }
 

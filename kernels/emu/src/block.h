@@ -73,6 +73,8 @@ class Block {
   static void entry(void* fiber);
   [[noreturn]] void exit_current();
   void block_current();
+  void dispatch(Fiber& from);
+  void unqueue(Fiber& f);
   void make_runnable(Fiber& f);
   void note(Fiber& f, const char* what, const Loc& loc);
   void complete(Warp& w, Rendezvous& r, unsigned warp);
