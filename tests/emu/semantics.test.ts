@@ -22,6 +22,7 @@ const CHECKS = [
   'persistent-kernel-and-host',
   'events',
   'invalid-configuration',
+  'no-spurious-timeout',
   'trap-sticky-reset',
 ];
 

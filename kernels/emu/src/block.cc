@@ -165,11 +165,11 @@ std::string Block::run(LaunchJob& job, unsigned linear) {
       seenProgress = progress_;
       g_last_progress_ns.store(now, std::memory_order_relaxed);
     } else {
-      uint64_t last = std::max(g_last_progress_ns.load(std::memory_order_relaxed), started);
-      if (double(now - last) > timeoutNs) {
+      // Signed: another worker may have recorded progress after `now` was read.
+      const int64_t idle = int64_t(now) - int64_t(std::max(g_last_progress_ns.load(std::memory_order_relaxed), started));
+      if (double(idle) > timeoutNs) {
         char what[96];
-        std::snprintf(what, sizeof what, "no thread made progress for %.1f s (deadlock or livelock)",
-                      double(now - last) / 1e9);
+        std::snprintf(what, sizeof what, "no thread made progress for %.1f s (deadlock or livelock)", double(idle) / 1e9);
         set_fault(what);
         break;
       }

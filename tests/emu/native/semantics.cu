@@ -92,6 +92,8 @@ __global__ void k_wait_for_host(volatile unsigned* flag, unsigned* seen) {
   __syncwarp();
 }
 
+__global__ void k_count(unsigned long long* n) { atomicAdd(n, 1ull); }
+
 __global__ void k_trap() {
   if (threadIdx.x == 7) __trap();
 }
@@ -216,6 +218,16 @@ int main(int argc, char** argv) {
     WP_LAUNCH(k_partial, 1, 2048, 0, nullptr)(d);
     cudaError_t e = cudaGetLastError();
     report("invalid-configuration", e == cudaErrorInvalidConfiguration, cudaGetErrorString(e));
+  }
+  {  // many short multi-block launches on several workers: progress recorded by one worker while
+     // another checks its clock is never mistaken for a stall (it once read as 18446744073 s)
+    unsigned long long* n;
+    cudaMalloc(&n, 8);
+    cudaMemset(n, 0, 8);
+    for (int i = 0; i < 400; ++i) WP_LAUNCH(k_count, 16, 32, 0, nullptr)(n);
+    cudaError_t e = cudaDeviceSynchronize();
+    auto got = fetch(n, 1)[0];
+    report("no-spurious-timeout", e == cudaSuccess && got == 400ull * 16 * 32, e == cudaSuccess ? std::to_string(got) : cudaGetErrorString(e));
   }
   {  // a fault is sticky, as on a GPU, until reset; its message names kernel, block, warp and lane
     WP_LAUNCH(k_trap, 2, 64, 0, nullptr)();
