@@ -3,7 +3,7 @@
  * `validate`, `compare` on the merged results; `slurm` writing its scripts and refusing bad input.
  * (tests/slurm/ runs the same sweep through a real Slurm cluster.)
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,6 +143,37 @@ describe('writeprof merge', () => {
 });
 
 describe('writeprof slurm without a scheduler', () => {
+  it('a shard task killed outright resumes from its journal when run again (a requeue)', async () => {
+    // Cases of about half a second each, so the kill lands mid-shard.
+    const slow = join(dir, 'slow.json');
+    writeFileSync(slow, JSON.stringify({ ...TINY_PROFILE, name: 'slow', measurement: { ...TINY_PROFILE.measurement, minTime: 0.5, maxTime: 0.5, maxSamples: 1000 } }));
+    const fleet = join(dir, 'fleet-requeue');
+    const w = await cli('slurm', '--profile', slow, '--shards', '2', '--dir', fleet);
+    expect(w.code, w.stderr).toBe(0);
+    const script = join(fleet, 'shard.sbatch');
+    const out = join(fleet, 'shards', 'shard-1-of-2.json');
+    const env = { ...process.env, SLURM_ARRAY_TASK_ID: '1', NO_COLOR: '1' };
+    const first = spawn('bash', [script], { cwd: dir, env, stdio: 'ignore' });
+    const journal = `${out}.journal`;
+    // Header plus one finished case, then SIGKILL: no chance to write the results.
+    for (let i = 0; i < 600 && !(existsSync(journal) && readFileSync(journal, 'utf8').trim().split('\n').length >= 2); i++) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    first.kill('SIGKILL');
+    await new Promise((r) => first.on('close', r));
+    const kept = readFileSync(journal, 'utf8').trim().split('\n').length - 1;
+    expect(kept).toBeGreaterThanOrEqual(1);
+    expect(existsSync(out)).toBe(false);
+    const again = spawnSync('bash', [script], { cwd: dir, env, encoding: 'utf8' });
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(new RegExp(`resuming .*shard-1-of-2\\.json\\.journal: ${kept} of \\d+ cases finished`));
+    const doc = readResults(out);
+    expect(doc.partial).toBeUndefined();
+    expect(doc.shard).toMatchObject({ index: 1, count: 2 });
+    expect(doc.cases.every((c) => c.status === 'ok')).toBe(true);
+    expect(existsSync(journal)).toBe(false);
+  }, 60_000);
+
   it('writes the job scripts, the frozen profile and the manifest, and says how to submit', async () => {
     const fleet = join(dir, 'fleet');
     const r = await cli('slurm', '--profile', profile, '--shards', '4', '--dir', fleet, '--partition', 'gpu', '--gres', 'gpu:h100:1', '--time', '30', '--cpus-per-task', '4');
