@@ -4,13 +4,13 @@
  * UsageError naming the field, the value and what is allowed.
  */
 import { invalid } from '../errors.js';
+import { fmtMemory } from '../format.js';
 import { CASE_LIMITS, type Range } from '../limits.js';
 import { keyDistName, MODES, STRATEGIES, type KeyDistName, type Mode, type Strategy } from '../model.js';
 
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2 };
 const VALUE_SIZE = CASE_LIMITS.valueSize;
-/** In the spelling the flags take (1K = 1KiB = 1024). */
-export const SIZE_ALLOWED = `${VALUE_SIZE.min} B to ${VALUE_SIZE.max / 1024} KiB (e.g. 64, 256, 1K, 4KiB)`;
+export const SIZE_ALLOWED = `${fmtMemory(VALUE_SIZE.min)} to ${fmtMemory(VALUE_SIZE.max)} (e.g. 64, 256, 1K, 4KiB)`;
 
 /** '64', 64, '1K', '4KiB', '1M' → bytes (1K = 1024); null when not a size at all. */
 export function sizeToBytes(raw: unknown): number | null {

@@ -35,8 +35,8 @@ describe('size parsing', () => {
     expect(parseSize('--value-size', '4K')).toBe(4096);
     expect(parseSize('--value-size', 8)).toBe(8);
     expect(parseSize('--value-size', '64K')).toBe(65536);
-    expect(usage(() => parseSize('--value-size', '0'))).toBe('--value-size: "0" is invalid; allowed: 8 B to 64 KiB (e.g. 64, 256, 1K, 4KiB)');
-    expect(usage(() => parseSize('valueSize', 7))).toMatch(/^valueSize: 7 is invalid; allowed: 8 B to 64 KiB/);
+    expect(usage(() => parseSize('--value-size', '0'))).toBe('--value-size: "0" is invalid; allowed: 8 B to 64.0 KiB (e.g. 64, 256, 1K, 4KiB)');
+    expect(usage(() => parseSize('valueSize', 7))).toMatch(/^valueSize: 7 is invalid; allowed: 8 B to 64\.0 KiB/);
     expect(usage(() => parseSize('--value-size', '65537'))).toMatch(/"65537" is invalid/);
     expect(usage(() => parseSize('--value-size', '1M'))).toMatch(/"1M" is invalid/);
   });
