@@ -17,6 +17,9 @@ CUDA_LIB := out/cuda/libwpcuda.a
 TS_SRC := $(shell find src -name '*.ts' 2>/dev/null)
 NATIVE_SRC := $(shell find kernels -name '*.h' -o -name '*.cc' 2>/dev/null) binding.gyp
 CUDA_SRC := $(shell find kernels/cuda kernels/include -name '*.cu' -o -name '*.cuh' -o -name '*.h' 2>/dev/null)
+# The native layer's limits and defaults, generated from src/limits.ts (committed, so that builds
+# of other commits and nvcc need no generator; a test fails when it is stale).
+LIMITS_H := kernels/include/writeprof/limits.h
 # The host SIMT emulator: kernels/cuda compiled by g++ against kernels/emu (kernels/emu/build.mk).
 EMU_LIBS := out/emu/libwpemu_rt.a out/emu/libwpemu_cuda.a
 EMU_SRC := $(CUDA_SRC) $(shell find kernels/emu -type f 2>/dev/null)
@@ -25,6 +28,9 @@ NPROC := $(shell nproc 2>/dev/null || echo 2)
 .PHONY: build deps ts addon cuda emu run test gate bench sanitize clean slurm-deps peer-deps redis-deps
 
 build: ts addon
+
+$(LIMITS_H): src/limits.ts scripts/gen-native.mjs | $(DEPS_STAMP)
+	node scripts/gen-native.mjs
 
 $(DEPS_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -95,12 +101,12 @@ bench: build redis-deps
 
 # Issue 5's sanitizers: the native vitest tests against an ASan+UBSan addon, and a TSan driver of
 # the concurrent strategies. Builds only under out/sanitize/ (build/Release/writeprof.node is untouched).
-sanitize: $(DEPS_STAMP) redis-deps | peer-deps
+sanitize: $(DEPS_STAMP) $(LIMITS_H) redis-deps | peer-deps
 	bash scripts/sanitize.sh
 
 # The regression gate (issues 3, 12): `writeprof ab` of this checkout against GATE_BASE (default: the
 # merge-base with main; on main, HEAD~1), both addons built CPU-only by ab itself and cached in
 # out/ab-builds/; exit 1 on a regression. GATE_BASELINE=<file> compares with a committed baseline
 # instead (fixed fleets), which needs the full build.
-gate: ts
+gate: ts $(LIMITS_H)
 	bash scripts/gate.sh

@@ -15,7 +15,7 @@ import { measureOverhead, PEER_VALUES } from './lib/harness.mjs';
 import { evaluateTargets } from './lib/targets.mjs';
 import { renderBench } from './lib/report.mjs';
 import { parseBenchArgs } from './lib/args.mjs';
-import { writeFileAtomic } from '../dist/results/io.js';
+import { writeFileAtomic } from '../dist/io/write.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (msg) => process.stderr.write(`bench: ${msg}\n`);

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readResults } from '../dist/results/io.js';
+import { readResults } from '../dist/results/file.js';
 import { loadProfile } from '../dist/profile/load.js';
 import { expandCases } from '../dist/profile/plan.js';
 import { layoutShards } from '../dist/profile/shard.js';

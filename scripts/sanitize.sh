@@ -35,7 +35,7 @@ step() { printf '\n== sanitize: %s\n' "$*"; }
 # Inputs of every artifact: rebuilt only when a source, header, flag or this script changed.
 inputs_hash() {
   { printf '%s\n' "$*" "$($CXX --version | head -1)" "$(node --version)" "$NAPI_INC"
-    cat kernels/include/writeprof/*.h kernels/cpu/*.h kernels/cpu/*.cc kernels/addon/*.h kernels/addon/*.cc kernels/peers/* \
+    cat kernels/include/writeprof/*.h kernels/include/writeprof/host/*.h kernels/cpu/*.h kernels/cpu/*.cc kernels/addon/*.h kernels/addon/*.cc kernels/peers/* \
       kernels/addon/stub/*.cc tests/native/sanitize/*.h tests/native/sanitize/*.cc "$0"; } | sha1sum | cut -c1-40
 }
 fresh() { [ -f "$1" ] && [ -f "$1.stamp" ] && [ "$(cat "$1.stamp")" = "$2" ]; }

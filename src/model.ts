@@ -1,4 +1,6 @@
 /** The vocabulary shared by every layer (profile, engine, backends, results, render, gates). */
+import { DEFAULTS } from './limits.js';
+
 export const STRATEGIES = ['baseline', 'warp-coop', 'lock-free', 'mem-opt', 'write-combine'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
@@ -16,17 +18,38 @@ export const PEER_LABEL: Record<PeerName, string> = { redis: 'Redis', libcuckoo:
 
 /** `cuda-emu`: the CUDA kernels on the host SIMT emulator (kernels/emu); its timings are not figures. */
 export const BACKENDS = ['cpu', 'cuda', 'cuda-emu', ...PEERS] as const;
-/** cuda-emu's defaults: scheduler seed, workers (0: one per core), no-progress timeout in seconds. */
-export const DEFAULT_EMULATOR = { seed: 1, workers: 0, timeoutSec: 10 } as const;
 export type BackendName = (typeof BACKENDS)[number];
+
+/** cuda-emu's settings: scheduler seed, workers (0: one per core), no-progress timeout in seconds. */
+export interface EmulatorSettings {
+  seed: number;
+  workers: number;
+  timeoutSec: number;
+}
+export const DEFAULT_EMULATOR: Readonly<EmulatorSettings> = DEFAULTS.emulator;
 
 export function isPeerName(s: string): s is PeerName {
   return (PEERS as readonly string[]).includes(s);
 }
 
-export const MIN_VALUE_SIZE = 8;
-export const MAX_VALUE_SIZE = 64 * 1024;
-export const MAX_LOAD_FACTOR = 0.95;
+/**
+ * A key distribution: `uniform` (every key of the universe once, shuffled) or Zipf over the
+ * universe with exponent theta. Cases, ids and results spell it by its canonical name
+ * (keyDistName); the profile parser is the one place that checks it.
+ */
+export type KeyDist = { kind: 'uniform' } | { kind: 'zipf'; theta: number };
+export type KeyDistName = 'uniform' | `zipf:${number}`;
+
+export function keyDistName(d: KeyDist): KeyDistName {
+  return d.kind === 'uniform' ? 'uniform' : `zipf:${d.theta}`;
+}
+
+/** The distribution a canonical name stands for (the inverse of keyDistName; no range checks). */
+export function keyDistOf(name: string): KeyDist {
+  if (name === 'uniform') return { kind: 'uniform' };
+  if (name.startsWith('zipf:')) return { kind: 'zipf', theta: Number(name.slice('zipf:'.length)) };
+  throw new Error(`internal: ${JSON.stringify(name)} is not the canonical name of a key distribution`);
+}
 
 /** One point of the sweep: every axis fixed. */
 export interface CaseSpec {
@@ -38,6 +61,7 @@ export interface CaseSpec {
   valueSize: number;
   batchSize: number;
   threads: number;
+  /** canonical name (keyDistName) */
   keyDist: string;
   loadFactor: number;
   /** Writes per sample; also the size of the key universe. */
@@ -62,7 +86,11 @@ export function caseId(c: Omit<CaseSpec, 'id'>): string {
   return [c.mode, c.peer ?? c.strategy, `v${c.valueSize}`, `b${c.batchSize}`, `t${c.threads}`, c.keyDist, `lf${c.loadFactor}`, `k${c.keys}`].join('/');
 }
 
-/** The id of a case with the strategy left out: cases that share it are compared for speedup. */
-export function axesKey(c: Omit<CaseSpec, 'id'>): string {
-  return [c.mode, `v${c.valueSize}`, `b${c.batchSize}`, `t${c.threads}`, c.keyDist, `lf${c.loadFactor}`, `k${c.keys}`].join('/');
+/**
+ * The id of a case with the strategy left out: cases that share it are compared for speedup.
+ * `without` leaves one more axis out (`threads`: the cases of one scaling curve).
+ */
+export function axesKey(c: Omit<CaseSpec, 'id'>, without?: 'threads'): string {
+  const threads = without === 'threads' ? [] : [`t${c.threads}`];
+  return [c.mode, `v${c.valueSize}`, `b${c.batchSize}`, ...threads, c.keyDist, `lf${c.loadFactor}`, `k${c.keys}`].join('/');
 }

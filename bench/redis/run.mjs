@@ -19,7 +19,7 @@ import { startManagedRedis } from '../../dist/backends/redis/server.js';
 import { loadAddon } from '../../dist/backends/native.js';
 import { caseId } from '../../dist/model.js';
 import { parseBenchArgs } from '../lib/args.mjs';
-import { writeFileAtomic } from '../../dist/results/io.js';
+import { writeFileAtomic } from '../../dist/io/write.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const log = (msg) => process.stderr.write(`bench-redis: ${msg}\n`);

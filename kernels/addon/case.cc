@@ -10,6 +10,8 @@
 namespace wpaddon {
 namespace {
 
+// The fields of a sample are declared in src/backends/contract.ts (SAMPLE), where every sample is
+// checked on arrival; tests/native/contract.test.ts holds this conversion to them.
 Napi::Object sample_to_js(Napi::Env env, const wp::SampleResult& r) {
   Napi::Object o = Napi::Object::New(env);
   o.Set("elapsedNs", Napi::Number::New(env, double(r.elapsedNs)));
@@ -39,6 +41,15 @@ Napi::Object sample_to_js(Napi::Env env, const wp::SampleResult& r) {
   Napi::Array notes = Napi::Array::New(env, r.notes.size());
   for (size_t i = 0; i < r.notes.size(); ++i) notes.Set(uint32_t(i), Napi::String::New(env, r.notes[i]));
   o.Set("notes", notes);
+
+  if (r.bandwidth) {
+    Napi::Object b = Napi::Object::New(env);
+    b.Set("deviceCopyBytesPerSec", Napi::Number::New(env, r.bandwidth->deviceCopyBytesPerSec));
+    b.Set("pinnedH2DBytesPerSec", Napi::Number::New(env, r.bandwidth->pinnedH2DBytesPerSec));
+    b.Set("deviceCopyBytes", Napi::Number::New(env, double(r.bandwidth->deviceCopyBytes)));
+    b.Set("h2dBytes", Napi::Number::New(env, double(r.bandwidth->h2dBytes)));
+    o.Set("bandwidth", b);
+  }
   return o;
 }
 

@@ -3,10 +3,14 @@
 #include <cmath>
 #include <set>
 
+#include "writeprof/host/names.h"
+#include "writeprof/limits.h"
+#include "writeprof/params.h"
+
 namespace wpaddon {
 namespace {
 
-constexpr double kMaxSafeInteger = 9007199254740991.0;  // 2^53 - 1
+namespace lim = wp::limits;
 
 // The message format of src/errors.ts invalid(): "<field>: <value> is invalid; allowed: <allowed>".
 [[noreturn]] void invalid(const Napi::Env& env, const std::string& field, const Napi::Value& v,
@@ -20,9 +24,21 @@ constexpr double kMaxSafeInteger = 9007199254740991.0;  // 2^53 - 1
   throw Napi::Error::New(env, field + ": " + shown + " is invalid; allowed: " + allowed);
 }
 
+// The field names of every object the addon reads are declared once, in TypeScript
+// (src/backends/contract.ts); tests/native/contract.test.ts holds this reader to them.
 class Reader {
  public:
   Reader(Napi::Object obj) : obj_(obj), env_(obj.Env()) {}
+
+  template <class E, size_t N>
+  E oneOf(const char* field, const std::pair<E, const char*> (&table)[N]) {
+    Napi::Value v = get(field);
+    E out{};
+    if (v.IsString() && wp::host::value_of(table, v.As<Napi::String>().Utf8Value(), &out)) return out;
+    std::string list;
+    for (const auto& [e, name] : table) list += (list.empty() ? "" : ", ") + std::string(name);
+    invalid(env_, field, v, list);
+  }
 
   std::string oneOf(const char* field, std::initializer_list<const char*> allowed) {
     Napi::Value v = get(field);
@@ -36,29 +52,28 @@ class Reader {
     invalid(env_, field, v, list);
   }
 
-  double number(const char* field, double lo, double hi, bool integer, const std::string& allowed) {
+  // A number within one of src/limits.ts's ranges.
+  double number(const char* field, const lim::Range& r) {
     Napi::Value v = get(field);
-    if (!v.IsNumber()) invalid(env_, field, v, allowed);
-    double d = v.As<Napi::Number>().DoubleValue();
-    if (!std::isfinite(d) || (integer && std::floor(d) != d) || d < lo || d > hi) invalid(env_, field, v, allowed);
-    return d;
+    if (!v.IsNumber() || !r.holds(v.As<Napi::Number>().DoubleValue())) invalid(env_, field, v, r.allowed);
+    return v.As<Napi::Number>().DoubleValue();
   }
 
-  // Open-below interval (lo, hi].
-  double above(const char* field, double lo, double hi, const std::string& allowed) {
-    double d = number(field, lo, hi, false, allowed);
-    if (!(d > lo)) invalid(env_, field, get(field), allowed);
-    return d;
+  // Any finite number (a field that means nothing for this case, still a number).
+  double finite(const char* field) {
+    Napi::Value v = get(field);
+    if (!v.IsNumber() || !std::isfinite(v.As<Napi::Number>().DoubleValue())) invalid(env_, field, v, "a finite number");
+    return v.As<Napi::Number>().DoubleValue();
   }
 
-  // A string of at most maxLen bytes. `secret`: a bad value is never shown (a password).
-  std::string text(const char* field, size_t maxLen, bool secret = false) {
+  // A string of at most `bytes.max` bytes. `secret`: a bad value is never shown (a password).
+  std::string text(const char* field, const lim::Range& bytes, bool secret = false) {
     Napi::Value v = get(field);
     if (v.IsString()) {
       std::string s = v.As<Napi::String>().Utf8Value();
-      if (s.size() <= maxLen) return s;
+      if (s.size() <= bytes.max) return s;
     }
-    std::string allowed = "a string of at most " + std::to_string(maxLen) + " bytes";
+    std::string allowed = "a string of at most " + std::to_string(uint64_t(bytes.max)) + " bytes";
     if (secret) throw Napi::Error::New(env_, std::string(field) + ": the value is invalid; allowed: " + allowed);
     invalid(env_, field, v, allowed);
   }
@@ -79,19 +94,12 @@ class Reader {
     }
   }
 
- private:
   Napi::Value get(const char* field) { return obj_.Get(field); }
+
+ private:
   Napi::Object obj_;
   Napi::Env env_;
 };
-
-wp::Strategy strategy_of(const std::string& s) {
-  if (s == "baseline") return wp::Strategy::Baseline;
-  if (s == "warp-coop") return wp::Strategy::WarpCoop;
-  if (s == "lock-free") return wp::Strategy::LockFree;
-  if (s == "mem-opt") return wp::Strategy::MemOpt;
-  return wp::Strategy::WriteCombine;
-}
 
 // libcuckoo's `peer` object: which store.
 wp::CuckooStore parse_cuckoo_store(const Napi::Value& value) {
@@ -99,12 +107,6 @@ wp::CuckooStore parse_cuckoo_store(const Napi::Value& value) {
   Reader r(value.As<Napi::Object>());
   r.rejectUnknown({"store"});
   return r.oneOf("store", {"arena", "inline"}) == "inline" ? wp::CuckooStore::Inline : wp::CuckooStore::Arena;
-}
-
-wp::Mode mode_of(const std::string& s) {
-  if (s == "single") return wp::Mode::Single;
-  if (s == "batch") return wp::Mode::Batch;
-  return wp::Mode::Concurrent;
 }
 
 }  // namespace
@@ -127,35 +129,34 @@ ParsedCase parse_case_params(const Napi::Value& value) {
   bool peer = out.backend == "redis" || out.backend == "libcuckoo";
   if (peer) {
     r.oneOf("strategy", {"peer"});
-    Napi::Value settings = value.As<Napi::Object>().Get("peer");
+    Napi::Value settings = r.get("peer");
     if (out.backend == "redis") out.redis = parse_redis_target(settings);
     else out.cuckooStore = parse_cuckoo_store(settings);
   } else {
     if (r.has("peer")) throw Napi::Error::New(env, "peer: allowed only with a peer backend (redis, libcuckoo)");
-    p.strategy = strategy_of(r.oneOf("strategy", {"baseline", "warp-coop", "lock-free", "mem-opt", "write-combine"}));
+    p.strategy = r.oneOf("strategy", wp::host::kStrategyNames);
   }
-  p.mode = mode_of(r.oneOf("mode", {"single", "batch", "concurrent"}));
-  p.valueSize = uint32_t(r.number("valueSize", wp::kMinValueSize, wp::kMaxValueSize, true, "an integer from 8 to 65536"));
-  p.batchSize = uint32_t(r.number("batchSize", 1, 1 << 24, true, "an integer from 1 to 16777216"));
-  p.threads = uint32_t(r.number("threads", 1, 1024, true, "an integer from 1 to 1024"));
-  p.keys = uint64_t(r.number("keys", 1, 4294967296.0, true, "an integer from 1 to 4294967296"));
-  p.loadFactor = r.above("loadFactor", 0, 1, "a number in (0, 1]");
-  // The table has keys / loadFactor slots; beyond 2^40 the runners' bucket count would overflow.
-  if (double(p.keys) / p.loadFactor > 1099511627776.0)
-    invalid(env, "loadFactor", value.As<Napi::Object>().Get("loadFactor"),
-            "a number in (0, 1] with keys / loadFactor at most 2^40 slots");
+  p.mode = r.oneOf("mode", wp::host::kModeNames);
+  p.valueSize = uint32_t(r.number("valueSize", lim::cases::kValueSize));
+  p.batchSize = uint32_t(r.number("batchSize", lim::cases::kBatchSize));
+  p.threads = uint32_t(r.number("threads", lim::cases::kThreads));
+  p.keys = uint64_t(r.number("keys", lim::cases::kKeys));
+  // The table's own bound, (0, 1]: a full table still works (runs stop at kLoadFactor).
+  Napi::Value lf = r.get("loadFactor");
+  if (!lf.IsNumber()) invalid(env, "loadFactor", lf, "a number in (0, 1]");
+  p.loadFactor = lf.As<Napi::Number>().DoubleValue();
+  if (const char* allowed = wp::table_problem(p.keys, p.loadFactor)) invalid(env, "loadFactor", lf, allowed);
   p.zipf = r.oneOf("dist", {"uniform", "zipf"}) == "zipf";
-  p.zipfTheta = p.zipf ? r.above("zipfTheta", 0, 100, "a number in (0, 100]")
-                       : r.number("zipfTheta", -kMaxSafeInteger, kMaxSafeInteger, false, "a finite number");
-  p.seed = uint64_t(r.number("seed", 0, kMaxSafeInteger, true, "an integer from 0 to 2^53-1"));
+  p.zipfTheta = p.zipf ? r.number("zipfTheta", lim::cases::kZipfTheta) : r.finite("zipfTheta");
+  p.seed = uint64_t(r.number("seed", lim::cases::kSeed));
   p.countConflicts = r.boolean("countConflicts");
-  p.slowdownNs = uint32_t(r.number("slowdownNs", 0, 1e9, true, "an integer from 0 to 1000000000"));
-  p.latencyEvery = uint32_t(r.number("latencyEvery", 0, 4294967295.0, true, "an integer from 0 to 4294967295"));
-  p.arenaLimitBytes = uint64_t(r.number("arenaLimitBytes", 1, kMaxSafeInteger, true, "an integer from 1 to 2^53-1"));
+  p.slowdownNs = uint32_t(r.number("slowdownNs", lim::cases::kSlowdownNs));
+  p.latencyEvery = uint32_t(r.number("latencyEvery", lim::cases::kLatencyEvery));
+  p.arenaLimitBytes = uint64_t(r.number("arenaLimitBytes", lim::cases::kArenaLimitBytes));
   if (emu) {
-    out.emu.seed = uint64_t(r.number("emuSeed", 0, kMaxSafeInteger, true, "an integer from 0 to 2^53-1"));
-    out.emu.workers = uint32_t(r.number("emuWorkers", 0, 256, true, "an integer from 0 (one per core) to 256"));
-    out.emu.timeoutSec = r.above("emuTimeoutSec", 0, 86400, "a number of seconds in (0, 86400]");
+    out.emu.seed = uint64_t(r.number("emuSeed", lim::emulator::kSeed));
+    out.emu.workers = uint32_t(r.number("emuWorkers", lim::emulator::kWorkers));
+    out.emu.timeoutSec = r.number("emuTimeoutSec", lim::emulator::kTimeoutSec);
   }
   return out;
 }
@@ -165,13 +166,13 @@ wp::RedisTarget parse_redis_target(const Napi::Value& value) {
   Reader r(value.As<Napi::Object>());
   r.rejectUnknown({"host", "port", "db", "user", "password", "prefix", "timeoutMs", "command"});
   wp::RedisTarget t;
-  t.host = r.text("host", 255);
-  t.port = int(r.number("port", 1, 65535, true, "an integer from 1 to 65535"));
-  t.db = int(r.number("db", 0, 1 << 20, true, "an integer from 0 to 1048576"));
-  t.user = r.text("user", 255);
-  t.password = r.text("password", 4096, true);
-  t.prefix = r.text("prefix", 64);
-  t.timeoutMs = uint32_t(r.number("timeoutMs", 1, 3600000, true, "an integer from 1 to 3600000"));
+  t.host = r.text("host", lim::redis::kHostBytes);
+  t.port = int(r.number("port", lim::redis::kPort));
+  t.db = int(r.number("db", lim::redis::kDb));
+  t.user = r.text("user", lim::redis::kUserBytes);
+  t.password = r.text("password", lim::redis::kPasswordBytes, true);
+  t.prefix = r.text("prefix", lim::redis::kPrefixBytes);
+  t.timeoutMs = uint32_t(r.number("timeoutMs", lim::redis::kTimeoutMs));
   t.mset = r.oneOf("command", {"set", "mset"}) == "mset";
   return t;
 }

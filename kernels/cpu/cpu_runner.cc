@@ -1,23 +1,19 @@
 // The CPU backend's case runner: sizes and allocates the table once per case, then per sample
 // resets it (untimed), drives the chosen strategy in single, batch or concurrent mode (timed, with
 // stage and kernel phases measured apart), and verifies every key (untimed).
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
-#include <cmath>
-#include <cstdio>
-#include <cstdlib>
-#include <ctime>
-#include <exception>
 #include <new>
 #include <string>
-#include <system_error>
 #include <thread>
 #include <vector>
 
 #include "cpu/skeleton.h"
+#include "writeprof/host/aligned_buffer.h"
+#include "writeprof/host/clock.h"
+#include "writeprof/host/memory.h"
+#include "writeprof/host/spin.h"
+#include "writeprof/host/split.h"
+#include "writeprof/host/together.h"
 #include "writeprof/keystream.h"
 #include "writeprof/pattern.h"
 #include "writeprof/params.h"
@@ -32,104 +28,10 @@ namespace wp::cpu {
 
 namespace {
 
-
-// Aligned, pre-touched buffers; `what` names the region in the error. Large regions sit on
-// transparent huge pages where the kernel allows it: random bucket accesses then miss the TLB
-// far less, for every strategy alike.
-// They are mapped straight from the kernel, not carved from the malloc heap: posix_memalign'd
-// buffers of a few MiB fragmented node's heap by about one staging buffer per case, so a sweep's
-// resident memory grew without bound; munmap gives everything back on close. Under
-// AddressSanitizer they stay on the heap, where ASan checks their bounds.
-#if defined(__SANITIZE_ADDRESS__)
-#define WP_HEAP_BUFFERS 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define WP_HEAP_BUFFERS 1
-#endif
-#endif
-
-class AlignedBuf {
- public:
-  AlignedBuf() = default;
-  AlignedBuf(size_t bytes, size_t align, const char* what) : n_(bytes) {
-    constexpr size_t kHuge = size_t(2) << 20;
-    bool huge = bytes >= 2 * kHuge;
-    if (huge) align = std::max(align, kHuge);
-#if defined(WP_HEAP_BUFFERS)
-    size_t rounded = bytes;  // exact, so ASan flags the first byte past the buffer
-#else
-    size_t rounded = (bytes + align - 1) / align * align;
-#endif
-    if (rounded == 0 || (p_ = allocate(rounded, align)) == nullptr)
-      throw ConfigError(std::string("cannot allocate ") + std::to_string(bytes) + " bytes for the " + what);
-    len_ = rounded;
-#if defined(MADV_HUGEPAGE)
-    if (huge) madvise(p_, rounded, MADV_HUGEPAGE);  // advice only: failure is harmless
-#endif
-    memset(p_, 0, rounded);  // touch every page now, not inside a timed sample
-  }
-  AlignedBuf(AlignedBuf&& o) noexcept : p_(o.p_), n_(o.n_), len_(o.len_) {
-    o.p_ = nullptr;
-    o.n_ = o.len_ = 0;
-  }
-  AlignedBuf& operator=(AlignedBuf&& o) noexcept {
-    std::swap(p_, o.p_);
-    std::swap(n_, o.n_);
-    std::swap(len_, o.len_);
-    return *this;
-  }
-  AlignedBuf(const AlignedBuf&) = delete;
-  AlignedBuf& operator=(const AlignedBuf&) = delete;
-  ~AlignedBuf() { release(p_, len_); }
-  uint8_t* data() const { return p_; }
-  size_t size() const { return n_; }
-
- private:
-#if defined(WP_HEAP_BUFFERS)
-  static uint8_t* allocate(size_t len, size_t align) {
-    void* p = nullptr;
-    return posix_memalign(&p, align, len) == 0 ? static_cast<uint8_t*>(p) : nullptr;
-  }
-  static void release(uint8_t* p, size_t) { free(p); }
-#else
-  static size_t page() { return size_t(sysconf(_SC_PAGESIZE)); }
-  // Maps len (page-rounded) bytes at an `align` boundary: over-map by align, unmap the ends.
-  static uint8_t* allocate(size_t len, size_t align) {
-    const size_t pg = page(), body = (len + pg - 1) / pg * pg, pad = align > pg ? align : 0;
-    void* m = mmap(nullptr, body + pad, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED) return nullptr;
-    uintptr_t base = reinterpret_cast<uintptr_t>(m), start = pad ? (base + align - 1) / align * align : base;
-    if (start > base) munmap(m, start - base);
-    if (size_t tail = base + body + pad - (start + body)) munmap(reinterpret_cast<void*>(start + body), tail);
-    return reinterpret_cast<uint8_t*>(start);
-  }
-  static void release(uint8_t* p, size_t len) {
-    if (p) munmap(p, (len + page() - 1) / page() * page());
-  }
-#endif
-
-  uint8_t* p_ = nullptr;
-  size_t n_ = 0;    // bytes asked for
-  size_t len_ = 0;  // bytes allocated (rounded to the alignment)
-};
-
-inline uint64_t now_ns() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
-}
-
-// The calibration knob must add what it is asked to. The spin polls the clock until the time
-// owed has passed: the callers pay it in chunks of >= 1 us, so the poll's cost (~30 ns here)
-// is a few percent of the chunk, not of a 5 ns request per single write (which made a "10%"
-// slowdown cost 40%). A counted loop with a once-measured rate was no better: its rate, taken
-// as the fastest of five, ran 1.3-1.8x slower later on a shared VM (a "10%" cost 17-22%).
-void spin_ns(uint64_t ns) {
-  if (ns == 0) return;
-  const uint64_t until = now_ns() + ns;
-  while (now_ns() < until) {
-  }
-}
+using host::AlignedBuf;
+using host::bytes_str;
+using host::now_ns;
+using host::spin_ns;  // bench/gate-fresh-clone plants a spin_ns() call into run_range below
 
 InsertFn pick(Strategy s, bool count) {
   switch (s) {
@@ -142,18 +44,9 @@ InsertFn pick(Strategy s, bool count) {
   throw ConfigError("strategy: unknown value");
 }
 
-std::string bytes_str(uint64_t b) { return std::to_string(b) + " bytes"; }
-
-uint64_t physical_memory() {
-  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-  return pages > 0 && page > 0 ? uint64_t(pages) * uint64_t(page) : 0;
-}
-
 struct ThreadResult {
   uint64_t stageNs = 0, kernelNs = 0;
-  uint64_t finishedNs = 0;  // when this submitter wrote its last value (thread teardown excluded)
   Counters counters;
-  std::exception_ptr error;
 };
 
 class CpuRunner final : public CaseRunner {
@@ -164,27 +57,19 @@ class CpuRunner final : public CaseRunner {
     t_.valueSize = p.valueSize;
     t_.stride = value_stride(p.valueSize);
     t_.writes = p.keys;
-    t_.arenaBytes = p.keys * uint64_t(t_.stride);
-    if (t_.arenaBytes > p.arenaLimitBytes)
-      throw ConfigError("arenaLimitBytes: the value arena needs " + bytes_str(t_.arenaBytes) + " (keys " +
-                        std::to_string(p.keys) + " x stride " + std::to_string(t_.stride) + " for valueSize " +
-                        std::to_string(p.valueSize) + "), above the limit of " + bytes_str(p.arenaLimitBytes) +
-                        "; lower keys or valueSize");
+    t_.arenaBytes = host::arena_bytes(p);
 
     // Refuse before allocating what overcommit would grant and the OOM killer would take back.
-    // Upper bound: every key distinct; the stream, its distinct keys and the transient
-    // zipf CDF or sort copy cost up to 32 B per write.
-    workers_ = p.mode == Mode::Concurrent ? p.threads : 1;
-    uint64_t share = (p.keys + workers_ - 1) / workers_;
-    uint64_t perSubmission = p.mode == Mode::Single ? 1 : std::min<uint64_t>(p.batchSize, share);
-    uint64_t stagingBytes = perSubmission * t_.stride;
+    // Upper bound: every key distinct.
+    workers_ = host::submitters(p);
+    uint64_t stagingBytes = uint64_t(host::max_submission(p)) * t_.stride;
     uint64_t tableBound = buckets_for(p.keys, p.loadFactor) * sizeof(Bucket);
-    uint64_t need = tableBound + t_.arenaBytes + workers_ * (stagingBytes + kCombineBytes) + 32 * p.keys;
-    uint64_t phys = physical_memory();
-    if (phys && need > phys / 4 * 3)
+    uint64_t need = tableBound + t_.arenaBytes + workers_ * (stagingBytes + kCombineBytes) + host::kStreamBytesPerKey * p.keys;
+    host::Budget budget = host::host_budget();
+    if (!budget.holds(need))
       throw ConfigError("keys: the table (" + bytes_str(tableBound) + "), value arena (" + bytes_str(t_.arenaBytes) +
-                        "), staging and key stream need " + bytes_str(need) + ", more than 3/4 of this machine's " +
-                        bytes_str(phys) + "; lower keys, valueSize or threads, or raise loadFactor");
+                        "), staging and key stream need " + bytes_str(need) + ", " + budget.over() +
+                        "; lower keys, valueSize or threads, or raise loadFactor");
 
     stream_ = make_stream(p.keys, p.zipf, p.zipfTheta, p.seed);
     t_.stream = stream_.data();
@@ -212,7 +97,9 @@ class CpuRunner final : public CaseRunner {
     out.writes = p_.keys;
     std::vector<ThreadResult> results(workers_);
     if (p_.mode == Mode::Concurrent) {
-      out.elapsedNs = run_concurrent(results);
+      out.elapsedNs = host::run_together(workers_, [&](uint32_t i) {
+        run_range(i, host::share_begin(p_.keys, i, workers_), host::share_begin(p_.keys, i + 1, workers_), results[i], nullptr);
+      });
     } else {
       bool timeLatency = p_.mode == Mode::Single && p_.latencyEvery > 0;
       if (timeLatency) out.latencyNs.reserve(p_.keys / p_.latencyEvery + 1);
@@ -254,10 +141,7 @@ class CpuRunner final : public CaseRunner {
     const uint32_t slice = uint32_t(std::max<uint64_t>(kGroupSize, (kStageSliceBytes / stride) / kGroupSize * kGroupSize));
     uint64_t stageNs = 0, kernelNs = 0;  // locals: results[] of neighbouring threads share lines
     uint64_t t = now_ns();
-    // Calibration spin owed: paid in chunks of >= 1 us so a loop's fixed entry/exit cost does not
-    // add to a few-ns request per single write (the total added time is what the knob promises).
-    uint64_t spinDebtNs = 0;
-    constexpr uint64_t kSpinChunkNs = 1000;
+    host::SpinDebt spin(p_.slowdownNs);  // the calibration knob, paid in >= 1 us chunks
     for (uint64_t first = begin; first < end;) {
       uint32_t n = uint32_t(std::min<uint64_t>(batch, end - first));
       uint64_t t0 = t;
@@ -276,13 +160,7 @@ class CpuRunner final : public CaseRunner {
         fill_value(staging + size_t(i) * stride, vs, stream[first + last + i], first + last + i);
       uint64_t staged = now_ns();
       insert_(w, staging, first + last, m);
-      if (p_.slowdownNs) {
-        spinDebtNs += uint64_t(p_.slowdownNs) * n;
-        if (spinDebtNs >= kSpinChunkNs || first + n >= end) {
-          spin_ns(spinDebtNs);
-          spinDebtNs = 0;
-        }
-      }
+      spin.owe(n, first + n >= end);
       uint64_t done = now_ns();
       stageNs += staged - t;
       kernelNs += done - staged;
@@ -293,62 +171,6 @@ class CpuRunner final : public CaseRunner {
     r.stageNs = stageNs;
     r.kernelNs = kernelNs;
     r.counters = w.counters;
-  }
-
-  // `threads` submitters released together; the calling thread is submitter 0, so no wake-up
-  // of its own delays the start. The others spin on the start flag (yielding, so an
-  // oversubscribed core still reaches the caller) and only sleep if the start is late. The
-  // sample's time is the wall time from the release until the last submitter is done.
-  uint64_t run_concurrent(std::vector<ThreadResult>& results) {
-    std::atomic<uint32_t> ready{0}, go{0};
-    std::vector<std::thread> threads;
-    threads.reserve(workers_ - 1);
-    auto release = [&] {
-      go.store(1, std::memory_order_release);
-      go.notify_all();
-    };
-    auto body = [&](uint32_t i) {
-      try {
-        run_range(i, p_.keys * i / workers_, p_.keys * (i + 1) / workers_, results[i], nullptr);
-        results[i].finishedNs = now_ns();
-      } catch (...) {
-        results[i].error = std::current_exception();
-      }
-    };
-    try {
-      for (uint32_t i = 1; i < workers_; ++i) {
-        threads.emplace_back([&, i] {
-          ready.fetch_add(1, std::memory_order_release);
-          uint64_t deadline = now_ns() + 2000000;  // spin at most 2 ms, then sleep
-          for (uint32_t n = 1; go.load(std::memory_order_acquire) == 0; ++n) {
-            if (n % 16 == 0) {
-              std::this_thread::yield();
-              if (now_ns() > deadline) { go.wait(0); break; }
-            } else {
-              cpu_relax();
-            }
-          }
-          body(i);
-        });
-      }
-    } catch (const std::system_error& e) {
-      release();
-      for (std::thread& th : threads) th.join();
-      throw ConfigError("threads: cannot start " + std::to_string(workers_) + " threads (" + e.what() + ")");
-    }
-    while (ready.load(std::memory_order_acquire) < workers_ - 1) std::this_thread::yield();
-    uint64_t t0 = now_ns();
-    release();
-    body(0);
-    for (std::thread& th : threads) th.join();
-    // The sample ends when the last submitter finishes writing; joining (thread teardown) is
-    // harness cost, not write-path cost, and would swamp sub-millisecond samples.
-    uint64_t last = t0;
-    for (const ThreadResult& r : results) {
-      if (r.error) std::rethrow_exception(r.error);
-      last = std::max(last, r.finishedNs);
-    }
-    return last - t0;
   }
 
   void add_notes(SampleResult& out) const {

@@ -7,11 +7,8 @@
 #include <cstring>
 #include <thread>
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#endif
-
 #include "writeprof/hash.h"
+#include "writeprof/host/clock.h"
 #include "writeprof/layout.h"
 #include "writeprof/probe.h"
 #include "writeprof/runner.h"
@@ -65,13 +62,7 @@ inline void prefetch_bucket(const Bucket* b) {
   __builtin_prefetch(reinterpret_cast<const char*>(b) + 64, 1, 3);
 }
 
-inline void cpu_relax() {
-#if defined(__x86_64__) || defined(__i386__)
-  _mm_pause();
-#elif defined(__aarch64__)
-  asm volatile("yield" ::: "memory");
-#endif
-}
+using host::cpu_relax;
 
 // Pause while spinning; every 64 spins give the core away, so a lock holder that was
 // descheduled (threads > cores) gets to run instead of us burning its time slice.

@@ -3,7 +3,6 @@
 #include <cuda_runtime.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <mutex>
 
 #include "check.h"
@@ -84,16 +83,6 @@ const BandwidthRefs& bandwidth_refs(int device) {
     done = true;
   }
   return refs;
-}
-
-std::string bandwidth_note(const BandwidthRefs& r) {
-  char buf[256];
-  std::snprintf(buf, sizeof buf,
-                "bandwidth reference: deviceCopy=%.1f GB/s (device-to-device cudaMemcpy of %llu MiB), "
-                "h2d=%.1f GB/s (pinned host-to-device cudaMemcpy of %llu MiB)",
-                r.deviceCopyBytesPerSec / 1e9, (unsigned long long)(r.deviceCopyBytes >> 20),
-                r.pinnedH2DBytesPerSec / 1e9, (unsigned long long)(r.h2dBytes >> 20));
-  return buf;
 }
 
 }  // namespace wp::gpu

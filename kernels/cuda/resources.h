@@ -3,6 +3,7 @@
 // cudaFree would wait on that kernel forever, and a leak is the lesser harm.
 #pragma once
 #include <cuda_runtime.h>
+#include <nvtx3/nvToolsExt.h>
 
 #include <cstdint>
 #include <string>
@@ -109,6 +110,15 @@ class Event {
 
  private:
   cudaEvent_t e_ = nullptr;
+};
+
+// A named NVTX range around a scope (what Nsight Systems shows on the host thread's timeline).
+class NvtxRange {
+ public:
+  explicit NvtxRange(const char* name) { nvtxRangePushA(name); }
+  ~NvtxRange() { nvtxRangePop(); }
+  NvtxRange(const NvtxRange&) = delete;
+  NvtxRange& operator=(const NvtxRange&) = delete;
 };
 
 }  // namespace wp::gpu

@@ -16,38 +16,17 @@
 #include <vector>
 
 #include "peers/peer_common.h"
+#include "writeprof/host/aligned_buffer.h"
 #include "writeprof/layout.h"
 #include "writeprof/pattern.h"
 
 namespace wp::peers {
 namespace {
 
-// Zeroed, page-aligned and touched once: no page faults inside a timed sample.
-class Buffer {
- public:
-  Buffer() = default;
-  Buffer(uint64_t bytes, const char* what) : n_(bytes) {
-    size_t rounded = size_t((bytes + 4095) & ~uint64_t(4095));
-    p_ = static_cast<uint8_t*>(std::aligned_alloc(4096, rounded ? rounded : 4096));
-    if (!p_) throw ConfigError("cannot allocate " + std::to_string(bytes) + " bytes for the " + what);
-    std::memset(p_, 0, rounded);
-  }
-  Buffer(Buffer&& o) noexcept : p_(o.p_), n_(o.n_) { o.p_ = nullptr; }
-  Buffer& operator=(Buffer&& o) noexcept {
-    std::swap(p_, o.p_);
-    std::swap(n_, o.n_);
-    return *this;
-  }
-  Buffer(const Buffer&) = delete;
-  Buffer& operator=(const Buffer&) = delete;
-  ~Buffer() { std::free(p_); }
-  uint8_t* data() const { return p_; }
-  uint64_t size() const { return n_; }
-
- private:
-  uint8_t* p_ = nullptr;
-  uint64_t n_ = 0;
-};
+// Zeroed, page-aligned and touched once (no page faults inside a timed sample): the same
+// buffers writeprof's CPU runner writes its arena and staging into.
+using Buffer = host::AlignedBuf;
+constexpr size_t kPage = 4096;
 
 template <size_t N>
 struct Val {
@@ -64,7 +43,7 @@ struct ArenaStore {
   ArenaStore(const CaseParams& p) : valueSize(p.valueSize), stride(value_stride(p.valueSize)) {}
   static uint64_t entry_bytes(uint32_t) { return sizeof(uint64_t) * 2 + 1; }
   uint64_t extra_bytes(uint64_t keys) const { return keys * stride; }
-  void allocate(uint64_t keys) { arena = Buffer(keys * stride, "value arena"); }
+  void allocate(uint64_t keys) { arena = Buffer(keys * stride, kPage, "value arena"); }
   void reset() { std::memset(arena.data(), 0, arena.size()); }
   // The value is complete in the arena before its offset is published in the map.
   void insert(Map& m, uint64_t key, uint64_t writeNo, const uint8_t* staged) {
@@ -105,15 +84,14 @@ class CuckooRunner final : public CaseRunner {
     // Refuse before allocating what overcommit would grant and the OOM killer would take back.
     uint64_t slots = uint64_t(map_.capacity());
     uint64_t staging = std::min<uint64_t>(w_.batch, p.keys) * stride_ * w_.workers;
-    uint64_t need = slots * Store::entry_bytes(p.valueSize) + store_.extra_bytes(p.keys) + staging + 32 * p.keys;
-    uint64_t phys = physical_memory();
-    if (phys && need > phys / 4 * 3)
+    uint64_t need = slots * Store::entry_bytes(p.valueSize) + store_.extra_bytes(p.keys) + staging + host::kStreamBytesPerKey * p.keys;
+    host::Budget budget = host::host_budget();
+    if (!budget.holds(need))
       throw ConfigError("keys: libcuckoo's map (" + std::to_string(slots) + " slots), its values and staging need " +
-                        std::to_string(need) + " bytes, more than 3/4 of this machine's " + std::to_string(phys) +
-                        "; lower keys or valueSize, or raise loadFactor");
+                        host::bytes_str(need) + ", " + budget.over() + "; lower keys or valueSize, or raise loadFactor");
     map_.maximum_hashpower(map_.hashpower());  // fixed capacity: a resize would throw, not hide in timing
     store_.allocate(p.keys);
-    for (uint32_t i = 0; i < w_.workers; ++i) staging_.emplace_back(std::min<uint64_t>(w_.batch, p.keys) * stride_, "staging buffer");
+    for (uint32_t i = 0; i < w_.workers; ++i) staging_.emplace_back(std::min<uint64_t>(w_.batch, p.keys) * stride_, kPage, "staging buffer");
   }
 
   SampleResult runSample() override {

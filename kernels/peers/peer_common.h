@@ -1,20 +1,15 @@
-// What both peers share: the case's key stream and its distinct keys, the clock, and T
-// submitters released together (concurrent mode), each over its contiguous share of the stream,
-// as the CPU runner splits it.
+// What both peers share: the case's key stream and its distinct keys, and the timed sample: T
+// submitters released together (concurrent mode, writeprof/host/together.h), each over its
+// contiguous share of the stream, as the CPU runner splits it.
 #pragma once
-#include <time.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
 #include <cstdint>
-#include <exception>
-#include <functional>
-#include <string>
-#include <system_error>
-#include <thread>
 #include <vector>
 
+#include "writeprof/host/clock.h"
+#include "writeprof/host/memory.h"
+#include "writeprof/host/split.h"
+#include "writeprof/host/together.h"
 #include "writeprof/keystream.h"
 #include "writeprof/params.h"
 #include "writeprof/peers.h"
@@ -22,16 +17,7 @@
 
 namespace wp::peers {
 
-inline uint64_t now_ns() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
-}
-
-inline uint64_t physical_memory() {
-  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-  return pages > 0 && page > 0 ? uint64_t(pages) * uint64_t(page) : 0;
-}
+using host::now_ns;
 
 // The writes of one case: which key each write targets, and the keys verification looks up.
 struct Workload {
@@ -44,59 +30,17 @@ struct Workload {
     check_params(p);
     stream = make_stream(p.keys, p.zipf, p.zipfTheta, p.seed);
     distinct = distinct_keys(stream.data(), p.keys);
-    workers = p.mode == Mode::Concurrent ? p.threads : 1;
+    workers = host::submitters(p);
     batch = p.mode == Mode::Single ? 1 : p.batchSize;
   }
-  uint64_t begin(uint32_t w) const { return stream.size() * w / workers; }
-  uint64_t end(uint32_t w) const { return stream.size() * (w + 1) / workers; }
+  uint64_t begin(uint32_t w) const { return host::share_begin(stream.size(), w, workers); }
+  uint64_t end(uint32_t w) const { return host::share_begin(stream.size(), w + 1, workers); }
 };
 
 // Per-submitter phase totals (ns), summed into the sample's phases afterwards.
 struct Phases {
   uint64_t stage = 0, send = 0;
-  uint64_t finishedNs = 0;
 };
-
-// Runs body(w) for w in [0, n) on n threads released at once (the caller is submitter 0);
-// returns the wall time from the release until the last submitter finished. The first
-// exception of any submitter is rethrown after all have joined.
-inline uint64_t run_submitters(uint32_t n, std::vector<Phases>& phases, const std::function<void(uint32_t)>& body) {
-  std::atomic<uint32_t> ready{0};
-  std::atomic<bool> go{false};
-  std::vector<std::exception_ptr> errors(n);
-  auto run = [&](uint32_t w) {
-    try {
-      body(w);
-    } catch (...) {
-      errors[w] = std::current_exception();
-    }
-    phases[w].finishedNs = now_ns();
-  };
-  std::vector<std::thread> threads;
-  threads.reserve(n - 1);
-  try {
-    for (uint32_t w = 1; w < n; ++w)
-      threads.emplace_back([&, w] {
-        ready.fetch_add(1, std::memory_order_release);
-        while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
-        run(w);
-      });
-  } catch (const std::system_error& e) {
-    go.store(true, std::memory_order_release);
-    for (std::thread& t : threads) t.join();
-    throw ConfigError("threads: cannot start " + std::to_string(n) + " threads (" + e.what() + ")");
-  }
-  while (ready.load(std::memory_order_acquire) < n - 1) std::this_thread::yield();
-  uint64_t t0 = now_ns();
-  go.store(true, std::memory_order_release);
-  run(0);
-  for (std::thread& t : threads) t.join();
-  for (const std::exception_ptr& e : errors)
-    if (e) std::rethrow_exception(e);
-  uint64_t last = t0;
-  for (const Phases& p : phases) last = std::max(last, p.finishedNs);
-  return last - t0;
-}
 
 // The timed part of a peer's sample. Each submitter walks its share of the stream in submissions
 // of `batch` writes: stage(i, first, n) prepares them (values generated, requests formatted),
@@ -109,7 +53,7 @@ SampleResult timed_sample(const CaseParams& p, const Workload& w, const char* st
   std::vector<Phases> phases(w.workers);
   std::vector<uint32_t>* latency = p.mode == Mode::Single && p.latencyEvery > 0 ? &out.latencyNs : nullptr;
   if (latency) latency->reserve(p.keys / p.latencyEvery + 1);
-  out.elapsedNs = run_submitters(w.workers, phases, [&](uint32_t i) {
+  out.elapsedNs = host::run_together(w.workers, [&](uint32_t i) {
     Phases& ph = phases[i];
     uint64_t t = now_ns();
     for (uint64_t first = w.begin(i), end = w.end(i); first < end;) {

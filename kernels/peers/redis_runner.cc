@@ -25,12 +25,11 @@ class RedisRunner final : public CaseRunner {
     // Formatted commands of one submission, per connection (hiredis copies them once more).
     uint64_t perWrite = uint64_t(p.valueSize) + t.prefix.size() + 8 + 48;
     uint64_t perSubmission = p.mode == Mode::Single ? 1 : std::min<uint64_t>(w_.batch, p.keys);
-    uint64_t need = 2 * perWrite * perSubmission * w_.workers + 32 * p.keys;
-    uint64_t phys = physical_memory();
-    if (phys && need > phys / 4 * 3)
+    uint64_t need = 2 * perWrite * perSubmission * w_.workers + host::kStreamBytesPerKey * p.keys;
+    host::Budget budget = host::host_budget();
+    if (!budget.holds(need))
       throw ConfigError("batchSize: the pipelined commands of " + std::to_string(w_.workers) + " connection(s) need " +
-                        std::to_string(need) + " bytes, more than 3/4 of this machine's " + std::to_string(phys) +
-                        "; lower batchSize, valueSize or threads");
+                        host::bytes_str(need) + ", " + budget.over() + "; lower batchSize, valueSize or threads");
     requests_.resize(w_.workers);
     for (uint32_t i = 0; i < w_.workers; ++i) {
       conns_.push_back(std::make_unique<RedisConn>(t_));

@@ -1,5 +1,5 @@
-import type { BackendName, CaseSpec } from '../model.js';
-import type { EmulatorSettings } from '../results/schema.js';
+import type { BackendName, CaseSpec, EmulatorSettings } from '../model.js';
+import type { RawSample } from './contract.js';
 
 /** What a device or host looks like, as recorded in results.environment.device. */
 export interface DeviceInfo {
@@ -18,18 +18,8 @@ export interface BackendStatus {
   emulator?: EmulatorSettings;
 }
 
-export interface Counters {
-  lockRetries: number;
-  casFailures: number;
-  probeSteps: number;
-}
-
-export interface VerificationCounts {
-  written: number;
-  verified: number;
-  lost: number;
-  corrupted: number;
-}
+export type Counters = RawSample['counters'];
+export type VerificationCounts = RawSample['verification'];
 
 /** One timed sample as the native layer reports it. */
 export interface NativeSample {
@@ -43,8 +33,8 @@ export interface NativeSample {
   /** Sampled per-write latencies (single mode), nanoseconds. */
   latencyNs?: Uint32Array;
   notes?: string[];
-  /** CUDA: bytes/s references measured in the same run (deviceCopy, h2d); results.bandwidth = bytesPerSec / each. */
-  bandwidthRefs?: Record<string, number>;
+  /** CUDA: bandwidth references measured in the same run; results.bandwidth = bytesPerSec / each (bandwidthFractions). */
+  bandwidth?: NonNullable<RawSample['bandwidth']>;
 }
 
 export interface OpenOptions {

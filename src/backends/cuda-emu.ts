@@ -9,11 +9,7 @@
 import type { Backend, BackendStatus, CaseHandle, NativeSample, OpenOptions } from './backend.js';
 import { nativeCaseParams, openNativeCase } from './native-backend.js';
 import { loadEmuAddon, type NativeAddon } from './native.js';
-import { DEFAULT_EMULATOR, type CaseSpec } from '../model.js';
-import type { EmulatorSettings } from '../results/schema.js';
-
-/** The runner measures "bandwidth references" with host memcpy here: not a reference for anything. */
-const HOST_REFERENCE_NOTE = /^bandwidth reference:/;
+import { DEFAULT_EMULATOR, type CaseSpec, type EmulatorSettings } from '../model.js';
 
 export function emulatorNote(s: EmulatorSettings): string {
   const workers = s.workers === 0 ? 'one per core' : String(s.workers);
@@ -37,9 +33,10 @@ export function emuStatus(settings: EmulatorSettings = DEFAULT_EMULATOR, addon: 
   }
 }
 
+/** The runner measures its "bandwidth references" with host memcpy here: not a reference for anything, so dropped. */
 function relabel(s: NativeSample, note: string): NativeSample {
-  const notes = (s.notes ?? []).filter((n) => !HOST_REFERENCE_NOTE.test(n));
-  return { ...s, notes: [note, ...notes] };
+  const { bandwidth: _hostCopies, ...rest } = s;
+  return { ...rest, notes: [note, ...(s.notes ?? [])] };
 }
 
 export function createEmuBackend(settings: EmulatorSettings = DEFAULT_EMULATOR, addon: () => NativeAddon = loadEmuAddon): Backend {

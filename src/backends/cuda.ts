@@ -7,6 +7,7 @@
 import type { Backend, BackendStatus, CaseHandle, DeviceInfo, NativeSample, OpenOptions } from './backend.js';
 import { createNativeBackend } from './native-backend.js';
 import { loadAddon, type NativeAddon, type RawCudaStatus } from './native.js';
+import { fmtBytesPerSec, fmtMemory } from '../format.js';
 import type { CaseSpec } from '../model.js';
 
 /** 12080 -> "12.8" (CUDA encodes versions as 1000 * major + 10 * minor). */
@@ -65,29 +66,20 @@ export function cudaCompiled(addon: () => NativeAddon = loadAddon): boolean | nu
   }
 }
 
-/** Bytes/s references the CUDA runner measures once per process and reports in a note. */
-export interface BandwidthRefs {
-  /** device-to-device cudaMemcpy: bytes copied per second */
-  deviceCopy: number;
-  /** pinned host-to-device cudaMemcpy */
-  h2d: number;
+/**
+ * What a CUDA case's notes say about the bandwidth references its sample carries (the runner
+ * measures them once per process; results.cases[].bandwidth holds the case's fraction of each).
+ */
+export function bandwidthNote(b: NonNullable<NativeSample['bandwidth']>): string {
+  return (
+    `bandwidth reference: deviceCopy=${fmtBytesPerSec(b.deviceCopyBytesPerSec)} (device-to-device cudaMemcpy of ${fmtMemory(b.deviceCopyBytes)}), ` +
+    `h2d=${fmtBytesPerSec(b.pinnedH2DBytesPerSec)} (pinned host-to-device cudaMemcpy of ${fmtMemory(b.h2dBytes)})`
+  );
 }
 
-const REF_NOTE = /^bandwidth reference: deviceCopy=([\d.]+) GB\/s .*\bh2d=([\d.]+) GB\/s/;
-
-/** Parses the runner's "bandwidth reference: ..." note; undefined when a sample has none. */
-export function parseBandwidthRefs(notes: readonly string[] | undefined): BandwidthRefs | undefined {
-  for (const n of notes ?? []) {
-    const m = REF_NOTE.exec(n);
-    if (m) return { deviceCopy: Number(m[1]) * 1e9, h2d: Number(m[2]) * 1e9 };
-  }
-  return undefined;
-}
-
-/** The sample with its references as numbers: the engine turns them into results.cases[].bandwidth. */
-function withRefs(s: NativeSample): NativeSample {
-  const refs = parseBandwidthRefs(s.notes);
-  return refs ? { ...s, bandwidthRefs: { deviceCopy: refs.deviceCopy, h2d: refs.h2d } } : s;
+/** The sample with its references stated in its notes (first, as the runner used to write them). */
+function withRefsNote(s: NativeSample): NativeSample {
+  return s.bandwidth ? { ...s, notes: [bandwidthNote(s.bandwidth), ...(s.notes ?? [])] } : s;
 }
 
 const native = createNativeBackend({ name: 'cuda', native: 'cuda', status: () => cudaStatus() });
@@ -99,7 +91,7 @@ export const cudaBackend: Backend = {
     const handle = native.open(spec, options);
     return {
       async runSample() {
-        return withRefs(await handle.runSample());
+        return withRefsNote(await handle.runSample());
       },
       close: () => handle.close(),
     };

@@ -3,7 +3,7 @@
  * (cuda-emu) is never chosen for you: its timings are not performance figures.
  */
 import { UsageError } from '../errors.js';
-import type { EmulatorSettings } from '../results/schema.js';
+import type { EmulatorSettings } from '../model.js';
 import type { Backend, BackendStatus } from './backend.js';
 
 export type BackendChoice = 'auto' | 'cpu' | 'cuda' | 'cuda-emu';

@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import type { Backend, BackendStatus, CaseHandle, OpenOptions } from './backend.js';
 import { cpuStatus } from './cpu.js';
 import { nativeCaseParams, openNativeCase } from './native-backend.js';
-import { loadAddon, type NativeAddon } from './native.js';
-import type { CaseSpec } from '../model.js';
+import { loadAddon, type NativeAddon, type NativeCaseParams } from './native.js';
+import { PEER_STRATEGY, type CaseSpec } from '../model.js';
 
 export type CuckooStore = 'arena' | 'inline';
 
@@ -35,7 +35,7 @@ export function createCuckooBackend(store: CuckooStore = 'arena', addon: () => N
     name: 'libcuckoo',
     status: () => peerStatus('libcuckoo'),
     open(spec: CaseSpec, options: OpenOptions): CaseHandle {
-      const params = { ...nativeCaseParams('libcuckoo', spec, options), strategy: 'peer', peer: { store } };
+      const params: NativeCaseParams = { ...nativeCaseParams('libcuckoo', spec, options), strategy: PEER_STRATEGY, peer: { store } };
       return openNativeCase(addon(), params, spec.id);
     },
   };

@@ -2,24 +2,22 @@
  * A Backend over the native addon, shared by the CPU and CUDA backends: each supplies its name
  * and status(); building NativeCaseParams, mapping errors and converting samples live here.
  */
-import type { BackendName, CaseSpec } from '../model.js';
+import { keyDistOf, type BackendName, type CaseSpec, type KeyDist } from '../model.js';
 import { UsageError } from '../errors.js';
-import { ARENA_LIMIT_BYTES } from '../profile/geometry.js';
+import { DEFAULTS } from '../limits.js';
 import type { Backend, BackendStatus, CaseHandle, NativeSample, OpenOptions } from './backend.js';
-import { loadAddon, type NativeAddon, type NativeCaseParams, type RawSample } from './native.js';
-import { parseKeyDist as parseProfileKeyDist } from '../profile/values.js';
+import { checkSample, type NativeCaseParams, type RawSample } from './contract.js';
+import { loadAddon, type NativeAddon } from './native.js';
 
 /** OpenOptions plus what only native backends understand. */
 export interface NativeOpenOptions extends OpenOptions {
-  /** Refuse cases whose value arena (keys x value stride) exceeds this; default ARENA_LIMIT_BYTES. */
+  /** Refuse cases whose value arena (keys x value stride) exceeds this; default DEFAULTS.arenaLimitBytes. */
   arenaLimitBytes?: number;
 }
 
-/** A key distribution as the addon takes it; the syntax and limits are the profile parser's. */
-export function parseKeyDist(keyDist: string): Pick<NativeCaseParams, 'dist' | 'zipfTheta'> {
-  const canonical = parseProfileKeyDist('keyDist', keyDist);
-  if (canonical === 'uniform') return { dist: 'uniform', zipfTheta: 0 };
-  return { dist: 'zipf', zipfTheta: Number(canonical.slice('zipf:'.length)) };
+/** A key distribution as the addon takes it (the plan checked it; the addon checks its bounds again). */
+export function nativeKeyDist(d: KeyDist): Pick<NativeCaseParams, 'dist' | 'zipfTheta'> {
+  return d.kind === 'uniform' ? { dist: 'uniform', zipfTheta: 0 } : { dist: 'zipf', zipfTheta: d.theta };
 }
 
 export function nativeCaseParams(backend: NativeCaseParams['backend'], spec: CaseSpec, options: NativeOpenOptions): NativeCaseParams {
@@ -32,16 +30,17 @@ export function nativeCaseParams(backend: NativeCaseParams['backend'], spec: Cas
     threads: spec.threads,
     keys: spec.keys,
     loadFactor: spec.loadFactor,
-    ...parseKeyDist(spec.keyDist),
+    ...nativeKeyDist(keyDistOf(spec.keyDist)),
     seed: options.seed,
     countConflicts: options.countConflicts,
     slowdownNs: options.slowdownNs,
     latencyEvery: options.latencyEvery,
-    arenaLimitBytes: options.arenaLimitBytes ?? ARENA_LIMIT_BYTES,
+    arenaLimitBytes: options.arenaLimitBytes ?? DEFAULTS.arenaLimitBytes,
   };
 }
 
 export function toNativeSample(raw: RawSample): NativeSample {
+  checkSample(raw);
   const sample: NativeSample = {
     elapsedNs: raw.elapsedNs,
     writes: raw.writes,
@@ -51,6 +50,7 @@ export function toNativeSample(raw: RawSample): NativeSample {
   };
   if (raw.latencyNs.length > 0) sample.latencyNs = raw.latencyNs;
   if (raw.notes.length > 0) sample.notes = [...raw.notes];
+  if (raw.bandwidth) sample.bandwidth = { ...raw.bandwidth };
   return sample;
 }
 

@@ -3,11 +3,10 @@
  * sweep (a managed redis-server started, or an external one probed: unreachable is exit 2 with
  * one line), described for results.environment.peers, and torn down by close() on every path.
  */
-import type { EmulatorSettings } from '../results/schema.js';
 import { randomBytes } from 'node:crypto';
 import { UsageError } from '../errors.js';
-import type { Environment } from '../env.js';
-import { isPeerName, type BackendName, type CaseSpec, type PeerName } from '../model.js';
+import { DEFAULTS } from '../limits.js';
+import { isPeerName, type BackendName, type CaseSpec, type EmulatorSettings, type PeerName } from '../model.js';
 import type { Backend, CaseHandle, OpenOptions } from './backend.js';
 import { selectBackend, type BackendChoice, type Selected } from './index.js';
 import { createCuckooBackend, libcuckooVersion, peerStatus } from './libcuckoo.js';
@@ -25,7 +24,8 @@ export interface PeerOptions {
   redisTimeoutMs?: number;
 }
 
-export type PeerEnvironment = NonNullable<Environment['peers']>;
+/** What results.environment.peers records: flat facts per peer (never a password). */
+export type PeerEnvironment = Partial<Record<PeerName, Record<string, string | number | boolean | null>>>;
 
 export interface PeerSession {
   backends: Map<PeerName, Backend>;
@@ -35,8 +35,6 @@ export interface PeerSession {
   /** Stops what the session started; safe to call more than once. */
   close(): Promise<void>;
 }
-
-const DEFAULT_TIMEOUT_MS = 10_000;
 
 function messageOf(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
@@ -52,7 +50,7 @@ function serverFields(info: RawRedisInfo): Record<string, string> {
 async function openRedis(o: PeerOptions, addon: () => NativeAddon, note: (line: string) => void, warnings: string[]) {
   // A prefix of our own: on a shared server, writeprof touches no key it did not write.
   const prefix = `writeprof:${randomBytes(6).toString('hex')}:`;
-  const base = { user: '', password: '', db: 0, prefix, timeoutMs: o.redisTimeoutMs ?? DEFAULT_TIMEOUT_MS, command: o.redisCommand } as const;
+  const base = { user: '', password: '', db: 0, prefix, timeoutMs: o.redisTimeoutMs ?? DEFAULTS.redisTimeoutMs, command: o.redisCommand } as const;
   let target: NativeRedisTarget;
   let managed: ManagedRedis | undefined;
   let info: RawRedisInfo;

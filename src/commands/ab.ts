@@ -15,21 +15,23 @@ import { cpuBackendOn, loadAddonAt } from '../ab/addon.js';
 import { buildWorkingTree, planBuild, type Build } from '../ab/builds.js';
 import { runInterleaved, type Side } from '../ab/interleave.js';
 import { installInterruptGuard } from '../engine/interrupt.js';
-import { captureEnvironment } from '../env.js';
+import { captureEnvironment } from '../results/environment.js';
 import { Interrupted, UsageError, invalid } from '../errors.js';
 import { COMPARE_FORMATS, type CompareFormat } from '../gates/compare-render.js';
 import { DEFAULT_THRESHOLD } from '../gates/compare.js';
 import { comparePaired } from '../gates/paired.js';
-import { ARENA_LIMIT_BYTES, checkCases } from '../profile/geometry.js';
-import { parseRunFlags, type RawRunOptions } from '../profile/flags.js';
+import { budgetLimits, checkCases } from '../profile/geometry.js';
+import { DEFAULTS, RUN_LIMITS } from '../limits.js';
+import { parseRunFlags, type RawRunOptions } from './run-settings.js';
 import { loadProfile } from '../profile/load.js';
 import { applyOverrides, expandCases } from '../profile/plan.js';
 import { count, parseNumber } from '../profile/values.js';
 import { buildDocument } from '../results/document.js';
 import type { CaseResult, ResultsDocument } from '../results/schema.js';
-import { checkWritable, writeFileAtomic, writeResultsAtomic } from '../results/io.js';
+import { checkWritable, writeFileAtomic } from '../io/write.js';
+import { writeResultsAtomic } from '../results/file.js';
 import { MIN_ROUNDS } from '../stats/paired.js';
-import { attachSpeedups } from '../stats/speedup.js';
+import { attachSpeedups } from '../results/metrics.js';
 import { axisOptions } from './axis-options.js';
 import { emitComparison, openInterval } from './compare.js';
 
@@ -121,17 +123,16 @@ export async function abCommand(flags: AbFlags): Promise<void> {
   const settings = parseRunFlags({ ...flags, backend: 'cpu' });
   const rounds = count('--rounds', flags.rounds, { min: MIN_ROUNDS, max: 100000 });
   const samplesPerRound = count('--samples-per-round', flags.samplesPerRound, { min: 1, max: 100000 });
-  const warmup = count('--warmup', flags.warmup, { min: 0, max: 1000 });
+  const warmup = parseNumber('--warmup', flags.warmup, RUN_LIMITS.warmup);
   const threshold = openInterval('--threshold', flags.threshold, 0, 100);
-  const slowdown =
-    flags.calibrateSlowdown === undefined ? 0 : parseNumber('--calibrate-slowdown', flags.calibrateSlowdown, { min: 0, max: 1000, allowed: 'a percent from 0 to 1000' });
+  const slowdown = flags.calibrateSlowdown === undefined ? 0 : parseNumber('--calibrate-slowdown', flags.calibrateSlowdown, RUN_LIMITS.calibrateSlowdown);
   if (!(COMPARE_FORMATS as readonly string[]).includes(flags.format)) throw invalid('--format', flags.format, COMPARE_FORMATS.join(', '));
   const format = flags.format as CompareFormat;
 
   const profile = applyOverrides(loadProfile(settings.profile), settings.overrides);
   const specs = expandCases(profile.suites);
-  // Two builds hold a case open at once: each gets a quarter of the host's memory.
-  checkCases(specs, { arenaLimitBytes: ARENA_LIMIT_BYTES, memoryBytes: Math.floor(os.totalmem() / 4), memoryName: 'a quarter of host memory (two builds open at once)' });
+  // Two builds hold a case open at once: each gets half the host's budget.
+  checkCases(specs, budgetLimits('host', os.totalmem(), 2));
 
   const startedAt = new Date();
   const outDir = flags.outputDir ?? defaultOutputDir(startedAt);
@@ -222,7 +223,7 @@ export function register(program: Command): void {
     .option('--samples-per-round <n>', 'measured samples per build in each round', String(DEFAULT_SAMPLES_PER_ROUND))
     .option('--warmup <n>', 'discarded samples per build after each opening', '1')
     .option('--threshold <percent>', 'a regression is slower than this percent, with the whole 95% interval beyond it', String(DEFAULT_THRESHOLD))
-    .option('--seed <n>', 'seed of the key streams and of the round order', '42')
+    .option('--seed <n>', 'seed of the key streams and of the round order', String(DEFAULTS.seed))
     .option('--calibrate-slowdown <percent>', 'calibration: a spin per write of this percent of the per-write time, on the head only')
     .option('--format <format>', `output format: ${COMPARE_FORMATS.join('|')}`, 'table')
     .option('--output-dir <dir>', 'where base.json, head.json and ab.json go (default reports/ab-<timestamp>)')

@@ -1,7 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CheckFailed, UsageError, invalid } from '../errors.js';
-import { readResults } from '../results/io.js';
+import { readResults } from '../results/file.js';
 import { compareDocuments, confirmRegressions, DEFAULT_ALPHA, DEFAULT_THRESHOLD, type ComparisonReport } from '../gates/compare.js';
 import { COMPARE_FORMATS, renderComparison, renderMarkdown, type CompareFormat } from '../gates/compare-render.js';
 import { anyEmulated, checkEmulated, EMULATED_REFUSAL, renderEmulatedCheck } from '../gates/emulated.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
+import { fmtMemory } from '../format.js';
 import type { BackendStatus, DeviceInfo } from '../backends/backend.js';
 import { cpuStatus } from '../backends/cpu.js';
 import { cudaCompiled, cudaStatus } from '../backends/cuda.js';
@@ -15,7 +16,7 @@ export function devicesReport(): DevicesReport {
 }
 
 function gib(bytes: unknown): string {
-  return typeof bytes === 'number' ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : '?';
+  return typeof bytes === 'number' ? fmtMemory(bytes) : '?';
 }
 
 /** One line of what matters about a device: for a GPU the figures writes are measured against. */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
-import { KERNELS_JSON, kernelRows, loadKernels, type KernelRow } from '../kernels/resource-usage.js';
+import { KERNELS_JSON, kernelRows, loadKernels, type KernelRow } from '../occupancy/resource-usage.js';
 
 function pct(x: number): string {
   const p = Math.round(x * 1000) / 10; // 40 of 64 warps is 62.5%, not 63%

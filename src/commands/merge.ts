@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { CheckFailed, UsageError, invalid } from '../errors.js';
 import { shortDigest } from '../profile/digest.js';
 import { FORMATS, render, type Format } from '../render/index.js';
-import { checkWritable, readResults, writeResultsAtomic } from '../results/io.js';
+import { checkWritable } from '../io/write.js';
+import { readResults, writeResultsAtomic } from '../results/file.js';
 import { mergeResults, missingShards, type MergeInput, type MergeOutcome } from '../results/merge.js';
 
 const HELP = `
@@ -113,7 +114,7 @@ export async function mergeCommand(paths: string[], flags: MergeFlags): Promise<
   writeResultsAtomic(flags.output, outcome.doc);
   note(`results: ${flags.output}${absent ? ` (partial: ${absent} cases missing)` : ''}`);
   const color = format === 'table' && process.stdout.isTTY === true && !process.env['NO_COLOR'];
-  process.stdout.write(await render(outcome.doc, format, { color }));
+  process.stdout.write((await render(outcome.doc, format, { color })).text);
 }
 
 export function register(program: Command): void {

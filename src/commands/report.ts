@@ -1,10 +1,10 @@
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { invalid } from '../errors.js';
-import { inputFile, resolveTarget } from '../io/target.js';
+import { inputFile, resolveTarget, type InputFile, type Target } from '../io/target.js';
 import { probeFileTarget, writeFileTarget, writeTarget } from '../io/write.js';
-import { render } from '../render/index.js';
-import { readResults } from '../results/io.js';
+import { render, type Rendered } from '../render/index.js';
+import { readResults } from '../results/file.js';
 
 const MARKDOWN = ['.md', '.markdown'];
 
@@ -12,6 +12,20 @@ const MARKDOWN = ['.md', '.markdown'];
 export function defaultReportPath(resultsPath: string): string {
   const ext = extname(resultsPath);
   return (ext ? resultsPath.slice(0, -ext.length) : resultsPath) + '.md';
+}
+
+/**
+ * Writes a rendered report: its chart files first, beside a report file, under the rules of
+ * outputs the user did not name (never an input, a baseline only with --force, never a device or
+ * FIFO), then the report, so a reader who sees the report finds its charts.
+ */
+export async function writeReport(
+  target: Target,
+  report: Rendered,
+  o: { field: string; force: boolean; inputs: readonly InputFile[]; onWait?: (line: string) => void },
+): Promise<void> {
+  for (const f of report.files) writeFileTarget(resolveTarget(f.path, { field: 'chart', named: false, force: o.force, inputs: o.inputs }), f.data, 'chart');
+  await writeTarget(target, report.text, o.field, o.onWait);
 }
 
 export async function reportCommand(resultsPath: string, opts: { output?: string; force?: boolean }): Promise<void> {
@@ -26,12 +40,9 @@ export async function reportCommand(resultsPath: string, opts: { output?: string
   }
   const doc = readResults(resultsPath);
   probeFileTarget(target, field);
-  // Charts go beside a report file under the same rules (never an input, a baseline only with
-  // --force, never a device or FIFO); a report written through a stream has none.
-  const charts = (path: string, data: string): void => writeFileTarget(resolveTarget(path, { field: 'chart', named: false, force, inputs }), data, 'chart');
-  // The charts are written first, the report last, so a reader who sees the report finds its charts.
-  const text = await render(doc, 'markdown', { color: false, ...(target.kind === 'file' ? { outputPath: target.path, writeFile: charts } : {}) });
-  await writeTarget(target, text, field);
+  // A report written through a stream has no charts.
+  const report = await render(doc, 'markdown', { color: false, ...(target.kind === 'file' ? { outputPath: target.path } : {}) });
+  await writeReport(target, report, { field, force, inputs });
   if (target.kind !== 'stdout') process.stdout.write(`report: ${target.shown}\n`);
 }
 

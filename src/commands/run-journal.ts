@@ -9,11 +9,11 @@ import { Journal, ownerAlive, type JournalContents } from '../io/journal.js';
 import { journalPathFor } from '../io/names.js';
 import { printable } from '../io/sanitize.js';
 import type { Target } from '../io/target.js';
-import type { BackendName, CaseSpec, Measurement } from '../model.js';
+import type { BackendName, CaseSpec } from '../model.js';
 import type { Format } from '../render/index.js';
 import { findInconsistency } from '../results/consistency.js';
-import { formatPath } from '../results/json-file.js';
-import { defaultTarget, type OutputPlan, type ReportFormat } from '../results/outputs.js';
+import { formatPath } from '../io/json.js';
+import { defaultTarget, type OutputPlan, type ReportFormat } from './run-outputs.js';
 import type { PeerRecord } from './run-peers.js';
 import { caseResultSchema, type CaseResult, type EmulatorSettings, type PlanRecord, type ResultsDocument, type ShardRecord } from '../results/schema.js';
 

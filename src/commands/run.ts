@@ -8,17 +8,18 @@ import { createProgressBar } from '../engine/progress-bar.js';
 import { installInterruptGuard } from '../engine/interrupt.js';
 import { runSweep } from '../engine/sweep.js';
 import { runRepeated } from '../engine/repeat.js';
-import { captureEnvironment } from '../env.js';
+import { captureEnvironment } from '../results/environment.js';
 import { Interrupted, IoFailure, UsageError } from '../errors.js';
 import { describeErrno } from '../io/errno.js';
-import { MAX_SAMPLES_PER_DOCUMENT } from '../io/limits.js';
+import { DEFAULTS, INPUT_LIMITS } from '../limits.js';
 import { Journal } from '../io/journal.js';
 import { printable, printableDeep } from '../io/sanitize.js';
 import { inputFile, resolveTarget, type InputFile } from '../io/target.js';
-import { probeFileTarget, writeFileTarget, writeTarget } from '../io/write.js';
+import { probeFileTarget, writeTarget } from '../io/write.js';
 import { isPeerName } from '../model.js';
-import { ARENA_LIMIT_BYTES, checkCases, type Limits } from '../profile/geometry.js';
-import { flagName, parseRunFlags, type RawRunOptions } from '../profile/flags.js';
+import { budgetLimits, checkCases, type Limits } from '../profile/geometry.js';
+import { parseRunFlags, type RawRunOptions } from './run-settings.js';
+import { flagName } from '../profile/values.js';
 import { DEFAULT_PROFILE, loadProfile, resolveProfile } from '../profile/load.js';
 import { applyOverrides, expandCases } from '../profile/plan.js';
 import { planRecord } from '../profile/digest.js';
@@ -26,14 +27,15 @@ import { selectShard } from '../profile/shard.js';
 import { render } from '../render/index.js';
 import { buildDocument } from '../results/document.js';
 import type { CaseResult, ResultsDocument } from '../results/schema.js';
-import { resultsText } from '../results/io.js';
-import { planOutputs, type OutputPlan } from '../results/outputs.js';
+import { resultsText } from '../results/file.js';
+import { planOutputs, type OutputPlan } from './run-outputs.js';
 import { createJournal, readJournal, recordPath, type RunRecord } from './run-journal.js';
-import { attachPeerSpeedups, attachSpeedups } from '../stats/speedup.js';
+import { attachPeerSpeedups, attachSpeedups } from '../results/metrics.js';
 import { planPeerCases } from '../profile/peer-cases.js';
 import { peerOptionsOf, peerRecord } from './run-peers.js';
 import type { PeerOptions } from '../backends/peers.js';
 import { axisOptions } from './axis-options.js';
+import { writeReport } from './report.js';
 
 const OUTPUT_HELP = `
 Profiles:
@@ -94,15 +96,16 @@ Exit codes: 0 ok; 1 a case failed (lost/corrupted writes or an error); 2 bad inp
   130/143 interrupted by SIGINT/SIGTERM (finished cases written with "partial": true).
 `;
 
-/** Half the host's memory per case: the table and arena must not push the machine into swap. */
+/** The memory-budget rule on the host's memory: the table and arena must not push the machine into swap. */
 function hostLimits(): Limits {
-  return { arenaLimitBytes: ARENA_LIMIT_BYTES, memoryBytes: Math.floor(os.totalmem() / 2), memoryName: 'host memory' };
+  return budgetLimits('host', os.totalmem());
 }
 
+/** ... and on the device's, where the backend reports one (a GPU, the emulator). */
 function deviceLimits(status: BackendStatus): Limits {
   const deviceMemory = status.device?.['memoryBytes'];
   if (typeof deviceMemory !== 'number' || deviceMemory <= 0) return hostLimits();
-  return { arenaLimitBytes: ARENA_LIMIT_BYTES, memoryBytes: Math.floor(deviceMemory * 0.9), memoryName: 'device memory' };
+  return budgetLimits('device', deviceMemory);
 }
 
 function colorAllowed(stream: NodeJS.WriteStream): boolean {
@@ -143,10 +146,10 @@ async function prepareFresh(opts: RunOptions): Promise<Prepared> {
   const planned = planPeerCases(expandCases(profile.suites), settings.backend, settings.peers.peers);
   const picked = settings.shard ? selectShard(planned, profile.measurement, settings.shard) : undefined;
   const specs = picked ? picked.shard.cases : planned;
-  // Never measure what no command could read back (src/io/limits.ts).
+  // Never measure what no command could read back (src/limits.ts).
   const mostSamples = specs.length * profile.measurement.maxSamples;
-  if (mostSamples > MAX_SAMPLES_PER_DOCUMENT) {
-    throw new UsageError(`${specs.length} cases x --max-samples ${profile.measurement.maxSamples} may take ${mostSamples.toLocaleString('en-US')} samples; a results document holds at most ${MAX_SAMPLES_PER_DOCUMENT.toLocaleString('en-US')} (lower --max-samples or run fewer cases)`);
+  if (mostSamples > INPUT_LIMITS.maxSamplesPerDocument) {
+    throw new UsageError(`${specs.length} cases x --max-samples ${profile.measurement.maxSamples} may take ${mostSamples.toLocaleString('en-US')} samples; a results document holds at most ${INPUT_LIMITS.maxSamplesPerDocument.toLocaleString('en-US')} (lower --max-samples or run fewer cases)`);
   }
   const startedAt = new Date();
   // The profile is an input: no output may resolve to it.
@@ -353,18 +356,16 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
 
   if (plan.report) {
     const { target, format } = plan.report;
-    const charts = (path: string, data: string): void =>
-      writeFileTarget(resolveTarget(path, { field: 'chart', named: false, force: record.force, inputs: p.inputs }), data, 'chart');
     try {
-      const text = await render(doc, format, { color: false, ...(target.kind === 'file' ? { outputPath: target.path, writeFile: charts } : {}) });
-      await writeTarget(target, text, '--output', note);
+      const report = await render(doc, format, { color: false, ...(target.kind === 'file' ? { outputPath: target.path } : {}) });
+      await writeReport(target, report, { field: '--output', force: record.force, inputs: p.inputs, onWait: note });
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
       throw new IoFailure(`report not written: ${why}; the results are in ${plan.json.shown} (\`writeprof report\` renders them)`);
     }
     note(`report: ${target.kind === 'stdout' ? 'stdout' : target.shown}`);
   }
-  if (plan.print) process.stdout.write(await render(doc, plan.print, { color: colorAllowed(process.stdout) }));
+  if (plan.print) process.stdout.write((await render(doc, plan.print, { color: colorAllowed(process.stdout) })).text);
 
   const failed = doc.cases.filter((c) => c.status === 'failed');
   if (failed.length > 0) {
@@ -396,7 +397,7 @@ export function register(program: Command): void {
     .option('-o, --output <path>', 'results .json, or a .md/.csv report with the JSON beside it; - for stdout (default reports/<timestamp>.json); see below')
     .option('--resume <journal>', 'continue a run from the journal it left beside its results (after a full disk, a crash or a second Ctrl-C)')
     .option('--force', 'allow --output to overwrite a file under reports/baselines/')
-    .option('--seed <n>', 'seed of the key streams (same seed: same writes for every strategy)', '42')
+    .option('--seed <n>', 'seed of the key streams (same seed: same writes for every strategy)', String(DEFAULTS.seed))
     .option('--no-count-conflicts', 'do not maintain conflict counters (to measure what counting costs)')
     .option('--calibrate-slowdown <percent>', 'add a spin per write of this percent of the measured per-write time')
     .option('--emu-seed <n>', 'cuda-emu: scheduler seed (a failing seed reproduces; default 1)')

@@ -8,9 +8,11 @@ import { DEFAULT_PROFILE, PACKAGE_ROOT, displayPath, loadProfile } from '../prof
 import { expandCases } from '../profile/plan.js';
 import { layoutShards, MAX_SHARDS, type ShardLayout } from '../profile/shard.js';
 import type { Profile } from '../profile/types.js';
-import { count } from '../profile/values.js';
+import { count, parseNumber } from '../profile/values.js';
+import { CASE_LIMITS, DEFAULTS } from '../limits.js';
 import { defaultResultsPath } from '../results/document.js';
-import { readResults, writeFileAtomic } from '../results/io.js';
+import { writeFileAtomic } from '../io/write.js';
+import { readResults } from '../results/file.js';
 import { mergeResults, missingShards } from '../results/merge.js';
 import { FLEET_FORMAT, fleetPaths, readManifest, writeManifest, type FleetManifest } from '../slurm/fleet.js';
 import { parseSlurmSettings, sbatchOptions, type SlurmField, type SlurmSettings } from '../slurm/options.js';
@@ -112,7 +114,7 @@ async function newSweep(flags: SlurmFlags, slurm: SlurmSettings): Promise<void> 
   const backend = flags.backend ?? 'auto';
   if (!BACKEND_CHOICES.includes(backend)) throw invalid('--backend', backend, BACKEND_CHOICES.join(', '));
   const settings: PlanSettings = {
-    seed: flags.seed === undefined ? 42 : count('--seed', flags.seed, { min: 0, max: Number.MAX_SAFE_INTEGER }),
+    seed: flags.seed === undefined ? DEFAULTS.seed : parseNumber('--seed', flags.seed, CASE_LIMITS.seed),
     countConflicts: flags.countConflicts !== false,
     calibrateSlowdown: 0,
   };
@@ -235,7 +237,7 @@ export function register(program: Command): void {
     .option('--shards <n>', 'number of shards (array tasks)')
     .option('--dir <path>', 'directory of the sweep (default reports/fleet-<timestamp>)')
     .option('-b, --backend <auto|cpu|cuda>', 'backend each shard uses (default: auto)')
-    .option('--seed <n>', 'seed of the key streams (default: 42)')
+    .option('--seed <n>', `seed of the key streams (default: ${DEFAULTS.seed})`)
     .option('--no-count-conflicts', 'do not maintain conflict counters')
     .option('--partition <name>', 'sbatch --partition')
     .option('--gres <spec>', 'sbatch --gres for each shard, e.g. gpu:1 or gpu:h100:1')

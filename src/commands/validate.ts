@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { CheckFailed, UsageError } from '../errors.js';
 import { loadClaims } from '../gates/claims.js';
 import { evaluateClaims, formatClaimLine } from '../gates/validate.js';
-import { readResults } from '../results/io.js';
+import { readResults } from '../results/file.js';
 import { splitByDevice } from '../results/devices.js';
 
 const HELP = `

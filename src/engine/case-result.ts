@@ -57,12 +57,14 @@ function concatLatencies(samples: readonly NativeSample[]): Float64Array {
   return all;
 }
 
-/** bytesPerSec over each bandwidth reference the backend measured (CUDA: deviceCopy, h2d). */
+/** bytesPerSec over each bandwidth reference the backend measured (CUDA: deviceCopy, h2d), as claims name them. */
 function bandwidthFractions(samples: readonly NativeSample[], bytesPerSec: number): Record<string, number> | undefined {
-  const refs = samples.find((s) => s.bandwidthRefs)?.bandwidthRefs;
-  if (!refs) return undefined;
+  const b = samples.find((s) => s.bandwidth)?.bandwidth;
+  if (!b) return undefined;
   const out: Record<string, number> = {};
-  for (const [name, ref] of Object.entries(refs)) if (ref > 0 && Number.isFinite(bytesPerSec)) out[name] = bytesPerSec / ref;
+  for (const [name, ref] of [['deviceCopy', b.deviceCopyBytesPerSec], ['h2d', b.pinnedH2DBytesPerSec]] as const) {
+    if (ref > 0 && Number.isFinite(bytesPerSec)) out[name] = bytesPerSec / ref;
+  }
   return out;
 }
 

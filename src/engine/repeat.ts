@@ -5,7 +5,7 @@
  */
 import { caseId } from '../model.js';
 import type { CaseResult } from '../results/schema.js';
-import { mergeCase } from '../gates/baseline.js';
+import { mergeCase } from '../results/runs.js';
 import type { SweepOutcome } from './sweep.js';
 
 export async function runRepeated(times: number, sweep: (pass: number) => Promise<SweepOutcome>): Promise<SweepOutcome> {

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { MODES, PEERS, STRATEGIES, type Strategy } from '../model.js';
 import { UsageError } from '../errors.js';
 import { printableDeep } from '../io/sanitize.js';
-import { formatPath, readJsonFile, showValue, valueAt } from '../results/json-file.js';
+import { formatPath, readJsonFile, showValue, valueAt } from '../io/json.js';
 
 const OPTIMIZED = ['warp-coop', 'lock-free', 'mem-opt', 'write-combine'] as const satisfies readonly Strategy[];
 

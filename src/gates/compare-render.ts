@@ -1,7 +1,7 @@
 /** Renders a ComparisonReport as a terminal table, GitHub markdown, or JSON (one source: the report). */
 import Table from 'cli-table3';
 import { Chalk } from 'chalk';
-import { fmtInt } from '../render/format.js';
+import { fmtInt } from '../format.js';
 import type { CaseComparison, ComparisonReport, Verdict } from './compare.js';
 
 export const COMPARE_FORMATS = ['table', 'markdown', 'json'] as const;

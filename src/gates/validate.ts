@@ -6,7 +6,18 @@
 import { axesKey, PEER_LABEL, type PeerName, type Strategy } from '../model.js';
 import { EMULATED_REFUSAL, TIMING_CLAIM_KINDS } from './emulated.js';
 import type { CaseResult, ResultsDocument } from '../results/schema.js';
-import { conflictsPerWrite, efficiencyOf, groupKeyOf, isStrategyCase, peerCaseOf, peerSpeedupOf, speedupOf, type SpeedupFigure } from '../render/matrix.js';
+import {
+  bestOptimized,
+  conflictReduction,
+  conflictsPerWrite,
+  efficiencyOf,
+  isStrategyCase,
+  peerCaseOf,
+  peerSpeedupOf,
+  scalingCurves,
+  speedupOf,
+  type SpeedupFigure,
+} from '../results/metrics.js';
 import type { Claim, ClaimsFile, Selector } from './claims.js';
 
 export type Verdict = 'PASS' | 'FAIL' | 'N/A';
@@ -190,7 +201,7 @@ function reductionPoints(doc: ResultsDocument, claim: Extract<Claim, { kind: 'mi
       out.push(cands);
       continue;
     }
-    out.push(pickBest(cands.map((c) => ({ value: ((b - conflictsPerWrite(c)) / b) * 100, caseId: c.id }))));
+    out.push(pickBest(cands.map((c) => ({ value: conflictReduction([[c, base]])!, caseId: c.id }))));
   }
   return out;
 }
@@ -228,18 +239,12 @@ function bandwidthPoints(doc: ResultsDocument, claim: Extract<Claim, { kind: 'mi
 
 function scalingPoints(claim: Extract<Claim, { kind: 'minScalingEfficiency' }>, selected: CaseResult[]): Point[] {
   const out: Point[] = [];
-  const groups = new Map<string, CaseResult[]>();
-  for (const c of selected) {
-    if (c.mode !== 'concurrent') continue;
-    const k = groupKeyOf(c, 'threads');
-    groups.set(k, [...(groups.get(k) ?? []), c]);
-  }
-  if (groups.size === 0) return [{ absent: 'no concurrent case among the selected cases' }];
+  const curves = scalingCurves(selected);
+  if (curves.length === 0) return [{ absent: 'no concurrent case among the selected cases' }];
   const N = claim.upToThreads;
-  for (const group of groups.values()) {
-    const where = axesKey(group[0]!).replace(/\/t\d+\//, '/');
-    const byThreads = new Map<number, CaseResult[]>();
-    for (const c of group) if (c.threads <= N) byThreads.set(c.threads, [...(byThreads.get(c.threads) ?? []), c]);
+  for (const curve of curves) {
+    const where = curve.label;
+    const byThreads = new Map([...curve.byThreads].filter(([t]) => t <= N));
     if (!byThreads.has(1)) {
       out.push({ absent: `no 1-thread case in ${where} (efficiency is relative to it)` });
       continue;
@@ -251,13 +256,13 @@ function scalingPoints(claim: Extract<Claim, { kind: 'minScalingEfficiency' }>, 
     }
     let strategy: Strategy;
     if (claim.strategy === 'best') {
-      const ok = top.filter(isStrategyCase).filter((c) => c.strategy !== 'baseline' && c.status === 'ok');
-      if (ok.length === 0) {
+      const best = bestOptimized(top);
+      if (!best) {
         const f = top.filter(isStrategyCase).find((c) => c.strategy !== 'baseline');
         out.push(f ? { failed: f.id, why: f.error ?? 'failed' } : { absent: `no non-baseline ${N}-thread case in ${where}` });
         continue;
       }
-      strategy = ok.reduce((a, b) => (b.opsPerSec > a.opsPerSec ? b : a)).strategy;
+      strategy = best.strategy;
     } else {
       strategy = claim.strategy;
     }

@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { UsageError } from '../errors.js';
 import { errnoCode } from './errno.js';
-import { MAX_INPUT_BYTES } from './limits.js';
+import { INPUT_LIMITS } from '../limits.js';
 import { firstTooDeep } from './json-depth.js';
 import { readInputText } from './read.js';
 import { printable } from './sanitize.js';
@@ -90,7 +90,7 @@ export class Journal {
 
   /** Reads a journal for --resume; `entry` checks one case line (throws UsageError). */
   static read<R, C>(path: string, entry: (raw: unknown, line: number) => C): JournalContents<R, C> {
-    const text = readInputText(path, MAX_INPUT_BYTES);
+    const text = readInputText(path, INPUT_LIMITS.maxInputBytes);
     const lines = text.split('\n');
     const torn = lines[lines.length - 1] !== '';
     if (!torn) lines.pop();

@@ -3,10 +3,10 @@
  * the schema checks, the error scanner) sees it: deeply nested input is refused by position
  * instead of overflowing the stack.
  */
-import { MAX_JSON_DEPTH } from './limits.js';
+import { INPUT_LIMITS } from '../limits.js';
 
 /** Offset of the first bracket that opens level `max + 1`, or -1 when the text stays within `max`. */
-export function firstTooDeep(text: string, max = MAX_JSON_DEPTH): number {
+export function firstTooDeep(text: string, max = INPUT_LIMITS.maxJsonDepth): number {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {

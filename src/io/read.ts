@@ -1,12 +1,13 @@
 /**
- * Reading an input file in bounded time and memory: at most MAX_INPUT_BYTES (a 70 MB file or
+ * Reading an input file in bounded time and memory: at most INPUT_LIMITS.maxInputBytes (a 70 MB file or
  * /dev/zero is refused, not parsed for minutes), and a pipe or FIFO is opened without blocking
- * and read until EOF, giving up when nothing arrives for INPUT_IDLE_TIMEOUT_MS.
+ * and read until EOF, giving up when nothing arrives for INPUT_LIMITS.inputIdleTimeoutMs.
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { describeErrno, errnoCode } from './errno.js';
-import { INPUT_IDLE_TIMEOUT_MS, MAX_INPUT_BYTES } from './limits.js';
+import { fmtMemory } from '../format.js';
+import { INPUT_LIMITS } from '../limits.js';
 import { printable } from './sanitize.js';
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -14,12 +15,8 @@ function sleepMs(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
 }
 
-function mib(bytes: number): string {
-  return `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 : 0)} MiB`;
-}
-
 function tooLarge(path: string, seen: string): UsageError {
-  return new UsageError(`${printable(path)}: ${seen}; inputs are limited to ${mib(MAX_INPUT_BYTES)}`);
+  return new UsageError(`${printable(path)}: ${seen}; inputs are limited to ${fmtMemory(INPUT_LIMITS.maxInputBytes)}`);
 }
 
 function openFailure(path: string, err: unknown): UsageError {
@@ -38,7 +35,7 @@ function openFailure(path: string, err: unknown): UsageError {
 }
 
 /** The bytes of `path` (a file, pipe, FIFO or device), at most `limit` of them, or a UsageError. */
-export function readInputBytes(path: string, limit = MAX_INPUT_BYTES): Buffer {
+export function readInputBytes(path: string, limit = INPUT_LIMITS.maxInputBytes): Buffer {
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting forever.
@@ -49,7 +46,7 @@ export function readInputBytes(path: string, limit = MAX_INPUT_BYTES): Buffer {
   try {
     const st = fstatSync(fd);
     if (st.isDirectory()) throw new UsageError(`${printable(path)}: is a directory, not a file`);
-    if (st.isFile() && st.size > limit) throw tooLarge(path, `${mib(st.size)}`);
+    if (st.isFile() && st.size > limit) throw tooLarge(path, `${fmtMemory(st.size)}`);
     const chunks: Buffer[] = [];
     let total = 0;
     let idleSince = Date.now();
@@ -61,8 +58,8 @@ export function readInputBytes(path: string, limit = MAX_INPUT_BYTES): Buffer {
       } catch (err) {
         if (errnoCode(err) !== 'EAGAIN') throw openFailure(path, err);
         // A pipe whose writer has not written yet: wait, but not forever.
-        if (Date.now() - idleSince > INPUT_IDLE_TIMEOUT_MS) {
-          throw new UsageError(`${printable(path)}: no data for ${INPUT_IDLE_TIMEOUT_MS / 1000} s; gave up waiting`);
+        if (Date.now() - idleSince > INPUT_LIMITS.inputIdleTimeoutMs) {
+          throw new UsageError(`${printable(path)}: no data for ${INPUT_LIMITS.inputIdleTimeoutMs / 1000} s; gave up waiting`);
         }
         sleepMs(10);
         continue;
@@ -70,7 +67,7 @@ export function readInputBytes(path: string, limit = MAX_INPUT_BYTES): Buffer {
       if (n === 0) break;
       idleSince = Date.now();
       total += n;
-      if (total > limit) throw tooLarge(path, `more than ${mib(limit)}`);
+      if (total > limit) throw tooLarge(path, `more than ${fmtMemory(limit)}`);
       chunks.push(Buffer.from(chunk.subarray(0, n)));
     }
     return Buffer.concat(chunks, total);
@@ -80,6 +77,6 @@ export function readInputBytes(path: string, limit = MAX_INPUT_BYTES): Buffer {
 }
 
 /** The text of an input file (UTF-8), bounded as readInputBytes. */
-export function readInputText(path: string, limit = MAX_INPUT_BYTES): string {
+export function readInputText(path: string, limit = INPUT_LIMITS.maxInputBytes): string {
   return readInputBytes(path, limit).toString('utf8');
 }

@@ -14,7 +14,7 @@ import { IoFailure, UsageError } from '../errors.js';
 import { describeErrno, errnoCode, isIoFailure } from './errno.js';
 import { tempPathFor } from './names.js';
 import { printable } from './sanitize.js';
-import type { Target } from './target.js';
+import { resolveTarget, type Target } from './target.js';
 
 /** UsageError or IoFailure by what the errno says. */
 export function failure(message: string, err: unknown): Error {
@@ -178,4 +178,20 @@ export async function writeTarget(t: Target, data: string | Uint8Array, field: s
   } finally {
     await handle.close().catch(() => undefined);
   }
+}
+
+/**
+ * Writes `data` to the regular file `path` atomically (temp file + fsync + rename), creating
+ * directories; a symbolic link's target is written; anything but a regular file is refused.
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array, opts: { force?: boolean } = {}): void {
+  writeFileTarget(resolveTarget(path, { field: printable(path), named: false, force: opts.force ?? true }), data, printable(path));
+}
+
+/**
+ * Fails now, before a long sweep, if `path` could not be written later: resolves it (links,
+ * devices, baselines), creates its directory and writes a probe file there.
+ */
+export function checkWritable(path: string, opts: { field: string; force?: boolean }): void {
+  probeFileTarget(resolveTarget(path, { field: opts.field, force: opts.force ?? false }), opts.field);
 }

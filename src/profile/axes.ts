@@ -1,7 +1,7 @@
 /** The sweep axes and measurement settings as profiles and flags spell them, with their parsers. */
-import type { Measurement, Mode, Strategy } from '../model.js';
-import { MAX_SAMPLES_PER_CASE } from '../io/limits.js';
-import { LIMITS, count, parseKeyDist, parseList, parseLoadFactor, parseNumber, parseSize, parseStrategy } from './values.js';
+import { STRATEGIES, type Measurement, type Strategy } from '../model.js';
+import { CASE_LIMITS, RUN_LIMITS } from '../limits.js';
+import { parseKeyDist, parseList, parseLoadFactor, parseNumber, parseSize, parseStrategy } from './values.js';
 
 export const AXES = ['strategy', 'valueSize', 'batchSize', 'threads', 'keyDist', 'loadFactor', 'keys'] as const;
 export type AxisName = (typeof AXES)[number];
@@ -19,7 +19,7 @@ export type PartialAxes = Partial<AxisValues>;
 
 /** What a case uses for an axis nobody set. */
 export const DEFAULT_AXES: AxisValues = {
-  strategy: ['baseline', 'warp-coop', 'lock-free', 'mem-opt', 'write-combine'],
+  strategy: [...STRATEGIES],
   valueSize: [64],
   batchSize: [1000],
   threads: [2],
@@ -41,11 +41,11 @@ type ItemParser = (field: string, item: unknown) => unknown;
 const ITEM: Record<AxisName, ItemParser> = {
   strategy: parseStrategy,
   valueSize: parseSize,
-  batchSize: (f, v) => count(f, v, LIMITS.batchSize),
-  threads: (f, v) => count(f, v, LIMITS.threads),
+  batchSize: (f, v) => parseNumber(f, v, CASE_LIMITS.batchSize),
+  threads: (f, v) => parseNumber(f, v, CASE_LIMITS.threads),
   keyDist: parseKeyDist,
   loadFactor: parseLoadFactor,
-  keys: (f, v) => count(f, v, LIMITS.keys),
+  keys: (f, v) => parseNumber(f, v, CASE_LIMITS.keys),
 };
 
 /** One axis from a profile value (scalar or array) or a flag (comma-separated string). */
@@ -57,13 +57,12 @@ export const MEASUREMENT_FIELDS = ['warmup', 'minSamples', 'maxSamples', 'minTim
 export type MeasurementField = (typeof MEASUREMENT_FIELDS)[number];
 
 const MEASURE: Record<MeasurementField, (field: string, raw: unknown) => number> = {
-  warmup: (f, v) => count(f, v, { min: 0, max: 1000 }),
-  // No more samples than a results document may hold (a run must be readable by compare).
-  minSamples: (f, v) => count(f, v, { min: 1, max: MAX_SAMPLES_PER_CASE }),
-  maxSamples: (f, v) => count(f, v, { min: 1, max: MAX_SAMPLES_PER_CASE }),
-  minTime: (f, v) => parseNumber(f, v, { min: 0, max: 3600, allowed: 'seconds from 0 to 3600' }),
-  maxTime: (f, v) => parseNumber(f, v, { min: 0, max: 86_400, minExclusive: true, allowed: 'seconds in (0, 86400]' }),
-  maxNoise: (f, v) => parseNumber(f, v, { min: 0, max: 100, allowed: 'a percent from 0 to 100 (0 = off)' }),
+  warmup: (f, v) => parseNumber(f, v, RUN_LIMITS.warmup),
+  minSamples: (f, v) => parseNumber(f, v, RUN_LIMITS.samples),
+  maxSamples: (f, v) => parseNumber(f, v, RUN_LIMITS.samples),
+  minTime: (f, v) => parseNumber(f, v, RUN_LIMITS.minTime),
+  maxTime: (f, v) => parseNumber(f, v, RUN_LIMITS.maxTime),
+  maxNoise: (f, v) => parseNumber(f, v, RUN_LIMITS.maxNoise),
 };
 
 export function parseMeasurementField(name: MeasurementField, field: string, raw: unknown): number {

@@ -6,7 +6,16 @@
  */
 import { createHash } from 'node:crypto';
 import type { CaseSpec, Measurement } from '../model.js';
-import type { PlanRecord } from '../results/schema.js';
+
+/** What results.plan records (src/results/schema.ts holds it to this shape). */
+export interface PlanRecord {
+  digest: string;
+  /** cases in the whole plan (a shard runs some of them) */
+  cases: number;
+  seed: number;
+  countConflicts: boolean;
+  calibrateSlowdown: number;
+}
 
 /** Bump when the digest's inputs or the shard assignment (./shard.ts) change. */
 export const PLAN_FORMAT = 'writeprof-plan/1';

@@ -1,15 +1,12 @@
 /**
- * Memory a case needs, computed in TypeScript with the same formulas as
- * kernels/include/writeprof/layout.h, so that a sweep that cannot fit fails before it starts.
+ * Memory a case needs, computed in TypeScript from the table's layout (src/limits.ts TABLE, the
+ * constants kernels/include/writeprof/layout.h is built from), so that a sweep that cannot fit
+ * fails before it starts; the native runners check everything they allocate by the same rule.
  */
 import { UsageError } from '../errors.js';
+import { fmtMemory, fmtValueSize } from '../format.js';
+import { DEFAULTS, MEMORY_BUDGET, TABLE } from '../limits.js';
 import type { CaseSpec } from '../model.js';
-import { formatSize } from './values.js';
-
-export const BUCKET_BYTES = 128;
-export const SLOTS_PER_BUCKET = 4;
-/** The native runner's default arena limit (runner.h CaseParams::arenaLimitBytes). */
-export const ARENA_LIMIT_BYTES = 4 * 1024 ** 3;
 
 export interface Footprint {
   buckets: number;
@@ -20,12 +17,12 @@ export interface Footprint {
 }
 
 export function valueStride(valueSize: number): number {
-  return Math.ceil(valueSize / 16) * 16;
+  return Math.ceil(valueSize / TABLE.valueAlign) * TABLE.valueAlign;
 }
 
 export function bucketsFor(distinctKeys: number, loadFactor: number): number {
   const slots = distinctKeys / loadFactor;
-  return Math.max(1, Math.floor((slots + SLOTS_PER_BUCKET - 1) / SLOTS_PER_BUCKET));
+  return Math.max(1, Math.floor((slots + TABLE.slotsPerBucket - 1) / TABLE.slotsPerBucket));
 }
 
 export function footprint(spec: Pick<CaseSpec, 'keys' | 'loadFactor' | 'valueSize'>): Footprint {
@@ -33,21 +30,11 @@ export function footprint(spec: Pick<CaseSpec, 'keys' | 'loadFactor' | 'valueSiz
   const valueStrideBytes = valueStride(spec.valueSize);
   return {
     buckets,
-    slots: buckets * SLOTS_PER_BUCKET,
+    slots: buckets * TABLE.slotsPerBucket,
     valueStride: valueStrideBytes,
     arenaBytes: spec.keys * valueStrideBytes,
-    tableBytes: buckets * BUCKET_BYTES,
+    tableBytes: buckets * TABLE.bucketBytes,
   };
-}
-
-function bytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return `${n >= 10 || i === 0 ? Math.round(n) : n.toFixed(1)} ${units[i]}`;
 }
 
 export interface Limits {
@@ -55,6 +42,19 @@ export interface Limits {
   /** Memory the backend may use for one case's table + arena (host RAM or device memory). */
   memoryBytes: number;
   memoryName: string;
+}
+
+/**
+ * The memory-budget rule (src/limits.ts MEMORY_BUDGET) for one case on a memory of `capacity`
+ * bytes, shared by `among` cases open at once (`writeprof ab` holds each case open on two builds).
+ */
+export function budgetLimits(memory: keyof typeof MEMORY_BUDGET, capacity: number, among = 1): Limits {
+  const name = `${memory} memory`;
+  return {
+    arenaLimitBytes: DEFAULTS.arenaLimitBytes,
+    memoryBytes: Math.floor((capacity * MEMORY_BUDGET[memory]) / among),
+    memoryName: among > 1 ? `${name} (${among} builds open at once)` : name,
+  };
 }
 
 /** Why a case cannot run, or null when it fits. */
@@ -65,11 +65,11 @@ export function caseProblem(spec: CaseSpec, limits: Limits): string | null {
     return `table of ${f.slots} slots cannot hold ${spec.keys} keys at load factor ${spec.loadFactor}`;
   }
   if (f.arenaBytes > limits.arenaLimitBytes) {
-    return `value arena needs ${bytes(f.arenaBytes)} (${spec.keys} keys x ${formatSize(f.valueStride)}), over the ${bytes(limits.arenaLimitBytes)} limit; lower --keys or --value-size`;
+    return `value arena needs ${fmtMemory(f.arenaBytes)} (${spec.keys} keys x ${fmtValueSize(f.valueStride)}), over the ${fmtMemory(limits.arenaLimitBytes)} limit; lower --keys or --value-size`;
   }
   const total = f.arenaBytes + f.tableBytes;
   if (total > limits.memoryBytes) {
-    return `table + value arena need ${bytes(total)}, over the ${bytes(limits.memoryBytes)} of ${limits.memoryName} a case may use; lower --keys or --value-size`;
+    return `table + value arena need ${fmtMemory(total)}, over the ${fmtMemory(limits.memoryBytes)} of ${limits.memoryName} a case may use; lower --keys or --value-size`;
   }
   if (spec.mode === 'batch' && spec.keys < spec.batchSize) {
     return `keys (${spec.keys}) is below batchSize (${spec.batchSize}): a sample would not fill one batch; raise --keys or lower --batch-size`;

@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError, invalid } from '../errors.js';
 import type { Measurement } from '../model.js';
-import { formatPath, readJsonFile, showValue, valueAt } from '../results/json-file.js';
+import { formatPath, readJsonFile, showValue, valueAt } from '../io/json.js';
 import { printable } from '../io/sanitize.js';
 import { AXES, DEFAULT_AXES, DEFAULT_MEASUREMENT, MEASUREMENT_FIELDS, parseAxis, parseMeasurementField, type AxisValues, type PartialAxes } from './axes.js';
 import { FIELD_ALLOWED, keysAllowedAt, profileFileSchema, type ProfileFile } from './schema.js';

@@ -1,11 +1,11 @@
 /** From a profile (plus flag overrides) to the ordered, de-duplicated list of cases to run. */
 import { UsageError } from '../errors.js';
-import { MAX_CASES_PER_PLAN } from '../io/limits.js';
+import { INPUT_LIMITS } from '../limits.js';
 import { caseId, type CaseSpec, type Measurement, type Mode } from '../model.js';
 import type { AxisValues, PartialAxes } from './axes.js';
 import { checkMeasurement, mergeAxes } from './load.js';
-import { flagName } from './flags.js';
 import type { Profile, Suite } from './types.js';
+import { flagName } from './values.js';
 
 export interface Overrides {
   /** Keep only suites of these modes; a mode with no suite gets one from defaults + flags. */
@@ -54,8 +54,8 @@ function normalize(mode: Mode, c: Omit<CaseSpec, 'id' | 'mode'>): Omit<CaseSpec,
 export function expandCases(suites: readonly Suite[]): CaseSpec[] {
   // Count before building: a cartesian product of ~80 M cases must be refused, not allocated.
   const planned = suites.reduce((n, s) => n + Object.values(s.axes).reduce((p, values: readonly unknown[]) => p * values.length, 1), 0);
-  if (planned > MAX_CASES_PER_PLAN) {
-    throw new UsageError(`the profile and flags expand to ${planned.toLocaleString('en-US')} cases; at most ${MAX_CASES_PER_PLAN.toLocaleString('en-US')} per run (give fewer values on an axis)`);
+  if (planned > INPUT_LIMITS.maxCasesPerPlan) {
+    throw new UsageError(`the profile and flags expand to ${planned.toLocaleString('en-US')} cases; at most ${INPUT_LIMITS.maxCasesPerPlan.toLocaleString('en-US')} per run (give fewer values on an axis)`);
   }
   const out: CaseSpec[] = [];
   const seen = new Set<string>();

@@ -3,6 +3,7 @@
  * name); the values themselves go through the same parsers as the flags (./values.ts).
  */
 import { z } from 'zod';
+import { CASE_LIMITS } from '../limits.js';
 import { MODES } from '../model.js';
 import { AXES, MEASUREMENT_FIELDS } from './axes.js';
 import { SIZE_ALLOWED, STRATEGY_ALLOWED } from './values.js';
@@ -40,7 +41,7 @@ export const FIELD_ALLOWED: Record<string, string> = {
   batchSize: `an integer (${AXIS_ALLOWED})`,
   threads: `an integer (${AXIS_ALLOWED})`,
   keyDist: `uniform or zipf:<theta> (${AXIS_ALLOWED})`,
-  loadFactor: `a number in (0, 0.95] (${AXIS_ALLOWED})`,
+  loadFactor: `${CASE_LIMITS.loadFactor.allowed} (${AXIS_ALLOWED})`,
   keys: `an integer (${AXIS_ALLOWED})`,
   warmup: 'a number',
   minSamples: 'a number',

@@ -4,17 +4,13 @@
  * UsageError naming the field, the value and what is allowed.
  */
 import { invalid } from '../errors.js';
-import { MAX_LOAD_FACTOR, MAX_VALUE_SIZE, MIN_VALUE_SIZE, MODES, STRATEGIES, type Mode, type Strategy } from '../model.js';
-
-export const LIMITS = {
-  batchSize: { min: 1, max: 1_000_000 },
-  threads: { min: 1, max: 256 },
-  keys: { min: 1, max: 100_000_000 },
-  zipfTheta: { min: 0, max: 5 },
-} as const;
+import { fmtMemory } from '../format.js';
+import { CASE_LIMITS, type Range } from '../limits.js';
+import { keyDistName, MODES, STRATEGIES, type KeyDistName, type Mode, type Strategy } from '../model.js';
 
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2 };
-export const SIZE_ALLOWED = `${MIN_VALUE_SIZE} B to 64 KiB (e.g. 64, 256, 1K, 4KiB)`;
+const VALUE_SIZE = CASE_LIMITS.valueSize;
+export const SIZE_ALLOWED = `${fmtMemory(VALUE_SIZE.min)} to ${fmtMemory(VALUE_SIZE.max)} (e.g. 64, 256, 1K, 4KiB)`;
 
 /** '64', 64, '1K', '4KiB', '1M' → bytes (1K = 1024); null when not a size at all. */
 export function sizeToBytes(raw: unknown): number | null {
@@ -27,17 +23,11 @@ export function sizeToBytes(raw: unknown): number | null {
   return Number(m[1]) * unit;
 }
 
-/** A value size in bytes, within 8 B..64 KiB. */
+/** A value size in bytes, within CASE_LIMITS.valueSize (8 B..64 KiB). */
 export function parseSize(field: string, raw: unknown): number {
   const bytes = sizeToBytes(raw);
-  if (bytes === null || bytes < MIN_VALUE_SIZE || bytes > MAX_VALUE_SIZE) throw invalid(field, raw, SIZE_ALLOWED);
+  if (bytes === null || bytes < VALUE_SIZE.min || bytes > VALUE_SIZE.max) throw invalid(field, raw, SIZE_ALLOWED);
   return bytes;
-}
-
-/** 64 → '64B', 1024 → '1KiB' (for messages and tables). */
-export function formatSize(bytes: number): string {
-  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024}KiB`;
-  return `${bytes}B`;
 }
 
 const NUMBER_RE = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
@@ -48,52 +38,32 @@ function toNumber(raw: unknown): number | null {
   return null;
 }
 
-export interface NumberRule {
-  integer?: boolean;
-  min: number;
-  max: number;
-  /** min itself is not allowed: (min, max] */
-  minExclusive?: boolean;
-  allowed?: string;
-}
-
-function describeRule(r: NumberRule): string {
-  if (r.allowed) return r.allowed;
-  const kind = r.integer ? 'an integer' : 'a number';
-  return r.minExclusive ? `${kind} in (${r.min}, ${r.max}]` : `${kind} from ${r.min} to ${r.max}`;
-}
-
-export function parseNumber(field: string, raw: unknown, rule: NumberRule): number {
+/** A number within a range of src/limits.ts; the error names the field, the value and the range. */
+export function parseNumber(field: string, raw: unknown, rule: Range): number {
   const n = toNumber(raw);
-  const ok =
-    n !== null &&
-    (!rule.integer || Number.isInteger(n)) &&
-    (rule.minExclusive ? n > rule.min : n >= rule.min) &&
-    n <= rule.max;
-  if (!ok) throw invalid(field, raw, describeRule(rule));
+  const ok = n !== null && (!rule.integer || Number.isInteger(n)) && (rule.minExclusive ? n > rule.min : n >= rule.min) && n <= rule.max;
+  if (!ok) throw invalid(field, raw, rule.allowed);
   return n;
 }
 
+/** An integer from min to max (a command's own bound, or a range of src/limits.ts). */
 export const count = (field: string, raw: unknown, limits: { min: number; max: number }): number =>
-  parseNumber(field, raw, { integer: true, ...limits });
-
-export const LOAD_FACTOR_RULE: NumberRule = { min: 0, max: MAX_LOAD_FACTOR, minExclusive: true, allowed: `a number in (0, ${MAX_LOAD_FACTOR}]` };
+  parseNumber(field, raw, { minExclusive: false, allowed: `an integer from ${limits.min} to ${limits.max}`, ...limits, integer: true });
 
 export function parseLoadFactor(field: string, raw: unknown): number {
-  return parseNumber(field, raw, LOAD_FACTOR_RULE);
+  return parseNumber(field, raw, CASE_LIMITS.loadFactor);
 }
 
-const KEY_DIST_ALLOWED = `uniform or zipf:<theta> with theta in (0, ${LIMITS.zipfTheta.max}]`;
+const THETA = CASE_LIMITS.zipfTheta;
+const KEY_DIST_ALLOWED = `uniform or zipf:<theta> with theta in (${THETA.min}, ${THETA.max}]`;
 
-/** 'uniform' | 'zipf:<theta>' → its canonical spelling ('zipf:0.99'). */
-export function parseKeyDist(field: string, raw: unknown): string {
-  if (raw === 'uniform') return 'uniform';
+/** 'uniform' | 'zipf:<theta>' → its canonical name ('zipf:0.99'): the one place a key distribution is checked. */
+export function parseKeyDist(field: string, raw: unknown): KeyDistName {
+  if (raw === 'uniform') return keyDistName({ kind: 'uniform' });
   const m = typeof raw === 'string' ? /^zipf:(.+)$/.exec(raw.trim()) : null;
   const theta = m ? toNumber(m[1]) : null;
-  if (theta === null || !(theta > LIMITS.zipfTheta.min && theta <= LIMITS.zipfTheta.max)) {
-    throw invalid(field, raw, KEY_DIST_ALLOWED);
-  }
-  return `zipf:${theta}`;
+  if (theta === null || !(theta > THETA.min && theta <= THETA.max)) throw invalid(field, raw, KEY_DIST_ALLOWED);
+  return keyDistName({ kind: 'zipf', theta });
 }
 
 export const STRATEGY_ALLOWED = `all, ${STRATEGIES.join(', ')}`;
@@ -133,4 +103,9 @@ export function parseList<T>(field: string, raw: unknown, one: (field: string, i
     }
   }
   return out;
+}
+
+/** camelCase option name → its flag spelling, for messages. */
+export function flagName(name: string): string {
+  return `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }

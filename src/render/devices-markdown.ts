@@ -3,8 +3,9 @@ import { basename, dirname, extname, join } from 'node:path';
 import type { DevicePart } from '../results/devices.js';
 import type { ResultsDocument } from '../results/schema.js';
 import { compareDevices, type DeviceComparison } from './device-compare.js';
-import { fmtInt, fmtRatio } from './format.js';
+import { fmtInt, fmtRatio } from '../format.js';
 import { partialNote } from './merged-notes.js';
+import type { Rendered } from './index.js';
 
 function esc(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -43,24 +44,26 @@ function devicePath(outputPath: string, i: number): string {
   return join(dirname(outputPath), `${ext ? b.slice(0, -ext.length) : b}-device-${i + 1}${ext}`);
 }
 
-/** `single` renders one device's document (the ordinary report, charts written beside `path`). */
+/** `single` renders one device's document (the ordinary report, its charts beside `path`). */
 export async function renderDevicesMarkdown(
   doc: ResultsDocument,
   parts: readonly DevicePart[],
   outputPath: string | undefined,
-  single: (d: ResultsDocument, path?: string) => Promise<string>,
-): Promise<string> {
+  single: (d: ResultsDocument, path?: string) => Promise<Rendered>,
+): Promise<Rendered> {
   const out: string[] = [`# writeprof report: ${esc(doc.profile.name)} on ${parts.length} devices`];
   out.push(`Rendered from results merged by ${esc(doc.tool.name)} ${esc(doc.tool.version)} at ${esc(doc.createdAt)} (results schema ${doc.schemaVersion}).`);
   if (doc.partial) out.push(`> **${partialNote(doc)}**`);
   const devices = parts.map((p, i) => row([`[${esc(p.label)}](#device-${i + 1})`, esc(p.hosts.join(', ')), String(p.doc.cases.length)]));
   out.push(['## Devices', '', row(['Device', 'Hosts', 'Cases']), row(['---', '---', '---:']), ...devices].join('\n'));
   out.push(comparisonSection(compareDevices(parts)));
+  const files: Rendered['files'] = [];
   for (const [i, p] of parts.entries()) {
     const body = await single(p.doc, outputPath ? devicePath(outputPath, i) : undefined);
+    files.push(...body.files);
     // The device's own title line gives way to the section heading.
-    const rest = body.replace(/^# .*\n+/, '');
+    const rest = body.text.replace(/^# .*\n+/, '');
     out.push(`<a id="device-${i + 1}"></a>\n\n## Device ${i + 1}: ${esc(p.label)}\n\n${demote(rest).trimEnd()}`);
   }
-  return out.join('\n\n') + '\n';
+  return { text: out.join('\n\n') + '\n', files };
 }

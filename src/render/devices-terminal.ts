@@ -4,7 +4,7 @@ import Table from 'cli-table3';
 import type { DevicePart } from '../results/devices.js';
 import type { ResultsDocument } from '../results/schema.js';
 import { compareDevices, type DeviceComparison } from './device-compare.js';
-import { fmtInt, fmtRatio } from './format.js';
+import { fmtInt, fmtRatio } from '../format.js';
 import { partialNote } from './merged-notes.js';
 
 export function comparisonTable(c: ChalkInstance, cmp: DeviceComparison): string {

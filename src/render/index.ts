@@ -9,28 +9,37 @@ export type Format = (typeof FORMATS)[number];
 export interface RenderOptions {
   /** Colour output (terminal table only); callers decide from NO_COLOR / isTTY. */
   color: boolean;
-  /** markdown: where the report will be written; its SVG charts are written beside it. */
+  /** markdown: where the report will be written; its SVG charts come back as files beside it. */
   outputPath?: string;
-  /** markdown: writes one chart file (the command's output policy); default: atomic write */
-  writeFile?: (path: string, data: string) => void;
+}
+
+/** A file that goes with a rendered text (a report's chart), at the path it is linked by. */
+export interface RenderedFile {
+  path: string;
+  data: string;
+}
+
+export interface Rendered {
+  text: string;
+  /** markdown with an output path: the charts it links (write them first, then the text) */
+  files: RenderedFile[];
 }
 
 /**
- * Render a results document in one of the output formats.
- * Async because markdown charts are drawn by vega, whose views run asynchronously:
- * callers `await render(...)`. Only `markdown` with `outputPath` touches the filesystem
- * (the chart files); writing the returned text is the caller's job.
+ * Render a results document in one of the output formats. Renderers touch no file: writing the
+ * text and the files (after the command's output rules) is the caller's job. Async because
+ * markdown charts are drawn by vega, whose views run asynchronously.
  */
-export async function render(doc: ResultsDocument, format: Format, options: RenderOptions): Promise<string> {
+export async function render(doc: ResultsDocument, format: Format, options: RenderOptions): Promise<Rendered> {
   switch (format) {
     case 'json':
-      return JSON.stringify(doc, null, 2) + '\n';
+      return { text: JSON.stringify(doc, null, 2) + '\n', files: [] };
     case 'csv':
-      return renderCsv(doc);
+      return { text: renderCsv(doc), files: [] };
     case 'markdown':
-      return renderMarkdown(doc, options.outputPath, options.writeFile);
+      return renderMarkdown(doc, options.outputPath);
     case 'table':
-      return renderTerminal(doc, options.color);
+      return { text: renderTerminal(doc, options.color), files: [] };
   }
 }
 

@@ -6,9 +6,9 @@ import { splitByDevice } from '../results/devices.js';
 import { renderDevicesMarkdown } from './devices-markdown.js';
 import { mergedNote, partialNote } from './merged-notes.js';
 import { chartSpecs, renderSvg, type ChartSpec } from './charts.js';
-import { writeFileAtomic } from '../results/io.js';
-import { fmtBytesPerSec, fmtGiB, fmtPerWrite, fmtInt, fmtNs, fmtPercent, fmtSpeedup } from './format.js';
+import { fmtBytesPerSec, fmtMemory, fmtPerWrite, fmtInt, fmtNs, fmtPercent, fmtSpeedup } from '../format.js';
 import { emulatedLegend, isEmulated, markChart, markTiming } from './emulated.js';
+import type { Rendered, RenderedFile } from './index.js';
 import {
   buildMatrix,
   hasStrategyRows,
@@ -64,7 +64,7 @@ function environment(doc: ResultsDocument): string {
   ];
   for (const [k, v] of Object.entries(e.device)) {
     const shown =
-      typeof v === 'number' && /BytesPerSec$/.test(k) ? fmtBytesPerSec(v) : typeof v === 'number' && /Bytes$/.test(k) ? fmtGiB(v) : v === null ? '—' : String(v);
+      typeof v === 'number' && /BytesPerSec$/.test(k) ? fmtBytesPerSec(v) : typeof v === 'number' && /Bytes$/.test(k) ? fmtMemory(v) : v === null ? '—' : String(v);
     rows.push([`Device ${code(k)}`, esc(shown)]);
   }
   for (const peer of PEERS) {
@@ -233,25 +233,22 @@ function chartStem(outputPath: string): string {
 }
 
 /**
- * Render the report. With `outputPath`, the charts are written beside it (atomically) and linked
- * by relative file name; without it the report says that no charts were drawn.
+ * Render the report. With `outputPath`, the charts come back as SVG files beside it, linked by
+ * relative file name; without it the report says that no charts were drawn.
  */
-export async function renderMarkdown(
-  doc: ResultsDocument,
-  outputPath?: string,
-  writeFile: (path: string, data: string) => void = writeFileAtomic,
-): Promise<string> {
+export async function renderMarkdown(doc: ResultsDocument, outputPath?: string): Promise<Rendered> {
   const parts = splitByDevice(doc);
-  if (parts.length > 1) return renderDevicesMarkdown(doc, parts, outputPath, (d, path) => renderMarkdown(d, path, writeFile));
+  if (parts.length > 1) return renderDevicesMarkdown(doc, parts, outputPath, renderMarkdown);
   const m = buildMatrix(doc);
   const emu = isEmulated(doc);
   const charts = new Map<string, ChartSpec>();
   const files = new Map<string, string>();
+  const written: RenderedFile[] = [];
   if (outputPath) {
     const stem = chartStem(outputPath);
     for (const c of emu ? chartSpecs(m).map(markChart) : chartSpecs(m)) {
       const file = `${stem}-${c.slug}.svg`;
-      writeFile(join(dirname(outputPath), file), await renderSvg(c.spec));
+      written.push({ path: join(dirname(outputPath), file), data: await renderSvg(c.spec) });
       charts.set(c.slug, c);
       files.set(c.slug, file);
     }
@@ -293,5 +290,5 @@ export async function renderMarkdown(
   }
   if (m.breakdown.rows.length) out.push([breakdownSection(m, emu), ...link('breakdown')].join('\n'));
   for (const s of [failures(m), warnings(m)]) if (s) out.push(s);
-  return out.join('\n\n') + '\n';
+  return { text: out.join('\n\n') + '\n', files: written };
 }

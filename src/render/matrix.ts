@@ -1,25 +1,44 @@
 /**
- * The story's validation matrix as a pure model of a results document: every renderer
- * (terminal, markdown, charts) and the claims gate read numbers from here, so they agree.
+ * The story's validation matrix laid out from a results document: the tables every renderer
+ * (terminal, markdown, charts, devices side by side) prints, their rows, labels and captions.
+ * Every figure and choice in them comes from src/results/metrics.ts, which the gates read too.
  */
-import { median } from 'simple-statistics';
-import { MODES, PEERS, STRATEGIES, type CaseStrategy, type Mode, type PeerName, type Strategy } from '../model.js';
+import { MODES, type CaseStrategy, type Mode, type PeerName, type Strategy } from '../model.js';
 import type { CaseResult, ResultsDocument } from '../results/schema.js';
-import { fmtBytes, fmtInt } from './format.js';
+import {
+  bestOptimized,
+  breakdownOf,
+  conflictReduction,
+  conflictsPerWrite,
+  efficiencyOf,
+  groupKeyOf,
+  hasManyOutliers,
+  isNoisy,
+  isStrategyCase,
+  mean,
+  NOISE_WARN,
+  okBaseline,
+  peerCaseOf,
+  peerSpeedupOf,
+  peersPresent,
+  scalingStrategy,
+  sortByStrategy,
+  speedupOf,
+  strategiesPresent,
+  summaryOf,
+  type BreakdownModel,
+  type SpeedupFigure,
+  type StrategyCase,
+  type Summary,
+} from '../results/metrics.js';
+import { fmtValueSize, fmtInt } from '../format.js';
+
+export { NOISE_WARN, OUTLIER_WARN_SHARE, type BreakdownModel, type SpeedupFigure } from '../results/metrics.js';
 
 export type AxisName = 'valueSize' | 'batchSize' | 'threads';
 
 /** The axis each mode's table is keyed by (the story's three tables). */
 export const VARYING_AXIS: Record<Mode, AxisName> = { single: 'valueSize', batch: 'batchSize', concurrent: 'threads' };
-
-/** Relative stdev above which a figure is flagged as noisy. */
-export const NOISE_WARN = 0.05;
-/** Outliers flagged when at least this share of samples (and at least 2) lie outside Tukey's fences. */
-export const OUTLIER_WARN_SHARE = 0.1;
-
-/** Sub-phases timed inside the kernel: shown, but not added to the per-write total. */
-export const INNER_PHASES = ['probe', 'lock', 'copy', 'publish'] as const;
-const PHASE_ORDER = ['stage', 'h2d', 'kernel', 'd2h', ...INNER_PHASES];
 
 export interface FailedCase {
   id: string;
@@ -45,12 +64,6 @@ export interface Measured {
   opsPerSecPerThread: number;
   /** relNoise or outliers over the warning thresholds */
   noisy: boolean;
-}
-
-export interface SpeedupFigure {
-  value: number;
-  low?: number;
-  high?: number;
 }
 
 /** Cases of one mode sharing every axis but the strategy and the mode's varying axis. */
@@ -148,41 +161,6 @@ export interface ConflictTable {
   rows: ConflictRow[];
 }
 
-export interface BreakdownRow {
-  mode: Mode;
-  strategy: CaseStrategy;
-  peer?: PeerName;
-  /** the strategy, or the peer's name */
-  label: string;
-  cases: number;
-  /** mean ns per write per phase over the mode's ok cases that timed it (absent: never timed) */
-  nsPerWrite: Record<string, number>;
-  /** sum of the top-level phases (inner phases are part of `kernel`) */
-  totalNs: number;
-  /** share of totalNs per phase, 0..1 (absent with the phase) */
-  share: Record<string, number>;
-}
-
-export interface BreakdownModel {
-  /** top-level phases present, in pipeline order */
-  phases: string[];
-  /** in-kernel phases present */
-  innerPhases: string[];
-  rows: BreakdownRow[];
-}
-
-export interface Summary {
-  cases: number;
-  ok: number;
-  failed: number;
-  samplesMin: number;
-  samplesMax: number;
-  samplesMedian: number;
-  noiseMedian: number;
-  noiseMax: number;
-  noiseMaxId?: string;
-}
-
 export interface Matrix {
   /** peers with cases in the document, in PEERS order */
   peers: PeerName[];
@@ -198,15 +176,7 @@ export interface Matrix {
 }
 
 export function axisLabel(axis: AxisName, value: number): string {
-  return axis === 'valueSize' ? fmtBytes(value) : fmtInt(value);
-}
-
-export function isNoisy(c: CaseResult): boolean {
-  return c.stats.relNoise > NOISE_WARN || hasManyOutliers(c);
-}
-
-function hasManyOutliers(c: CaseResult): boolean {
-  return c.stats.outliers >= 2 && c.stats.outliers >= OUTLIER_WARN_SHARE * c.stats.n;
+  return axis === 'valueSize' ? fmtValueSize(value) : fmtInt(value);
 }
 
 export function failedCase(c: CaseResult): FailedCase {
@@ -219,33 +189,9 @@ function measured(c: CaseResult): Measured {
   return { id: c.id, strategy: c.strategy, opsPerSec: c.opsPerSec, opsPerSecPerThread: c.opsPerSecPerThread, noisy: isNoisy(c) };
 }
 
-/** A case of one of writeprof's strategies (not a peer's). */
-export type StrategyCase = CaseResult & { strategy: Strategy };
-
-export function isStrategyCase(c: CaseResult): c is StrategyCase {
-  return c.strategy !== 'peer';
-}
-
 /** A failure of an optimized strategy (not baseline's, not a peer's). */
 export function isOptimizedFailure(f: FailedCase): boolean {
   return f.strategy !== 'baseline' && f.strategy !== 'peer';
-}
-
-/** The peer's case among cases of one axis point. */
-export function peerCaseOf(cases: readonly CaseResult[], peer: PeerName): CaseResult | undefined {
-  return cases.find((c) => c.strategy === 'peer' && c.peer === peer);
-}
-
-export function peersPresent(cases: readonly CaseResult[]): PeerName[] {
-  return PEERS.filter((p) => cases.some((c) => c.strategy === 'peer' && c.peer === p));
-}
-
-/** `c` over the peer's case: the engine's interval when attached, else the ratio of medians. */
-export function peerSpeedupOf(c: CaseResult, peerCase: CaseResult | undefined, peer: PeerName): SpeedupFigure | undefined {
-  const attached = c.vsPeer?.[peer];
-  if (attached) return { ...attached };
-  if (!peerCase || peerCase.status !== 'ok' || peerCase.opsPerSec <= 0) return undefined;
-  return { value: c.opsPerSec / peerCase.opsPerSec };
 }
 
 /** Whether a table has any case of writeprof's own strategies (else it shows peers only). */
@@ -266,28 +212,9 @@ function peerFigures(peers: readonly PeerName[], list: readonly CaseResult[], op
   });
 }
 
-/** Speedup of `c` over `base`: the engine's interval when attached, else the ratio of medians. */
-export function speedupOf(c: CaseResult, base: CaseResult | undefined): SpeedupFigure | undefined {
-  if (c.speedup) return { ...c.speedup };
-  if (!base || base.status !== 'ok' || base.opsPerSec <= 0) return undefined;
-  return { value: c.opsPerSec / base.opsPerSec };
-}
-
-export function conflictsPerWrite(c: CaseResult): number {
-  return c.countersPerWrite.lockRetries + c.countersPerWrite.casFailures;
-}
-
-/** Key of the axes other than the strategy and `axis`: cases sharing it form one table. */
-export function groupKeyOf(c: CaseResult, axis: AxisName): string {
-  const parts: (string | number)[] = [c.mode];
-  for (const a of ['valueSize', 'batchSize', 'threads'] as const) if (a !== axis) parts.push(c[a]);
-  parts.push(c.keyDist, c.loadFactor, c.keys);
-  return parts.join('|');
-}
-
 function captionOf(c: CaseResult, axis: AxisName): string {
   const bits: string[] = [];
-  if (axis !== 'valueSize') bits.push(`${fmtBytes(c.valueSize)} values`);
+  if (axis !== 'valueSize') bits.push(`${fmtValueSize(c.valueSize)} values`);
   if (axis !== 'batchSize' && (c.mode !== 'single' || c.batchSize !== 1)) bits.push(`batch ${fmtInt(c.batchSize)}`);
   if (axis !== 'threads' && c.threads !== 1) bits.push(`${c.threads} threads`);
   bits.push(c.keyDist === 'uniform' ? 'uniform keys' : `${c.keyDist} keys`);
@@ -317,26 +244,6 @@ export function groupsOf(cases: readonly CaseResult[], mode: Mode): { group: Gro
   return [...out.values()];
 }
 
-/** The fastest ok non-baseline strategy case of a set, peers aside (ties: strategy order). */
-export function bestOptimized(cases: readonly CaseResult[]): StrategyCase | undefined {
-  let best: StrategyCase | undefined;
-  for (const c of sortByStrategy(cases.filter(isStrategyCase))) {
-    if (c.strategy === 'baseline' || c.status !== 'ok') continue;
-    if (!best || c.opsPerSec > best.opsPerSec) best = c;
-  }
-  return best;
-}
-
-export function okBaseline(cases: readonly CaseResult[]): StrategyCase | undefined {
-  return cases.filter(isStrategyCase).find((c) => c.strategy === 'baseline' && c.status === 'ok');
-}
-
-/** Strategies in their order, then peers in theirs. */
-function sortByStrategy<T extends CaseResult>(cases: readonly T[]): T[] {
-  const rank = (c: CaseResult): number => (isStrategyCase(c) ? STRATEGIES.indexOf(c.strategy) : STRATEGIES.length + PEERS.indexOf(c.peer!));
-  return [...cases].sort((a, b) => rank(a) - rank(b));
-}
-
 function rateTables(cases: readonly CaseResult[], mode: 'single' | 'batch', peers: readonly PeerName[]): RateTable[] {
   return groupsOf(cases, mode).map(({ group, byAxis }) => ({
     group,
@@ -358,21 +265,6 @@ function rateTables(cases: readonly CaseResult[], mode: 'single' | 'batch', peer
       return row;
     }),
   }));
-}
-
-/** Scaling efficiency ops(T) / (T * ops(1)) of one strategy; undefined without an ok 1-thread case. */
-export function efficiencyOf(byThreads: Map<number, CaseResult[]>, strategy: CaseStrategy, threads: number, peer?: PeerName): number | undefined {
-  const one = byThreads.get(1)?.find((c) => c.strategy === strategy && c.peer === peer && c.status === 'ok');
-  const at = byThreads.get(threads)?.find((c) => c.strategy === strategy && c.peer === peer && c.status === 'ok');
-  if (!one || !at || one.opsPerSec <= 0) return undefined;
-  return at.opsPerSec / (threads * one.opsPerSec);
-}
-
-/** Strategy with the best total at the highest thread count (non-baseline first, baseline if alone). */
-export function scalingStrategy(byThreads: Map<number, CaseResult[]>): Strategy | undefined {
-  const top = Math.max(...byThreads.keys());
-  const atTop = byThreads.get(top) ?? [];
-  return bestOptimized(atTop)?.strategy ?? okBaseline(atTop)?.strategy;
 }
 
 function scalingTables(cases: readonly CaseResult[], peers: readonly PeerName[]): ScalingTable[] {
@@ -407,10 +299,6 @@ function scalingTables(cases: readonly CaseResult[], peers: readonly PeerName[])
   });
 }
 
-function strategiesPresent(cases: readonly CaseResult[]): Strategy[] {
-  return STRATEGIES.filter((s) => cases.some((c) => c.strategy === s));
-}
-
 function strategyTables(cases: readonly CaseResult[]): StrategyTable[] {
   const out: StrategyTable[] = [];
   for (const mode of MODES) {
@@ -440,8 +328,6 @@ function strategyTables(cases: readonly CaseResult[]): StrategyTable[] {
   return out;
 }
 
-const mean = (xs: readonly number[]): number => (xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
-
 function conflictTables(cases: readonly CaseResult[]): ConflictTable[] {
   const out: ConflictTable[] = [];
   for (const mode of MODES) {
@@ -462,57 +348,14 @@ function conflictTables(cases: readonly CaseResult[]): ConflictTable[] {
         const pairs = [...byAxis.values()]
           .map((list) => [list.find((c) => c.strategy === strategy && c.status === 'ok'), okBaseline(list)] as const)
           .filter((p): p is readonly [CaseResult, StrategyCase] => p[0] !== undefined && p[1] !== undefined);
-        const b = mean(pairs.map((p) => conflictsPerWrite(p[1])));
-        const s = mean(pairs.map((p) => conflictsPerWrite(p[0])));
-        if (strategy !== 'baseline' && pairs.length > 0 && b > 0) row.reductionPct = ((b - s) / b) * 100;
+        const reduction = strategy === 'baseline' ? undefined : conflictReduction(pairs);
+        if (reduction !== undefined) row.reductionPct = reduction;
         rows.push(row);
       }
       out.push({ group, rows });
     }
   }
   return out;
-}
-
-function phaseRank(p: string): number {
-  const i = PHASE_ORDER.indexOf(p);
-  return i < 0 ? PHASE_ORDER.length : i;
-}
-
-function sortPhases(ps: Iterable<string>): string[] {
-  return [...new Set(ps)].sort((a, b) => phaseRank(a) - phaseRank(b) || a.localeCompare(b));
-}
-
-export function isInnerPhase(p: string): boolean {
-  return (INNER_PHASES as readonly string[]).includes(p);
-}
-
-function breakdownModel(cases: readonly CaseResult[], peers: readonly PeerName[]): BreakdownModel {
-  const ok = cases.filter((c) => c.status === 'ok');
-  const all = sortPhases(ok.flatMap((c) => Object.keys(c.breakdown)));
-  const phases = all.filter((p) => !isInnerPhase(p));
-  const innerPhases = all.filter(isInnerPhase);
-  const rows: BreakdownRow[] = [];
-  const who: { strategy: CaseStrategy; peer?: PeerName; label: string }[] = [
-    ...STRATEGIES.map((strategy) => ({ strategy, label: strategy })),
-    ...peers.map((peer) => ({ strategy: 'peer' as const, peer, label: peer })),
-  ];
-  for (const mode of MODES) {
-    for (const { strategy, peer, label } of who) {
-      const mine = ok.filter((c) => c.mode === mode && c.strategy === strategy && c.peer === peer);
-      if (mine.length === 0) continue;
-      // A phase this strategy never timed stays absent (shown as "—"), not a measured zero.
-      const nsPerWrite: Record<string, number> = {};
-      for (const p of all) {
-        const timed = mine.filter((c) => c.breakdown[p] !== undefined);
-        if (timed.length) nsPerWrite[p] = mean(timed.map((c) => c.breakdown[p]!));
-      }
-      const totalNs = phases.reduce((a, p) => a + (nsPerWrite[p] ?? 0), 0);
-      const share: Record<string, number> = {};
-      for (const p of all) if (nsPerWrite[p] !== undefined && totalNs > 0) share[p] = nsPerWrite[p]! / totalNs;
-      rows.push({ mode, strategy, ...(peer ? { peer } : {}), label, cases: mine.length, nsPerWrite, totalNs, share });
-    }
-  }
-  return { phases, innerPhases, rows };
 }
 
 function warningsOf(cases: readonly CaseResult[]): Warning[] {
@@ -534,25 +377,6 @@ function warningsOf(cases: readonly CaseResult[]): Warning[] {
   return out;
 }
 
-function summaryOf(cases: readonly CaseResult[]): Summary {
-  const ok = cases.filter((c) => c.status === 'ok');
-  const ns = cases.map((c) => c.stats.n);
-  const noise = ok.map((c) => c.stats.relNoise);
-  const noisiest = ok.reduce<CaseResult | undefined>((a, c) => (!a || c.stats.relNoise > a.stats.relNoise ? c : a), undefined);
-  const s: Summary = {
-    cases: cases.length,
-    ok: ok.length,
-    failed: cases.length - ok.length,
-    samplesMin: ns.length ? Math.min(...ns) : 0,
-    samplesMax: ns.length ? Math.max(...ns) : 0,
-    samplesMedian: ns.length ? median(ns) : 0,
-    noiseMedian: noise.length ? median(noise) : NaN,
-    noiseMax: noisiest?.stats.relNoise ?? NaN,
-  };
-  if (noisiest) s.noiseMaxId = noisiest.id;
-  return s;
-}
-
 export function buildMatrix(doc: ResultsDocument): Matrix {
   const cases = doc.cases;
   const peers = peersPresent(cases);
@@ -563,7 +387,7 @@ export function buildMatrix(doc: ResultsDocument): Matrix {
     concurrent: scalingTables(cases, peers),
     strategies: strategyTables(cases),
     conflicts: conflictTables(cases.filter(isStrategyCase)),
-    breakdown: breakdownModel(cases, peers),
+    breakdown: breakdownOf(cases, peers),
     failed: cases.filter((c) => c.status !== 'ok').map(failedCase),
     warnings: warningsOf(cases),
     summary: summaryOf(cases),

@@ -6,7 +6,7 @@ import type { ResultsDocument } from '../results/schema.js';
 import { splitByDevice } from '../results/devices.js';
 import { renderDevicesTerminal } from './devices-terminal.js';
 import { mergedNote, partialNote } from './merged-notes.js';
-import { fmtInt, fmtPerWrite, fmtNs, fmtPercent, fmtSpeedup } from './format.js';
+import { fmtInt, fmtPerWrite, fmtNs, fmtPercent, fmtSpeedup } from '../format.js';
 import { emulatedLegend, isEmulated, markTiming } from './emulated.js';
 import {
   buildMatrix,

@@ -4,7 +4,7 @@
  * run takes. Gates read such a file as if it were true, so it is refused on read (exit 2), and
  * writeprof never writes one.
  */
-import { MAX_CASES_PER_PLAN, MAX_SAMPLES_PER_CASE, MAX_SAMPLES_PER_DOCUMENT } from '../io/limits.js';
+import { INPUT_LIMITS } from '../limits.js';
 import type { ResultsDocument } from './schema.js';
 
 export interface Inconsistency {
@@ -15,13 +15,13 @@ export interface Inconsistency {
 const RATES = ['opsPerSec', 'opsPerSecPerThread', 'bytesPerSec'] as const;
 
 export function findInconsistency(doc: ResultsDocument): Inconsistency | undefined {
-  if (doc.cases.length > MAX_CASES_PER_PLAN) return { path: ['cases'], message: `${doc.cases.length} cases; at most ${MAX_CASES_PER_PLAN} per document` };
+  if (doc.cases.length > INPUT_LIMITS.maxCasesPerPlan) return { path: ['cases'], message: `${doc.cases.length} cases; at most ${INPUT_LIMITS.maxCasesPerPlan} per document` };
   const samples = doc.cases.reduce((n, c) => n + c.samples.length, 0);
-  if (samples > MAX_SAMPLES_PER_DOCUMENT) return { path: ['cases'], message: `${samples} samples in all; at most ${MAX_SAMPLES_PER_DOCUMENT} per document` };
+  if (samples > INPUT_LIMITS.maxSamplesPerDocument) return { path: ['cases'], message: `${samples} samples in all; at most ${INPUT_LIMITS.maxSamplesPerDocument} per document` };
   for (let i = 0; i < doc.cases.length; i++) {
     const c = doc.cases[i]!;
     const at = (...p: (string | number)[]): (string | number)[] => ['cases', i, ...p];
-    if (c.samples.length > MAX_SAMPLES_PER_CASE) return { path: at('samples'), message: `${c.samples.length} samples; at most ${MAX_SAMPLES_PER_CASE} per case` };
+    if (c.samples.length > INPUT_LIMITS.maxSamplesPerCase) return { path: at('samples'), message: `${c.samples.length} samples; at most ${INPUT_LIMITS.maxSamplesPerCase} per case` };
     const bad = c.samples.findIndex((x) => !(x > 0));
     if (bad >= 0) return { path: at('samples', bad), message: `${c.samples[bad]} is not a rate (ops/s above 0)` };
     for (const r of RATES) if (!(c[r] >= 0)) return { path: at(r), message: `${c[r]} is not a rate (0 or more)` };

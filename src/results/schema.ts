@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { BACKENDS, MODES, PEER_STRATEGY, PEERS, STRATEGIES } from '../model.js';
+import { BACKENDS, MODES, PEER_STRATEGY, PEERS, STRATEGIES, type EmulatorSettings as RunEmulatorSettings } from '../model.js';
+import type { PlanRecord as DigestPlanRecord } from '../profile/digest.js';
+import type { Stats as Summary } from '../stats/summary.js';
 
 /** Bump on any incompatible change; compare refuses documents of another version. */
 export const SCHEMA_VERSION = 1;
@@ -217,3 +219,8 @@ export type PlanRecord = z.infer<typeof planSchema>;
 export type ShardRecord = z.infer<typeof shardSchema>;
 export type MergedRecord = z.infer<typeof mergedSchema>;
 export type Pairing = z.infer<typeof pairingSchema>;
+
+// The document holds what the stages upstream produce, field for field: a schema that drifts from
+// their types fails to compile here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const SHAPES_AGREE: [Same<Stats, Summary>, Same<PlanRecord, DigestPlanRecord>, Same<EmulatorSettings, RunEmulatorSettings>] = [true, true, true];

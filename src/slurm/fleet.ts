@@ -10,8 +10,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
-import { readJsonFile, formatPath } from '../results/json-file.js';
-import { writeFileAtomic } from '../results/io.js';
+import { readJsonFile, formatPath } from '../io/json.js';
+import { writeFileAtomic } from '../io/write.js';
 
 export const FLEET_FORMAT = 'writeprof-fleet/1';
 

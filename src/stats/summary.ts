@@ -1,5 +1,21 @@
 import { mean, median, quantileSorted, sampleStandardDeviation } from 'simple-statistics';
-import type { Stats } from '../results/schema.js';
+
+/** A sample set summarized (results.cases[].stats: src/results/schema.ts holds it to this shape). */
+export interface Stats {
+  n: number;
+  median: number;
+  mean: number;
+  stdev: number;
+  min: number;
+  max: number;
+  /** stdev / mean */
+  relNoise: number;
+  /** 95% confidence interval of the median */
+  ciLow: number;
+  ciHigh: number;
+  /** samples outside Tukey's fences (1.5 IQR) */
+  outliers: number;
+}
 
 /**
  * Distribution-free 95% confidence interval of the median from order statistics

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli.js';
-import { readResults } from '../../src/results/io.js';
+import { readResults } from '../../src/results/file.js';
 import { TINY_PROFILE } from '../slurm/tiny-profile.js';
 import { requireBuilt, runCli } from './helpers.js';
 

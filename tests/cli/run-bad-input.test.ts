@@ -32,9 +32,9 @@ async function expectUsage(args: string[], line: RegExp): Promise<void> {
 describe.concurrent('writeprof run: bad flags', () => {
   it.each([
     [['--strategy', 'turbo'], /^writeprof: --strategy: "turbo" is invalid; allowed: all, baseline, warp-coop, lock-free, mem-opt, write-combine$/],
-    [['--value-size', '0'], /^writeprof: --value-size: "0" is invalid; allowed: 8 B to 64 KiB/],
-    [['--value-size', '64,256,65537'], /^writeprof: --value-size: "65537" is invalid; allowed: 8 B to 64 KiB/],
-    [['--value-size', '128K'], /^writeprof: --value-size: "128K" is invalid; allowed: 8 B to 64 KiB/],
+    [['--value-size', '0'], /^writeprof: --value-size: "0" is invalid; allowed: 8 B to 64\.0 KiB/],
+    [['--value-size', '64,256,65537'], /^writeprof: --value-size: "65537" is invalid; allowed: 8 B to 64\.0 KiB/],
+    [['--value-size', '128K'], /^writeprof: --value-size: "128K" is invalid; allowed: 8 B to 64\.0 KiB/],
     [['--batch-size', 'ten'], /^writeprof: --batch-size: "ten" is invalid; allowed: an integer from 1 to 1000000$/],
     [['--threads', '-2'], /^writeprof: --threads: "-2" is invalid; allowed: an integer from 1 to 256$/],
     [['--keys', '1.5'], /^writeprof: --keys: "1.5" is invalid; allowed: an integer from 1 to 100000000$/],
@@ -61,7 +61,7 @@ describe.concurrent('writeprof run: bad profile files', () => {
 
   it('bad values inside the file', async () => {
     const p = file('values.json', JSON.stringify({ name: 'x', suites: [{ mode: 'single', valueSize: [64, 0] }] }));
-    await expectUsage(['--profile', p], /values\.json: suites\[0\]\.valueSize: 0 is invalid; allowed: 8 B to 64 KiB/);
+    await expectUsage(['--profile', p], /values\.json: suites\[0\]\.valueSize: 0 is invalid; allowed: 8 B to 64\.0 KiB/);
     const q = file('lf.json', JSON.stringify({ name: 'x', defaults: { loadFactor: 1.5 }, suites: [{ mode: 'single' }] }));
     await expectUsage(['--profile', q], /lf\.json: defaults\.loadFactor: 1\.5 is invalid; allowed: a number in \(0, 0\.95\]$/);
   });

@@ -33,7 +33,7 @@ vi.mock('../../src/backends/index.js', () => ({
 }));
 
 const { runCommand } = await import('../../src/commands/run.js');
-const { readResults } = await import('../../src/results/io.js');
+const { readResults } = await import('../../src/results/file.js');
 
 afterEach(() => {
   process.exitCode = undefined;

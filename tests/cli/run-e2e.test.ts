@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readResults } from '../../src/results/io.js';
+import { readResults } from '../../src/results/file.js';
 import { resultsSchema } from '../../src/results/schema.js';
 import { ADDON, requireBuilt, runCli } from './helpers.js';
 

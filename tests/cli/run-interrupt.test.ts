@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readResults } from '../../src/results/io.js';
+import { readResults } from '../../src/results/file.js';
 import { ADDON, requireBuilt, startCli } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wp-cli-int-'));

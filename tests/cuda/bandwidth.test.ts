@@ -15,14 +15,14 @@ const axes: Omit<CaseSpec, 'id'> = {
 };
 const spec: CaseSpec = { id: caseId(axes), ...axes };
 
-function sample(elapsedNs: number, refs?: Record<string, number>): NativeSample {
+function sample(elapsedNs: number, refs?: { deviceCopy: number; h2d: number }): NativeSample {
   return {
     elapsedNs,
     writes: 100000,
     phasesNs: { stage: 1, kernel: 1 },
     counters: { lockRetries: 0, casFailures: 0, probeSteps: 0 },
     verification: { written: 100000, verified: 100000, lost: 0, corrupted: 0 },
-    ...(refs ? { bandwidthRefs: refs } : {}),
+    ...(refs ? { bandwidth: { deviceCopyBytesPerSec: refs.deviceCopy, pinnedH2DBytesPerSec: refs.h2d, deviceCopyBytes: 2 ** 28, h2dBytes: 2 ** 26 } } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ARCH_LIMITS, theoreticalOccupancy } from '../../src/kernels/occupancy.js';
+import { ARCH_LIMITS, theoreticalOccupancy } from '../../src/occupancy/occupancy.js';
 
 const sm90 = ARCH_LIMITS['sm_90']!;
 const sm80 = ARCH_LIMITS['sm_80']!;

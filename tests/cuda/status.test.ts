@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RawCudaStatus } from '../../src/backends/native.js';
-import { cudaStatus, cudaVersionString, parseBandwidthRefs, statusFromRaw } from '../../src/backends/cuda.js';
+import { bandwidthNote, cudaStatus, cudaVersionString, statusFromRaw } from '../../src/backends/cuda.js';
 
 const noDriver: RawCudaStatus = {
   compiled: true,
@@ -82,11 +82,10 @@ describe('CUDA backend status', () => {
     expect(cudaVersionString(0)).toBeNull();
   });
 
-  it("parses the runner's bandwidth reference note into bytes/s", () => {
-    const note =
-      'bandwidth reference: deviceCopy=1523.4 GB/s (device-to-device cudaMemcpy of 256 MiB), h2d=53.1 GB/s (pinned host-to-device cudaMemcpy of 64 MiB)';
-    expect(parseBandwidthRefs(['single: ...', note])).toEqual({ deviceCopy: 1523.4e9, h2d: 53.1e9 });
-    expect(parseBandwidthRefs(['nothing here'])).toBeUndefined();
-    expect(parseBandwidthRefs(undefined)).toBeUndefined();
+  it('states the bandwidth references a sample carries (numbers from the runner) in a note', () => {
+    const refs = { deviceCopyBytesPerSec: 1523.44e9, pinnedH2DBytesPerSec: 53.06e9, deviceCopyBytes: 256 * 2 ** 20, h2dBytes: 64 * 2 ** 20 };
+    expect(bandwidthNote(refs)).toBe(
+      'bandwidth reference: deviceCopy=1.52 TB/s (device-to-device cudaMemcpy of 256.0 MiB), h2d=53.06 GB/s (pinned host-to-device cudaMemcpy of 64.0 MiB)',
+    );
   });
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { parseClaims } from '../../src/gates/claims.js';
-import { readResults } from '../../src/results/io.js';
+import { readResults } from '../../src/results/file.js';
 import { main } from '../../src/cli.js';
 
 const fixturePath = join(import.meta.dirname, '..', 'fixtures', 'results-sample.json');

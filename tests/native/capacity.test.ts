@@ -10,7 +10,8 @@ import { UsageError } from '../../src/errors.js';
 import { cpuBackend } from '../../src/backends/cpu.js';
 import { ADDON_PATH, loadAddon, type NativeCaseParams } from '../../src/backends/native.js';
 import { nativeCaseParams } from '../../src/backends/native-backend.js';
-import { ARENA_LIMIT_BYTES, caseProblem } from '../../src/profile/geometry.js';
+import { DEFAULTS } from '../../src/limits.js';
+import { caseProblem } from '../../src/profile/geometry.js';
 import { STRATEGIES } from '../../src/model.js';
 import { options, sample, spec } from './helpers.js';
 
@@ -45,7 +46,7 @@ describe('capacity: a table at and past its load limit', () => {
 
   it('the CLI path refuses a load factor above 0.95 before anything runs', () => {
     // caseProblem is the run command's pre-flight check; the profile parser rejects > 0.95 earlier.
-    const limits = { arenaLimitBytes: ARENA_LIMIT_BYTES, memoryBytes: 2 ** 40, memoryName: 'host memory' };
+    const limits = { arenaLimitBytes: DEFAULTS.arenaLimitBytes, memoryBytes: 2 ** 40, memoryName: 'host memory' };
     expect(caseProblem(spec({ loadFactor: 0.95, keys: 1000 }), limits)).toBeNull();
     expect(caseProblem(spec({ loadFactor: 1.5, keys: 1000 }), limits)).toMatch(/table of 668 slots cannot hold 1000 keys/);
   });
@@ -73,19 +74,19 @@ describe('capacity: a value arena that runs out', () => {
   });
 
   it('the run pre-flight names the arena and the limit', () => {
-    const limits = { arenaLimitBytes: ARENA_LIMIT_BYTES, memoryBytes: 2 ** 40, memoryName: 'host memory' };
+    const limits = { arenaLimitBytes: DEFAULTS.arenaLimitBytes, memoryBytes: 2 ** 40, memoryName: 'host memory' };
     expect(caseProblem(spec({ keys: 70_000, valueSize: 65536 }), limits)).toMatch(
-      /^value arena needs 4.3 GiB \(70000 keys x 64KiB\), over the 4.0 GiB limit; lower --keys or --value-size$/,
+      /^value arena needs 4.3 GiB \(70000 keys x 64KB\), over the 4.0 GiB limit; lower --keys or --value-size$/,
     );
   });
 
-  it('an arena beyond 3/4 of physical memory is refused before allocating, even with the limit lifted', () => {
+  it('an arena beyond the host memory budget is refused before allocating, even with the limit lifted', () => {
     const { Case } = loadAddon();
     const huge: NativeCaseParams = {
-      ...nativeCaseParams('cpu', spec({ keys: 2 ** 32, valueSize: 65536 }), options),
+      ...nativeCaseParams('cpu', spec({ keys: 100_000_000, valueSize: 65536 }), options),
       arenaLimitBytes: Number.MAX_SAFE_INTEGER,
     };
-    expect(() => new Case(huge)).toThrow(/^keys: the table .* value arena \(281474976710656 bytes\).*more than 3\/4 of this machine's/);
+    expect(() => new Case(huge)).toThrow(/^keys: the table .* value arena \(6553600000000 bytes\).*more than 75% of this machine's \d+ bytes/);
   });
 
   // Memory that is there on paper but not to this process (an address-space limit, as in a

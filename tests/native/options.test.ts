@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { cpuBackend, cpuStatus } from '../../src/backends/cpu.js';
 import { loadAddon, type NativeCaseParams } from '../../src/backends/native.js';
-import { nativeCaseParams, parseKeyDist, type NativeOpenOptions } from '../../src/backends/native-backend.js';
+import { nativeCaseParams, nativeKeyDist, type NativeOpenOptions } from '../../src/backends/native-backend.js';
+import { keyDistOf } from '../../src/model.js';
 import { options, sample, spec } from './helpers.js';
 
 describe('cpu backend: options and errors', () => {
@@ -48,11 +49,13 @@ describe('cpu backend: options and errors', () => {
     expect(open).toThrow(/arenaLimitBytes: the value arena needs 4194304 bytes .*above the limit of 1048576 bytes/);
   });
 
-  it('refuses a bad key distribution with a UsageError', () => {
-    expect(() => parseKeyDist('zipf:-1')).toThrow(UsageError);
-    expect(() => parseKeyDist('pareto')).toThrow(/keyDist: "pareto" is invalid/);
-    expect(parseKeyDist('zipf:0.99')).toEqual({ dist: 'zipf', zipfTheta: 0.99 });
-    expect(() => cpuBackend.open(spec({ keyDist: 'zipf:abc' }), options)).toThrow(/keyDist/);
+  it('passes the key distribution parsed, and the addon holds theta to the profile\'s bound', () => {
+    expect(nativeKeyDist(keyDistOf('zipf:0.99'))).toEqual({ dist: 'zipf', zipfTheta: 0.99 });
+    expect(nativeKeyDist(keyDistOf('uniform'))).toEqual({ dist: 'uniform', zipfTheta: 0 });
+    // A spec built around the profile parser still meets the native bound (0, 5] of src/limits.ts.
+    expect(() => cpuBackend.open(spec({ keyDist: 'zipf:-1' }), options)).toThrow(UsageError);
+    expect(() => cpuBackend.open(spec({ keyDist: 'zipf:6' }), options)).toThrow(/zipfTheta: 6 is invalid; allowed: a number in \(0, 5\]/);
+    expect(() => cpuBackend.open(spec({ keyDist: 'zipf:abc' }), options)).toThrow(/zipfTheta: NaN is invalid/);
   });
 
   const good: NativeCaseParams = nativeCaseParams('cpu', spec(), options);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { caseId, type CaseSpec, type Strategy } from '../../src/model.js';
-import { parsePeerFlags } from '../../src/profile/peer-flags.js';
+import { parsePeerFlags } from '../../src/commands/run-peers.js';
 import { planPeerCases } from '../../src/profile/peer-cases.js';
 
 function spec(strategy: Strategy, batchSize: number): CaseSpec {

@@ -2,10 +2,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { parseRunFlags, type RawRunOptions } from '../../src/profile/flags.js';
+import { parseRunFlags, type RawRunOptions } from '../../src/commands/run-settings.js';
 import { profileFromJson } from '../../src/profile/load.js';
 import { applyOverrides, expandCases } from '../../src/profile/plan.js';
-import { parseJson } from '../../src/results/json-file.js';
+import { parseJson } from '../../src/io/json.js';
 
 function parsesOrUsage(fn: () => unknown): boolean {
   try {

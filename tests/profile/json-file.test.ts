@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPath, parseJson } from '../../src/results/json-file.js';
+import { formatPath, parseJson } from '../../src/io/json.js';
 
 function errorOf(text: string) {
   const r = parseJson(text);

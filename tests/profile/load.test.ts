@@ -71,7 +71,7 @@ describe('profileFromJson', () => {
     expect(usage(() => profileFromJson(suite({ strategy: 'turbo' }), F))).toBe(
       'p.json: suites[0].strategy: "turbo" is invalid; allowed: all, baseline, warp-coop, lock-free, mem-opt, write-combine',
     );
-    expect(usage(() => profileFromJson(suite({ valueSize: 0 }), F))).toMatch(/^p\.json: suites\[0\]\.valueSize: 0 is invalid; allowed: 8 B to 64 KiB/);
+    expect(usage(() => profileFromJson(suite({ valueSize: 0 }), F))).toMatch(/^p\.json: suites\[0\]\.valueSize: 0 is invalid; allowed: 8 B to 64\.0 KiB/);
     expect(usage(() => profileFromJson(suite({ valueSize: [64, '128K'] }), F))).toMatch(/"128K" is invalid/);
     expect(usage(() => profileFromJson(suite({ batchSize: -1 }), F))).toMatch(/^p\.json: suites\[0\]\.batchSize: -1 is invalid; allowed: an integer from 1/);
     expect(usage(() => profileFromJson(suite({ loadFactor: 1 }), F))).toBe('p.json: suites[0].loadFactor: 1 is invalid; allowed: a number in (0, 0.95]');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { parseRunFlags } from '../../src/profile/flags.js';
+import { parseRunFlags } from '../../src/commands/run-settings.js';
 import { profileFromJson } from '../../src/profile/load.js';
 import { applyOverrides, expandCases } from '../../src/profile/plan.js';
 

@@ -61,7 +61,7 @@ describe('csv', () => {
     const doc = sampleCopy();
     const tricky = doc.cases.find((c) => c.status === 'failed')!;
     tricky.error = 'lost writes, "3" of them\r\nand a second line';
-    const rows = parseCsv(await render(doc, 'csv', { color: false }));
+    const rows = parseCsv((await render(doc, 'csv', { color: false })).text);
     const [head, ...body] = rows;
     expect(body).toHaveLength(doc.cases.length);
     expect(new Set(head).size).toBe(head!.length);
@@ -97,7 +97,7 @@ describe('csv', () => {
 describe('json', () => {
   it('is the document itself, pretty-printed', async () => {
     const doc = loadSample();
-    const out = await render(doc, 'json', { color: false });
+    const out = (await render(doc, 'json', { color: false })).text;
     expect(JSON.parse(out)).toEqual(doc);
     expect(out).toMatch(/^\{\n {2}"schemaVersion": 1,/);
   });

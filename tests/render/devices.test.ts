@@ -1,5 +1,5 @@
 /** Merged results from several devices: the story's tables per device plus one comparison table. */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -50,7 +50,7 @@ describe('devices side by side', () => {
   });
 
   it('terminal: each device\'s own tables, then the comparison table', async () => {
-    const out = await render(twoDevices(0.5), 'table', { color: false });
+    const out = (await render(twoDevices(0.5), 'table', { color: false })).text;
     const h = out.indexOf('Device: NVIDIA H100 80GB HBM3 (cuda)');
     const a = out.indexOf('Device: NVIDIA A100-SXM4-80GB (cuda)');
     const cmp = out.indexOf('Device Comparison');
@@ -66,7 +66,9 @@ describe('devices side by side', () => {
 
   it('markdown: the comparison first, then each device\'s report under its heading, with its own charts', async () => {
     const path = join(dir, 'fleet.md');
-    const md = await render(twoDevices(0.25), 'markdown', { color: false, outputPath: path });
+    const r = await render(twoDevices(0.25), 'markdown', { color: false, outputPath: path });
+    const md = r.text;
+    const files = new Map(r.files.map((f) => [f.path, f.data]));
     expect(md).toMatch(/^# writeprof report: validation on 2 devices/);
     expect(md).toContain('| [NVIDIA H100 80GB HBM3 (cuda)](#device-1) | h100-node | 75 |');
     expect(md).toContain('| single 64B | 1,012,000 (write-combine) | 253,000 (write-combine) | 0.3x |');
@@ -78,18 +80,18 @@ describe('devices side by side', () => {
     expect(md).not.toMatch(/^## Environment/m);
     for (const i of [1, 2]) {
       expect(md).toContain(`](fleet-device-${i}-speedup-value-size.svg)`);
-      expect(existsSync(join(dir, `fleet-device-${i}-speedup-value-size.svg`))).toBe(true);
+      expect(files.has(join(dir, `fleet-device-${i}-speedup-value-size.svg`))).toBe(true);
     }
-    expect(readFileSync(join(dir, 'fleet-device-2-speedup-value-size.svg'), 'utf8')).toMatch(/^<svg/);
+    expect(files.get(join(dir, 'fleet-device-2-speedup-value-size.svg'))).toMatch(/^<svg/);
   });
 
   it('says what a partial merge lacks, per device', async () => {
     const doc = twoDevices(0.5);
     doc.partial = true;
     doc.merged = { inputs: [], missing: [{ device: 'NVIDIA A100-SXM4-80GB (cuda)', shard: 3, cases: ['a', 'b'] }] };
-    const out = await render(doc, 'table', { color: false });
+    const out = (await render(doc, 'table', { color: false })).text;
     expect(out).toContain('Partial results: merged without 2 cases of the plan (shard 3).');
-    const md = await render(doc, 'markdown', { color: false });
+    const md = (await render(doc, 'markdown', { color: false })).text;
     expect(md).toContain('> **Partial results: merged without 2 cases of the plan (shard 3).**');
   });
 });

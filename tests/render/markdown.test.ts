@@ -16,12 +16,15 @@ function golden(name: string, actual: string): void {
 
 describe('markdown report', () => {
   it('matches the golden report exactly (charts beside it, linked by relative name)', async () => {
-    const md = await render(loadSample(), 'markdown', { color: false, outputPath: join(dir, 'report-sample.md') });
-    golden('report-sample.md', md);
+    const r = await render(loadSample(), 'markdown', { color: false, outputPath: join(dir, 'report-sample.md') });
+    golden('report-sample.md', r.text);
+    // The renderer writes nothing: the charts come back beside the report, for the command to write.
+    expect(readdirSync(dir)).toEqual([]);
+    expect(r.files.map((f) => f.path)).toContain(join(dir, 'report-sample-speedup-value-size.svg'));
   });
 
   it('has the story\'s single-write table with its number formats', async () => {
-    const md = await render(loadSample(), 'markdown', { color: false });
+    const md = (await render(loadSample(), 'markdown', { color: false })).text;
     expect(md).toContain('### Single Write Performance');
     expect(md).toContain('| Value Size | Baseline (ops/sec) | Optimized (ops/sec) | Speedup |');
     expect(md).toContain('| 64B | 45,000 | 1,012,000 (write-combine) | 22.5x (21.6–23.4) |');
@@ -32,7 +35,7 @@ describe('markdown report', () => {
   });
 
   it('without an output path draws no charts and says so', async () => {
-    const md = await render(loadSample(), 'markdown', { color: false });
+    const md = (await render(loadSample(), 'markdown', { color: false })).text;
     expect(md).toContain('Charts: not drawn');
     expect(md).not.toMatch(/\.svg\)/);
     expect(readdirSync(dir).filter((f) => f.startsWith('none'))).toEqual([]);
@@ -42,7 +45,7 @@ describe('markdown report', () => {
     const doc = sampleCopy();
     const c = doc.cases.find((x) => x.mode === 'single' && x.valueSize === 64 && x.strategy === 'baseline')!;
     c.opsPerSec = 46000;
-    const md = await render(doc, 'markdown', { color: false, outputPath: join(dir, 'report-sample.md') });
+    const md = (await render(doc, 'markdown', { color: false, outputPath: join(dir, 'report-sample.md') })).text;
     expect(md).not.toBe(readFileSync(join(FIXTURES, 'report-sample.md'), 'utf8'));
     expect(md).toContain('| 64B | 46,000 |');
   });
@@ -52,7 +55,7 @@ describe('markdown report', () => {
     doc.partial = true;
     const f = doc.cases.find((c) => c.status === 'failed')!;
     f.error = 'table full | arena 100% used\nsecond line';
-    const md = await render(doc, 'markdown', { color: false });
+    const md = (await render(doc, 'markdown', { color: false })).text;
     expect(md).toContain('**Partial results:**');
     expect(md).toContain('table full \\| arena 100% used second line');
   });
@@ -60,11 +63,11 @@ describe('markdown report', () => {
   it('renders an empty or baseline-only document in every format without inventing figures', async () => {
     const empty = sampleCopy();
     empty.cases = [];
-    for (const f of ['table', 'json', 'markdown', 'csv'] as const) expect(await render(empty, f, { color: false })).not.toBe('');
-    expect(await render(empty, 'markdown', { color: false })).toContain('_No cases._');
+    for (const f of ['table', 'json', 'markdown', 'csv'] as const) expect((await render(empty, f, { color: false })).text).not.toBe('');
+    expect((await render(empty, 'markdown', { color: false })).text).toContain('_No cases._');
     const only = sampleCopy();
     only.cases = only.cases.filter((c) => c.strategy === 'baseline');
-    const md = await render(only, 'markdown', { color: false });
+    const md = (await render(only, 'markdown', { color: false })).text;
     expect(md).toContain('| 64B | 45,000 | — | — |');
     expect(md).toContain('Strategy: **baseline** (best total at 16 threads)');
   });

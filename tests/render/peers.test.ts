@@ -2,8 +2,6 @@
  * Peers in the story's tables: "vs peer" columns (with intervals), peer-only documents, peer
  * failures kept apart from the strategies', CSV columns, charts, and the minSpeedupOverPeer claim.
  */
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseClaims } from '../../src/gates/claims.js';
@@ -11,10 +9,10 @@ import { evaluateClaim } from '../../src/gates/validate.js';
 import { chartSpecs } from '../../src/render/charts.js';
 import { renderCsv } from '../../src/render/csv.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
-import { bestOptimized, buildMatrix } from '../../src/render/matrix.js';
+import { buildMatrix } from '../../src/render/matrix.js';
+import { attachPeerSpeedups, bestOptimized } from '../../src/results/metrics.js';
 import { renderTerminal } from '../../src/render/terminal.js';
 import { resultsSchema, type ResultsDocument } from '../../src/results/schema.js';
-import { attachPeerSpeedups } from '../../src/stats/speedup.js';
 import { addPeerCases, sampleCopy } from './helpers.js';
 
 function build(): ResultsDocument {
@@ -82,7 +80,7 @@ describe('vs peer figures', () => {
     expect(text).toMatch(/Concurrent Write Performance — \S+ \(best total/);
     expect(text).toMatch(/\S+ vs Redis/);
     expect(text).toMatch(/50\.0× \(\d+\.\d–\d+\.\d\)/);
-    const md = await renderMarkdown(doc);
+    const md = (await renderMarkdown(doc)).text;
     expect(md).toMatch(/\| Batch Size \| Baseline \(ops\/sec\) \| Optimized \(ops\/sec\) \| Speedup \| Redis \(ops\/sec\) \| Optimized vs Redis \| libcuckoo \(ops\/sec\) \| Optimized vs libcuckoo \|/);
     expect(md).toMatch(/\| Redis `version` \| 7\.0\.15 \|/);
     // The per-strategy tables list the peers after the strategies.
@@ -98,11 +96,11 @@ describe('vs peer figures', () => {
     expect(vs[0]!.points).toBe(m.single[0]!.rows.length * 2);
     const scaling = specs.find((c) => c.slug === 'scaling-threads')!;
     expect(scaling.points).toBe(m.strategies.find((t) => t.group.mode === 'concurrent')!.rows.length * 7);
-    const dir = mkdtempSync(join(tmpdir(), 'wp-peers-md-'));
-    const md = await renderMarkdown(doc, join(dir, 'r.md'));
-    expect(md).toContain('](r-vs-peers-batch-size.svg)');
-    expect(readdirSync(dir)).toContain('r-vs-peers-value-size.svg');
-    expect(readFileSync(join(dir, 'r-vs-peers-batch-size.svg'), 'utf8')).toContain('speedup over the peer');
+    const r = await renderMarkdown(doc, join('out', 'r.md'));
+    expect(r.text).toContain('](r-vs-peers-batch-size.svg)');
+    const files = new Map(r.files.map((f) => [f.path, f.data]));
+    expect(files.has(join('out', 'r-vs-peers-value-size.svg'))).toBe(true);
+    expect(files.get(join('out', 'r-vs-peers-batch-size.svg'))).toContain('speedup over the peer');
   });
 
   it('CSV: the peer column and one interval per peer', () => {

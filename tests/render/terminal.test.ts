@@ -8,7 +8,7 @@ const ANSI = /\x1b\[/;
 
 describe('terminal tables', () => {
   it('match the golden text exactly with colour off', async () => {
-    const out = await render(loadSample(), 'table', { color: false });
+    const out = (await render(loadSample(), 'table', { color: false })).text;
     const path = join(FIXTURES, 'terminal-sample.txt');
     if (UPDATE_GOLDEN) writeFileSync(path, out);
     expect(out).toBe(readFileSync(path, 'utf8'));
@@ -16,7 +16,7 @@ describe('terminal tables', () => {
   });
 
   it('have the story\'s three table shapes, the best strategy named', async () => {
-    const out = await render(loadSample(), 'table', { color: false });
+    const out = (await render(loadSample(), 'table', { color: false })).text;
     expect(out).toMatch(/│ Value Size │ Baseline \(ops\/sec\) │ Optimized \(ops\/sec\) │ Strategy\s+│\s+Speedup │/);
     expect(out).toMatch(/│ 64B\s+│\s+45,000 │\s+1,012,000 │ write-combine │ 22\.5× \(21\.6–23\.4\) │/);
     expect(out).toMatch(/│ Batch Size │/);
@@ -26,14 +26,14 @@ describe('terminal tables', () => {
   });
 
   it('show failed cases with their error and counts, and noisy figures with a marker', async () => {
-    const out = await render(loadSample(), 'table', { color: false });
+    const out = (await render(loadSample(), 'table', { color: false })).text;
     expect(out).toContain('✗ FAILED concurrent/write-combine/v256/b1000/t4/zipf:0.99/lf0.5/k20000: verification failed: 3 lost, 1 corrupted writes (lost 3, corrupted 1)');
     expect(out).toMatch(/480,000 ⚠/);
     expect(out).toContain('concurrent/baseline/v256/b1000/t16/uniform/lf0.5/k20000: noise 10.8%');
   });
 
   it('colour the output only when asked', async () => {
-    const out = await render(loadSample(), 'table', { color: true });
+    const out = (await render(loadSample(), 'table', { color: true })).text;
     expect(out).toMatch(ANSI);
     expect(out).toContain('\x1b[31m✗ FAILED'); // red
   });
@@ -41,7 +41,7 @@ describe('terminal tables', () => {
   it('mark a row FAILED when its only optimized cases failed', async () => {
     const doc = sampleCopy();
     for (const c of doc.cases) if (c.mode === 'batch' && c.batchSize === 100 && c.strategy !== 'baseline') c.status = 'failed';
-    const out = await render(doc, 'table', { color: false });
+    const out = (await render(doc, 'table', { color: false })).text;
     expect(out).toMatch(/│ 100\s+│\s+125,000 │\s+FAILED │ —\s+│\s+— │/);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { buildDocument } from '../../src/results/document.js';
-import { readResults } from '../../src/results/io.js';
+import { readResults } from '../../src/results/file.js';
 import type { MergeInput } from '../../src/results/merge.js';
 import type { Environment, ResultsDocument } from '../../src/results/schema.js';
 import { planRecord } from '../../src/profile/digest.js';

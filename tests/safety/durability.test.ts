@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readResults } from '../../src/results/io.js';
+import { readResults } from '../../src/results/file.js';
 import { inMountNamespace, isRoot, requireCli, runCli, startCli, tempDir } from './helpers.js';
 
 beforeAll(requireCli);

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readResults } from '../../src/results/io.js';
+import { readResults } from '../../src/results/file.js';
 import { makeCase, makeDoc, noisySamples } from '../stats/helpers.js';
 import { BIN, TINY, requireCli, tempDir } from './helpers.js';
 import { writeFileSync } from 'node:fs';

@@ -47,13 +47,13 @@ describe.concurrent('item 8: limits', () => {
   it('an input over 16 MiB is refused before parsing', () => {
     const small = JSON.stringify(makeDoc([makeCase([1e6, 1e6, 1e6, 1e6, 1e6])]));
     writeFileSync(f('padded.json'), small + ' '.repeat(17 * 2 ** 20));
-    expectOneLine(bounded(['compare', f('padded.json'), f('padded.json')]), /padded\.json: 17 MiB; inputs are limited to 16 MiB$/);
+    expectOneLine(bounded(['compare', f('padded.json'), f('padded.json')]), /padded\.json: 17\.0 MiB; inputs are limited to 16\.0 MiB$/);
   });
 
   it.skipIf(!isRoot)('a device that never ends (a zero device) is read up to the limit, then refused', () => {
     const zero = mknodChar(f('zero'), 1, 5);
     const r = bounded(['compare', zero, writeDoc(f('ok.json'))]);
-    expectOneLine(r, /zero: more than 16 MiB; inputs are limited to 16 MiB$/);
+    expectOneLine(r, /zero: more than 16\.0 MiB; inputs are limited to 16\.0 MiB$/);
   });
 
   it('more samples in a case than any run takes: refused (compare would bootstrap for minutes)', () => {

@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readResults } from '../../src/results/io.js';
+import { readResults } from '../../src/results/file.js';
 import { ROOT, TINY, inMountNamespace, isRoot, requireCli, runCli, tempDir, writeDoc } from './helpers.js';
 
 beforeAll(requireCli);

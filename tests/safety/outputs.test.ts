@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readResults } from '../../src/results/io.js';
+import { readResults } from '../../src/results/file.js';
 import { ROOT, TINY, isRoot, mkfifo, mknodChar, requireCli, runCli, tempDir } from './helpers.js';
 
 beforeAll(requireCli);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readResults } from '../../src/results/io.js';
+import { readResults } from '../../src/results/file.js';
 import type { ResultsDocument } from '../../src/results/schema.js';
 import { requireBuilt, runCli, startCli } from '../cli/helpers.js';
 import { startCluster, type Cluster } from './cluster.js';

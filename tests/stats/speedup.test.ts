@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { attachSpeedups, bootstrapRatioOfMedians } from '../../src/stats/speedup.js';
+import { attachSpeedups } from '../../src/results/metrics.js';
+import { bootstrapRatioOfMedians } from '../../src/stats/bootstrap.js';
 import { medianOf } from '../../src/stats/bootstrap.js';
 import { mulberry32 } from '../../src/stats/rng.js';
 import { latencyPercentiles } from '../../src/stats/latency.js';

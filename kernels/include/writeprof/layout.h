@@ -3,15 +3,19 @@
 // claimed by the lock-free path whose value is not yet published.
 #pragma once
 #include "config.h"
+#include "limits.h"
 
 namespace wp {
 
-constexpr int kSlotsPerBucket = 4;
+constexpr int kSlotsPerBucket = int(limits::table::kSlotsPerBucket);
 constexpr uint64_t kKeyEmpty = 0;
 constexpr uint64_t kKeyLocked = ~uint64_t(0);
-constexpr uint32_t kMinValueSize = 8;          // the first 8 bytes carry the write number
-constexpr uint32_t kMaxValueSize = 64 * 1024;  // 64 KiB
+constexpr uint32_t kMinValueSize = uint32_t(limits::cases::kValueSize.min);  // the first 8 bytes carry the write number
+constexpr uint32_t kMaxValueSize = uint32_t(limits::cases::kValueSize.max);
+constexpr uint32_t kValueAlign = uint32_t(limits::table::kValueAlign);
 constexpr uint32_t kKeySize = 8;
+static_assert(kMinValueSize >= 8, "a value's first 8 bytes carry its write number");
+static_assert((kValueAlign & (kValueAlign - 1)) == 0, "the value stride rounds to a power of two");
 
 struct alignas(128) Bucket {
   uint64_t keys[kSlotsPerBucket];
@@ -21,7 +25,7 @@ struct alignas(128) Bucket {
   uint32_t lock;                         // 0 free, 1 held (baseline, warp-coop, mem-opt)
   uint32_t occupancy;                    // slots in use
 };
-static_assert(sizeof(Bucket) == 128, "bucket must be exactly one 128-byte line");
+static_assert(sizeof(Bucket) == limits::table::kBucketBytes, "bucket must be exactly one 128-byte line");
 static_assert(alignof(Bucket) == 128, "bucket must be 128-byte aligned");
 
 // Fixed-capacity table geometry, derived once per case from key count and load factor.
@@ -34,7 +38,7 @@ struct TableGeometry {
 
 // Values live in the arena at writeNo * stride: each write owns its region, so the arena needs
 // no allocator and a batch's values are contiguous (what mem-opt and write-combine exploit).
-WP_HD uint32_t value_stride(uint32_t valueSize) { return (valueSize + 15u) & ~15u; }
+WP_HD uint32_t value_stride(uint32_t valueSize) { return (valueSize + kValueAlign - 1) & ~(kValueAlign - 1); }
 
 WP_HD uint64_t buckets_for(uint64_t distinctKeys, double loadFactor) {
   double slots = double(distinctKeys) / loadFactor;

@@ -1,35 +1,45 @@
-// Host-only sanity checks on CaseParams, shared by the CPU and CUDA runners: the TypeScript side
-// sets policy and gives the user-facing errors; these bounds keep a direct caller from undefined
-// behaviour (overflowing sizes, endless probing) and turn it into a ConfigError with one line.
+// Host-only sanity checks on CaseParams, shared by every runner: the TypeScript side sets policy
+// and gives the user-facing errors; these bounds (limits.h, generated from src/limits.ts, the same
+// the addon's parameter reader applies) keep a direct caller from undefined behaviour
+// (overflowing sizes, endless probing) and turn it into a ConfigError with one line.
 #pragma once
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include "limits.h"
 #include "runner.h"
 
 namespace wp {
 
-constexpr uint32_t kMaxThreads = 1024;
+// "<field>: <value> is invalid; allowed: <allowed>", as src/errors.ts invalid() says it.
+[[noreturn]] inline void invalid_param(const std::string& field, double value, const std::string& allowed) {
+  char shown[32];
+  snprintf(shown, sizeof shown, "%.15g", value);
+  throw ConfigError(field + ": " + shown + " is invalid; allowed: " + allowed);
+}
+
+inline void check_range(const char* field, double value, const limits::Range& r) {
+  if (!r.holds(value)) invalid_param(field, value, r.allowed);
+}
+
+// A load factor the table can hold: (0, 1] (a full table still works; runs stop at
+// limits::cases::kLoadFactor), with keys / loadFactor slots that uint64_t arithmetic can count.
+// What is allowed when it cannot, else nullptr.
+inline const char* table_problem(uint64_t keys, double loadFactor) {
+  if (!(loadFactor > 0 && loadFactor <= limits::table::kMaxLoadFactor)) return "a number in (0, 1]";
+  // buckets_for converts keys / loadFactor to uint64_t: a tiny load factor overflowed it (UB).
+  // kMaxSlots is already a 32 TiB table; the memory checks refuse what lies below that.
+  if (double(keys) / loadFactor > double(limits::table::kMaxSlots)) return "a number in (0, 1] with keys / loadFactor at most 2^40 slots";
+  return nullptr;
+}
 
 inline void check_params(const CaseParams& p) {
-  auto bad = [](const std::string& field, const std::string& value, const std::string& allowed) {
-    throw ConfigError(field + ": " + value + " is invalid; allowed: " + allowed);
-  };
-  if (p.valueSize < kMinValueSize || p.valueSize > kMaxValueSize)
-    bad("valueSize", std::to_string(p.valueSize), "8..65536");
-  if (p.keys < 1 || p.keys > (1ull << 32)) bad("keys", std::to_string(p.keys), "1..4294967296");
-  if (p.batchSize < 1 || p.batchSize > (1u << 24)) bad("batchSize", std::to_string(p.batchSize), "1..16777216");
-  if (p.threads < 1 || p.threads > kMaxThreads) bad("threads", std::to_string(p.threads), "1..1024");
-  if (!(p.loadFactor > 0 && p.loadFactor <= 1)) bad("loadFactor", std::to_string(p.loadFactor), "(0, 1]");
-  // buckets_for converts keys / loadFactor to uint64_t: a tiny load factor overflowed it (UB).
-  // 2^40 slots is already a 32 TiB table; the memory checks refuse what lies below that.
-  if (double(p.keys) / p.loadFactor > double(1ull << 40)) {
-    char lf[32];
-    snprintf(lf, sizeof lf, "%g", p.loadFactor);
-    bad("loadFactor", lf, "(0, 1] with keys / loadFactor at most 2^40 slots");
-  }
-  if (p.zipf && !(std::isfinite(p.zipfTheta) && p.zipfTheta > 0))
-    bad("zipfTheta", std::to_string(p.zipfTheta), "a finite number > 0");
+  check_range("valueSize", p.valueSize, limits::cases::kValueSize);
+  check_range("keys", double(p.keys), limits::cases::kKeys);
+  check_range("batchSize", p.batchSize, limits::cases::kBatchSize);
+  check_range("threads", p.threads, limits::cases::kThreads);
+  if (const char* allowed = table_problem(p.keys, p.loadFactor)) invalid_param("loadFactor", p.loadFactor, allowed);
+  if (p.zipf) check_range("zipfTheta", p.zipfTheta, limits::cases::kZipfTheta);
 }
 
 }  // namespace wp

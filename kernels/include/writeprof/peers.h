@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "limits.h"
 #include "runner.h"
 
 namespace wp {
@@ -28,7 +29,7 @@ struct RedisTarget {
   std::string user;      // empty: the default user
   std::string password;  // empty: no AUTH
   std::string prefix;    // every key written starts with these bytes
-  uint32_t timeoutMs = 10000;  // connect, and every read or write on the socket
+  uint32_t timeoutMs = uint32_t(limits::defaults::kRedisTimeoutMs);  // connect, and every read or write on the socket
   bool mset = false;     // batch/concurrent submissions as one MSET instead of a pipeline of SETs
 };
 

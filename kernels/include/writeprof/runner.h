@@ -3,10 +3,12 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
+#include "limits.h"
 #include "verify.h"
 
 namespace wp {
@@ -28,13 +30,22 @@ struct CaseParams {
   bool countConflicts = true;  // off: counters are not maintained (to measure their cost)
   uint32_t slowdownNs = 0;     // calibration knob: a fixed spin added per write
   uint32_t latencyEvery = 0;   // single mode: time every Nth write (0 = none)
-  uint64_t arenaLimitBytes = 4ull << 30;  // refuse cases whose values would not fit
+  uint64_t arenaLimitBytes = limits::defaults::kArenaLimitBytes;  // refuse cases whose values would not fit
 };
 
 struct Counters {
   uint64_t lockRetries = 0;
   uint64_t casFailures = 0;
   uint64_t probeSteps = 0;
+};
+
+// Bytes/s references measured on the device in the same run (CUDA): what a case's bytes per
+// second are compared against (results.cases[].bandwidth; the story claims 85% of a copy).
+struct BandwidthRefs {
+  double deviceCopyBytesPerSec = 0;  // cudaMemcpy device -> device: bytes copied per second
+  double pinnedH2DBytesPerSec = 0;   // cudaMemcpy pinned host -> device
+  uint64_t deviceCopyBytes = 0;      // transfer size each was measured with
+  uint64_t h2dBytes = 0;
 };
 
 struct SampleResult {
@@ -46,6 +57,7 @@ struct SampleResult {
   Verification verification;
   std::vector<uint32_t> latencyNs;  // sampled per-write latencies (single mode)
   std::vector<std::string> notes;   // e.g. how single writes are launched on the GPU
+  std::optional<BandwidthRefs> bandwidth;  // CUDA only
 };
 
 // Bad configuration (capacity, arena, unsupported combination): message shown to the user.
@@ -82,9 +94,9 @@ std::unique_ptr<CaseRunner> makeCudaRunner(const CaseParams& p);  // throws Conf
 
 // The host SIMT emulator's settings (kernels/emu): only the emulator addon runs these cases.
 struct EmuOptions {
-  uint64_t seed = 1;         // scheduler seed; a failing seed reproduces the interleaving
-  uint32_t workers = 0;      // OS threads running blocks (0: one per core)
-  double timeoutSec = 10.0;  // no thread making progress this long fails the case
+  uint64_t seed = limits::defaults::kEmulatorSeed;  // scheduler seed; a failing seed reproduces the interleaving
+  uint32_t workers = limits::defaults::kEmulatorWorkers;  // OS threads running blocks (0: one per core)
+  double timeoutSec = limits::defaults::kEmulatorTimeoutSec;  // no thread making progress this long fails the case
 };
 std::unique_ptr<CaseRunner> makeEmulatedCudaRunner(const CaseParams& p, const EmuOptions& o);
 

@@ -7,8 +7,8 @@
 import type { Backend, CaseHandle, NativeSample, OpenOptions } from '../backend.js';
 import { peerStatus } from '../libcuckoo.js';
 import { nativeCaseParams, openNativeCase } from '../native-backend.js';
-import { loadAddon, type NativeAddon, type NativeRedisTarget } from '../native.js';
-import type { CaseSpec } from '../../model.js';
+import { loadAddon, type NativeAddon, type NativeCaseParams, type NativeRedisTarget } from '../native.js';
+import { PEER_STRATEGY, type CaseSpec } from '../../model.js';
 import type { ManagedRedis } from './server.js';
 
 export interface RedisBackendConfig {
@@ -38,7 +38,7 @@ export function createRedisBackend(cfg: RedisBackendConfig): Backend {
     open(spec: CaseSpec, options: OpenOptions): CaseHandle {
       const gone = managed?.exitReason();
       if (gone) throw new Error(`the redis-server writeprof started ${gone} earlier in the run`);
-      const params = { ...nativeCaseParams('redis', spec, options), strategy: 'peer', peer: cfg.target };
+      const params: NativeCaseParams = { ...nativeCaseParams('redis', spec, options), strategy: PEER_STRATEGY, peer: cfg.target };
       const handle = openNativeCase(addon(), params, spec.id);
       return {
         async runSample(): Promise<NativeSample> {

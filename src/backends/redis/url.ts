@@ -4,6 +4,7 @@
  * notes or logs (every message here is built from the redacted form).
  */
 import { UsageError } from '../../errors.js';
+import { REDIS_LIMITS } from '../../limits.js';
 
 export interface RedisEndpoint {
   host: string;
@@ -56,6 +57,7 @@ export function parseRedisUrl(raw: string, fallbackPassword = ''): RedisEndpoint
   const port = Number(url.port);
   const path = url.pathname === '' || url.pathname === '/' ? '0' : url.pathname.slice(1);
   if (!/^\d{1,7}$/.test(path)) throw bad(raw, `database ${JSON.stringify(path)} is not a number`);
+  if (Number(path) > REDIS_LIMITS.db.max) throw bad(raw, `database ${path} is out of range (${REDIS_LIMITS.db.allowed})`);
   let user: string;
   let password: string;
   try {

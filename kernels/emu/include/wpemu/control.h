@@ -4,12 +4,15 @@
 #include <cstdint>
 #include <string>
 
+#include "writeprof/limits.h"
+
 namespace wpemu {
 
+// Defaults: writeprof's (`--emu-seed`, `--emu-workers`, `--emu-timeout`), from src/limits.ts.
 struct Config {
-  uint64_t seed = 1;         // scheduler seed: a block's interleaving is a function of it
-  unsigned workers = 0;      // OS threads that run blocks (0: one per host core)
-  double timeoutSec = 10.0;  // a launch with no thread making progress this long is a fault
+  uint64_t seed = wp::limits::defaults::kEmulatorSeed;  // scheduler seed: a block's interleaving is a function of it
+  unsigned workers = unsigned(wp::limits::defaults::kEmulatorWorkers);  // OS threads that run blocks (0: one per host core)
+  double timeoutSec = wp::limits::defaults::kEmulatorTimeoutSec;  // a launch with no thread making progress this long is a fault
 };
 
 void configure(const Config& c);

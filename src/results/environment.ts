@@ -1,7 +1,7 @@
 /** The machine a run happened on, as recorded in results.environment. */
 import os from 'node:os';
-import type { BackendStatus } from './backends/backend.js';
-import type { ResultsDocument } from './results/schema.js';
+import type { BackendStatus } from '../backends/backend.js';
+import type { ResultsDocument } from './schema.js';
 
 export type Environment = ResultsDocument['environment'];
 

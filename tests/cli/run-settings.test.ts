@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { flagName, parseRunFlags } from '../../src/profile/flags.js';
+import { parseRunFlags } from '../../src/commands/run-settings.js';
+import { flagName } from '../../src/profile/values.js';
 
 describe('run flags', () => {
   it('defaults', () => {

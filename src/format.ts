@@ -1,4 +1,7 @@
-/** Number and label formatting shared by every renderer, in the story's style (`1,012,000`, `22.5x`). */
+/**
+ * How writeprof spells numbers and sizes, everywhere (tables, reports, messages), each format
+ * defined once, in the story's style (`1,012,000`, `22.5x`, `4KB` values, `4.0 GiB` of memory).
+ */
 
 const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
@@ -35,10 +38,23 @@ export function fmtPercent(fraction: number | undefined, digits = 1): string {
   return `${(fraction * 100).toFixed(digits)}%`;
 }
 
-/** Value size label as the story writes it: 64 -> "64B", 1024 -> "1KB", 65536 -> "64KB". */
-export function fmtBytes(n: number): string {
+/** A value size as the story writes it: 64 -> "64B", 1024 -> "1KB", 65536 -> "64KB" (case ids say v1024). */
+export function fmtValueSize(n: number): string {
   if (n >= 1024 && n % 1024 === 0) return `${n / 1024}KB`;
   return `${n}B`;
+}
+
+const MEMORY_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+
+/** An amount of memory in binary units, one decimal: 4294967296 -> "4.0 GiB", 17825792 -> "17.0 MiB", 100 -> "100 B". */
+export function fmtMemory(n: number): string {
+  let v = n;
+  let i = 0;
+  while (Math.abs(v) >= 1024 && i < MEMORY_UNITS.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${Math.round(v)} B` : `${v.toFixed(1)} ${MEMORY_UNITS[i]}`;
 }
 
 /** Throughput in bytes/s with a binary-free SI unit: 3.2e9 -> "3.20 GB/s". */
@@ -52,11 +68,6 @@ export function fmtBytesPerSec(n: number | undefined): string {
     i++;
   }
   return `${v.toFixed(i === 0 ? 0 : 2)} ${units[i]}`;
-}
-
-/** A memory size in GiB: 85899345920 -> "80.0 GiB". */
-export function fmtGiB(n: number): string {
-  return `${(n / 2 ** 30).toFixed(1)} GiB`;
 }
 
 /** Nanoseconds with a sensible precision: 12.345 -> "12.3", 1234.5 -> "1,235". */

@@ -1,15 +1,17 @@
-/** `writeprof run` flags (raw strings from commander) → checked settings and profile overrides. */
+/**
+ * `writeprof run`'s settings: its flags (raw strings from commander) checked into the run's
+ * settings and the profile overrides (axes, measurement). The run command's own business: the
+ * profile layer only says how an axis or a measurement field is spelled and bounded.
+ */
 import { invalid } from '../errors.js';
-import { DEFAULT_EMULATOR, type BackendName, type Mode } from '../model.js';
-import type { Format } from '../render/index.js';
-import { FORMATS } from '../render/index.js';
-import { AXES, MEASUREMENT_FIELDS, parseAxis, parseMeasurementField, type AxisName, type MeasurementField, type PartialAxes } from './axes.js';
-import type { Overrides } from './plan.js';
-import type { EmulatorSettings } from '../results/schema.js';
-
-import { parseShard, type ShardRef } from './shard.js';
-import { count, parseList, parseMode, parseNumber } from './values.js';
-import { parsePeerFlags, type PeerSettings, type RawPeerOptions } from './peer-flags.js';
+import { CASE_LIMITS, DEFAULTS, EMULATOR_LIMITS, RUN_LIMITS } from '../limits.js';
+import { DEFAULT_EMULATOR, type BackendName, type EmulatorSettings, type Mode } from '../model.js';
+import { FORMATS, type Format } from '../render/index.js';
+import { AXES, MEASUREMENT_FIELDS, parseAxis, parseMeasurementField, type AxisName, type MeasurementField, type PartialAxes } from '../profile/axes.js';
+import type { Overrides } from '../profile/plan.js';
+import { parseShard, type ShardRef } from '../profile/shard.js';
+import { flagName, parseList, parseMode, parseNumber } from '../profile/values.js';
+import { parsePeerFlags, type PeerSettings, type RawPeerOptions } from './run-peers.js';
 
 /** Options as commander hands them over (every value a string unless a boolean switch). */
 export interface RawRunOptions extends RawPeerOptions {
@@ -68,11 +70,6 @@ export interface RunSettings {
   peers: PeerSettings;
 }
 
-/** camelCase option name → its flag spelling, for messages. */
-export function flagName(name: string): string {
-  return `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-}
-
 function pickOne<T extends string>(field: string, raw: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(raw)) return raw as T;
   throw invalid(field, raw, allowed.join(', '));
@@ -94,25 +91,19 @@ export function parseRunFlags(o: RawRunOptions): RunSettings {
   const emuFlag = ['emuSeed', 'emuWorkers', 'emuTimeout'].find((f) => o[f as keyof RawRunOptions] !== undefined);
   if (emuFlag && backend !== 'cuda-emu') throw invalid(flagName(emuFlag), String(o[emuFlag as keyof RawRunOptions]), 'only with --backend cuda-emu');
   const emulator: EmulatorSettings = {
-    seed: o.emuSeed === undefined ? DEFAULT_EMULATOR.seed : count('--emu-seed', o.emuSeed, { min: 0, max: Number.MAX_SAFE_INTEGER }),
-    workers: o.emuWorkers === undefined ? DEFAULT_EMULATOR.workers : count('--emu-workers', o.emuWorkers, { min: 0, max: 256 }),
-    timeoutSec:
-      o.emuTimeout === undefined
-        ? DEFAULT_EMULATOR.timeoutSec
-        : parseNumber('--emu-timeout', o.emuTimeout, { min: 0.1, max: 86400, allowed: 'seconds from 0.1 to 86400' }),
+    seed: o.emuSeed === undefined ? DEFAULT_EMULATOR.seed : parseNumber('--emu-seed', o.emuSeed, EMULATOR_LIMITS.seed),
+    workers: o.emuWorkers === undefined ? DEFAULT_EMULATOR.workers : parseNumber('--emu-workers', o.emuWorkers, EMULATOR_LIMITS.workers),
+    timeoutSec: o.emuTimeout === undefined ? DEFAULT_EMULATOR.timeoutSec : parseNumber('--emu-timeout', o.emuTimeout, EMULATOR_LIMITS.timeoutSec),
   };
   return {
     ...(o.profile !== undefined ? { profile: o.profile } : {}),
     backend,
     format: pickOne('--format', o.format ?? 'table', FORMATS),
     ...(o.output !== undefined ? { output: o.output } : {}),
-    seed: o.seed === undefined ? 42 : count('--seed', o.seed, { min: 0, max: Number.MAX_SAFE_INTEGER }),
+    seed: o.seed === undefined ? DEFAULTS.seed : parseNumber('--seed', o.seed, CASE_LIMITS.seed),
     countConflicts: o.countConflicts !== false,
-    calibrateSlowdown:
-      o.calibrateSlowdown === undefined
-        ? 0
-        : parseNumber('--calibrate-slowdown', o.calibrateSlowdown, { min: 0, max: 1000, allowed: 'a percent from 0 to 1000' }),
-    repeat: o.repeat === undefined ? 1 : count('--repeat', o.repeat, { min: 1, max: 1000 }),
+    calibrateSlowdown: o.calibrateSlowdown === undefined ? 0 : parseNumber('--calibrate-slowdown', o.calibrateSlowdown, RUN_LIMITS.calibrateSlowdown),
+    repeat: o.repeat === undefined ? 1 : parseNumber('--repeat', o.repeat, RUN_LIMITS.repeat),
     quiet: o.quiet === true,
     force: o.force === true,
     ...(o.shard !== undefined ? { shard: parseShard('--shard', o.shard) } : {}),

@@ -1,32 +1,14 @@
 /**
- * Results documents on disk: written atomically (src/io/write.ts), read bounded, validated by the
- * schema and for consistency, and made safe to echo (control characters escaped).
+ * Results documents as files: their text checked before it is written (atomically, by
+ * src/io/write.ts), and read back bounded, validated by the schema and for consistency, and made
+ * safe to echo (control characters escaped).
  */
 import { UsageError, invalid } from '../errors.js';
 import { printable, printableDeep } from '../io/sanitize.js';
-import { isBaselinePath, resolveTarget } from '../io/target.js';
-import { probeFileTarget, writeFileTarget } from '../io/write.js';
+import { writeFileAtomic } from '../io/write.js';
 import { findInconsistency } from './consistency.js';
 import { SCHEMA_VERSION, resultsSchema, type ResultsDocument } from './schema.js';
-import { formatPath, readJsonFile, showValue, valueAt } from './json-file.js';
-
-export { isBaselinePath };
-
-/**
- * Writes `data` to the regular file `path` atomically (temp file + fsync + rename), creating
- * directories; a symbolic link's target is written; anything but a regular file is refused.
- */
-export function writeFileAtomic(path: string, data: string | Uint8Array, opts: { force?: boolean } = {}): void {
-  writeFileTarget(resolveTarget(path, { field: printable(path), named: false, force: opts.force ?? true }), data, printable(path));
-}
-
-/**
- * Fails now, before a long sweep, if `path` could not be written later: resolves it (links,
- * devices, baselines), creates its directory and writes a probe file there.
- */
-export function checkWritable(path: string, opts: { field: string; force?: boolean }): void {
-  probeFileTarget(resolveTarget(path, { field: opts.field, force: opts.force ?? false }), opts.field);
-}
+import { formatPath, readJsonFile, showValue, valueAt } from '../io/json.js';
 
 /** The JSON text of a results document, checked first: never write what readResults would refuse. */
 export function resultsText(doc: ResultsDocument): string {

@@ -5,10 +5,10 @@
  * position comes from a small scanner that runs only after JSON.parse has failed.
  */
 import { UsageError } from '../errors.js';
-import { firstTooDeep } from '../io/json-depth.js';
-import { MAX_JSON_DEPTH } from '../io/limits.js';
-import { readInputText } from '../io/read.js';
-import { printable } from '../io/sanitize.js';
+import { firstTooDeep } from './json-depth.js';
+import { INPUT_LIMITS } from '../limits.js';
+import { readInputText } from './read.js';
+import { printable } from './sanitize.js';
 
 export interface JsonSyntaxError {
   /** 1-based */
@@ -158,7 +158,7 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
 export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: JsonSyntaxError } {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const deep = firstTooDeep(body);
-  if (deep >= 0) return { ok: false, error: { ...lineColumn(body, deep), message: `nested deeper than ${MAX_JSON_DEPTH} levels` } };
+  if (deep >= 0) return { ok: false, error: { ...lineColumn(body, deep), message: `nested deeper than ${INPUT_LIMITS.maxJsonDepth} levels` } };
   try {
     return { ok: true, value: JSON.parse(body) };
   } catch {

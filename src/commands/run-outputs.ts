@@ -12,7 +12,7 @@ import { extname } from 'node:path';
 import { invalid } from '../errors.js';
 import type { Format } from '../render/index.js';
 import { resolveTarget, type InputFile, type Target } from '../io/target.js';
-import { defaultResultsPath } from './document.js';
+import { defaultResultsPath } from '../results/document.js';
 
 export type ReportFormat = 'markdown' | 'csv';
 
