@@ -181,9 +181,6 @@ std::string Block::run(LaunchJob& job, unsigned linear) {
   }
   cur_ = nullptr;
   tls_runtime = nullptr;
-  g_counters.blocks.fetch_add(1, std::memory_order_relaxed);
-  g_counters.threads.fetch_add(threads_, std::memory_order_relaxed);
-  g_counters.switches.fetch_add(switches_, std::memory_order_relaxed);
   if (progress_ != seenProgress) g_last_progress_ns.store(now_ns(), std::memory_order_relaxed);
   return faulted_ ? fault_ : std::string();
 }
@@ -253,7 +250,6 @@ void Block::set_fault(const std::string& what) {
   std::snprintf(seed, sizeof seed, "%" PRIu64, config().seed);
   fault_ = "kernel " + j.name + "<<<" + dim_str(j.grid) + ", " + dim_str(j.block) + ">>> (emulator seed " + seed +
            "): block " + block_str(tls_block.bidx, j.grid) + ": " + what + "; " + dump();
-  g_counters.faults.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Block::fault(const std::string& what) {

@@ -18,7 +18,6 @@ namespace wpemu {
 size_t device_memory_used();  // memory.cc
 
 std::atomic<uint64_t> g_last_progress_ns{0};
-Counters g_counters;
 
 namespace {
 
@@ -81,16 +80,6 @@ unsigned effective_workers() {
   unsigned w = config().workers;
   if (w == 0) w = std::max(1u, std::thread::hardware_concurrency());
   return w;
-}
-
-Stats stats() {
-  Stats s;
-  s.launches = g_counters.launches.load();
-  s.blocks = g_counters.blocks.load();
-  s.threads = g_counters.threads.load();
-  s.switches = g_counters.switches.load();
-  s.faults = g_counters.faults.load();
-  return s;
 }
 
 cudaError_t sticky_error() { return cudaError_t(g_sticky.load(std::memory_order_acquire)); }

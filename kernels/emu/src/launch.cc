@@ -21,7 +21,7 @@ Block& this_thread_block() {
   return b;
 }
 
-// Runs blocks of `job` until none is left; false when the launch was aborted.
+// Runs blocks of `job` until none is left (an aborted launch's remaining blocks are skipped).
 void work_on(LaunchJob& job) {
   Block& b = this_thread_block();
   for (;;) {
@@ -94,7 +94,6 @@ Pool& pool() {
 }  // namespace
 
 void run_launch(const std::shared_ptr<LaunchJob>& job) {
-  g_counters.launches.fetch_add(1, std::memory_order_relaxed);
   if (job->blocks > 1 && effective_workers() > 1) pool().offer(job);
   work_on(*job);
   {

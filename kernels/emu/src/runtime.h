@@ -47,9 +47,5 @@ uint64_t mix64(uint64_t x);
 // measures from the later of this and the block's start.
 extern std::atomic<uint64_t> g_last_progress_ns;
 
-struct Counters {
-  std::atomic<uint64_t> launches{0}, blocks{0}, threads{0}, switches{0}, faults{0};
-};
-extern Counters g_counters;
 
 }  // namespace wpemu

@@ -18,13 +18,13 @@ std::unordered_set<Stream*>& live_streams() {
 std::atomic<uint64_t> g_next_stream_id{1};
 
 Stream& default_stream() {
-  static Stream* s = new Stream(0, cudaStreamDefault);  // never destroyed, like the GPU's
+  static Stream* s = new Stream(0);  // never destroyed, like the GPU's
   return *s;
 }
 
 }  // namespace
 
-Stream::Stream(uint64_t streamId, unsigned streamFlags) : id(streamId), flags(streamFlags) {
+Stream::Stream(uint64_t streamId) : id(streamId) {
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -82,9 +82,11 @@ Stream* resolve_stream(cudaStream_t s) {
 using wpemu::Event;
 using wpemu::Stream;
 
-cudaError_t cudaStreamCreateWithFlags(cudaStream_t* s, unsigned flags) {
+// Flags change nothing: no stream synchronizes implicitly with the default stream here, which
+// is what cudaStreamNonBlocking (the only flag the runner passes) asks for.
+cudaError_t cudaStreamCreateWithFlags(cudaStream_t* s, unsigned) {
   if (!s) return cudaErrorInvalidValue;
-  auto* st = new Stream(wpemu::g_next_stream_id.fetch_add(1), flags);
+  auto* st = new Stream(wpemu::g_next_stream_id.fetch_add(1));
   std::lock_guard<std::mutex> lock(wpemu::g_streams_mu);
   wpemu::live_streams().insert(st);
   *s = st;

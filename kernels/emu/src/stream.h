@@ -14,14 +14,13 @@
 namespace wpemu {
 
 struct Stream {
-  explicit Stream(uint64_t id, unsigned flags);
+  explicit Stream(uint64_t id);
   ~Stream();  // drains the queue, then joins the executor
   void enqueue(std::function<void()> op);
   void synchronize();  // until every enqueued op has run
   bool idle();
 
   const uint64_t id;
-  const unsigned flags;
   std::atomic<uint64_t> launches{0};  // launch number on this stream, for block seeds
 
  private:

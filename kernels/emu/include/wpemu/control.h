@@ -1,8 +1,7 @@
 // Host-side control of the emulator, for the program that embeds it (the emu addon, the tests'
-// drivers): scheduler seed, worker threads, the no-progress timeout, and what it has done.
+// drivers): scheduler seed, worker threads and the no-progress timeout.
 #pragma once
 #include <cstdint>
-#include <string>
 
 #include "writeprof/limits.h"
 
@@ -21,10 +20,5 @@ unsigned effective_workers();
 
 // Clears a sticky kernel fault (what cudaDeviceReset does to it) so the next case can run.
 void clear_sticky_error();
-
-struct Stats {
-  uint64_t launches = 0, blocks = 0, threads = 0, switches = 0, faults = 0;
-};
-Stats stats();
 
 }  // namespace wpemu
