@@ -297,18 +297,42 @@ export function indexCases(doc: ResultsDocument, side: string, perDevice = false
   return byId;
 }
 
+/** Baseline and current cases paired by id (in baseline order), and the ids found on one side only. */
+export function matchCases(
+  baseCases: ReadonlyMap<string, CaseResult>,
+  curCases: ReadonlyMap<string, CaseResult>,
+): { matched: { id: string; b: CaseResult; c: CaseResult }[]; onlyInBaseline: string[]; onlyInCurrent: string[] } {
+  const matched: { id: string; b: CaseResult; c: CaseResult }[] = [];
+  const onlyInBaseline: string[] = [];
+  for (const [id, b] of baseCases) {
+    const c = curCases.get(id);
+    if (c) matched.push({ id, b, c });
+    else onlyInBaseline.push(id);
+  }
+  return { matched, onlyInBaseline, onlyInCurrent: [...curCases.keys()].filter((id) => !baseCases.has(id)) };
+}
+
+/**
+ * What fails a gate, for compare and ab alike: the regressions, and every current case that failed
+ * (the compared ones first, then those only in the current run).
+ */
+export function gateOutcome(
+  cases: readonly CaseComparison[],
+  curCases: ReadonlyMap<string, CaseResult>,
+  onlyInCurrent: readonly string[],
+): Pick<ComparisonReport, 'regressions' | 'failed' | 'failedGate'> {
+  const regressions = cases.filter((c) => c.regression).map((c) => c.id);
+  const failed = [...cases.filter((c) => c.currentFailed).map((c) => c.id), ...onlyInCurrent.filter((id) => curCases.get(id)!.status === 'failed')];
+  return { regressions, failed, failedGate: regressions.length > 0 || failed.length > 0 };
+}
+
 export function compareDocuments(baseline: ResultsDocument, current: ResultsDocument, opts: CompareOptions): ComparisonReport {
   const envMismatch = checkComparable(baseline, current, opts.allowEnvMismatch);
   const perDevice = byDevice(baseline, current);
   const baseCases = indexCases(baseline, 'baseline', perDevice);
   const curCases = indexCases(current, 'current', perDevice);
-  const matched: Array<{ id: string; b: CaseResult; c: CaseResult; m: Measured }> = [];
-  const onlyInBaseline: string[] = [];
-  for (const [id, b] of baseCases) {
-    const c = curCases.get(id);
-    if (c) matched.push({ id, b, c, m: measure(b, c, opts.seed) });
-    else onlyInBaseline.push(id);
-  }
+  const { matched: pairs, onlyInBaseline, onlyInCurrent } = matchCases(baseCases, curCases);
+  const matched = pairs.map((x) => ({ ...x, m: measure(x.b, x.c, opts.seed) }));
   const adjusted = holmAdjust(matched.map((x) => x.m.p));
   const cases: CaseComparison[] = matched.map(({ id, b, c, m }, i) => ({
     id,
@@ -316,10 +340,6 @@ export function compareDocuments(baseline: ResultsDocument, current: ResultsDocu
     currentFailed: c.status === 'failed',
     baselineFailed: b.status === 'failed',
   }));
-  const onlyInCurrent = [...curCases.keys()].filter((id) => !baseCases.has(id));
-  const regressions = cases.filter((c) => c.regression).map((c) => c.id);
-  const failed = cases.filter((c) => c.currentFailed).map((c) => c.id);
-  for (const [id, c] of curCases) if (!baseCases.has(id) && c.status === 'failed') failed.push(id);
   return {
     threshold: opts.threshold,
     alpha: opts.alpha,
@@ -329,9 +349,7 @@ export function compareDocuments(baseline: ResultsDocument, current: ResultsDocu
     cases,
     onlyInBaseline,
     onlyInCurrent,
-    regressions,
-    failed,
-    failedGate: regressions.length > 0 || failed.length > 0,
+    ...gateOutcome(cases, curCases, onlyInCurrent),
   };
 }
 

@@ -14,11 +14,10 @@
  *                          baseline side failed
  * A current case that failed verification fails the gate, as in compare.
  */
-import { caseId } from '../model.js';
 import type { CaseResult, ResultsDocument } from '../results/schema.js';
 import { median } from 'simple-statistics';
 import { medianInterval, MIN_ROUNDS, type MedianInterval } from '../stats/paired.js';
-import { checkComparable, describeSides, indexCases, type CaseComparison, type ComparisonReport, type Verdict } from './compare.js';
+import { checkComparable, describeSides, gateOutcome, indexCases, matchCases, type CaseComparison, type ComparisonReport, type Verdict } from './compare.js';
 
 export const PAIRED_TEST =
   'paired rounds (both builds interleaved in randomized order within each round); per round the ratio of medians current/baseline; ' +
@@ -112,16 +111,8 @@ export function comparePaired(baseline: ResultsDocument, current: ResultsDocumen
   checkComparable(baseline, current);
   const cur = indexCases(current, 'current');
   const base = indexCases(baseline, 'baseline');
-  const cases: CaseComparison[] = [];
-  const onlyInBaseline: string[] = [];
-  for (const [id, b] of base) {
-    const c = cur.get(id);
-    if (c) cases.push(compareCase(id, b, c, opts));
-    else onlyInBaseline.push(id);
-  }
-  const onlyInCurrent = [...cur.keys()].filter((id) => !base.has(id));
-  const regressions = cases.filter((c) => c.regression).map((c) => c.id);
-  const failed = [...cur.values()].filter((c) => c.status === 'failed').map((c) => caseId(c));
+  const { matched, onlyInBaseline, onlyInCurrent } = matchCases(base, cur);
+  const cases: CaseComparison[] = matched.map(({ id, b, c }) => compareCase(id, b, c, opts));
   const pb = baseline.pairing!;
   const pc = current.pairing!;
   return {
@@ -133,9 +124,7 @@ export function comparePaired(baseline: ResultsDocument, current: ResultsDocumen
     cases,
     onlyInBaseline,
     onlyInCurrent,
-    regressions,
-    failed,
-    failedGate: regressions.length > 0 || failed.length > 0,
+    ...gateOutcome(cases, cur, onlyInCurrent),
     pairing: { id: pb.id, rounds: Math.min(pb.rounds, pc.rounds), samplesPerRound: pb.samplesPerRound, order: pb.order, baseline: pb.build, current: pc.build },
   };
 }
