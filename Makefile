@@ -20,8 +20,9 @@ CUDA_SRC := $(shell find kernels/cuda kernels/include -name '*.cu' -o -name '*.c
 # The native layer's limits and defaults, generated from src/limits.ts (committed, so that builds
 # of other commits and nvcc need no generator; a test fails when it is stale).
 LIMITS_H := kernels/include/writeprof/limits.h
-# The host SIMT emulator: kernels/cuda compiled by g++ against kernels/emu (kernels/emu/build.mk).
-EMU_LIBS := out/emu/libwpemu_rt.a out/emu/libwpemu_cuda.a
+# The host SIMT emulator: kernels/cuda compiled by g++ against kernels/emu, plain and instrumented
+# for `writeprof check` (kernels/emu/build.mk).
+EMU_LIBS := out/emu/libwpemu_rt.a out/emu/libwpemu_cuda.a out/emu/libwpemu_cuda_check.a out/emu/libwpemu_check.a
 EMU_SRC := $(CUDA_SRC) $(shell find kernels/emu -type f 2>/dev/null)
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 
@@ -68,7 +69,8 @@ $(EMU_LIBS) &: $(EMU_SRC)
 	$(MAKE) --no-print-directory -j$(NPROC) -f kernels/emu/build.mk
 emu: $(EMU_LIBS)
 
-# node-gyp builds both addons: writeprof.node (cpu, cuda, peers) and writeprof_emu.node (cuda-emu).
+# node-gyp builds the addons: writeprof.node (cpu, cuda, peers), writeprof_emu.node (cuda-emu) and
+# writeprof_check.node (cuda-emu with the instrumented kernels: `writeprof check`).
 $(ADDON): $(DEPS_STAMP) $(NATIVE_SRC) $(ADDON_DEPS) $(EMU_LIBS) | peer-deps
 	npx node-gyp rebuild -j $(NPROC) --nodedir=$(NODEDIR) -- -Dwith_cuda=$(WITH_CUDA) -Dcuda_home=$(CUDA_HOME)
 addon: $(ADDON)

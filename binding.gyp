@@ -42,6 +42,20 @@
         "<(module_root_dir)/out/emu/libwpemu_rt.a",
         "-lpthread"
       ]
+    },
+    {
+      "target_name": "writeprof_check",
+      "sources": ["kernels/addon/addon.cc", "kernels/addon/case.cc", "kernels/addon/params.cc", "kernels/addon/check/findings.cc"],
+      "defines": ["WP_CHECK_ADDON=1"],
+      "include_dirs": ["kernels/emu/include", "kernels/emu/check"],
+      "libraries": [
+        "-Wl,--start-group",
+        "<(module_root_dir)/out/emu/libwpemu_cuda_check.a",
+        "<(module_root_dir)/out/emu/libwpemu_check.a",
+        "<(module_root_dir)/out/emu/libwpemu_rt.a",
+        "-Wl,--end-group",
+        "-lpthread"
+      ]
     }
   ]
 }

@@ -12,6 +12,7 @@ import { register as registerKernels } from './commands/kernels.js';
 import { register as registerMerge } from './commands/merge.js';
 import { register as registerSlurm } from './commands/slurm.js';
 import { register as registerAb } from './commands/ab.js';
+import { register as registerCheck } from './commands/check.js';
 
 export function buildProgram(): Command {
   const program = new Command('writeprof')
@@ -22,7 +23,7 @@ export function buildProgram(): Command {
     // Commander's own errors (unknown option, missing argument) stay one line: its "Did you mean"
     // hint joins the message instead of starting a second line. Inherited by every sub-command.
     .configureOutput({ outputError: (str, write) => write(`writeprof: ${printable(str.trim().replace(/\s*\n\s*/g, ' '))}\n`) });
-  for (const register of [registerRun, registerCompare, registerReport, registerValidate, registerDevices, registerKernels, registerAb]) {
+  for (const register of [registerRun, registerCheck, registerCompare, registerReport, registerValidate, registerDevices, registerKernels, registerAb]) {
     register(program);
   }
   // Fleet sweeps (issue 15).

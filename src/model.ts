@@ -20,6 +20,13 @@ export const PEER_LABEL: Record<PeerName, string> = { redis: 'Redis', libcuckoo:
 export const BACKENDS = ['cpu', 'cuda', 'cuda-emu', ...PEERS] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
+/** `writeprof check`'s tools (src/check/): compute-sanitizer's four, and the weak-memory one. */
+export const CHECK_TOOLS = ['memcheck', 'racecheck', 'initcheck', 'synccheck', 'weak'] as const;
+export type CheckTool = (typeof CHECK_TOOLS)[number];
+/** The two builds of every kernel a check covers: with conflict counters and phase clocks, and without. */
+export const KERNEL_VARIANTS = ['count', 'plain'] as const;
+export type KernelVariant = (typeof KERNEL_VARIANTS)[number];
+
 /** cuda-emu's settings: scheduler seed, workers (0: one per core), no-progress timeout in seconds. */
 export interface EmulatorSettings {
   seed: number;

@@ -103,7 +103,11 @@ class RunnerWorker final : public Napi::AsyncWorker {
 // The emulator addon (writeprof_emu.node) runs kernels/cuda on the host SIMT emulator and nothing
 // else: its "CUDA" is emulated, so it must never answer for the real backend.
 std::unique_ptr<wp::CaseRunner> make_runner(const ParsedCase& c) {
-#if defined(WP_EMU_ADDON)
+#if defined(WP_CHECK_ADDON)
+  if (c.backend != "cuda-emu")
+    throw wp::ConfigError("backend " + c.backend + ": this addon holds the checked CUDA emulator only (backend cuda-emu)");
+  return wp::makeCheckedCudaRunner(c.params, c.emu);
+#elif defined(WP_EMU_ADDON)
   if (c.backend != "cuda-emu")
     throw wp::ConfigError("backend " + c.backend + ": this addon holds the CUDA emulator only (backend cuda-emu)");
   return wp::makeEmulatedCudaRunner(c.params, c.emu);

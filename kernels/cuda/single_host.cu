@@ -37,6 +37,11 @@ void SingleServer::await_done(cudaStream_t s) {
   uint64_t spins = 0, deadline = 0;
   while (__atomic_load_n(&mb->done, __ATOMIC_ACQUIRE) < seq_) {
     host::cpu_relax();
+#if defined(WP_CUDA_EMU)
+    // The emulated device is a thread of this machine: past a short spin, leave it the core (on a
+    // busy machine a spinning host made each answer wait for a scheduler time slice).
+    if (spins > 2048) std::this_thread::sleep_for(std::chrono::microseconds(10));
+#endif
     if ((++spins & 0xffff) != 0) continue;
     cudaError_t q = cudaStreamQuery(s);
     if (q != cudaErrorNotReady) {

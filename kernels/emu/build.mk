@@ -1,26 +1,48 @@
 # The host SIMT emulator (run from the repository root by the top Makefile, in parallel):
-#   out/emu/libwpemu_rt.a    the emulated CUDA runtime (kernels/emu/src)
-#   out/emu/libwpemu_cuda.a  kernels/cuda/*.cu compiled by g++ against it, and the addon's entry
+#   out/emu/libwpemu_rt.a          the emulated CUDA runtime (kernels/emu/src)
+#   out/emu/libwpemu_cuda.a        kernels/cuda/*.cu compiled by g++ against it, and the addon's entry
+#   out/emu/libwpemu_cuda_check.a  the same kernels/cuda/*.cu instrumented (-fsanitize=thread without
+#                                  libtsan: every access calls the hooks of kernels/emu/check)
+#   out/emu/libwpemu_check.a       `writeprof check`'s hooks and tools, and the addon's entry (not instrumented)
 # The same .cu sources nvcc builds: no kernel is copied. Dependencies come from -MMD.
 OUT := out/emu
 CXX ?= g++
+OBJCOPY ?= objcopy
 EMU_CXXFLAGS := -std=c++20 -O2 -g -fPIC -pthread -DWP_CUDA_EMU -Ikernels/emu/include -Ikernels/include \
   -Ikernels/cuda -Ikernels -Wall -Wextra -Wno-unused-parameter -Wno-unknown-pragmas -MMD -MP
+# Only kernel sources get these. Function entry/exit hooks are off (call sites come from the return
+# address); volatile accesses are told apart (they are relaxed atomics to racecheck).
+CHECK_INSTRUMENT := -fsanitize=thread --param tsan-instrument-func-entry-exit=0 --param tsan-distinguish-volatile=1 -Wno-tsan
+# Library copies and fills of instrumented code are reported by the hooks too.
+CHECK_REDEFINE := --redefine-sym memcpy=wpemu_check_memcpy --redefine-sym memset=wpemu_check_memset \
+  --redefine-sym memmove=wpemu_check_memmove
 
 RT_SRC := $(wildcard kernels/emu/src/*.cc)
+CHECK_SRC := $(wildcard kernels/emu/check/*.cc)
 CUDA_SRC := $(wildcard kernels/cuda/*.cu)
 RT_OBJ := $(patsubst kernels/emu/src/%.cc,$(OUT)/rt/%.o,$(RT_SRC))
+CHECK_OBJ := $(patsubst kernels/emu/check/%.cc,$(OUT)/check/%.o,$(CHECK_SRC))
 CUDA_OBJ := $(patsubst kernels/cuda/%.cu,$(OUT)/cuda/%.o,$(CUDA_SRC)) $(OUT)/cuda/runner_entry.o
+CUDA_CHECK_OBJ := $(patsubst kernels/cuda/%.cu,$(OUT)/cuda-check/%.o,$(CUDA_SRC))
 
-all: $(OUT)/libwpemu_rt.a $(OUT)/libwpemu_cuda.a
+all: $(OUT)/libwpemu_rt.a $(OUT)/libwpemu_cuda.a $(OUT)/libwpemu_cuda_check.a $(OUT)/libwpemu_check.a
 
 $(OUT)/rt/%.o: kernels/emu/src/%.cc kernels/emu/build.mk
 	@mkdir -p $(@D)
 	$(CXX) $(EMU_CXXFLAGS) -c $< -o $@
 
+$(OUT)/check/%.o: kernels/emu/check/%.cc kernels/emu/build.mk
+	@mkdir -p $(@D)
+	$(CXX) $(EMU_CXXFLAGS) -Ikernels/emu/src -c $< -o $@
+
 $(OUT)/cuda/%.o: kernels/cuda/%.cu kernels/emu/build.mk
 	@mkdir -p $(@D)
 	$(CXX) $(EMU_CXXFLAGS) -x c++ -c $< -o $@
+
+$(OUT)/cuda-check/%.o: kernels/cuda/%.cu kernels/emu/build.mk
+	@mkdir -p $(@D)
+	$(CXX) $(EMU_CXXFLAGS) $(CHECK_INSTRUMENT) -x c++ -c $< -o $@.tmp
+	$(OBJCOPY) $(CHECK_REDEFINE) $@.tmp $@ && rm -f $@.tmp
 
 $(OUT)/cuda/runner_entry.o: kernels/emu/runner_entry.cc kernels/emu/build.mk
 	@mkdir -p $(@D)
@@ -33,4 +55,16 @@ $(OUT)/libwpemu_rt.a: $(RT_OBJ)
 $(OUT)/libwpemu_cuda.a: $(CUDA_OBJ)
 	rm -f $@.tmp && ar rcs $@.tmp $^ && mv $@.tmp $@
 
--include $(RT_OBJ:.o=.d) $(CUDA_OBJ:.o=.d)
+$(OUT)/libwpemu_cuda_check.a: $(CUDA_CHECK_OBJ)
+	rm -f $@.tmp && ar rcs $@.tmp $^ && mv $@.tmp $@
+
+$(OUT)/libwpemu_check.a: $(CHECK_OBJ) $(OUT)/cuda/runner_entry.o
+	rm -f $@.tmp && ar rcs $@.tmp $^ && mv $@.tmp $@
+
+# Tests build their own planted kernels exactly as kernels/cuda is built for the checker.
+print-check-cxxflags:
+	@echo $(EMU_CXXFLAGS) $(CHECK_INSTRUMENT)
+print-check-redefine:
+	@echo $(CHECK_REDEFINE)
+
+-include $(RT_OBJ:.o=.d) $(CUDA_OBJ:.o=.d) $(CUDA_CHECK_OBJ:.o=.d) $(CHECK_OBJ:.o=.d)

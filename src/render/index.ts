@@ -1,4 +1,5 @@
 import type { ResultsDocument } from '../results/schema.js';
+import { renderCheckMarkdown, renderCheckText } from './check.js';
 import { renderCsv } from './csv.js';
 import { renderMarkdown } from './markdown.js';
 import { renderTerminal } from './terminal.js';
@@ -31,6 +32,8 @@ export interface Rendered {
  * markdown charts are drawn by vega, whose views run asynchronously.
  */
 export async function render(doc: ResultsDocument, format: Format, options: RenderOptions): Promise<Rendered> {
+  // A check document measured nothing: its findings are the report (csv has nothing to tabulate).
+  if (doc.check && format !== 'json') return { text: format === 'markdown' ? renderCheckMarkdown(doc) : renderCheckText(doc), files: [] };
   switch (format) {
     case 'json':
       return { text: JSON.stringify(doc, null, 2) + '\n', files: [] };

@@ -2,6 +2,7 @@
 import type { Measurement } from '../model.js';
 import type { Suite } from '../profile/types.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import type { CheckSection } from './check.js';
 import { SCHEMA_VERSION, type CaseResult, type PlanRecord, type ResultsDocument, type ShardRecord } from './schema.js';
 
 export interface DocumentParts {
@@ -10,6 +11,8 @@ export interface DocumentParts {
   plan?: PlanRecord;
   shard?: ShardRecord;
   cases: CaseResult[];
+  /** `writeprof check`'s findings (then no case was measured) */
+  check?: CheckSection;
   partial?: boolean;
   createdAt?: Date;
 }
@@ -35,6 +38,7 @@ export function buildDocument(p: DocumentParts): ResultsDocument {
     ...(p.shard ? { shard: p.shard } : {}),
     ...(p.partial ? { partial: true } : {}),
     ...(emulated(p.environment) ? { emulated: true } : {}),
+    ...(p.check ? { check: p.check } : {}),
     cases: p.cases,
   };
 }

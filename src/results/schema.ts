@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BACKENDS, MODES, PEER_STRATEGY, PEERS, STRATEGIES, type EmulatorSettings as RunEmulatorSettings } from '../model.js';
 import type { PlanRecord as DigestPlanRecord } from '../profile/digest.js';
 import type { Stats as Summary } from '../stats/summary.js';
+import { checkSchema } from './check.js';
 
 /** Bump on any incompatible change; compare refuses documents of another version. */
 export const SCHEMA_VERSION = 1;
@@ -206,6 +207,8 @@ export const resultsSchema = z.object({
    */
   emulated: z.boolean().optional(),
   pairing: pairingSchema.optional(),
+  /** `writeprof check`: tools, runs, findings and the summary (./check.ts); then `cases` is empty */
+  check: checkSchema.optional(),
   cases: z.array(caseResultSchema),
 });
 

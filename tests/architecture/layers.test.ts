@@ -30,6 +30,8 @@ const LAYERS: { name: string; holds: (path: string) => boolean; reads: string[] 
   { name: 'results', holds: (p) => p.startsWith('results/'), reads: ['foundation', 'profile', 'backends', 'stats'] },
   // drives a plan's cases on a backend, hands the samples to stats, emits results
   { name: 'engine', holds: (p) => p.startsWith('engine/'), reads: ['foundation', 'profile', 'backends', 'stats', 'results'] },
+  // runs a plan's cases on the check addon under `writeprof check`'s tools, emits findings
+  { name: 'check', holds: (p) => p.startsWith('check/'), reads: ['foundation', 'profile', 'backends', 'results'] },
   { name: 'render', holds: (p) => p.startsWith('render/'), reads: ['foundation', 'results'] },
   { name: 'gates', holds: (p) => p.startsWith('gates/'), reads: ['foundation', 'stats', 'results'] },
   { name: 'ab', holds: (p) => p.startsWith('ab/'), reads: ['foundation', 'profile', 'backends', 'stats', 'results', 'engine'] },
@@ -37,7 +39,7 @@ const LAYERS: { name: string; holds: (path: string) => boolean; reads: string[] 
   {
     name: 'commands',
     holds: (p) => p.startsWith('commands/'),
-    reads: ['foundation', 'profile', 'backends', 'occupancy', 'stats', 'results', 'engine', 'render', 'gates', 'ab', 'slurm'],
+    reads: ['foundation', 'profile', 'backends', 'occupancy', 'stats', 'results', 'engine', 'check', 'render', 'gates', 'ab', 'slurm'],
   },
   { name: 'cli', holds: (p) => p === 'cli.ts', reads: ['foundation', 'commands'] },
 ];

@@ -2,9 +2,11 @@
 
 #include <mutex>
 #include <unordered_set>
+#include <vector>
 
 #include "runtime.h"
 #include "wpemu/api.h"
+#include "wpemu/observe.h"
 
 namespace wpemu {
 
@@ -38,6 +40,17 @@ Stream::~Stream() {
 }
 
 void Stream::enqueue(std::function<void()> op) {
+  if (observe::on()) {
+    // Observers order the operation after what the enqueuing host thread did so far.
+    std::vector<void*> tokens;
+    observe::each([&](Observer& o) { tokens.push_back(o.op_enqueue(id)); });
+    op = [op = std::move(op), tokens = std::move(tokens), sid = id] {
+      size_t i = 0;
+      observe::each([&](Observer& o) { o.op_begin(sid, i < tokens.size() ? tokens[i++] : nullptr); });
+      op();
+      observe::each([&](Observer& o) { o.op_end(sid); });
+    };
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     queue_.push_back(std::move(op));
@@ -69,6 +82,10 @@ void Stream::synchronize() {
 bool Stream::idle() {
   std::lock_guard<std::mutex> lock(mu_);
   return queue_.empty() && !running_;
+}
+
+void host_waited(Stream& st) {
+  if (observe::on()) observe::each([&](Observer& o) { o.host_waited_stream(st.id); });
 }
 
 Stream* resolve_stream(cudaStream_t s) {
@@ -108,6 +125,7 @@ cudaError_t cudaStreamSynchronize(cudaStream_t s) {
   Stream* st = wpemu::resolve_stream(s);
   if (!st) return cudaErrorInvalidResourceHandle;
   st->synchronize();
+  wpemu::host_waited(*st);
   return wpemu::sticky_error();
 }
 
@@ -115,7 +133,9 @@ cudaError_t cudaStreamQuery(cudaStream_t s) {
   Stream* st = wpemu::resolve_stream(s);
   if (!st) return cudaErrorInvalidResourceHandle;
   if (cudaError_t e = wpemu::sticky_error()) return e;
-  return st->idle() ? cudaSuccess : cudaErrorNotReady;
+  if (!st->idle()) return cudaErrorNotReady;
+  wpemu::host_waited(*st);
+  return cudaSuccess;
 }
 
 cudaError_t cudaDeviceSynchronize() {
@@ -126,6 +146,8 @@ cudaError_t cudaDeviceSynchronize() {
   }
   wpemu::resolve_stream(nullptr)->synchronize();
   for (Stream* s : all) s->synchronize();
+  wpemu::host_waited(*wpemu::resolve_stream(nullptr));
+  for (Stream* s : all) wpemu::host_waited(*s);
   return wpemu::sticky_error();
 }
 
@@ -157,7 +179,8 @@ cudaError_t cudaEventRecord(cudaEvent_t e, cudaStream_t s) {
     std::lock_guard<std::mutex> lock(e->mu);
     gen = ++e->recorded;
   }
-  st->enqueue([e, gen] {
+  st->enqueue([e, gen, sid = st->id] {
+    if (wpemu::observe::on()) wpemu::observe::each([&](wpemu::Observer& o) { o.event_reached(e, sid); });
     std::lock_guard<std::mutex> lock(e->mu);
     e->timeNs = wpemu::now_ns();
     if (gen > e->completed) e->completed = gen;
@@ -170,14 +193,19 @@ cudaError_t cudaEventSynchronize(cudaEvent_t e) {
   if (!e) return cudaErrorInvalidResourceHandle;
   std::unique_lock<std::mutex> lock(e->mu);
   e->cv.wait(lock, [&] { return e->completed >= e->recorded; });
+  lock.unlock();
+  if (wpemu::observe::on()) wpemu::observe::each([&](wpemu::Observer& o) { o.host_waited_event(e); });
   return wpemu::sticky_error();
 }
 
 cudaError_t cudaEventQuery(cudaEvent_t e) {
   if (!e) return cudaErrorInvalidResourceHandle;
   if (cudaError_t err = wpemu::sticky_error()) return err;
-  std::lock_guard<std::mutex> lock(e->mu);
-  return e->completed >= e->recorded ? cudaSuccess : cudaErrorNotReady;
+  std::unique_lock<std::mutex> lock(e->mu);
+  if (e->completed < e->recorded) return cudaErrorNotReady;
+  lock.unlock();
+  if (wpemu::observe::on()) wpemu::observe::each([&](wpemu::Observer& o) { o.host_waited_event(e); });
+  return cudaSuccess;
 }
 
 cudaError_t cudaEventElapsedTime(float* ms, cudaEvent_t a, cudaEvent_t b) {

@@ -42,5 +42,7 @@ struct Event {
 
 // nullptr is the default stream; a destroyed or foreign handle gives nullptr.
 Stream* resolve_stream(cudaStream_t s);
+// The calling host thread waited for everything enqueued on `st` so far (observers learn of it).
+void host_waited(Stream& st);
 
 }  // namespace wpemu

@@ -99,5 +99,7 @@ struct EmuOptions {
   double timeoutSec = limits::defaults::kEmulatorTimeoutSec;  // no thread making progress this long fails the case
 };
 std::unique_ptr<CaseRunner> makeEmulatedCudaRunner(const CaseParams& p, const EmuOptions& o);
+// The same runner built from the instrumented objects, under `writeprof check`'s tools (kernels/emu/check).
+std::unique_ptr<CaseRunner> makeCheckedCudaRunner(const CaseParams& p, const EmuOptions& o);
 
 }  // namespace wp

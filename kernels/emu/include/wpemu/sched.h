@@ -17,6 +17,7 @@ struct ThreadCtx {
   unsigned tid;    // linear index in the block
   unsigned lane;   // tid % 32
   unsigned warp;   // tid / 32
+  int quiet;       // > 0: runtime code runs on this thread, unobserved (wpemu/observe.h)
 };
 
 struct BlockCtx {
@@ -51,8 +52,19 @@ unsigned active_mask();
 
 }  // namespace wpemu
 
-#define threadIdx (::wpemu::tls_thread->tidx)
-#define blockIdx (::wpemu::tls_block.bidx)
-#define blockDim (::wpemu::tls_block.bdim)
-#define gridDim (::wpemu::tls_block.gdim)
+// Device code reads its coordinates through these: the emulator's bookkeeping is no memory access
+// of the kernel, so in the instrumented build (kernels/emu/check) these reads stay unobserved.
+#define WPEMU_UNOBSERVED __attribute__((no_sanitize_thread))
+
+namespace wpemu {
+WPEMU_UNOBSERVED inline dim3 thread_idx() { return tls_thread->tidx; }
+WPEMU_UNOBSERVED inline dim3 block_idx() { return tls_block.bidx; }
+WPEMU_UNOBSERVED inline dim3 block_dim() { return tls_block.bdim; }
+WPEMU_UNOBSERVED inline dim3 grid_dim() { return tls_block.gdim; }
+}  // namespace wpemu
+
+#define threadIdx (::wpemu::thread_idx())
+#define blockIdx (::wpemu::block_idx())
+#define blockDim (::wpemu::block_dim())
+#define gridDim (::wpemu::grid_dim())
 #define warpSize 32
