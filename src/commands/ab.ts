@@ -154,11 +154,12 @@ export async function abCommand(flags: AbFlags): Promise<void> {
   const backends: Record<Side, ReturnType<typeof cpuBackendOn>> = { head: cpuBackendOn(addons.head), base: cpuBackendOn(addons.base) };
   const status = backends.head.status();
 
+  // Before the first line a script can react to: a signal after it is the guard's, never Node's default exit.
+  const guard = installInterruptGuard();
   note(`ab: base ${base.label}`);
   note(`ab: head ${head.label}`);
   note(`ab: profile ${profile.name} (${profile.source}), ${specs.length} cases x ${rounds} rounds x ${samplesPerRound} samples per build${slowdown ? `; head slowed by ${slowdown}% (calibration)` : ''}`);
 
-  const guard = installInterruptGuard();
   const bar = progress(flags.quiet === true);
   const id = `${startedAt.toISOString()}-${randomBytes(4).toString('hex')}`;
   let outcome;

@@ -264,10 +264,8 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
     if (bar) bar.note(line);
     else process.stderr.write(`${line}\n`);
   };
-  note(selected.line);
-  for (const line of p.headline.split('\n')) note(line);
-
-  const environment = printableDeep(captureEnvironment(selected.status));
+  // The guard is in place before the first line a user (or a script) can react to: a signal that
+  // follows the headline is always the guard's, never Node's default exit.
   const guard = installInterruptGuard(
     (line) => (bar ? bar.note(line) : process.stderr.write(`${line}\n`)),
     undefined,
@@ -277,6 +275,10 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
       return journal?.count ? keptNote(journal) : '';
     },
   );
+  note(selected.line);
+  for (const line of p.headline.split('\n')) note(line);
+
+  const environment = printableDeep(captureEnvironment(selected.status));
   // A journal that cannot be appended to (disk full) stops the sweep at once: measuring on would
   // produce cases nothing can keep.
   const journalFull = new AbortController();
