@@ -60,7 +60,9 @@ Durability:
   Each finished case is appended to <results>.journal beside the results file as the sweep
   goes; the final write replaces it. If the results cannot be written (disk full, I/O error)
   or the run is killed, the journal stays and \`writeprof run --resume <journal>\` measures the
-  cases still missing and writes the results.
+  cases still missing and writes the results beside the journal. The journal is checked like any
+  input and grants nothing: replacing a baseline needs --force again. One process at a time
+  holds a journal (a lock on it).
 
 Stopping rule (per case):
   warmup samples, then samples until at least --min-samples and --min-time are reached; then
@@ -90,7 +92,8 @@ Peers (--backend redis|libcuckoo, --peer redis,libcuckoo):
   the tables gain "vs <peer>" columns. Redis: writeprof starts its own redis-server on 127.0.0.1
   (ephemeral port, no persistence) and stops it on every exit path, or uses --redis-url, where it
   writes only keys under a unique prefix and deletes exactly those (never FLUSH). The password is
-  never printed or recorded.
+  never printed or recorded. Each reply must be whole within --redis-timeout (default 10 s) and at
+  most 1 MiB: a server that misbehaves fails the case, it cannot hold writeprof.
 
 Exit codes: 0 ok; 1 a case failed (lost/corrupted writes or an error); 2 bad input;
   4 results could not be written (the finished cases are kept in the journal);
@@ -424,7 +427,7 @@ export function register(program: Command): void {
     .option('--max-noise <percent>', 'stop once the median\'s 95% interval half-width is below this (0 = off)')
     .option('-f, --format <table|json|markdown|csv>', 'what to print (default table), or what --output receives; see below')
     .option('-o, --output <path>', 'results .json, or a .md/.csv report with the JSON beside it; - for stdout (default reports/<timestamp>.json); see below')
-    .option('--resume <journal>', 'continue a run from the journal it left beside its results (after a full disk, a crash or a second Ctrl-C)')
+    .option('--resume <journal>', 'continue a run from the journal it left beside its results (after a full disk, a crash or a second Ctrl-C); takes --quiet and --force')
     .option('--force', 'allow --output to overwrite a file under reports/baselines/')
     .option('--seed <n>', 'seed of the key streams (same seed: same writes for every strategy)', String(DEFAULTS.seed))
     .option('--no-count-conflicts', 'do not maintain conflict counters (to measure what counting costs)')

@@ -172,6 +172,15 @@ describe.concurrent('a journal is validated like any input, before anything is m
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/1 of 2 cases finished, 1 to run; a last line cut short was dropped/);
     expect(readResults(join(dir, 'r.json')).cases).toHaveLength(2);
+    // A byte that is not UTF-8 in a whole line is damage, named and left as it is (never cut into).
+    const damaged = journalIn(tempDir('not-utf8'), 'r.json');
+    const bytes = readFileSync(damaged);
+    bytes[bytes.indexOf('"id"', bytes.indexOf('\n')) + 6] = 0xff;
+    writeFileSync(damaged, Buffer.concat([bytes, cut]));
+    const refused = await resume(damaged);
+    expect(refused.code).toBe(2);
+    expect(oneLine(refused.stderr)).toMatch(/r\.json\.journal: line 2 is not UTF-8; the journal is damaged$/);
+    expect(readFileSync(damaged)).toEqual(Buffer.concat([bytes, cut]));
   });
 });
 
