@@ -169,8 +169,16 @@ async function lockCache(cacheDir: string, ctx: BuildContext, field: string, lab
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A file system that cannot lock a folder: builds there are not serialized (nothing better exists).
+  const attempt = (): string => {
+    try {
+      return tryLock(fd);
+    } catch {
+      return 'unsupported';
+    }
+  };
   try {
-    while (tryLock(fd) === 'busy') {
+    while (attempt() === 'busy') {
       if (said) await sleep(100);
       if (stop) {
         closeSync(fd);

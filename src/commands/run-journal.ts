@@ -212,9 +212,15 @@ export interface OpenedJournal {
  */
 export function openJournal(arg: string): OpenedJournal {
   const named = arg.endsWith('.journal') || !existsSync(journalPathFor(resolve(arg))) ? arg : journalPathFor(resolve(arg));
-  if (!existsSync(named)) throw new UsageError(`--resume: ${printable(arg)}: no journal there (a run leaves <results>.journal beside its results only when it could not finish writing them)`);
+  const none = (): UsageError =>
+    new UsageError(`--resume: ${printable(arg)}: no journal there (a run leaves <results>.journal beside its results only when it could not finish writing them)`);
   // Where the journal really is (links followed) is where its outputs go.
-  const path = realpathSync(named);
+  let path: string;
+  try {
+    path = realpathSync(named);
+  } catch {
+    throw none();
+  }
   const shown = printable(named);
   const { journal, contents } = Journal.open(path, '--resume', (raw, line) => checkCase(raw, line, shown));
   try {

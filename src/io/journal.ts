@@ -12,7 +12,7 @@
  * file, bounded, every line whole JSON in UTF-8; only a last line cut short (no newline, not
  * parseable) counts as torn, and it is the one thing cut when the journal is taken over.
  */
-import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { UsageError } from '../errors.js';
@@ -142,6 +142,9 @@ export class Journal {
     }
     lock(fd, shown, field);
     try {
+      // The lock is on what was opened: if another process finished with it (and removed it) in
+      // between, this is no longer the journal at `path`.
+      if (!samePath(fd, path)) throw new UsageError(`${field}: ${shown} was finished and removed by another writeprof process; no journal there now`);
       const bytes = readAll(fd, shown);
       const { contents, keep } = parseJournal(bytes, shown, entry);
       const j = new Journal(path, fd, contents.entries.length, false);
@@ -221,6 +224,17 @@ export class Journal {
       /* already gone */
     }
     this.close();
+  }
+}
+
+/** Whether `path` still names the open file `fd`. */
+function samePath(fd: number, path: string): boolean {
+  try {
+    const a = fstatSync(fd);
+    const b = statSync(path);
+    return a.nlink > 0 && a.dev === b.dev && a.ino === b.ino;
+  } catch {
+    return false;
   }
 }
 

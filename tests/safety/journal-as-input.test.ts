@@ -213,6 +213,7 @@ describe.concurrent('ownership is a lock on the journal, never a pid', () => {
     const [a, b] = await Promise.all([resume(journal), resume(journal)]);
     expect([a.code, b.code].sort()).toEqual([0, 2]);
     expect((a.code === 2 ? a : b).stderr).toMatch(/is in use by another writeprof process|no journal there/);
+    expect((a.code === 0 ? a : b).stderr).toMatch(/resuming /);
     expect(readResults(join(dir, 'r.json')).cases.map((c) => c.id).sort()).toEqual(cpuJournal.slice(1).map((l) => JSON.parse(l).case.id).sort());
   });
 });
