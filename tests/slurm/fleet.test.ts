@@ -129,19 +129,19 @@ describe('writeprof slurm on a real Slurm cluster', () => {
   it('a merge job refused after the array was queued: the array is recorded, and --resume queues only the merge job', async () => {
     const c = cluster!;
     const dir = join(work, 'refused');
-    // A site's submit filter that refuses the merge job (a job with a dependency), in front of the real sbatch.
+    // A site's submit filter that refuses the merge job (a job with a dependency), in front of the
+    // real sbatch; what it passes on is held, so the array is still queued when --resume looks.
     const bin = join(work, 'filter-bin');
     mkdirSync(bin, { recursive: true });
     const realSbatch = c.cmd('bash', ['-c', 'command -v sbatch']).trim();
     writeFileSync(
       join(bin, 'sbatch'),
-      `#!/bin/bash\nfor a in "$@"; do case "$a" in --dependency=*) echo "sbatch: error: Batch job submission failed: Job violates accounting/QOS policy" >&2; exit 1;; esac; done\nexec ${realSbatch} "$@"\n`,
+      `#!/bin/bash\nfor a in "$@"; do case "$a" in --dependency=*) echo "sbatch: error: Batch job submission failed: Job violates accounting/QOS policy" >&2; exit 1;; esac; done\nexec ${realSbatch} --hold "$@"\n`,
     );
     chmodSync(join(bin, 'sbatch'), 0o755);
-    // Held, so the array is still queued when --resume looks.
     const refused = await runCli(['slurm', '--profile', profile, '--shards', '2', '--dir', dir, '--backend', 'cpu', '--submit'], {
       cwd: work,
-      env: { ...c.env, PATH: `${bin}:${c.env['PATH']}`, SBATCH_HOLD: '1' },
+      env: { ...c.env, PATH: `${bin}:${c.env['PATH']}` },
     });
     expect(refused.code).toBe(2);
     const [first] = manifest(dir).submissions;
