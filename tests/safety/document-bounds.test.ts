@@ -54,7 +54,7 @@ describe.concurrent('what run can write, every reader reads', () => {
     expect(r.stderr).not.toMatch(/inputs are limited/);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/PASS/);
-  });
+  }, 180_000);
 
   it('run: a plan whose samples (--max-samples x --repeat) could exceed what a document holds is refused before measuring', async () => {
     const r = await runCli(['run', '--backend', 'cpu', '--profile', 'quick', '--mode', 'batch', '--strategy', 'baseline', '--batch-size', '100', '--keys', '1000', '--warmup', '0', '--min-time', '0', '--max-time', '3600', '--max-noise', '0', '--max-samples', '6000', '--repeat', '2', '-q', '-o', join(tempDir('repeat'), 'r.json')]);
