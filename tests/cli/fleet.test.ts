@@ -129,7 +129,7 @@ describe('writeprof merge', () => {
 
     const self = await inProcess(['merge', shard(1), '-o', shard(1)]);
     expect(self.code).toBe(2);
-    expect(self.stderr).toMatch(/^writeprof: --output: .* is one of the inputs/);
+    expect(self.stderr).toMatch(/^writeprof: --output: .* is the input .*; writing it would destroy the input/);
 
     mkdirSync(join(dir, 'empty'));
     const empty = await inProcess(['merge', join(dir, 'empty'), '-o', join(dir, 'e.json')]);
