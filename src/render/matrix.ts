@@ -16,7 +16,8 @@ import {
   isNoisy,
   isStrategyCase,
   mean,
-  NOISE_WARN,
+  noiseOf,
+  noiseTarget,
   okBaseline,
   peerCaseOf,
   peerSpeedupOf,
@@ -33,7 +34,7 @@ import {
 } from '../results/metrics.js';
 import { fmtValueSize, fmtInt } from '../format.js';
 
-export { NOISE_WARN, OUTLIER_WARN_SHARE, type BreakdownModel, type SpeedupFigure } from '../results/metrics.js';
+export { NOISE_WARN, OUTLIER_WARN_SHARE, noiseOf, type BreakdownModel, type SpeedupFigure } from '../results/metrics.js';
 
 export type AxisName = 'valueSize' | 'batchSize' | 'threads';
 
@@ -50,11 +51,22 @@ export interface FailedCase {
   corrupted: number;
 }
 
-/** One per noisy case: what tripped (relative stdev, outliers) in words. */
+/** One per noisy case (noise above the target, or many outliers): what tripped, in words. */
 export interface Warning {
   id: string;
   kinds: ('noise' | 'outliers')[];
   text: string;
+}
+
+/** A table's figures against the noise target: what its one warning line says. */
+export interface TableNoise {
+  /** ok cases in the table, and those noisier than the target */
+  total: number;
+  noisy: number;
+  /** the noisiest case */
+  worst?: { id: string; noise: number };
+  /** how the noisy cases stopped (src/engine/stopping.ts); unknown: documents without it */
+  stoppedBy: { maxSamples: number; maxTime: number; unknown: number };
 }
 
 export interface Measured {
@@ -62,8 +74,13 @@ export interface Measured {
   strategy: CaseStrategy;
   opsPerSec: number;
   opsPerSecPerThread: number;
-  /** relNoise or outliers over the warning thresholds */
+  /** noise above the target (see noiseOf) */
   noisy: boolean;
+  /** the half-width of the median's 95% interval over the median */
+  noise: number;
+  /** ciLow/ciHigh of the median, ops/s */
+  low: number;
+  high: number;
 }
 
 /** Cases of one mode sharing every axis but the strategy and the mode's varying axis. */
@@ -101,6 +118,7 @@ export interface RateRow {
 export interface RateTable {
   group: Group;
   rows: RateRow[];
+  noise: TableNoise;
 }
 
 export interface ScalingRow {
@@ -120,12 +138,15 @@ export interface ScalingTable {
   strategy?: Strategy;
   maxThreads: number;
   rows: ScalingRow[];
+  noise: TableNoise;
 }
 
 export interface StrategyCell {
   measured?: Measured;
   speedup?: SpeedupFigure;
   failed?: FailedCase;
+  /** lock retries + CAS failures per write (ok cases) */
+  conflictsPerWrite?: number;
 }
 
 export interface StrategyRow {
@@ -173,6 +194,11 @@ export interface Matrix {
   failed: FailedCase[];
   warnings: Warning[];
   summary: Summary;
+  /** the noise figures are held to (fraction), and the measurement settings behind it */
+  noiseTarget: number;
+  measurement: ResultsDocument['profile']['measurement'];
+  /** cases whose --max-samples ended them before --min-time was reached */
+  minTimeCut: string[];
 }
 
 export function axisLabel(axis: AxisName, value: number): string {
@@ -185,8 +211,34 @@ export function failedCase(c: CaseResult): FailedCase {
   return { id: c.id, strategy: c.strategy, ...(c.peer ? { peer: c.peer } : {}), mode: c.mode, error, lost: v.lost, corrupted: v.corrupted };
 }
 
+/** The noise target of the document being laid out (set by buildMatrix). */
+let target = 0.05;
+
 function measured(c: CaseResult): Measured {
-  return { id: c.id, strategy: c.strategy, opsPerSec: c.opsPerSec, opsPerSecPerThread: c.opsPerSecPerThread, noisy: isNoisy(c) };
+  return {
+    id: c.id,
+    strategy: c.strategy,
+    opsPerSec: c.opsPerSec,
+    opsPerSecPerThread: c.opsPerSecPerThread,
+    noisy: isNoisy(c, target),
+    noise: noiseOf(c),
+    low: c.stats.ciLow,
+    high: c.stats.ciHigh,
+  };
+}
+
+/** How a set of cases (a table's) stands against the noise target. */
+export function tableNoise(cases: readonly CaseResult[], noiseTargetOf: number): TableNoise {
+  const ok = cases.filter((c) => c.status === 'ok');
+  const noisy = ok.filter((c) => isNoisy(c, noiseTargetOf));
+  const out: TableNoise = { total: ok.length, noisy: noisy.length, stoppedBy: { maxSamples: 0, maxTime: 0, unknown: 0 } };
+  for (const c of noisy) {
+    if (!c.stop) out.stoppedBy.unknown++;
+    else if (c.stop.reason === 'maxSamples') out.stoppedBy.maxSamples++;
+    else if (c.stop.reason === 'maxTime') out.stoppedBy.maxTime++;
+    if (!out.worst || noiseOf(c) > out.worst.noise) out.worst = { id: c.id, noise: noiseOf(c) };
+  }
+  return out;
 }
 
 /** A failure of an optimized strategy (not baseline's, not a peer's). */
@@ -247,6 +299,7 @@ export function groupsOf(cases: readonly CaseResult[], mode: Mode): { group: Gro
 function rateTables(cases: readonly CaseResult[], mode: 'single' | 'batch', peers: readonly PeerName[]): RateTable[] {
   return groupsOf(cases, mode).map(({ group, byAxis }) => ({
     group,
+    noise: tableNoise([...byAxis.values()].flat(), target),
     rows: [...byAxis.entries()].map(([axisValue, list]) => {
       const base = list.find((c) => c.strategy === 'baseline');
       const best = bestOptimized(list);
@@ -293,7 +346,7 @@ function scalingTables(cases: readonly CaseResult[], peers: readonly PeerName[])
       }
       return row;
     });
-    const t: ScalingTable = { group, maxThreads: Math.max(...byAxis.keys()), rows };
+    const t: ScalingTable = { group, maxThreads: Math.max(...byAxis.keys()), rows, noise: tableNoise([...byAxis.values()].flat(), target) };
     if (strategy) t.strategy = strategy;
     return t;
   });
@@ -311,7 +364,7 @@ function strategyTables(cases: readonly CaseResult[]): StrategyTable[] {
         const cells: Partial<Record<Strategy, StrategyCell>> = {};
         const peerCells: Partial<Record<PeerName, StrategyCell>> = {};
         for (const c of list) {
-          const cell: StrategyCell = c.status !== 'ok' ? { failed: failedCase(c) } : { measured: measured(c) };
+          const cell: StrategyCell = c.status !== 'ok' ? { failed: failedCase(c) } : { measured: measured(c), conflictsPerWrite: conflictsPerWrite(c) };
           if (!isStrategyCase(c)) {
             if (c.peer) peerCells[c.peer] = cell;
             continue;
@@ -358,15 +411,18 @@ function conflictTables(cases: readonly CaseResult[]): ConflictTable[] {
   return out;
 }
 
+const STOPPED: Record<NonNullable<CaseResult['stop']>['reason'], string> = { maxSamples: 'stopped at --max-samples', maxTime: 'stopped at --max-time', noise: 'reached the target' };
+
 function warningsOf(cases: readonly CaseResult[]): Warning[] {
   const out: Warning[] = [];
   for (const c of cases) {
     if (c.status !== 'ok') continue;
     const w: Warning = { id: c.id, kinds: [], text: '' };
     const parts: string[] = [];
-    if (c.stats.relNoise > NOISE_WARN) {
+    if (isNoisy(c, target)) {
       w.kinds.push('noise');
-      parts.push(`noise ${(c.stats.relNoise * 100).toFixed(1)}% (relative stdev over ${c.stats.n} samples)`);
+      const how = c.stop ? `, ${STOPPED[c.stop.reason]} after ${c.stop.seconds.toFixed(2)} s` : '';
+      parts.push(`noise ±${(noiseOf(c) * 100).toFixed(1)}% over ${c.stats.n} samples${how}`);
     }
     if (hasManyOutliers(c)) {
       w.kinds.push('outliers');
@@ -380,7 +436,12 @@ function warningsOf(cases: readonly CaseResult[]): Warning[] {
 export function buildMatrix(doc: ResultsDocument): Matrix {
   const cases = doc.cases;
   const peers = peersPresent(cases);
+  const measurement = doc.profile.measurement;
+  target = noiseTarget(measurement);
   return {
+    noiseTarget: target,
+    measurement,
+    minTimeCut: cases.filter((c) => c.stop?.reason === 'maxSamples' && c.stop.seconds < measurement.minTime).map((c) => c.id),
     peers,
     single: rateTables(cases, 'single', peers),
     batch: rateTables(cases, 'batch', peers),
