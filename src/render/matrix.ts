@@ -211,10 +211,8 @@ export function failedCase(c: CaseResult): FailedCase {
   return { id: c.id, strategy: c.strategy, ...(c.peer ? { peer: c.peer } : {}), mode: c.mode, error, lost: v.lost, corrupted: v.corrupted };
 }
 
-/** The noise target of the document being laid out (set by buildMatrix). */
-let target = 0.05;
-
-function measured(c: CaseResult): Measured {
+/** `target`: the noise the figures are held to (noiseTarget of the document's measurement). */
+function measured(c: CaseResult, target: number): Measured {
   return {
     id: c.id,
     strategy: c.strategy,
@@ -252,11 +250,11 @@ export function hasStrategyRows(rows: readonly { baseline?: Measured; best?: Mea
 }
 
 /** Each peer beside one axis point, with `optimized` (when any) measured against it. */
-function peerFigures(peers: readonly PeerName[], list: readonly CaseResult[], optimized: CaseResult | undefined): PeerFigure[] {
+function peerFigures(peers: readonly PeerName[], list: readonly CaseResult[], optimized: CaseResult | undefined, target: number): PeerFigure[] {
   return peers.map((peer) => {
     const pc = peerCaseOf(list, peer);
     const f: PeerFigure = { peer };
-    if (pc?.status === 'ok') f.measured = measured(pc);
+    if (pc?.status === 'ok') f.measured = measured(pc, target);
     else if (pc) f.failed = failedCase(pc);
     const vs = optimized ? peerSpeedupOf(optimized, pc, peer) : undefined;
     if (vs) f.vs = vs;
@@ -296,7 +294,7 @@ export function groupsOf(cases: readonly CaseResult[], mode: Mode): { group: Gro
   return [...out.values()];
 }
 
-function rateTables(cases: readonly CaseResult[], mode: 'single' | 'batch', peers: readonly PeerName[]): RateTable[] {
+function rateTables(cases: readonly CaseResult[], mode: 'single' | 'batch', peers: readonly PeerName[], target: number): RateTable[] {
   return groupsOf(cases, mode).map(({ group, byAxis }) => ({
     group,
     noise: tableNoise([...byAxis.values()].flat(), target),
@@ -306,12 +304,12 @@ function rateTables(cases: readonly CaseResult[], mode: 'single' | 'batch', peer
       const row: RateRow = {
         axisValue,
         label: axisLabel(group.axis, axisValue),
-        peers: peerFigures(peers, list, best),
+        peers: peerFigures(peers, list, best, target),
         failed: sortByStrategy(list).filter((c) => c.status !== 'ok').map(failedCase),
       };
-      if (base?.status === 'ok') row.baseline = measured(base);
+      if (base?.status === 'ok') row.baseline = measured(base, target);
       if (best) {
-        row.best = measured(best);
+        row.best = measured(best, target);
         const s = speedupOf(best, base);
         if (s) row.speedup = s;
       }
@@ -320,27 +318,27 @@ function rateTables(cases: readonly CaseResult[], mode: 'single' | 'batch', peer
   }));
 }
 
-function scalingTables(cases: readonly CaseResult[], peers: readonly PeerName[]): ScalingTable[] {
+function scalingTables(cases: readonly CaseResult[], peers: readonly PeerName[], target: number): ScalingTable[] {
   return groupsOf(cases, 'concurrent').map(({ group, byAxis }) => {
     const strategy = scalingStrategy(byAxis);
     const rows: ScalingRow[] = [...byAxis.entries()].map(([threads, list]) => {
       const chosen = strategy === undefined ? undefined : list.find((c) => c.strategy === strategy && c.status === 'ok');
       const row: ScalingRow = {
         threads,
-        peers: peerFigures(peers, list, chosen).map((f) => {
+        peers: peerFigures(peers, list, chosen, target).map((f) => {
           const e = efficiencyOf(byAxis, 'peer', threads, f.peer);
           return e === undefined ? f : { ...f, efficiency: e };
         }),
         failed: sortByStrategy(list).filter((c) => c.status !== 'ok').map(failedCase),
       };
       if (chosen && strategy) {
-        row.best = measured(chosen);
+        row.best = measured(chosen, target);
         const e = efficiencyOf(byAxis, strategy, threads);
         if (e !== undefined) row.efficiency = e;
       }
       const base = okBaseline(list);
       if (base) {
-        row.baseline = measured(base);
+        row.baseline = measured(base, target);
         const e = efficiencyOf(byAxis, 'baseline', threads);
         if (e !== undefined) row.baselineEfficiency = e;
       }
@@ -352,7 +350,7 @@ function scalingTables(cases: readonly CaseResult[], peers: readonly PeerName[])
   });
 }
 
-function strategyTables(cases: readonly CaseResult[]): StrategyTable[] {
+function strategyTables(cases: readonly CaseResult[], target: number): StrategyTable[] {
   const out: StrategyTable[] = [];
   for (const mode of MODES) {
     for (const { group, byAxis } of groupsOf(cases, mode)) {
@@ -364,7 +362,7 @@ function strategyTables(cases: readonly CaseResult[]): StrategyTable[] {
         const cells: Partial<Record<Strategy, StrategyCell>> = {};
         const peerCells: Partial<Record<PeerName, StrategyCell>> = {};
         for (const c of list) {
-          const cell: StrategyCell = c.status !== 'ok' ? { failed: failedCase(c) } : { measured: measured(c), conflictsPerWrite: conflictsPerWrite(c) };
+          const cell: StrategyCell = c.status !== 'ok' ? { failed: failedCase(c) } : { measured: measured(c, target), conflictsPerWrite: conflictsPerWrite(c) };
           if (!isStrategyCase(c)) {
             if (c.peer) peerCells[c.peer] = cell;
             continue;
@@ -413,7 +411,7 @@ function conflictTables(cases: readonly CaseResult[]): ConflictTable[] {
 
 const STOPPED: Record<NonNullable<CaseResult['stop']>['reason'], string> = { maxSamples: 'stopped at --max-samples', maxTime: 'stopped at --max-time', noise: 'reached the target' };
 
-function warningsOf(cases: readonly CaseResult[]): Warning[] {
+function warningsOf(cases: readonly CaseResult[], target: number): Warning[] {
   const out: Warning[] = [];
   for (const c of cases) {
     if (c.status !== 'ok') continue;
@@ -437,20 +435,20 @@ export function buildMatrix(doc: ResultsDocument): Matrix {
   const cases = doc.cases;
   const peers = peersPresent(cases);
   const measurement = doc.profile.measurement;
-  target = noiseTarget(measurement);
+  const target = noiseTarget(measurement);
   return {
     noiseTarget: target,
     measurement,
     minTimeCut: cases.filter((c) => c.stop?.reason === 'maxSamples' && c.stop.seconds < measurement.minTime).map((c) => c.id),
     peers,
-    single: rateTables(cases, 'single', peers),
-    batch: rateTables(cases, 'batch', peers),
-    concurrent: scalingTables(cases, peers),
-    strategies: strategyTables(cases),
+    single: rateTables(cases, 'single', peers, target),
+    batch: rateTables(cases, 'batch', peers, target),
+    concurrent: scalingTables(cases, peers, target),
+    strategies: strategyTables(cases, target),
     conflicts: conflictTables(cases.filter(isStrategyCase)),
     breakdown: breakdownOf(cases, peers),
     failed: cases.filter((c) => c.status !== 'ok').map(failedCase),
-    warnings: warningsOf(cases),
+    warnings: warningsOf(cases, target),
     summary: summaryOf(cases),
   };
 }

@@ -170,7 +170,8 @@ describe('writeprof slurm without a scheduler', () => {
     expect(existsSync(out)).toBe(false);
     const again = spawnSync('bash', [script], { cwd: dir, env, encoding: 'utf8' });
     expect(again.status, again.stderr).toBe(0);
-    expect(again.stderr).toMatch(new RegExp(`resuming .*shard-1-of-2\\.json\\.journal: ${kept} of \\d+ cases finished`));
+    // Notes wrap at the screen's width (continuation lines indented): read them joined.
+    expect(again.stderr.replace(/\n {2,}(?=\S)/g, ' ')).toMatch(new RegExp(`resuming .*shard-1-of-2\\.json\\.journal: ${kept} of \\d+ cases finished`));
     const doc = readResults(out);
     expect(doc.partial).toBeUndefined();
     expect(doc.shard).toMatchObject({ index: 1, count: 2 });

@@ -5,7 +5,7 @@
  * reach (peers beside strategies, an emulated run, two devices).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,8 +21,8 @@ const WIDTH = 100;
 let dir: string;
 const f = (name: string): string => join(dir, name);
 
-function cli(args: string[], columns = WIDTH): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', COLUMNS: String(columns), GITHUB_STEP_SUMMARY: '' } });
+function cli(args: string[], columns = WIDTH, env: Record<string, string> = {}): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', COLUMNS: String(columns), GITHUB_STEP_SUMMARY: '', ...env } });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
@@ -61,8 +61,13 @@ describe('at COLUMNS=100 nothing is wider than 100 columns', () => {
 
   it('run (tables and summary), compare, validate, report, devices', () => {
     const small = ['--mode', 'single,batch', '--strategy', 'baseline,lock-free', '--value-size', '64', '--batch-size', '100', '--keys', '2000', '--warmup', '0', '--min-samples', '5', '--max-samples', '6', '--max-time', '0.05', '--min-time', '0'];
-    const a = cli(['run', '--profile', 'quick', ...small, '-o', f('a.json')]);
+    const summary = f('step-summary.md');
+    writeFileSync(summary, '');
+    const a = cli(['run', '--profile', 'quick', ...small, '-o', f('a.json')], WIDTH, { GITHUB_STEP_SUMMARY: summary });
     expect(a.code, a.err).toBe(0);
+    // The run ends with its summary, and CI's job summary gets it (with the story's tables) in markdown.
+    expect(a.out.trimEnd().split('\n').filter((l) => !l.startsWith(' ')).at(-1)).toMatch(/^noise +\d/);
+    expect(readFileSync(summary, 'utf8')).toMatch(/## Summary\n[^]*- \*\*run\*\* OK: 4 cases ran, every write verified\n[^]*### Single Write Performance/);
     expect(a.out).toMatch(/\nSummary \(speedups: median over baseline, 95% interval\)\nrun {2,}OK: /);
     expect(tooWide(a.out)).toEqual([]);
     expect(tooWide(a.err)).toEqual([]);
@@ -95,7 +100,6 @@ describe('at COLUMNS=100 nothing is wider than 100 columns', () => {
     expect(peersText).toContain('loopback TCP, pipelined N = batch');
     const slower = sampleCopy();
     for (const c of slower.cases) c.samples = c.samples.map((x) => x / 2);
-    writeFileSync(f('unused'), '');
     expect(tooWide(renderTable(compareDocuments(sampleCopy(), slower, { threshold: 5, alpha: 0.01 }), { width: WIDTH, verbose: true }))).toEqual([]);
   });
 });

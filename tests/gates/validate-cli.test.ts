@@ -82,6 +82,20 @@ describe('writeprof validate', () => {
     expect(r.stderr).toBe('writeprof: 1 of 6 claims failed: no-lost-writes; 2 cannot be evaluated: bandwidth-85, redis-47x\n');
   });
 
+  it('--format json says the same verdict as the exit code, names its schema, and the step summary gets the markdown', () => {
+    const summary = join(dir, 'step-summary.md');
+    writeFileSync(summary, '');
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/writeprof'), 'validate', SAMPLE_PATH, '--claims', STORY, '-f', 'json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_STEP_SUMMARY: summary } });
+    const d = JSON.parse(r.stdout);
+    expect(d).toMatchObject({ schema: 'writeprof.validate.v1', verdict: 'FAIL', exitCode: 1 });
+    expect(r.status).toBe(d.exitCode);
+    expect(d.claims.map((c: { id: string; verdict: string }) => `${c.verdict} ${c.id}`)).toContain('N/A redis-47x');
+    expect(readFileSync(summary, 'utf8')).toMatch(/^### writeprof validate: FAIL\n/);
+    const pass = cli('validate', SAMPLE_PATH, '--claims', writeJson('pass-json.json', passing), '-f', 'json');
+    expect(JSON.parse(pass.stdout)).toMatchObject({ verdict: 'PASS', exitCode: 0 });
+    expect(pass.code).toBe(0);
+  });
+
   it('exits 2 when the claim\'s cases are absent from the results', () => {
     const doc = sampleCopy();
     doc.cases = doc.cases.filter((c) => c.mode !== 'single');
