@@ -65,6 +65,10 @@ export function renderEmulatedCheck(check: EmulatedCheck, width: number = DEFAUL
   const labels = axes.every((a) => a !== undefined) ? caseLabels(axes as Omit<CaseSpec, 'id'>[]) : check.rows.map((r) => r.id);
   const rows = check.rows.map((r, i) => [labels[i]!, r.status, String(r.lost), String(r.corrupted), perWrite(r.baselineConflicts), perWrite(r.currentConflicts)]);
   const t = textTable(['Case', 'Status', 'Lost', 'Corrupted', 'Conflicts/write\n(baseline)', 'Conflicts/write\n(current)'], rows, { align: 'llrrrr', width });
-  const head = `No speed comparison: ${check.emulated.join(' and ')} ${check.emulated.length > 1 ? 'hold' : 'holds'} ${EMULATED_REFUSAL}. Checked instead: verification and conflict counters of ${check.rows.length} current cases.`;
+  // The verdict first, as for any comparison: lost writes are a regression; speed is not judged.
+  const verdict = check.failed.length
+    ? `REGRESSION: ${check.failed.length} current case(s) lost or corrupted writes or did not run.`
+    : `INCONCLUSIVE: no speed verdict, every write of ${check.rows.length} current cases verified.`;
+  const head = `${verdict} ${check.emulated.join(' and ')} ${check.emulated.length > 1 ? 'hold' : 'holds'} ${EMULATED_REFUSAL}; checked instead: verification and conflict counters.`;
   return `${wrap(head, width).join('\n')}\n${t}\n`;
 }

@@ -12,8 +12,7 @@ import { mergedNote, partialNote } from './merged-notes.js';
 import { chartSpecs, renderSvg, type ChartSpec } from './charts.js';
 import { fmtBytesPerSec, fmtMemory, fmtPerWrite, fmtInt, fmtNs, fmtPercent, fmtSpeedup } from '../format.js';
 import { emulatedLegend, isEmulated, markTiming } from './emulated.js';
-import { batchOf, buildSummary, noiseLine, type SummaryOptions } from './summary.js';
-import { SUMMARY_NOTE } from './terminal.js';
+import { batchOf, buildSummary, noiseLine, SUMMARY_NOTE, type SummaryOptions } from './summary.js';
 import { peerHow } from './peer-how.js';
 import type { ChartThreshold } from '../results/claim-outcome.js';
 import type { Rendered, RenderedFile } from './index.js';
@@ -287,7 +286,8 @@ export interface MarkdownOptions {
 function summarySection(doc: ResultsDocument, m: Matrix, o: SummaryOptions): string {
   const s = buildSummary(doc, m, o);
   const lines = s.lines.map((l) => (l.label ? `- **${esc(l.label)}** ${esc(l.text)}` : `  - ${esc(l.text)}`));
-  return ['## Summary', '', `_${SUMMARY_NOTE.slice(1, -1).replace(/^./, (c) => c.toUpperCase())}._`, '', ...lines].join('\n');
+  const note = s.emulated ? [] : [`_${SUMMARY_NOTE.slice(1, -1).replace(/^./, (c) => c.toUpperCase())}._`, ''];
+  return ['## Summary', '', ...note, ...lines].join('\n');
 }
 
 /**

@@ -15,6 +15,9 @@ import type { Matrix, RateTable, ScalingTable, SpeedupFigure, StrategyTable, Tab
 
 export type RunOutcome = 'OK' | 'FAILED' | 'PARTIAL';
 
+/** What the summary's figures are. */
+export const SUMMARY_NOTE = '(speedups: median over baseline, 95% interval)';
+
 export interface SummaryLine {
   kind: 'verdict' | 'table' | 'claims' | 'noise' | 'note';
   /** the line's label ("single", "claims"); empty for a continuation */
@@ -27,6 +30,8 @@ export interface SummaryLine {
 export interface Summary {
   outcome: RunOutcome;
   lines: SummaryLine[];
+  /** the figures are the emulator's: no speedup is shown */
+  emulated: boolean;
 }
 
 const MODE_WORD = { single: 'single', batch: 'batch', concurrent: 'concurrent' } as const;
@@ -223,5 +228,5 @@ export function buildSummary(doc: ResultsDocument, m: Matrix, o: SummaryOptions 
     const noise = sumNoise([...m.single, ...m.batch, ...m.concurrent].map((t) => t.noise));
     if (noise.total) lines.push({ kind: 'noise', label: 'noise', text: noiseLine(m, noise), bad: noise.noisy > 0 });
   }
-  return { outcome, lines };
+  return { outcome, lines, emulated };
 }

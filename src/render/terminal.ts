@@ -14,7 +14,7 @@ import { mergedNote, partialNote } from './merged-notes.js';
 import { fmtInt, fmtPerWrite, fmtNs, fmtPercent, fmtSpeedup } from '../format.js';
 import { emulatedLegend, isEmulated, markTiming } from './emulated.js';
 import { peerHow } from './peer-how.js';
-import { batchOf, buildSummary, noiseLine, type Summary, type SummaryOptions } from './summary.js';
+import { batchOf, buildSummary, noiseLine, SUMMARY_NOTE, type Summary, type SummaryOptions } from './summary.js';
 import {
   buildMatrix,
   hasStrategyRows,
@@ -200,13 +200,10 @@ function warningLines(ctx: Ctx, m: Matrix): string[] {
   return [head, ...m.warnings.flatMap((w) => wrap(`  ${w.id}: ${w.text}`, ctx.width, '    ').map((l) => ctx.c.yellow(l)))];
 }
 
-/** What the summary's figures are. */
-export const SUMMARY_NOTE = '(speedups: median over baseline, 95% interval)';
-
 /** The summary as terminal lines: label column, each line wrapped under its text. */
 export function summaryText(s: Summary, c: ChalkInstance, width: number): string {
   const pad = 1 + Math.max(0, ...s.lines.map((l) => l.label.length));
-  const out = [`${c.bold('Summary')} ${c.dim(SUMMARY_NOTE)}`];
+  const out = [s.emulated ? c.bold('Summary') : `${c.bold('Summary')} ${c.dim(SUMMARY_NOTE)}`];
   for (const l of s.lines) {
     const lines = wrap(l.text, width - pad, '  ');
     const paint = l.kind === 'verdict' ? (l.bad ? c.red.bold : c.green.bold) : l.bad ? c.yellow : (x: string) => x;
