@@ -225,7 +225,7 @@ export function register(program: Command): void {
   axisOptions(
     program
       .command('ab')
-      .description('A/B gate: a profile on two builds (this checkout vs --base), interleaved in one job; exit 1 on a slowdown')
+      .description('A/B gate: a profile on two builds (this checkout vs --base), interleaved in one job: PASS, REGRESSION (exit 1) or INCONCLUSIVE (exit 2)')
       .option('--base <ref|path>', 'the build to compare against: a git ref (built and cached) or a built addon path')
       .option('--head <ref|path>', 'the build under test (default: this checkout\'s native sources, built CPU-only and cached)')
       .option('-p, --profile <file|name>', 'profile file, or a name in profiles/', 'quick'),
