@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `make bench` (issue 6): writeprof's CPU strategies against libcuckoo and memcpy bandwidth, in
+// `make bench`: writeprof's CPU strategies against libcuckoo and memcpy bandwidth, in
 // one run on one machine; prints the table and the target verdicts, writes
 // reports/bench-<timestamp>.json atomically.
 //   node bench/run.mjs [--quick] [--output <file>] [--strict]

@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { helpAfter } from './output.js';
 import { CheckFailed, UsageError, invalid } from '../errors.js';
 import { shortDigest } from '../profile/digest.js';
 import { FORMATS, render, type Format } from '../render/index.js';
@@ -24,6 +25,10 @@ Complete means every device present holds every case of the plan. A missing shar
 
 Exit codes: 0 merged (complete, or partial with --allow-partial); 1 incomplete or duplicate
   cases (nothing written); 2 bad input (unreadable file, different plans).
+
+Examples:
+  writeprof merge reports/fleet-h100/shards -o reports/fleet-h100/all.json
+  writeprof merge h100/all.json a100/all.json -o h100-vs-a100.json   # devices side by side
 `;
 
 interface MergeFlags {
@@ -128,6 +133,6 @@ export function register(program: Command): void {
     .option('--allow-partial', 'write the merged results even when cases are missing (marked partial)')
     .option('-f, --format <table|json|markdown|csv>', 'what to print on stdout after writing', 'table')
     .option('-q, --quiet', 'no summary on stderr')
-    .addHelpText('after', HELP)
+    .addHelpText('after', helpAfter(HELP))
     .action(async (paths: string[], flags: MergeFlags) => mergeCommand(paths, flags));
 }

@@ -37,67 +37,76 @@ import { peerOptionsOf, peerRecord } from './run-peers.js';
 import type { PeerOptions, PeerOrigin } from '../backends/peers.js';
 import { axisOptions } from './axis-options.js';
 import { writeReport } from './report.js';
+import { checkSummaryClaims, loadSummaryClaims, type ClaimsFlag } from './claims-summary.js';
+import { appendStepSummary, colorOn, helpAfter, outputWidth } from './output.js';
+import { buildMatrix } from '../render/index.js';
+import { buildSummary } from '../render/summary.js';
+import { summaryText } from '../render/terminal.js';
+import { screenWidth, wrap } from '../screen.js';
 
 const OUTPUT_HELP = `
 Profiles:
   --profile takes a file path or the name of a file in profiles/ (default: ${DEFAULT_PROFILE}).
-  Axis flags replace that axis in every suite of the profile; list values are comma-separated
+  Axis flags replace that axis in every suite of the profile; lists are comma-separated
   (--value-size 64,256,1K,4K). --mode keeps only the suites of those modes; a mode the profile
-  has no suite for gets one built from the profile's defaults and the flags.
+  has no suite for gets one from the profile's defaults and the flags. A flag no suite uses
+  (--batch-size with single mode only, --threads without concurrent mode) is refused.
+
+Summary:
+  The run ends with its answer: OK or FAILED (lost writes), per table the fastest strategy and
+  its speedup over baseline with the 95% interval, the claims of --claims checked (default
+  profiles/claims/story-3.1.json; --no-claims skips them; \`writeprof validate\` gates on
+  them), and one line on noise. The same markdown goes to $GITHUB_STEP_SUMMARY when set.
+
+Stopping rule and noise (per case):
+  warmup samples, then samples until --min-samples and --min-time are both reached; then stop
+  at --max-samples or --max-time, or once the noise is below --max-noise (0: rule off).
+  --max-samples ends a case even before --min-time (the summary says when it did). Noise is
+  the half-width of the median's 95% interval, in percent of the median: the same measure in
+  the rule, the ⚠ marks, the warnings (one line per table; each case with --verbose) and the
+  report.
 
 Output:
   The results JSON (the source every format renders from) is always written. --output takes
-  one of: a .json path (the results; --format then chooses what stdout shows, default table);
-  a .md or .csv path (that report, with the JSON beside it: reports/run.md -> reports/run.json);
-  - for stdout, a FIFO or a character device (written through; a report's JSON then goes to
-  reports/). The extension and --format must agree; another name needs --format to say what
-  it gets. Without --output the JSON gets a new name, reports/<timestamp>.json (never an
-  existing file). Files are written atomically; a symbolic link's target is written; a path
-  that is one of the run's inputs is refused, and one under reports/baselines/ is not
-  overwritten without --force. Progress shows on stderr when it is a terminal.
+  a .json path (the results; --format then chooses what stdout shows, default table); a .md
+  or .csv path (that report, with the JSON beside it: reports/run.md -> reports/run.json);
+  - for stdout, a FIFO or a character device. Another name needs --format to say what it
+  gets. Without --output the JSON gets a new name, reports/<timestamp>.json. Files are
+  written atomically; an input is never an output; reports/baselines/ needs --force.
+  \`writeprof report <results.json> -o x.html\` renders any format later.
 
 Durability:
-  Each finished case is appended to <results>.journal beside the results file as the sweep
-  goes; the final write replaces it. If the results cannot be written (disk full, I/O error)
-  or the run is killed, the journal stays and \`writeprof run --resume <journal>\` measures the
-  cases still missing and writes the results beside the journal. The journal is checked like any
-  input and grants nothing: replacing a baseline needs --force again. One process at a time
-  holds a journal (a lock on it).
+  Each finished case is appended to <results>.journal as the sweep goes; the final write
+  replaces it. If the results cannot be written or the run is killed, the journal stays and
+  \`writeprof run --resume <journal>\` measures the missing cases and writes the results beside
+  it. The journal is read like any input and grants nothing (a baseline needs --force again);
+  one process at a time holds it (a lock).
 
-Stopping rule (per case):
-  warmup samples, then samples until at least --min-samples and --min-time are reached; then
-  stop at --max-samples or --max-time, or once the 95% interval of the median is within
-  --max-noise percent of it (0 turns the noise rule off).
-
-Fleet sweeps:
-  --shard i/n runs only the i-th of n disjoint slices of the plan, balanced by each case's
-  expected cost; a slice never splits a point's strategies, nor a concurrent strategy's thread
-  counts. The results record the shard, the plan's digest and the profile: \`writeprof merge\`
-  joins the shards, \`writeprof slurm\` runs them as a Slurm job array.
-
-Repeats:
-  --repeat <n> runs the whole sweep n times in a row and keeps each run's median per case
-  (runMedians; the samples are pooled). With 3 or more, \`writeprof compare\` tests a change
-  against the run-to-run spread instead of calling two separate runs inconclusive. A repeated
-  run journals nothing: its cases are whole only after the last pass.
-
-Gate calibration:
-  --calibrate-slowdown <percent> measures each case's per-write time in a short pilot and adds
-  a fixed spin of that percent of it to every write: a known slowdown to check that
-  \`writeprof compare\` detects it.
+Repeats, shards, calibration:
+  --repeat <n> runs the whole sweep n times and keeps each run's median per case: with 3 or
+  more, \`writeprof compare\` tests a change against the run-to-run spread. --shard i/n runs
+  one of n cost-balanced slices (\`writeprof merge\` joins them, \`writeprof slurm\` runs them).
+  --calibrate-slowdown <percent> adds a known spin per write, to check that a gate sees it.
 
 Peers (--backend redis|libcuckoo, --peer redis,libcuckoo):
-  A peer runs each point of the sweep once (strategy "peer"), with the same keys, value bytes and
-  verification as the strategies; with --peer it runs right after the strategies of its point and
-  the tables gain "vs <peer>" columns. Redis: writeprof starts its own redis-server on 127.0.0.1
-  (ephemeral port, no persistence) and stops it on every exit path, or uses --redis-url, where it
-  writes only keys under a unique prefix and deletes exactly those (never FLUSH). The password is
-  never printed or recorded. Each reply must be whole within --redis-timeout (default 10 s) and at
-  most 1 MiB: a server that misbehaves fails the case, it cannot hold writeprof.
+  A peer runs each point of the sweep once (strategy "peer"), with the same keys, value bytes
+  and verification, right after the strategies of its point, in a table of its own. Redis is
+  reached over loopback TCP: writeprof starts its own redis-server on 127.0.0.1 and stops it
+  on every exit path, or uses --redis-url (keys under a unique prefix, deleted after; never
+  FLUSH). Single mode is a round trip per write, batch mode a pipeline of N SETs per round
+  trip. The password is never printed or recorded.
+  Each reply must be whole within --redis-timeout (default 10 s) and at most 1 MiB.
 
 Exit codes: 0 ok; 1 a case failed (lost/corrupted writes or an error); 2 bad input;
   4 results could not be written (the finished cases are kept in the journal);
   130/143 interrupted by SIGINT/SIGTERM (finished cases written with "partial": true).
+
+Examples:
+  writeprof run                                  # the story's matrix, best backend
+  writeprof run --profile quick -o reports/quick.md        # report + reports/quick.json
+  writeprof run --mode batch --batch-size 1000 --value-size 64 --peer redis,libcuckoo
+  writeprof run --backend cuda-emu --profile quick         # CUDA kernels, no GPU needed
+  writeprof run --profile quick --repeat 3 -f json -o -    # JSON on stdout
 `;
 
 /** The memory-budget rule on the host's memory: the table and arena must not push the machine into swap. */
@@ -112,11 +121,6 @@ function deviceLimits(status: BackendStatus): Limits {
   return budgetLimits('device', deviceMemory);
 }
 
-function colorAllowed(stream: NodeJS.WriteStream): boolean {
-  const noColor = process.env['NO_COLOR'];
-  return (noColor === undefined || noColor === '') && stream.isTTY === true;
-}
-
 /** Never measure what no command could read back (src/results/bounds.ts). */
 function checkReadable(specs: readonly CaseSpec[], m: Measurement, repeat: number): void {
   const samplesFrom = repeat > 1 ? `--max-samples ${m.maxSamples} x --repeat ${repeat}` : `--max-samples ${m.maxSamples}`;
@@ -125,7 +129,7 @@ function checkReadable(specs: readonly CaseSpec[], m: Measurement, repeat: numbe
 }
 
 /** Options as commander hands them over, plus --resume. */
-export type RunOptions = RawRunOptions & { resume?: string };
+export type RunOptions = RawRunOptions & { resume?: string; claims?: ClaimsFlag; verbose?: boolean };
 
 /** A run ready to measure: plan, outputs (pre-flight done), journal, backend. */
 interface Prepared {
@@ -143,6 +147,8 @@ interface Prepared {
   peerOrigin: PeerOrigin;
   /** the lines about the plan: "profile: ..." (and the shard), or "resuming ..." */
   headline: string;
+  /** the claims the summary checks (--claims, default the story's; --no-claims: none) */
+  claims?: ReturnType<typeof loadSummaryClaims>;
 }
 
 function deviceOf(status: BackendStatus): string {
@@ -161,8 +167,9 @@ async function prepareFresh(opts: RunOptions): Promise<Prepared> {
   const specs = picked ? picked.shard.cases : planned;
   checkReadable(specs, profile.measurement, settings.repeat);
   const startedAt = new Date();
-  // The profile is an input: no output may resolve to it.
-  const inputs = [inputFile(resolveProfile(profileArg))];
+  const claims = loadSummaryClaims(opts.claims);
+  // The profile and the claims file are inputs: no output may resolve to them.
+  const inputs = [inputFile(resolveProfile(profileArg)), ...(claims ? [inputFile(claims.path)] : [])];
   let plan = planOutputs({ ...(opts.format !== undefined ? { format: settings.format } : {}), ...(settings.output !== undefined ? { output: settings.output } : {}), force: settings.force, inputs }, startedAt);
   // Host limits first (no addon needed to refuse an impossible sweep), then the device's own.
   checkCases(planned, hostLimits());
@@ -221,13 +228,14 @@ async function prepareFresh(opts: RunOptions): Promise<Prepared> {
     quiet: settings.quiet,
     inputs,
     headline: `profile: ${profile.name} (${profile.source}), ${planned.length} cases${shardLine}`,
+    claims,
   };
 }
 
 async function prepareResume(opts: RunOptions, given: readonly string[]): Promise<Prepared> {
-  // The journal fixes the run; only how it is shown (--quiet) and a permission it never grants
-  // (--force, to replace a baseline) come from the command line.
-  const extra = given.filter((k) => k !== 'resume' && k !== 'quiet' && k !== 'force');
+  // The journal fixes the run; only how it is shown and a permission it never grants (--force,
+  // to replace a baseline) come from the command line.
+  const extra = given.filter((k) => !['resume', 'quiet', 'force', 'claims', 'verbose'].includes(k));
   if (extra.length) throw new UsageError(`--resume continues with the settings in the journal; ${flagName(extra[0]!)} cannot be combined with it`);
   const j = openJournal(opts.resume!);
   try {
@@ -264,6 +272,7 @@ async function prepareResume(opts: RunOptions, given: readonly string[]): Promis
       quiet: opts.quiet === true,
       inputs,
       headline: `resuming ${printable(j.path)}: ${j.finished.length} of ${rec.specs.length} cases finished, ${rec.specs.length - j.finished.length} to run${torn}${skipped}`,
+      claims: loadSummaryClaims(opts.claims),
     };
   } catch (err) {
     j.journal.close();
@@ -293,8 +302,10 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
   const bar = !p.quiet && process.stderr.isTTY ? createProgressBar([...specs.filter((s) => done.has(s.id)), ...remaining], { done: done.size }) : undefined;
   const note = (line: string): void => {
     if (p.quiet) return;
-    if (bar) bar.note(line);
-    else process.stderr.write(`${line}\n`);
+    // Notes fit the screen too: a long line continues indented.
+    const text = wrap(line, screenWidth(process.stderr), '  ').join('\n');
+    if (bar) bar.note(text);
+    else process.stderr.write(`${text}\n`);
   };
   // The guard is in place before the first line a user (or a script) can react to: a signal that
   // follows the headline is always the guard's, never Node's default exit.
@@ -387,10 +398,13 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
     throw new Interrupted(guard.exitCode, `interrupted by ${guard.signalName}: wrote ${what} to ${plan.json.shown}`);
   }
 
+  const checked = checkSummaryClaims(doc, p.claims);
+  const resultsPath = plan.json.kind === 'file' ? plan.json.shown : undefined;
+  const summary = { ...(checked ? { claims: checked } : {}), ...(resultsPath ? { resultsPath } : {}) };
   if (plan.report) {
     const { target, format } = plan.report;
     try {
-      const report = await render(doc, format, { color: false, ...(target.kind === 'file' ? { outputPath: target.path } : {}) });
+      const report = await render(doc, format, { color: false, summary, ...(target.kind === 'file' ? { outputPath: target.path } : {}) });
       await writeReport(target, report, { field: '--output', force: record.force, inputs: p.inputs, onWait: note });
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
@@ -398,11 +412,20 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
     }
     note(`report: ${target.kind === 'stdout' ? 'stdout' : target.shown}`);
   }
-  if (plan.print) process.stdout.write((await render(doc, plan.print, { color: colorAllowed(process.stdout) })).text);
+  const width = outputWidth();
+  if (plan.print) {
+    process.stdout.write((await render(doc, plan.print, { color: colorOn(process.stdout), width, verbose: opts.verbose === true, summary })).text);
+  }
+  // The summary goes with the tables. When stdout holds a document (JSON, CSV, markdown) piped
+  // elsewhere, the summary goes to stderr; a document printed on the terminal keeps it to itself.
+  if (plan.print !== 'table' && !p.quiet && !(plan.print !== undefined && process.stdout.isTTY)) {
+    process.stderr.write(`${summaryText(buildSummary(doc, buildMatrix(doc), summary), new Chalk({ level: colorOn(process.stderr) ? 1 : 0 }), screenWidth(process.stderr))}\n`);
+  }
+  appendStepSummary((await render(doc, 'markdown', { color: false, summary, brief: true })).text, p.inputs);
 
   const failed = doc.cases.filter((c) => c.status === 'failed');
   if (failed.length > 0) {
-    const red = new Chalk({ level: colorAllowed(process.stderr) ? 1 : 0 }).red;
+    const red = new Chalk({ level: colorOn(process.stderr) ? 1 : 0 }).red;
     for (const c of failed) process.stderr.write(red(`writeprof: case ${c.id} failed: ${printable(c.error ?? 'failed')}`) + '\n');
     process.exitCode = 1;
   }
@@ -412,24 +435,27 @@ export function register(program: Command): void {
   axisOptions(
     program
       .command('run')
-      .description('Sweep a profile\'s cases on a backend, write the results JSON, print a report')
+      .description('Sweep a profile\'s cases on a backend, write the results JSON, print the tables and the summary')
       .option('-p, --profile <file|name>', `profile file, or a name in profiles/ (default: ${DEFAULT_PROFILE})`)
-      .option('-b, --backend <auto|cpu|cuda|cuda-emu|redis|libcuckoo>', 'auto picks CUDA when usable, else CPU; cuda-emu runs the CUDA kernels on the host SIMT emulator; redis and libcuckoo are peers (no strategies)', 'auto')
-      .option('--peer <list>', 'also measure these peers on every case point: redis,libcuckoo (adds "vs peer" columns)')
+      .option('-b, --backend <name>', 'auto (CUDA when usable, else CPU), cpu, cuda, cuda-emu (the CUDA kernels on the host SIMT emulator), or a peer alone: redis, libcuckoo', 'auto')
+      .option('--peer <list>', 'also measure these peers at every point: redis,libcuckoo (a table of their own)')
       .option('--redis-url <url>', 'use this Redis server instead of starting one: redis://[user:password@]host:port[/db] (password also from WRITEPROF_REDIS_PASSWORD)')
-      .option('--redis-persistence <none|aof>', 'the redis-server writeprof starts: no persistence (default) or an append-only file')
-      .option('--redis-command <set|mset>', 'batch and concurrent submissions to Redis: a pipeline of SETs (default) or one MSET')
-      .option('--redis-timeout <seconds>', `Redis: connecting, and each reply complete from its request, at most this long (default ${DEFAULTS.redisTimeoutMs / 1000})`),
+      .option('--redis-persistence <mode>', 'the redis-server writeprof starts: none (default) or aof (an append-only file)')
+      .option('--redis-command <cmd>', 'batch and concurrent submissions to Redis: set (a pipeline of SETs, default) or mset')
+      .option('--redis-timeout <seconds>', `connecting, and each whole reply, at most this long (default ${DEFAULTS.redisTimeoutMs / 1000})`),
   )
     .option('--warmup <n>', 'warmup samples per case (discarded)')
     .option('--min-samples <n>', 'measured samples per case, at least')
-    .option('--max-samples <n>', 'measured samples per case, at most')
-    .option('--min-time <seconds>', 'measure each case at least this long')
+    .option('--max-samples <n>', 'measured samples per case, at most (ends a case even before --min-time)')
+    .option('--min-time <seconds>', 'measure each case at least this long (up to --max-samples)')
     .option('--max-time <seconds>', 'stop measuring a case after this long (once the minimums hold)')
-    .option('--max-noise <percent>', 'stop once the median\'s 95% interval half-width is below this (0 = off)')
-    .option('-f, --format <table|json|markdown|csv>', 'what to print (default table), or what --output receives; see below')
-    .option('-o, --output <path>', 'results .json, or a .md/.csv report with the JSON beside it; - for stdout (default reports/<timestamp>.json); see below')
-    .option('--resume <journal>', 'continue a run from the journal it left beside its results (after a full disk, a crash or a second Ctrl-C); takes --quiet and --force')
+    .option('--max-noise <percent>', 'stop once the noise (half-width of the median\'s 95% interval) is below this (0 = off)')
+    .option('-f, --format <format>', 'table, json, markdown or csv: what stdout shows (default table), or what --output receives')
+    .option('-o, --output <path>', 'results .json, or a .md/.csv report with the JSON beside it; - for stdout (default reports/<timestamp>.json)')
+    .option('--claims <file>', 'the claims the summary checks (default profiles/claims/story-3.1.json)')
+    .option('--no-claims', 'check no claims in the summary')
+    .option('-v, --verbose', 'list every noisy case under the tables')
+    .option('--resume <journal>', 'continue a run from the journal it left beside its results (after a full disk, a crash or a second Ctrl-C)')
     .option('--force', 'allow --output to overwrite a file under reports/baselines/')
     .option('--seed <n>', 'seed of the key streams (same seed: same writes for every strategy)', String(DEFAULTS.seed))
     .option('--no-count-conflicts', 'do not maintain conflict counters (to measure what counting costs)')
@@ -437,10 +463,10 @@ export function register(program: Command): void {
     .option('--emu-seed <n>', 'cuda-emu: scheduler seed (a failing seed reproduces; default 1)')
     .option('--emu-workers <n>', 'cuda-emu: OS threads running blocks, 0 = one per core (1 makes each launch deterministic)')
     .option('--emu-timeout <seconds>', 'cuda-emu: a launch with no thread making progress this long fails its case (default 10)')
-    .option('--shard <i/n>', 'run only the i-th of n disjoint slices of the plan, balanced by expected cost (fleet sweeps; see `writeprof merge`)')
+    .option('--shard <i/n>', 'run only the i-th of n disjoint slices of the plan, balanced by expected cost (see `writeprof merge`)')
     .option('--repeat <n>', 'run the whole sweep n times; each case keeps every run\'s median (see below)')
-    .option('-q, --quiet', 'no progress and no notes on stderr')
-    .addHelpText('after', OUTPUT_HELP)
+    .option('-q, --quiet', 'no progress, notes or summary on stderr')
+    .addHelpText('after', helpAfter(OUTPUT_HELP))
     .action(async (opts: RunOptions, cmd: Command) => {
       // Which options the user gave (not commander's defaults): --resume takes no others.
       const given = Object.keys(opts).filter((k) => cmd.getOptionValueSource(k) === 'cli');

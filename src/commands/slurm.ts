@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { helpAfter } from './output.js';
 import { CheckFailed, UsageError, invalid } from '../errors.js';
 import { BACKENDS } from '../model.js';
 import { planDigest, shortDigest, type PlanSettings } from '../profile/digest.js';
@@ -44,6 +45,11 @@ Pin one kind of device per sweep (--gres gpu:<type>:1 or --constraint): results 
 
 Exit codes: 0 written (and submitted; with --wait: the merge job completed); 1 with --wait, the
   merge job did not complete (missing shards are named); 2 bad input, or sbatch refused the jobs.
+
+Examples:
+  writeprof slurm --profile validation --shards 8 --dir reports/fleet-h100 \\
+                  --partition gpu --gres gpu:h100:1 --time 1:00:00 --submit
+  writeprof slurm --resume reports/fleet-h100 --submit    # re-run only what is missing
 `;
 
 interface SlurmFlags extends Partial<Record<SlurmField, string>> {
@@ -300,6 +306,6 @@ export function register(program: Command): void {
     .option('--submit', 'submit the jobs with sbatch (otherwise only write the scripts)')
     .option('--wait', 'with --submit: wait for the merge job; exit 1 unless it completed')
     .option('--resume <dir>', 'submit only the shards of this sweep that lack complete results, and a new merge job')
-    .addHelpText('after', HELP)
+    .addHelpText('after', helpAfter(HELP))
     .action(async (flags: SlurmFlags) => slurmCommand(flags));
 }

@@ -87,6 +87,8 @@ export interface CaseExtras {
   /** Warmup samples lost or corrupted writes (reported unless a measured sample did too). */
   warmupError?: string;
   notes?: readonly string[];
+  /** what ended the measuring, and after how many seconds */
+  stop?: { reason: 'maxSamples' | 'maxTime' | 'noise'; seconds: number };
 }
 
 export function buildCaseResult(spec: CaseSpec, samples: readonly NativeSample[], extras: CaseExtras = {}): CaseResult {
@@ -134,5 +136,6 @@ export function buildCaseResult(spec: CaseSpec, samples: readonly NativeSample[]
     status: error || samples.length === 0 ? 'failed' : 'ok',
     ...(error ? { error } : samples.length === 0 ? { error: 'no samples were measured' } : {}),
     ...(notes.size > 0 ? { notes: [...notes] } : {}),
+    ...(extras.stop ? { stop: extras.stop } : {}),
   };
 }

@@ -59,10 +59,13 @@ describe('writeprof run --profile quick --peer redis,libcuckoo (managed redis-se
     expect(ownTempDirs(run.child.pid!)).toEqual([]);
     expect(r.stderr).toMatch(/^peer libcuckoo: in process \(libcuckoo \S+, arena store\)$/m);
 
-    // The story's tables with a column per peer: the optimized figure over it, with its interval.
-    expect(r.stdout).toMatch(/Optimized vs Redis/);
-    expect(r.stdout).toMatch(/Optimized vs libcuckoo/);
+    // The peers in a table of their own: each peer's rate, how it was reached, and the optimized
+    // figure over it ("Optimized / vs Redis", a two-line head) with its interval; the summary says it too.
+    expect(r.stdout).toMatch(/│\s+Optimized │[^\n]*\n[^\n]*│\s+vs Redis │/);
+    expect(r.stdout).toMatch(/│\s+vs libcuckoo │/);
+    expect(r.stdout).toMatch(/loopback TCP/);
     expect(r.stdout).toMatch(/\d+\.\d× \(\d+\.\d–\d+\.\d\)/);
+    expect(r.stdout.replace(/\n {2,}(?=\S)/g, ' ')).toMatch(/^peers +vs Redis \d+\.\d× \(\d+\.\d–\d+\.\d\)/m);
 
     const doc = readResults(out);
     const peers = doc.cases.filter((c) => c.strategy === 'peer');

@@ -28,7 +28,9 @@ describe.concurrent('names are escaped wherever they are echoed', () => {
     const r0 = await runCli(['run', ...TINY, '-o', input]);
     expect(r0.code, r0.stderr).toBe(0);
     const r = await runCli(['merge', input, '-o', join(dir, 'all.json'), '--format', 'markdown']);
-    expect(r.code, r.stderr).toBe(0);
+    // An A/A run of 6 rounds passes or is inconclusive (exit 2), never a regression: either way
+    // every line it wrote is what is checked here.
+    expect([0, 2], r.stderr).toContain(r.code);
     clean(r.stderr);
     clean(r.stdout);
     expect(r.stderr).toContain(ESCAPED);
@@ -44,7 +46,9 @@ describe.concurrent('names are escaped wherever they are echoed', () => {
       ['ab', '--base', base, '--head', ADDON, '--mode', 'batch', '--strategy', 'baseline', '--batch-size', '100', '--keys', '1000', '--rounds', '6', '--samples-per-round', '1', '--warmup', '0', '--output-dir', join(dir, NASTY)],
       { env: { GITHUB_STEP_SUMMARY: summary } },
     );
-    expect(r.code, r.stderr).toBe(0);
+    // An A/A run of 6 rounds passes or is inconclusive (exit 2), never a regression: either way
+    // every line it wrote is what is checked here.
+    expect([0, 2], r.stderr).toContain(r.code);
     clean(r.stderr);
     clean(r.stdout);
     clean(readFileSync(summary, 'utf8'));
