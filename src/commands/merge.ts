@@ -36,6 +36,7 @@ interface MergeFlags {
   allowPartial?: boolean;
   format: string;
   quiet?: boolean;
+  force?: boolean;
 }
 
 /** Files named, and the *.json files directly inside directories named (sorted; temp files skipped). */
@@ -102,7 +103,7 @@ export async function mergeCommand(paths: string[], flags: MergeFlags): Promise<
   if (files.length === 0) throw new CheckFailed(`merge: no results files in ${paths.map(printable).join(', ')} (every shard failed before writing results?)`);
   // The output is none of the inputs, by identity (a link to an input is that input).
   const inputs = files.map(inputFile);
-  checkWritable(flags.output, { field: '--output', inputs });
+  checkWritable(flags.output, { field: '--output', inputs, force: flags.force === true });
   // Names are echoed (summary, the merged document's record of its inputs): escaped once, here.
   const docs = files.map((file) => ({ file: printable(file), doc: readResults(file) }));
   const outcome = mergeResults(docs);
@@ -118,7 +119,7 @@ export async function mergeCommand(paths: string[], flags: MergeFlags): Promise<
   if (absent > 0 && !flags.allowPartial) {
     throw new CheckFailed(`merge: incomplete, ${absent} cases missing; nothing written (--allow-partial writes what there is); ${rerunHint(outcome)}`);
   }
-  writeResultsAtomic(flags.output, outcome.doc, { inputs, field: '--output' });
+  writeResultsAtomic(flags.output, outcome.doc, { inputs, field: '--output', force: flags.force === true });
   note(`results: ${flags.output}${absent ? ` (partial: ${absent} cases missing)` : ''}`);
   const color = format === 'table' && process.stdout.isTTY === true && !process.env['NO_COLOR'];
   process.stdout.write((await render(outcome.doc, format, { color })).text);
@@ -133,6 +134,7 @@ export function register(program: Command): void {
     .option('--allow-partial', 'write the merged results even when cases are missing (marked partial)')
     .option('-f, --format <table|json|markdown|csv>', 'what to print on stdout after writing', 'table')
     .option('-q, --quiet', 'no summary on stderr')
+    .option('--force', 'allow --output to overwrite a file under reports/baselines/')
     .addHelpText('after', helpAfter(HELP))
     .action(async (paths: string[], flags: MergeFlags) => mergeCommand(paths, flags));
 }

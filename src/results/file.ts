@@ -36,7 +36,7 @@ export function resultsText(doc: ResultsDocument): string {
 }
 
 /** Serializes a results document atomically to `path`. */
-export function writeResultsAtomic(path: string, doc: ResultsDocument, opts: { inputs: readonly InputFile[]; field?: string }): void {
+export function writeResultsAtomic(path: string, doc: ResultsDocument, opts: { inputs: readonly InputFile[]; field?: string; force?: boolean }): void {
   writeFileAtomic(path, resultsText(doc), opts);
 }
 

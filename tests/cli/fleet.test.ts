@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli.js';
 import { readResults } from '../../src/results/file.js';
@@ -143,6 +143,19 @@ describe('writeprof merge', () => {
     const missing = await inProcess(['merge', join(dir, 'nope.json'), '-o', join(dir, 'n.json')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('replaces a baseline only with the --force it asks for', async () => {
+    const baseline = join(dir, 'reports', 'baselines', 'merged.json');
+    mkdirSync(dirname(baseline), { recursive: true });
+    writeFileSync(baseline, '{"kept": true}\n');
+    const refused = await inProcess(['merge', join(dir, 'shards'), '-o', baseline]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--force/);
+    expect(readFileSync(baseline, 'utf8')).toBe('{"kept": true}\n');
+    const forced = await inProcess(['merge', join(dir, 'shards'), '-o', baseline, '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(readResults(baseline).cases).toHaveLength(12);
   });
 });
 
