@@ -39,7 +39,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEFAULT_ROUNDS = 30;
 export const DEFAULT_SAMPLES_PER_ROUND = 6;
 
-interface AbFlags extends Pick<RawRunOptions, 'profile' | 'mode' | 'strategy' | 'valueSize' | 'batchSize' | 'threads' | 'keyDist' | 'loadFactor' | 'keys' | 'seed'> {
+interface AbFlags extends Pick<RawRunOptions, 'profile' | 'mode' | 'strategy' | 'valueSize' | 'batchSize' | 'threads' | 'keyDist' | 'updateShare' | 'loadFactor' | 'keys' | 'seed'> {
   base?: string;
   head?: string;
   rounds: string;
@@ -81,7 +81,7 @@ Output:
   this analysis) and ab.json (the analysis). The markdown table is appended to
   GITHUB_STEP_SUMMARY when that is set.
 
-Exit codes: 0 no regression; 1 a regression, or a head case lost or corrupted writes; 2 bad input
+Exit codes: 0 no regression; 1 a regression, or a head case lost, held stale or corrupted writes; 2 bad input
   (a base that cannot be found, built, or run); 130/143 interrupted (finished rounds written, partial).
 `;
 

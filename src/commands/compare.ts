@@ -45,7 +45,7 @@ export function register(program: Command): void {
       if (anyEmulated(baseline, current)) {
         const check = checkEmulated(baseline, current, [baselinePath, currentPath]);
         process.stdout.write(renderEmulatedCheck(check));
-        if (check.failed.length) throw new CheckFailed(`${check.failed.length} current case(s) lost or corrupted writes or did not run: ${check.failed.join(', ')}`);
+        if (check.failed.length) throw new CheckFailed(`${check.failed.length} current case(s) lost, held stale or corrupted writes or did not run: ${check.failed.join(', ')}`);
         throw new UsageError(`compare: ${EMULATED_REFUSAL}; no speed verdict (no lost writes in ${check.rows.length} current cases)`);
       }
       const opts = { threshold, alpha, allowEnvMismatch: flags.allowEnvMismatch === true };

@@ -56,7 +56,9 @@ function title(ctx: Ctx, heading: string, caption: string): string {
 }
 
 function failedLines(ctx: Ctx, failed: readonly FailedCase[]): string[] {
-  return failed.map((f) => ctx.c.red(`✗ FAILED ${f.id}: ${f.error} (lost ${f.lost}, corrupted ${f.corrupted})`));
+  return failed.map((f) =>
+    ctx.c.red(`✗ FAILED ${f.id}: ${f.error} (lost ${fmtInt(f.lost)}, stale ${fmtInt(f.stale)}, corrupted ${fmtInt(f.corrupted)}; ${fmtInt(f.writes)} writes, ${fmtInt(f.distinct)} distinct keys)`),
+  );
 }
 
 /** Per peer: its ops/sec, and (beside strategies) the optimized figure over it: "Optimized vs Redis". */

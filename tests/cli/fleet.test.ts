@@ -98,7 +98,7 @@ describe('writeprof merge', () => {
     writeFileSync(claims, JSON.stringify({ name: 'c', claims: [{ id: 'intact', text: 'no lost writes', kind: 'maxLostWrites', max: 0 }] }));
     const validate = await cli('validate', out, '--claims', claims);
     expect(validate.code, validate.stderr).toBe(0);
-    expect(validate.stdout).toMatch(/^PASS intact: measured 0 lost or corrupted in 12 cases/);
+    expect(validate.stdout).toMatch(/^PASS intact: measured 0 lost, stale or corrupted in 12 cases/);
 
     const compare = await cli('compare', out, out, '--format', 'json');
     expect(compare.code, compare.stderr).toBe(0);

@@ -27,7 +27,9 @@ describe('terminal tables', () => {
 
   it('show failed cases with their error and counts, and noisy figures with a marker', async () => {
     const out = (await render(loadSample(), 'table', { color: false })).text;
-    expect(out).toContain('✗ FAILED concurrent/write-combine/v256/b1000/t4/zipf:0.99/lf0.5/k20000: verification failed: 3 lost, 1 corrupted writes (lost 3, corrupted 1)');
+    expect(out).toContain(
+      '✗ FAILED concurrent/write-combine/v256/b1000/t4/zipf:0.99/lf0.5/k20000: verification: 3 lost, 2 stale, 1 corrupted (1 duplicate) of 140,000 writes to 56,000 distinct keys (lost 3, stale 2, corrupted 1; 140,000 writes, 56,000 distinct keys)',
+    );
     expect(out).toMatch(/480,000 ⚠/);
     expect(out).toContain('concurrent/baseline/v256/b1000/t16/uniform/lf0.5/k20000: noise 10.8%');
   });
