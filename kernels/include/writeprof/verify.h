@@ -56,6 +56,8 @@ class FinalWrites {
       uint32_t submitter, latestSubmission, nextRun;
     };
     std::vector<Seen> seen;
+    distinct_.reserve(writes);  // sized once: only the pages the distinct keys fill are touched
+    seen.reserve(writes);
     const uint32_t n = split.submitters ? split.submitters : 1;
     const uint64_t batch = split.batch ? split.batch : 1;
     for (uint32_t s = n; s-- > 0;) {

@@ -28,6 +28,7 @@ int main() {
         p.valueSize = sh.valueSize;
         p.zipf = sh.zipf;
         p.zipfTheta = sh.theta;
+        p.updateShare = sh.zipf ? 0 : 0.25;  // uniform streams update a quarter of their keys
         p.loadFactor = sh.load;
         p.threads = sh.threads;
         p.batchSize = sh.batch;

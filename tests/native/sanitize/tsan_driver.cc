@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
           p.valueSize = vs;
           p.zipf = d.zipf;
           p.zipfTheta = d.theta;
+          p.updateShare = d.zipf ? 0 : 0.25;  // uniform streams update a quarter of their keys
           p.batchSize = batches[n++ % 3];
           p.keys = quick ? 300 : (vs >= 4096 ? 600 : 1500);
           p.loadFactor = n % 2 ? 0.9 : 0.5;  // long probe paths as well as short ones
@@ -72,6 +73,7 @@ int main(int argc, char** argv) {
         p.valueSize = 64;
         p.zipf = d.zipf;
         p.zipfTheta = d.theta;
+        p.updateShare = d.zipf ? 0 : 0.25;
         p.batchSize = batches[n++ % 3];
         p.keys = quick ? 300 : 1500;
         try {
