@@ -113,7 +113,7 @@ async function main() {
 
   const stamp = doc.createdAt.replace(/[:.]/g, '-');
   const file = resolve(args.output ?? join(root, 'reports', `bench-${stamp}.json`));
-  writeFileAtomic(file, `${JSON.stringify(doc, null, 2)}\n`);
+  writeFileAtomic(file, `${JSON.stringify(doc, null, 2)}\n`, { inputs: [] });
   process.stdout.write(`${renderBench(doc)}\n`);
   process.stdout.write(`bench JSON: ${file}\n`);
 

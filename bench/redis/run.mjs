@@ -125,7 +125,7 @@ async function main() {
     };
     const stamp = doc.createdAt.replace(/[:.]/g, '-');
     const file = resolve(args.output ?? join(root, 'reports', `bench-redis-${stamp}.json`));
-    writeFileAtomic(file, `${JSON.stringify(doc, null, 2)}\n`);
+    writeFileAtomic(file, `${JSON.stringify(doc, null, 2)}\n`, { inputs: [] });
 
     const fmt = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '-');
     const t = new Table({ head: ['64 B SET, 1 connection', 'writeprof (ops/s)', 'redis-benchmark (req/s)', 'writeprof / redis-benchmark', `target >= ${TARGET * 100}%`],

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { cpuBackendOn, loadAddonAt } from '../ab/addon.js';
+import { cpuBackendOn, loadBuild } from '../ab/addon.js';
 import { buildWorkingTree, planBuild, type Build } from '../ab/builds.js';
 import { runInterleaved, type Side } from '../ab/interleave.js';
 import { installInterruptGuard } from '../engine/interrupt.js';
@@ -23,7 +23,10 @@ import { comparePaired } from '../gates/paired.js';
 import { budgetLimits, checkCases } from '../profile/geometry.js';
 import { DEFAULTS, RUN_LIMITS } from '../limits.js';
 import { parseRunFlags, type RawRunOptions } from './run-settings.js';
-import { loadProfile } from '../profile/load.js';
+import { DEFAULT_PROFILE, loadProfile, resolveProfile } from '../profile/load.js';
+import { documentBoundProblem } from '../results/bounds.js';
+import { printable } from '../io/sanitize.js';
+import { inputFile } from '../io/target.js';
 import { applyOverrides, expandCases } from '../profile/plan.js';
 import { count, parseNumber } from '../profile/values.js';
 import { buildDocument } from '../results/document.js';
@@ -68,8 +71,8 @@ Verdicts (per case, from the median of the per-round ratios and its 95% order-st
   inconclusive  the interval reaches across ±threshold (more --rounds narrow it)
 
 Builds:
-  --base takes a git ref (built once per commit, CPU only, into --cache-dir), a built .node file,
-  or a checkout folder holding build/Release/writeprof.node. The head is, by default, this
+  --base takes a git ref (built once per commit, CPU only, into --cache-dir) or a built addon: a
+  path ending in .node (anything else is taken as a ref). The head is, by default, this
   checkout's native sources as they are on disk, built CPU-only the same way (cached by a hash of
   the sources): both sides built alike, since code layout alone can move a case by 20%. --head
   takes a ref or a built addon instead. Only the native addon differs between the sides: both run
@@ -133,32 +136,39 @@ export async function abCommand(flags: AbFlags): Promise<void> {
   const specs = expandCases(profile.suites);
   // Two builds hold a case open at once: each gets half the host's budget.
   checkCases(specs, budgetLimits('host', os.totalmem(), 2));
+  // Each side is a results document: never measure what no command could read back.
+  const bound = documentBoundProblem({ cases: specs.length, samplesPerCase: rounds * samplesPerRound, samplesFrom: `--rounds ${rounds} x --samples-per-round ${samplesPerRound}` });
+  if (bound) throw new UsageError(bound);
 
   const startedAt = new Date();
   const outDir = flags.outputDir ?? defaultOutputDir(startedAt);
   if (outDir.trim() === '') throw invalid('--output-dir', outDir, 'a folder path');
   const paths = { base: join(outDir, 'base.json'), head: join(outDir, 'head.json'), analysis: join(outDir, 'ab.json') };
-  for (const p of Object.values(paths)) checkWritable(p, { field: '--output-dir' });
 
+  // Notes are one line each, whatever the paths and refs in them hold.
   const note = (line: string): void => {
-    if (!flags.quiet) process.stderr.write(`${line}\n`);
+    if (!flags.quiet) process.stderr.write(`${printable(line)}\n`);
   };
   const ctx = { root: ROOT, cacheDir: flags.cacheDir ?? join(ROOT, 'out', 'ab-builds'), log: note };
   // Both specs are checked before either build starts.
   const headPlan = flags.head !== undefined ? planBuild(flags.head, ctx, '--head') : () => buildWorkingTree(ctx, '--head');
   const basePlan = planBuild(flags.base, ctx, '--base');
-  const head: Build = headPlan();
-  const base = basePlan();
-  const addons = { head: loadAddonAt(head.addonPath, '--head'), base: loadAddonAt(base.addonPath, '--base') };
+  // What ab reads (the profile, an addon given by path) is never one of its outputs.
+  const inputs = [inputFile(resolveProfile(settings.profile ?? DEFAULT_PROFILE)), ...[flags.base, flags.head].flatMap((b) => (b?.endsWith('.node') ? [inputFile(b)] : []))];
+  for (const p of Object.values(paths)) checkWritable(p, { field: '--output-dir', inputs });
+  const head: Build = await headPlan();
+  const base = await basePlan();
+  const addons = { head: loadBuild(head, '--head'), base: loadBuild(base, '--base') };
   if (realpathSync(head.addonPath) === realpathSync(base.addonPath)) note('ab: base and head are the same file: an A/A run of one loaded copy');
   const backends: Record<Side, ReturnType<typeof cpuBackendOn>> = { head: cpuBackendOn(addons.head), base: cpuBackendOn(addons.base) };
   const status = backends.head.status();
 
+  // Before the first line a script can react to: a signal after it is the guard's, never Node's default exit.
+  const guard = installInterruptGuard();
   note(`ab: base ${base.label}`);
   note(`ab: head ${head.label}`);
   note(`ab: profile ${profile.name} (${profile.source}), ${specs.length} cases x ${rounds} rounds x ${samplesPerRound} samples per build${slowdown ? `; head slowed by ${slowdown}% (calibration)` : ''}`);
 
-  const guard = installInterruptGuard();
   const bar = progress(flags.quiet === true);
   const id = `${startedAt.toISOString()}-${randomBytes(4).toString('hex')}`;
   let outcome;
@@ -189,10 +199,12 @@ export async function abCommand(flags: AbFlags): Promise<void> {
   const baseDoc = doc('base', outcome.base, base);
   const headDoc = doc('head', outcome.head, head);
   const report = comparePaired(baseDoc, headDoc, { threshold });
+  // An interrupted run's analysis says so at its top, as its results documents do.
+  const analysis = outcome.aborted ? { partial: true, roundsAsked: rounds, ...report } : report;
   try {
-    writeResultsAtomic(paths.base, baseDoc);
-    writeResultsAtomic(paths.head, headDoc);
-    writeFileAtomic(paths.analysis, JSON.stringify(report, null, 2) + '\n');
+    writeResultsAtomic(paths.base, baseDoc, { inputs, field: '--output-dir' });
+    writeResultsAtomic(paths.head, headDoc, { inputs, field: '--output-dir' });
+    writeFileAtomic(paths.analysis, JSON.stringify(analysis, null, 2) + '\n', { inputs, field: '--output-dir' });
   } finally {
     if (guard.exitCode === undefined) guard.dispose();
   }
@@ -201,7 +213,7 @@ export async function abCommand(flags: AbFlags): Promise<void> {
     throw new Interrupted(guard.exitCode, `interrupted by ${guard.signalName}: wrote ${outcome.rounds} of ${rounds} rounds (partial) to ${outDir}`);
   }
 
-  emitComparison(report, format);
+  emitComparison(report, format, [], inputs);
   // A gate that compared nothing has not passed: a base that cannot run the cases is bad input.
   const compared = report.cases.filter((c) => !c.baselineFailed);
   if (compared.length === 0) {

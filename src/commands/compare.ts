@@ -2,6 +2,8 @@ import { appendFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CheckFailed, UsageError, invalid } from '../errors.js';
 import { readResults } from '../results/file.js';
+import { printable } from '../io/sanitize.js';
+import { inputFile, refuseInput, type InputFile } from '../io/target.js';
 import { compareDocuments, confirmRegressions, DEFAULT_ALPHA, DEFAULT_THRESHOLD, type ComparisonReport } from '../gates/compare.js';
 import { COMPARE_FORMATS, renderComparison, renderMarkdown, type CompareFormat } from '../gates/compare-render.js';
 import { anyEmulated, checkEmulated, EMULATED_REFUSAL, renderEmulatedCheck } from '../gates/emulated.js';
@@ -61,7 +63,8 @@ export function register(program: Command): void {
         confirmationPartial = again.partial === true;
         report = confirmRegressions(report, compareDocuments(baseline, again, opts));
       }
-      emitComparison(report, format, uncoveredReasons(report, confirmationPartial));
+      const inputs = [baselinePath, currentPath, ...(flags.confirm !== undefined ? [flags.confirm] : [])].map(inputFile);
+      emitComparison(report, format, uncoveredReasons(report, confirmationPartial), inputs);
     });
 }
 
@@ -70,16 +73,18 @@ export function register(program: Command): void {
  * 1 on a failed gate; else 2 when the comparison did not cover everything (`uncovered`): not
  * checked is not passed.
  */
-export function emitComparison(report: ComparisonReport, format: CompareFormat, uncovered: readonly string[] = []): void {
+export function emitComparison(report: ComparisonReport, format: CompareFormat, uncovered: readonly string[], inputs: readonly InputFile[]): void {
+  const summaryPath = process.env['GITHUB_STEP_SUMMARY'];
+  // The step summary is an output like any other: appending to an input would corrupt it.
+  if (summaryPath) refuseInput('GITHUB_STEP_SUMMARY', summaryPath, inputs);
   const color = format === 'table' && process.stdout.isTTY === true && !process.env['NO_COLOR'];
   process.stdout.write(renderComparison(report, format, color));
 
-  const summaryPath = process.env['GITHUB_STEP_SUMMARY'];
   if (summaryPath) {
     try {
       appendFileSync(summaryPath, renderMarkdown(report) + '\n');
     } catch (err) {
-      throw new UsageError(`GITHUB_STEP_SUMMARY: cannot append to ${summaryPath} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      throw new UsageError(`GITHUB_STEP_SUMMARY: cannot append to ${printable(summaryPath)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
   }
   if (report.failedGate) process.exitCode = 1;

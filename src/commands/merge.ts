@@ -5,6 +5,8 @@ import { CheckFailed, UsageError, invalid } from '../errors.js';
 import { shortDigest } from '../profile/digest.js';
 import { FORMATS, render, type Format } from '../render/index.js';
 import { checkWritable } from '../io/write.js';
+import { printable } from '../io/sanitize.js';
+import { inputFile } from '../io/target.js';
 import { readResults, writeResultsAtomic } from '../results/file.js';
 import { mergeResults, missingShards, type MergeInput, type MergeOutcome } from '../results/merge.js';
 
@@ -92,17 +94,17 @@ export async function mergeCommand(paths: string[], flags: MergeFlags): Promise<
   if (!(FORMATS as readonly string[]).includes(flags.format)) throw invalid('--format', flags.format, FORMATS.join(', '));
   const format = flags.format as Format;
   const files = expandInputs(paths, flags.output);
-  if (files.some((f) => resolve(f) === resolve(flags.output))) {
-    throw new UsageError(`--output: ${flags.output} is one of the inputs; merge into a new file`);
-  }
-  if (files.length === 0) throw new CheckFailed(`merge: no results files in ${paths.join(', ')} (every shard failed before writing results?)`);
-  checkWritable(flags.output, { field: '--output' });
-  const inputs = files.map((file) => ({ file, doc: readResults(file) }));
-  const outcome = mergeResults(inputs);
+  if (files.length === 0) throw new CheckFailed(`merge: no results files in ${paths.map(printable).join(', ')} (every shard failed before writing results?)`);
+  // The output is none of the inputs, by identity (a link to an input is that input).
+  const inputs = files.map(inputFile);
+  checkWritable(flags.output, { field: '--output', inputs });
+  // Names are echoed (summary, the merged document's record of its inputs): escaped once, here.
+  const docs = files.map((file) => ({ file: printable(file), doc: readResults(file) }));
+  const outcome = mergeResults(docs);
   const note = (line: string): void => {
-    if (!flags.quiet) process.stderr.write(`${line}\n`);
+    if (!flags.quiet) process.stderr.write(`${printable(line)}\n`);
   };
-  for (const line of mergeSummary(outcome, inputs)) note(line);
+  for (const line of mergeSummary(outcome, docs)) note(line);
 
   if (outcome.duplicates.length) {
     throw new CheckFailed(`merge: ${outcome.duplicates.length} cases appear twice on one device (see above); nothing written`);
@@ -111,7 +113,7 @@ export async function mergeCommand(paths: string[], flags: MergeFlags): Promise<
   if (absent > 0 && !flags.allowPartial) {
     throw new CheckFailed(`merge: incomplete, ${absent} cases missing; nothing written (--allow-partial writes what there is); ${rerunHint(outcome)}`);
   }
-  writeResultsAtomic(flags.output, outcome.doc);
+  writeResultsAtomic(flags.output, outcome.doc, { inputs, field: '--output' });
   note(`results: ${flags.output}${absent ? ` (partial: ${absent} cases missing)` : ''}`);
   const color = format === 'table' && process.stdout.isTTY === true && !process.env['NO_COLOR'];
   process.stdout.write((await render(outcome.doc, format, { color })).text);

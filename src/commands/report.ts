@@ -35,7 +35,9 @@ export async function reportCommand(resultsPath: string, opts: { output?: string
   const inputs = [inputFile(resultsPath)];
   const field = opts.output === undefined ? 'report (the default --output)' : '--output';
   const target = resolveTarget(output, { field, force, inputs });
-  if (target.kind === 'file' && !MARKDOWN.includes(extname(output).toLowerCase())) {
+  // The report is markdown: a file, FIFO or device whose name asks for another format is refused.
+  const ext = extname(output).toLowerCase();
+  if ((target.kind === 'file' && !MARKDOWN.includes(ext)) || (target.kind === 'through' && ext !== '' && !MARKDOWN.includes(ext))) {
     throw invalid('--output', output, 'a markdown path (.md); the report is markdown');
   }
   const doc = readResults(resultsPath);

@@ -11,12 +11,13 @@ import { runRepeated } from '../engine/repeat.js';
 import { captureEnvironment } from '../results/environment.js';
 import { Interrupted, IoFailure, UsageError } from '../errors.js';
 import { describeErrno } from '../io/errno.js';
-import { DEFAULTS, INPUT_LIMITS } from '../limits.js';
+import { DEFAULTS } from '../limits.js';
 import { Journal } from '../io/journal.js';
 import { printable, printableDeep } from '../io/sanitize.js';
-import { inputFile, resolveTarget, type InputFile } from '../io/target.js';
+import { inputFile, resolveTarget, STDERR_TARGET, type InputFile } from '../io/target.js';
 import { probeFileTarget, writeTarget } from '../io/write.js';
-import { isPeerName } from '../model.js';
+import { isPeerName, type CaseSpec, type Measurement } from '../model.js';
+import { documentBoundProblem } from '../results/bounds.js';
 import { budgetLimits, checkCases, type Limits } from '../profile/geometry.js';
 import { parseRunFlags, type RawRunOptions } from './run-settings.js';
 import { flagName } from '../profile/values.js';
@@ -29,11 +30,11 @@ import { buildDocument } from '../results/document.js';
 import type { CaseResult, ResultsDocument } from '../results/schema.js';
 import { resultsText } from '../results/file.js';
 import { planOutputs, type OutputPlan } from './run-outputs.js';
-import { createJournal, readJournal, recordPath, type RunRecord } from './run-journal.js';
+import { createJournal, openJournal, recordPath, resumeCommand, type RunRecord } from './run-journal.js';
 import { attachPeerSpeedups, attachSpeedups } from '../results/metrics.js';
 import { planPeerCases } from '../profile/peer-cases.js';
 import { peerOptionsOf, peerRecord } from './run-peers.js';
-import type { PeerOptions } from '../backends/peers.js';
+import type { PeerOptions, PeerOrigin } from '../backends/peers.js';
 import { axisOptions } from './axis-options.js';
 import { writeReport } from './report.js';
 
@@ -59,7 +60,9 @@ Durability:
   Each finished case is appended to <results>.journal beside the results file as the sweep
   goes; the final write replaces it. If the results cannot be written (disk full, I/O error)
   or the run is killed, the journal stays and \`writeprof run --resume <journal>\` measures the
-  cases still missing and writes the results.
+  cases still missing and writes the results beside the journal. The journal is checked like any
+  input and grants nothing: replacing a baseline needs --force again. One process at a time
+  holds a journal (a lock on it).
 
 Stopping rule (per case):
   warmup samples, then samples until at least --min-samples and --min-time are reached; then
@@ -89,7 +92,8 @@ Peers (--backend redis|libcuckoo, --peer redis,libcuckoo):
   the tables gain "vs <peer>" columns. Redis: writeprof starts its own redis-server on 127.0.0.1
   (ephemeral port, no persistence) and stops it on every exit path, or uses --redis-url, where it
   writes only keys under a unique prefix and deletes exactly those (never FLUSH). The password is
-  never printed or recorded.
+  never printed or recorded. Each reply must be whole within --redis-timeout (default 10 s) and at
+  most 1 MiB: a server that misbehaves fails the case, it cannot hold writeprof.
 
 Exit codes: 0 ok; 1 a case failed (lost/stale/corrupted writes or an error); 2 bad input;
   4 results could not be written (the finished cases are kept in the journal);
@@ -113,6 +117,13 @@ function colorAllowed(stream: NodeJS.WriteStream): boolean {
   return (noColor === undefined || noColor === '') && stream.isTTY === true;
 }
 
+/** Never measure what no command could read back (src/results/bounds.ts). */
+function checkReadable(specs: readonly CaseSpec[], m: Measurement, repeat: number): void {
+  const samplesFrom = repeat > 1 ? `--max-samples ${m.maxSamples} x --repeat ${repeat}` : `--max-samples ${m.maxSamples}`;
+  const problem = documentBoundProblem({ cases: specs.length, samplesPerCase: m.maxSamples * repeat, runsPerCase: repeat > 1 ? repeat : 0, samplesFrom });
+  if (problem) throw new UsageError(problem);
+}
+
 /** Options as commander hands them over, plus --resume. */
 export type RunOptions = RawRunOptions & { resume?: string };
 
@@ -128,6 +139,8 @@ interface Prepared {
   inputs: InputFile[];
   /** how to reach the run's peers (a Redis password only in memory) */
   peerOptions: PeerOptions;
+  /** where the peers' settings came from: the flags, or a journal (which keeps no password) */
+  peerOrigin: PeerOrigin;
   /** the lines about the plan: "profile: ..." (and the shard), or "resuming ..." */
   headline: string;
 }
@@ -146,11 +159,7 @@ async function prepareFresh(opts: RunOptions): Promise<Prepared> {
   const planned = planPeerCases(expandCases(profile.suites), settings.backend, settings.peers.peers);
   const picked = settings.shard ? selectShard(planned, profile.measurement, settings.shard) : undefined;
   const specs = picked ? picked.shard.cases : planned;
-  // Never measure what no command could read back (src/limits.ts).
-  const mostSamples = specs.length * profile.measurement.maxSamples;
-  if (mostSamples > INPUT_LIMITS.maxSamplesPerDocument) {
-    throw new UsageError(`${specs.length} cases x --max-samples ${profile.measurement.maxSamples} may take ${mostSamples.toLocaleString('en-US')} samples; a results document holds at most ${INPUT_LIMITS.maxSamplesPerDocument.toLocaleString('en-US')} (lower --max-samples or run fewer cases)`);
-  }
+  checkReadable(specs, profile.measurement, settings.repeat);
   const startedAt = new Date();
   // The profile is an input: no output may resolve to it.
   const inputs = [inputFile(resolveProfile(profileArg))];
@@ -208,6 +217,7 @@ async function prepareFresh(opts: RunOptions): Promise<Prepared> {
     ...(created ? { journal: created.journal } : {}),
     selected,
     peerOptions: settings.peers,
+    peerOrigin: 'flags',
     quiet: settings.quiet,
     inputs,
     headline: `profile: ${profile.name} (${profile.source}), ${planned.length} cases${shardLine}`,
@@ -215,41 +225,63 @@ async function prepareFresh(opts: RunOptions): Promise<Prepared> {
 }
 
 async function prepareResume(opts: RunOptions, given: readonly string[]): Promise<Prepared> {
-  const extra = given.filter((k) => k !== 'resume' && k !== 'quiet');
+  // The journal fixes the run; only how it is shown (--quiet) and a permission it never grants
+  // (--force, to replace a baseline) come from the command line.
+  const extra = given.filter((k) => k !== 'resume' && k !== 'quiet' && k !== 'force');
   if (extra.length) throw new UsageError(`--resume continues with the settings in the journal; ${flagName(extra[0]!)} cannot be combined with it`);
-  const j = readJournal(opts.resume!);
-  const rec = j.header.run;
-  const selected = await selectRunBackend(rec.backend, rec.emulator);
-  if (selected.status.name !== rec.backend || deviceOf(selected.status) !== rec.device) {
-    throw new UsageError(`--resume: the journal's cases ran on ${rec.backend} "${rec.device}", this machine offers ${selected.status.name} "${deviceOf(selected.status)}"; results of one document come from one device`);
+  const j = openJournal(opts.resume!);
+  try {
+    const rec: RunRecord = { ...j.record, force: opts.force === true };
+    // The same checks as a fresh run of this plan: a journal is input.
+    checkReadable(rec.specs, rec.profile.measurement, rec.repeat ?? 1);
+    checkCases(rec.specs, hostLimits());
+    const selected = await selectRunBackend(rec.backend, rec.emulator);
+    if (selected.status.name !== rec.backend || deviceOf(selected.status) !== rec.device) {
+      throw new UsageError(`--resume: the journal's cases ran on ${rec.backend} "${printable(rec.device)}", this machine offers ${selected.status.name} "${deviceOf(selected.status)}"; results of one document come from one device`);
+    }
+    if (selected.status.name !== 'cpu') checkCases(rec.specs, deviceLimits(selected.status));
+    const inputs = [inputFile(j.path)];
+    const field = '--resume';
+    const json = resolveTarget(j.outputs.json, { field, named: false, force: rec.force, inputs });
+    const r = j.outputs.report;
+    const report = r
+      ? { target: r.path === 'stderr' ? STDERR_TARGET : resolveTarget(r.path, { field, force: rec.force, inputs, named: r.path === '-' }), format: r.format }
+      : undefined;
+    const plan: OutputPlan = { json, jsonDefault: false, ...(report ? { report } : {}), ...(rec.outputs.print ? { print: rec.outputs.print } : {}) };
+    if (report) probeFileTarget(report.target, field);
+    const torn = j.torn ? '; a last line cut short was dropped' : '';
+    const skipped = j.outputs.reportSkipped
+      ? `\nthe run's report went to ${j.outputs.reportSkipped}, which is not beside the journal: not written on resume (\`writeprof report\` renders the results)`
+      : '';
+    return {
+      record: rec,
+      finished: j.finished,
+      plan,
+      journal: j.journal,
+      selected,
+      peerOptions: peerOptionsOf(rec.peers),
+      peerOrigin: 'resume',
+      quiet: opts.quiet === true,
+      inputs,
+      headline: `resuming ${printable(j.path)}: ${j.finished.length} of ${rec.specs.length} cases finished, ${rec.specs.length - j.finished.length} to run${torn}${skipped}`,
+    };
+  } catch (err) {
+    j.journal.close();
+    throw err;
   }
-  const inputs = [inputFile(j.path)];
-  const field = '--resume';
-  const json = resolveTarget(j.header.target, { field, named: false, force: rec.force, inputs });
-  const report = rec.outputs.report ? { target: resolveTarget(rec.outputs.report.path, { field, force: rec.force, inputs }), format: rec.outputs.report.format } : undefined;
-  const plan: OutputPlan = { json, jsonDefault: false, ...(report ? { report } : {}), ...(rec.outputs.print ? { print: rec.outputs.print } : {}) };
-  const byId = new Map(j.entries.map((c) => [c.id, c]));
-  const finished = rec.specs.flatMap((s) => byId.get(s.id) ?? []);
-  const journal = Journal.reopen(j.path, finished.length, field);
-  const torn = j.torn ? '; a last line cut short was dropped' : '';
-  return {
-    record: rec,
-    finished,
-    plan,
-    journal,
-    selected,
-    peerOptions: peerOptionsOf(rec.peers),
-    quiet: opts.quiet === true,
-    inputs,
-    headline: `resuming ${j.path}: ${finished.length} of ${rec.specs.length} cases finished, ${rec.specs.length - finished.length} to run${torn}`,
-  };
 }
 
 /** Where the finished cases are, for a message about a failure after measuring began. */
 function keptNote(journal: Journal | undefined): string {
   if (!journal) return '';
-  const p = printable(journal.path);
-  return `; ${journal.count} finished cases are kept in ${p}: \`writeprof run --resume ${p}\` continues the run`;
+  return `; ${journal.count} finished cases are kept in ${printable(journal.path)}: \`${resumeCommand(journal.path)}\` continues the run`;
+}
+
+/** A fresh run's journal without a finished case holds nothing to resume: not left in the way. A resumed one is never removed but by its results. */
+function dropIfEmpty(journal: Journal | undefined): boolean {
+  if (!journal?.created || journal.count !== 0) return false;
+  journal.remove();
+  return true;
 }
 
 export async function runCommand(opts: RunOptions, given: readonly string[] = []): Promise<void> {
@@ -264,19 +296,20 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
     if (bar) bar.note(line);
     else process.stderr.write(`${line}\n`);
   };
-  note(selected.line);
-  for (const line of p.headline.split('\n')) note(line);
-
-  const environment = printableDeep(captureEnvironment(selected.status));
+  // The guard is in place before the first line a user (or a script) can react to: a signal that
+  // follows the headline is always the guard's, never Node's default exit.
   const guard = installInterruptGuard(
     (line) => (bar ? bar.note(line) : process.stderr.write(`${line}\n`)),
     undefined,
     () => {
-      // A journal without a finished case holds nothing to resume: do not leave it in the way.
-      if (journal?.count === 0) journal.remove();
-      return journal?.count ? keptNote(journal) : '';
+      if (dropIfEmpty(journal)) return '';
+      return journal ? keptNote(journal) : '';
     },
   );
+  note(selected.line);
+  for (const line of p.headline.split('\n')) note(line);
+
+  const environment = printableDeep(captureEnvironment(selected.status));
   // A journal that cannot be appended to (disk full) stops the sweep at once: measuring on would
   // produce cases nothing can keep.
   const journalFull = new AbortController();
@@ -288,7 +321,9 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
   try {
     // Peers start (or are probed) now, before the first case; the finally below stops them.
     const peerNames = [...(isPeerName(record.backend) ? [record.backend] : []), ...(record.peers?.peers ?? [])];
-    if (peerNames.length) peers = await openPeers(peerNames, p.peerOptions, note);
+    if (peerNames.length) peers = await openPeers(peerNames, p.peerOptions, note, p.peerOrigin);
+    // A resumed journal is written to only once the run can go on (its peers answer).
+    if (journal && !journal.created) journal.takeOver(p.finished.length);
     const backend = peers ? routeCases(selected.backend, peers.backends) : selected.backend;
     const repeat = record.repeat ?? 1;
     const outcome = await runRepeated(repeat, (pass) => {
@@ -340,9 +375,7 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
   } finally {
     bar?.stop();
     await peers?.close();
-    // Nothing worth resuming: do not leave an empty journal behind.
-    if (!ok && journal && journal.count === 0 && journalError === undefined) journal.remove();
-    else journal?.close();
+    if (ok || journalError !== undefined || !dropIfEmpty(journal)) journal?.close();
     // After a signal the handlers stay until exit, so a second Ctrl-C still exits at once.
     if (guard.exitCode === undefined) guard.dispose();
   }
@@ -385,7 +418,8 @@ export function register(program: Command): void {
       .option('--peer <list>', 'also measure these peers on every case point: redis,libcuckoo (adds "vs peer" columns)')
       .option('--redis-url <url>', 'use this Redis server instead of starting one: redis://[user:password@]host:port[/db] (password also from WRITEPROF_REDIS_PASSWORD)')
       .option('--redis-persistence <none|aof>', 'the redis-server writeprof starts: no persistence (default) or an append-only file')
-      .option('--redis-command <set|mset>', 'batch and concurrent submissions to Redis: a pipeline of SETs (default) or one MSET'),
+      .option('--redis-command <set|mset>', 'batch and concurrent submissions to Redis: a pipeline of SETs (default) or one MSET')
+      .option('--redis-timeout <seconds>', `Redis: connecting, and each reply complete from its request, at most this long (default ${DEFAULTS.redisTimeoutMs / 1000})`),
   )
     .option('--warmup <n>', 'warmup samples per case (discarded)')
     .option('--min-samples <n>', 'measured samples per case, at least')
@@ -395,7 +429,7 @@ export function register(program: Command): void {
     .option('--max-noise <percent>', 'stop once the median\'s 95% interval half-width is below this (0 = off)')
     .option('-f, --format <table|json|markdown|csv>', 'what to print (default table), or what --output receives; see below')
     .option('-o, --output <path>', 'results .json, or a .md/.csv report with the JSON beside it; - for stdout (default reports/<timestamp>.json); see below')
-    .option('--resume <journal>', 'continue a run from the journal it left beside its results (after a full disk, a crash or a second Ctrl-C)')
+    .option('--resume <journal>', 'continue a run from the journal it left beside its results (after a full disk, a crash or a second Ctrl-C); takes --quiet and --force')
     .option('--force', 'allow --output to overwrite a file under reports/baselines/')
     .option('--seed <n>', 'seed of the key streams (same seed: same writes for every strategy)', String(DEFAULTS.seed))
     .option('--no-count-conflicts', 'do not maintain conflict counters (to measure what counting costs)')

@@ -1,10 +1,23 @@
 /** One case's measured samples → its CaseResult (the shape of src/results/schema.ts). */
 import type { Counters, NativeSample } from '../backends/backend.js';
 import type { CaseSpec } from '../model.js';
+import { INPUT_LIMITS } from '../limits.js';
+import { printable } from '../io/sanitize.js';
 import type { CaseResult } from '../results/schema.js';
 import { sumVerification, verificationFailed, verificationText } from '../results/verification.js';
 import { latencyPercentiles } from '../stats/latency.js';
 import { summarize } from '../stats/summary.js';
+
+/**
+ * A failed case's error, printable and at most INPUT_LIMITS.caseErrorChars: it may quote what a
+ * peer sent, and a case must fit the bytes a results document allows per case (src/limits.ts).
+ */
+function clip(error: string | undefined): string | undefined {
+  if (error === undefined) return undefined;
+  const max = INPUT_LIMITS.caseErrorChars;
+  const shown = printable(error);
+  return shown.length > max ? `${shown.slice(0, max - 1)}…` : shown;
+}
 
 export function sampleOpsPerSec(s: NativeSample): number {
   // A timed region of 0 ns (coarse clock, empty sample) would be infinite throughput.
@@ -79,7 +92,7 @@ export function buildCaseResult(spec: CaseSpec, samples: readonly NativeSample[]
   const perWrite = (x: number): number => (writes > 0 ? x / writes : 0);
   const verification = sumVerification(samples.map((s) => s.verification));
   const opsPerSec = stats.median;
-  const error = extras.error ?? (verificationFailed(verification) ? `verification: ${verificationText(verification)}` : extras.warmupError);
+  const error = clip(extras.error ?? (verificationFailed(verification) ? `verification: ${verificationText(verification)}` : extras.warmupError));
   const notes = new Set(extras.notes ?? []);
   for (const s of samples) for (const n of s.notes ?? []) notes.add(n);
   const bandwidth = bandwidthFractions(samples, opsPerSec * spec.valueSize);

@@ -96,8 +96,9 @@ describe('writeprof ab', () => {
     [['--base', 'BASE', '--format', 'csv'], /--format: "csv" is invalid; allowed: table, markdown, json/],
     [['--base', 'BASE', '--mode', 'bulk'], /--mode: "bulk" is invalid/],
     [['--base', 'missing/writeprof.node'], /--base: missing\/writeprof\.node is not a built addon \(no such file\)/],
-    [['--base', 'no-such-ref-3f9a'], /--base: "no-such-ref-3f9a" is not a file, a branch, a tag or a commit/],
-    [['--base', 'BASE', '--head', 'DIR'], /--head: .* is a folder without build\/Release\/writeprof\.node/],
+    [['--base', 'no-such-ref-3f9a'], /--base: "no-such-ref-3f9a" is not a branch, a tag or a commit/],
+    // A folder is not a build: anything but a .node path is a git ref.
+    [['--base', 'BASE', '--head', 'DIR'], /--head: ".*" is not a branch, a tag or a commit/],
   ])('bad input %j exits 2 with one line', (args, message) => {
     const r = cli(['ab', ...SMALL.slice(0, 4), ...args.map((a) => (a === 'BASE' ? f('base.node') : a === 'DIR' ? dir : a)), '--output-dir', f('bad')]);
     expect(r.code).toBe(2);
