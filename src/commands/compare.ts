@@ -7,6 +7,7 @@ import { COMPARE_FORMATS, renderComparison, renderMarkdown, type CompareFormat }
 import { anyEmulated, checkEmulated, EMULATED_REFUSAL, renderEmulatedCheck } from '../gates/emulated.js';
 import { uncoveredReasons } from '../gates/coverage.js';
 import { comparePaired, isPairedRun } from '../gates/paired.js';
+import { compareBound, GPU_MODEL_HELP, parseGpuModel } from './gpu-model.js';
 
 interface CompareFlags {
   threshold: string;
@@ -14,6 +15,7 @@ interface CompareFlags {
   format: string;
   allowEnvMismatch?: boolean;
   confirm?: string;
+  gpuModel?: string;
 }
 
 /** A number strictly inside (lo, hi); anything else is one UsageError line. */
@@ -34,6 +36,7 @@ export function register(program: Command): void {
     .option('--format <format>', `output format: ${COMPARE_FORMATS.join('|')}`, 'table')
     .option('--allow-env-mismatch', 'compare documents from different backends or devices')
     .option('--confirm <results.json>', 'a re-run of current: a regression must reproduce against the baseline in both')
+    .option('--gpu-model <name>', `${GPU_MODEL_HELP}; the GPU side's measured rates beside it, counts from either side`)
     .action((baselinePath: string, currentPath: string, flags: CompareFlags) => {
       const threshold = openInterval('--threshold', flags.threshold, 0, 100);
       const alpha = openInterval('--alpha', flags.alpha, 0, 1);
@@ -42,6 +45,7 @@ export function register(program: Command): void {
 
       const baseline = readResults(baselinePath);
       const current = readResults(currentPath);
+      if (flags.gpuModel !== undefined) process.stdout.write(compareBound(baseline, current, parseGpuModel(flags.gpuModel), format));
       if (anyEmulated(baseline, current)) {
         const check = checkEmulated(baseline, current, [baselinePath, currentPath]);
         process.stdout.write(renderEmulatedCheck(check));

@@ -5,6 +5,7 @@ import { inputFile, resolveTarget, type InputFile, type Target } from '../io/tar
 import { probeFileTarget, writeFileTarget, writeTarget } from '../io/write.js';
 import { render, type Rendered } from '../render/index.js';
 import { readResults } from '../results/file.js';
+import { GPU_MODEL_HELP, joinCounts, parseGpuModel } from './gpu-model.js';
 
 const MARKDOWN = ['.md', '.markdown'];
 
@@ -28,20 +29,29 @@ export async function writeReport(
   await writeTarget(target, report.text, o.field, o.onWait);
 }
 
-export async function reportCommand(resultsPath: string, opts: { output?: string; force?: boolean }): Promise<void> {
+interface ReportFlags {
+  output?: string;
+  force?: boolean;
+  gpuModel?: string;
+  counts?: string;
+}
+
+export async function reportCommand(resultsPath: string, opts: ReportFlags): Promise<void> {
   const output = opts.output ?? defaultReportPath(resultsPath);
   const force = opts.force ?? false;
-  // The input is never an output: `report run.md` (JSON in a .md file) must not replace it.
-  const inputs = [inputFile(resultsPath)];
+  const model = opts.gpuModel === undefined ? undefined : parseGpuModel(opts.gpuModel);
+  // The inputs are never an output: `report run.md` (JSON in a .md file) must not replace it.
+  const inputs = [inputFile(resultsPath), ...(opts.counts === undefined ? [] : [inputFile(opts.counts)])];
   const field = opts.output === undefined ? 'report (the default --output)' : '--output';
   const target = resolveTarget(output, { field, force, inputs });
   if (target.kind === 'file' && !MARKDOWN.includes(extname(output).toLowerCase())) {
     throw invalid('--output', output, 'a markdown path (.md); the report is markdown');
   }
-  const doc = readResults(resultsPath);
+  const read = readResults(resultsPath);
+  const doc = opts.counts === undefined ? read : joinCounts(read, readResults(opts.counts), '--counts', opts.counts);
   probeFileTarget(target, field);
   // A report written through a stream has no charts.
-  const report = await render(doc, 'markdown', { color: false, ...(target.kind === 'file' ? { outputPath: target.path } : {}) });
+  const report = await render(doc, 'markdown', { color: false, ...(model ? { gpuModel: model } : {}), ...(target.kind === 'file' ? { outputPath: target.path } : {}) });
   await writeReport(target, report, { field, force, inputs });
   if (target.kind !== 'stdout') process.stdout.write(`report: ${target.shown}\n`);
 }
@@ -53,5 +63,7 @@ export function register(program: Command): void {
     .argument('<results.json>', 'results document written by `writeprof run`')
     .option('-o, --output <file.md>', 'report path (default: beside the results, same name, .md), or - for stdout; charts are written next to a file')
     .option('--force', 'allow overwriting a file under reports/baselines/')
-    .action(async (results: string, opts: { output?: string; force?: boolean }) => reportCommand(results, opts));
+    .option('--gpu-model <name>', GPU_MODEL_HELP)
+    .option('--counts <results.json>', 'memory-traffic counts of the same cases from an emulated run, joined by case id (GPU timings beside the counts)')
+    .action(async (results: string, opts: ReportFlags) => reportCommand(results, opts));
 }

@@ -25,6 +25,10 @@ export interface RunRecord {
   countConflicts: boolean;
   calibrateSlowdown: number;
   force: boolean;
+  /** each case's memory traffic counted on the emulator after its timed samples */
+  memoryTraffic?: boolean;
+  /** --gpu-model: the tables show a bandwidth bound for it */
+  gpuModel?: string;
   /** --repeat: passes over the whole sweep (absent: 1) */
   repeat?: number;
   /** cuda-emu: the emulator settings, so a resumed run uses the same seed */

@@ -2,6 +2,7 @@
 import type { Counters, NativeSample, VerificationCounts } from '../backends/backend.js';
 import type { CaseSpec } from '../model.js';
 import type { CaseResult } from '../results/schema.js';
+import type { MemoryTraffic } from '../results/memory.js';
 import { latencyPercentiles } from '../stats/latency.js';
 import { summarize } from '../stats/summary.js';
 
@@ -74,6 +75,8 @@ export interface CaseExtras {
   /** Warmup samples lost or corrupted writes (reported unless a measured sample did too). */
   warmupError?: string;
   notes?: readonly string[];
+  /** the case's memory traffic, counted on the emulator */
+  memory?: MemoryTraffic;
 }
 
 export function buildCaseResult(spec: CaseSpec, samples: readonly NativeSample[], extras: CaseExtras = {}): CaseResult {
@@ -121,5 +124,6 @@ export function buildCaseResult(spec: CaseSpec, samples: readonly NativeSample[]
     status: error || samples.length === 0 ? 'failed' : 'ok',
     ...(error ? { error } : samples.length === 0 ? { error: 'no samples were measured' } : {}),
     ...(notes.size > 0 ? { notes: [...notes] } : {}),
+    ...(extras.memory ? { memory: extras.memory } : {}),
   };
 }

@@ -1,6 +1,8 @@
 /** CSV: one row per case, every scalar field flattened to a dotted column (RFC 4180 quoting). */
 import { PEERS } from '../model.js';
 import type { CaseResult, ResultsDocument } from '../results/schema.js';
+import type { GpuModel } from '../results/gpu-models.js';
+import { trafficCsvColumns } from './traffic.js';
 
 type Cell = string | number | boolean | undefined;
 
@@ -47,7 +49,7 @@ function keysOf(cases: readonly CaseResult[], pick: (c: CaseResult) => Record<st
   return [...new Set(cases.flatMap((c) => Object.keys(pick(c) ?? {})))].sort();
 }
 
-export function renderCsv(doc: ResultsDocument): string {
+export function renderCsv(doc: ResultsDocument, model?: GpuModel): string {
   const phases = keysOf(doc.cases, (c) => c.breakdown);
   const refs = keysOf(doc.cases, (c) => c.bandwidth);
   const columns: [string, (c: CaseResult) => Cell][] = [
@@ -60,6 +62,8 @@ export function renderCsv(doc: ResultsDocument): string {
     ...PEERS.filter((p) => doc.cases.some((c) => c.vsPeer?.[p])).flatMap((p) =>
       (['value', 'low', 'high'] as const).map((k): [string, (c: CaseResult) => Cell] => [`vsPeer.${p}.${k}`, (c) => c.vsPeer?.[p]?.[k]]),
     ),
+    // Counted by the emulator (exact, valid without a GPU); units in the names.
+    ...trafficCsvColumns(doc, model),
   ];
   const lines = [columns.map(([name]) => csvField(name)).join(',')];
   for (const c of doc.cases) lines.push(columns.map(([, get]) => csvField(get(c))).join(','));

@@ -1,4 +1,5 @@
 import type { ResultsDocument } from '../results/schema.js';
+import type { GpuModel } from '../results/gpu-models.js';
 import { renderCheckMarkdown, renderCheckText } from './check.js';
 import { renderCsv } from './csv.js';
 import { renderMarkdown } from './markdown.js';
@@ -12,6 +13,8 @@ export interface RenderOptions {
   color: boolean;
   /** markdown: where the report will be written; its SVG charts come back as files beside it. */
   outputPath?: string;
+  /** --gpu-model: a bandwidth bound per counted case (a model, never a measurement; ./traffic.ts) */
+  gpuModel?: GpuModel;
 }
 
 /** A file that goes with a rendered text (a report's chart), at the path it is linked by. */
@@ -38,11 +41,11 @@ export async function render(doc: ResultsDocument, format: Format, options: Rend
     case 'json':
       return { text: JSON.stringify(doc, null, 2) + '\n', files: [] };
     case 'csv':
-      return { text: renderCsv(doc), files: [] };
+      return { text: renderCsv(doc, options.gpuModel), files: [] };
     case 'markdown':
-      return renderMarkdown(doc, options.outputPath);
+      return renderMarkdown(doc, options.outputPath, options.gpuModel);
     case 'table':
-      return { text: renderTerminal(doc, options.color), files: [] };
+      return { text: renderTerminal(doc, options.color, options.gpuModel), files: [] };
   }
 }
 

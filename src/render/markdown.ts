@@ -9,6 +9,8 @@ import { chartSpecs, renderSvg, type ChartSpec } from './charts.js';
 import { fmtBytesPerSec, fmtMemory, fmtPerWrite, fmtInt, fmtNs, fmtPercent, fmtSpeedup } from '../format.js';
 import { emulatedLegend, isEmulated, markChart, markTiming } from './emulated.js';
 import type { Rendered, RenderedFile } from './index.js';
+import { trafficMarkdown } from './traffic.js';
+import type { GpuModel } from '../results/gpu-models.js';
 import {
   buildMatrix,
   hasStrategyRows,
@@ -236,9 +238,9 @@ function chartStem(outputPath: string): string {
  * Render the report. With `outputPath`, the charts come back as SVG files beside it, linked by
  * relative file name; without it the report says that no charts were drawn.
  */
-export async function renderMarkdown(doc: ResultsDocument, outputPath?: string): Promise<Rendered> {
+export async function renderMarkdown(doc: ResultsDocument, outputPath?: string, model?: GpuModel): Promise<Rendered> {
   const parts = splitByDevice(doc);
-  if (parts.length > 1) return renderDevicesMarkdown(doc, parts, outputPath, renderMarkdown);
+  if (parts.length > 1) return renderDevicesMarkdown(doc, parts, outputPath, (d, o) => renderMarkdown(d, o, model));
   const m = buildMatrix(doc);
   const emu = isEmulated(doc);
   const charts = new Map<string, ChartSpec>();
@@ -289,6 +291,8 @@ export async function renderMarkdown(doc: ResultsDocument, outputPath?: string):
     for (const t of m.conflicts) out.push(conflictSection(t));
   }
   if (m.breakdown.rows.length) out.push([breakdownSection(m, emu), ...link('breakdown')].join('\n'));
+  const traffic = trafficMarkdown(doc, model);
+  if (traffic) out.push(traffic);
   for (const s of [failures(m), warnings(m)]) if (s) out.push(s);
   return { text: out.join('\n\n') + '\n', files: written };
 }

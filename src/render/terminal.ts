@@ -8,6 +8,8 @@ import { renderDevicesTerminal } from './devices-terminal.js';
 import { mergedNote, partialNote } from './merged-notes.js';
 import { fmtInt, fmtPerWrite, fmtNs, fmtPercent, fmtSpeedup } from '../format.js';
 import { emulatedLegend, isEmulated, markTiming } from './emulated.js';
+import { boundTerminal, trafficTerminal } from './traffic.js';
+import type { GpuModel } from '../results/gpu-models.js';
 import {
   buildMatrix,
   hasStrategyRows,
@@ -150,10 +152,10 @@ function warningLines(ctx: Ctx, m: Matrix): string[] {
 }
 
 /** The validation tables, conflicts and breakdown for a terminal; `color` false gives plain text. */
-export function renderTerminal(doc: ResultsDocument, color: boolean): string {
+export function renderTerminal(doc: ResultsDocument, color: boolean, model?: GpuModel): string {
   const ctx: Ctx = { c: new Chalk({ level: color ? 1 : 0 }), emu: isEmulated(doc) };
   const parts = splitByDevice(doc);
-  if (parts.length > 1) return renderDevicesTerminal(doc, parts, ctx.c, (d) => renderTerminal(d, color));
+  if (parts.length > 1) return renderDevicesTerminal(doc, parts, ctx.c, (d) => renderTerminal(d, color, model));
   const m = buildMatrix(doc);
   const blocks: string[] = [];
   const env = doc.environment;
@@ -168,6 +170,10 @@ export function renderTerminal(doc: ResultsDocument, color: boolean): string {
   for (const t of m.concurrent) blocks.push(scalingTable(ctx, t));
   for (const t of m.conflicts) blocks.push(conflictTable(ctx, t));
   if (m.breakdown.rows.length) blocks.push(breakdownTable(ctx, m));
+  const traffic = trafficTerminal(doc, ctx.c);
+  if (traffic) blocks.push(traffic);
+  const bound = model ? boundTerminal(doc, ctx.c, model) : '';
+  if (bound) blocks.push(bound);
   const warn = warningLines(ctx, m);
   if (warn.length) blocks.push(warn.join('\n'));
   if (m.failed.length) blocks.push(ctx.c.red.bold(`${m.failed.length} case(s) failed verification or did not run; see ✗ lines above.`));

@@ -3,6 +3,7 @@ import { BACKENDS, MODES, PEER_STRATEGY, PEERS, STRATEGIES, type EmulatorSetting
 import type { PlanRecord as DigestPlanRecord } from '../profile/digest.js';
 import type { Stats as Summary } from '../stats/summary.js';
 import { checkSchema } from './check.js';
+import { memorySchema } from './memory.js';
 
 /** Bump on any incompatible change; compare refuses documents of another version. */
 export const SCHEMA_VERSION = 1;
@@ -110,6 +111,8 @@ export const caseResultSchema = z.object({
   environment: environmentSchema.optional(),
   /** `writeprof ab`: the round each sample was measured in (same length as samples; src/ab/) */
   rounds: z.array(z.number().int().nonnegative()).optional(),
+  /** GPU memory traffic of its kernels, counted by the emulator over one sample (./memory.ts) */
+  memory: memorySchema.optional(),
 });
 
 const suiteSchema = z.object({
