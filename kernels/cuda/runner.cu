@@ -235,7 +235,7 @@ class CudaRunner final : public CaseRunner {
                             (p_.strategy == Strategy::LockFree ? "the lock-free CAS claim" : "the bucket lock") + "; " +
                             strategy + "'s batch optimizations do not apply to a lone write; kernel = request-to-answer time");
       else
-        out.notes.push_back("single: one kernel launch per write (h2d, <<<1,256>>>, d2h of the counters, wait); "
+        out.notes.push_back("single: one kernel launch per write (h2d, <<<1,32>>>, d2h of the counters, wait); "
                             "h2d/kernel/d2h from CUDA events on every 16th write, scaled to all writes");
     } else {
       out.notes.push_back("batch submissions are double-buffered: staging of the next overlaps the GPU work of "

@@ -6,13 +6,14 @@
 import type { RawFinding } from '../backends/contract.js';
 import type { CheckFinding, CheckSite } from '../results/check.js';
 import { isTool } from './tools.js';
-import type { SourceSite } from './sites.js';
+import { sharedVariableAt, type SharedVariable, type SourceSite } from './sites.js';
 
 export type { CheckFinding, CheckSite };
 
-function siteOf(s: RawFinding['sites'][number], placed: Map<number, SourceSite>): CheckSite {
+function siteOf(s: RawFinding['sites'][number], placed: Map<number, SourceSite>, vars: readonly SharedVariable[]): CheckSite {
   const src = s.pc > 0 ? placed.get(s.pc) : undefined;
   const where = src ? `${src.file}:${src.line}` : s.where || (s.pc > 0 ? `+0x${s.pc.toString(16)}` : '?');
+  const variable = s.space === 'shared' && s.offset >= 0 ? sharedVariableAt(vars, s.offset) : undefined;
   return {
     where,
     ...(src ? { function: src.function } : {}),
@@ -21,13 +22,14 @@ function siteOf(s: RawFinding['sites'][number], placed: Map<number, SourceSite>)
     lane: s.lane,
     access: s.access,
     space: s.space,
-    offset: s.offset,
+    ...(variable ? { variable: variable.name } : {}),
+    offset: variable ? variable.offset : s.offset,
     size: s.size,
   };
 }
 
-/** One run's raw findings with their sites placed. */
-export function placeFindings(raw: readonly RawFinding[], placed: Map<number, SourceSite>, caseLabel: string): CheckFinding[] {
+/** One run's raw findings with their sites placed (source lines; shared offsets in their variable). */
+export function placeFindings(raw: readonly RawFinding[], placed: Map<number, SourceSite>, caseLabel: string, vars: readonly SharedVariable[] = []): CheckFinding[] {
   return raw.map((f) => ({
     tool: isTool(f.tool) ? f.tool : 'memcheck',
     kind: f.kind,
@@ -39,7 +41,7 @@ export function placeFindings(raw: readonly RawFinding[], placed: Map<number, So
     count: f.count,
     seeds: [f.seed],
     cases: [caseLabel],
-    sites: f.sites.map((s) => siteOf(s, placed)),
+    sites: f.sites.map((s) => siteOf(s, placed, vars)),
   }));
 }
 

@@ -4,11 +4,11 @@
  * run, placed in the source at the end, and folded.
  */
 import { KERNEL_VARIANTS, type CaseSpec, type KernelVariant } from '../model.js';
-import { checkFindings, type RawFinding } from '../backends/contract.js';
+import { CHECK_INFO, checkFindings, outputProblem, type RawCheckInfo, type RawFinding } from '../backends/contract.js';
 import { nativeCaseParams, openNativeCase } from '../backends/native-backend.js';
 import { loadCheckAddon, type NativeCheckAddon } from '../backends/native.js';
 import { foldFindings, placeFindings, type CheckFinding } from './findings.js';
-import { resolveSites } from './sites.js';
+import { resolveSites, sharedVariables } from './sites.js';
 import { TOOLS, type Tool } from './tools.js';
 
 export const VARIANTS = KERNEL_VARIANTS;
@@ -58,6 +58,13 @@ export function runLabel(caseId: string, variant: Variant): string {
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+function checkInfoOf(a: NativeCheckAddon): RawCheckInfo {
+  const info = a.checkInfo();
+  const problem = outputProblem(info as unknown as Record<string, unknown>, CHECK_INFO);
+  if (problem) throw new Error(`the check addon's checkInfo() is outside the contract (src/backends/contract.ts): ${problem}`);
+  return info;
 }
 
 export async function runCheck(req: CheckRequest, addon: () => NativeCheckAddon = loadCheckAddon): Promise<CheckOutcome> {
@@ -111,7 +118,7 @@ export async function runCheck(req: CheckRequest, addon: () => NativeCheckAddon 
           handle.close();
         }
         const found = checkFindings(a.takeFindings());
-        const info = a.checkInfo();
+        const info = checkInfoOf(a);
         run.kernels = [...info.kernels];
         for (const k of info.kernels) if (!kernels.includes(k)) kernels.push(k);
         if (info.limits) limits.add(info.limits);
@@ -123,8 +130,9 @@ export async function runCheck(req: CheckRequest, addon: () => NativeCheckAddon 
       }
     }
   }
-  const module = a.checkInfo().module;
+  const module = checkInfoOf(a).module;
   const placed = resolveSites(module, raw.flatMap((r) => r.findings.flatMap((f) => f.sites.map((s) => s.pc))));
-  const findings = foldFindings(raw.flatMap((r) => placeFindings(r.findings, placed, r.label)));
+  const shared = raw.some((r) => r.findings.some((f) => f.sites.some((s) => s.space === 'shared'))) ? sharedVariables(module) : [];
+  const findings = foldFindings(raw.flatMap((r) => placeFindings(r.findings, placed, r.label, shared)));
   return { runs, findings, kernels, limits: [...limits], aborted };
 }

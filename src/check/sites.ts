@@ -74,3 +74,43 @@ export function resolveSites(module: string, pcs: readonly number[], root = proc
     return s ? [[p, s] as const] : [];
   }));
 }
+
+export interface SharedVariable {
+  /** offset in the module's thread-local block, where the emulator keeps `__shared__` variables */
+  start: number;
+  size: number;
+  /** "mem_opt_body<true>::piece": the variable, in the function that declares it */
+  name: string;
+}
+
+/** Drops parameter lists and writeprof's namespaces: "wp::gpu::(anonymous namespace)::f<true>(A const&)::x" -> "f<true>::x". */
+export function shortVariable(name: string): string {
+  let out = '';
+  let depth = 0;
+  for (let i = 0; i < name.length; i++) {
+    const ch = name[i]!;
+    if (ch === '(' && !name.startsWith('(anonymous namespace)', i)) depth++;
+    if (depth === 0) out += ch;
+    if (ch === ')' && depth > 0) depth--;
+  }
+  return out.replace(/\(anonymous namespace\)::/g, '').replace(/^(wp::gpu::|wp::)/, '');
+}
+
+/** The thread-local (`__shared__`) variables of `module`, from its symbol table (readelf, binutils). */
+export function sharedVariables(module: string): SharedVariable[] {
+  if (!module) return [];
+  const text = execFileSync('readelf', ['-sW', '-C', module], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const out: SharedVariable[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^\s*\d+:\s+([0-9a-f]+)\s+(\d+)\s+TLS\s+\S+\s+\S+\s+\S+\s+(.+)$/.exec(line);
+    if (!m || m[3]!.startsWith('wpemu::') || Number(m[2]) === 0) continue;
+    out.push({ start: parseInt(m[1]!, 16), size: Number(m[2]), name: shortVariable(m[3]!) });
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/** The variable holding `offset` of the thread-local block, and the offset inside it. */
+export function sharedVariableAt(vars: readonly SharedVariable[], offset: number): { name: string; offset: number } | undefined {
+  const v = vars.find((x) => offset >= x.start && offset < x.start + x.size);
+  return v ? { name: v.name, offset: offset - v.start } : undefined;
+}

@@ -53,7 +53,7 @@ Exit codes: 0 no finding and every write verified; 1 a finding, or a run that fa
 a fault, a timeout); 2 bad input; 4 results could not be written.
 `;
 
-function parseVariants(raw: string | undefined): Variant[] {
+export function parseVariants(raw: string | undefined): Variant[] {
   if (raw === undefined) return [...VARIANTS];
   const out: Variant[] = [];
   for (const v of raw.split(',').map((s) => s.trim())) {

@@ -1,7 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CheckFailed, UsageError, invalid } from '../errors.js';
-import { readResults } from '../results/file.js';
+import { readMeasured } from '../results/file.js';
 import { compareDocuments, confirmRegressions, DEFAULT_ALPHA, DEFAULT_THRESHOLD, type ComparisonReport } from '../gates/compare.js';
 import { COMPARE_FORMATS, renderComparison, renderMarkdown, type CompareFormat } from '../gates/compare-render.js';
 import { anyEmulated, checkEmulated, EMULATED_REFUSAL, renderEmulatedCheck } from '../gates/emulated.js';
@@ -43,8 +43,8 @@ export function register(program: Command): void {
       if (!(COMPARE_FORMATS as readonly string[]).includes(flags.format)) throw invalid('--format', flags.format, COMPARE_FORMATS.join(', '));
       const format = flags.format as CompareFormat;
 
-      const baseline = readResults(baselinePath);
-      const current = readResults(currentPath);
+      const baseline = readMeasured(baselinePath, 'baseline');
+      const current = readMeasured(currentPath, 'current');
       if (flags.gpuModel !== undefined) process.stdout.write(compareBound(baseline, current, parseGpuModel(flags.gpuModel), format));
       if (anyEmulated(baseline, current)) {
         const check = checkEmulated(baseline, current, [baselinePath, currentPath]);
@@ -61,7 +61,7 @@ export function register(program: Command): void {
       let report = paired ? comparePaired(baseline, current, { threshold }) : compareDocuments(baseline, current, opts);
       let confirmationPartial = false;
       if (flags.confirm !== undefined) {
-        const again = readResults(flags.confirm);
+        const again = readMeasured(flags.confirm, '--confirm');
         confirmationPartial = again.partial === true;
         report = confirmRegressions(report, compareDocuments(baseline, again, opts));
       }

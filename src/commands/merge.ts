@@ -5,7 +5,7 @@ import { CheckFailed, UsageError, invalid } from '../errors.js';
 import { shortDigest } from '../profile/digest.js';
 import { FORMATS, render, type Format } from '../render/index.js';
 import { checkWritable } from '../io/write.js';
-import { readResults, writeResultsAtomic } from '../results/file.js';
+import { readMeasured, writeResultsAtomic } from '../results/file.js';
 import { mergeResults, missingShards, type MergeInput, type MergeOutcome } from '../results/merge.js';
 
 const HELP = `
@@ -97,7 +97,7 @@ export async function mergeCommand(paths: string[], flags: MergeFlags): Promise<
   }
   if (files.length === 0) throw new CheckFailed(`merge: no results files in ${paths.join(', ')} (every shard failed before writing results?)`);
   checkWritable(flags.output, { field: '--output' });
-  const inputs = files.map((file) => ({ file, doc: readResults(file) }));
+  const inputs = files.map((file) => ({ file, doc: readMeasured(file, 'merge') }));
   const outcome = mergeResults(inputs);
   const note = (line: string): void => {
     if (!flags.quiet) process.stderr.write(`${line}\n`);

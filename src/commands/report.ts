@@ -4,7 +4,7 @@ import { invalid } from '../errors.js';
 import { inputFile, resolveTarget, type InputFile, type Target } from '../io/target.js';
 import { probeFileTarget, writeFileTarget, writeTarget } from '../io/write.js';
 import { render, type Rendered } from '../render/index.js';
-import { readResults } from '../results/file.js';
+import { readMeasured, readResults } from '../results/file.js';
 import { GPU_MODEL_HELP, joinCounts, parseGpuModel } from './gpu-model.js';
 
 const MARKDOWN = ['.md', '.markdown'];
@@ -48,7 +48,7 @@ export async function reportCommand(resultsPath: string, opts: ReportFlags): Pro
     throw invalid('--output', output, 'a markdown path (.md); the report is markdown');
   }
   const read = readResults(resultsPath);
-  const doc = opts.counts === undefined ? read : joinCounts(read, readResults(opts.counts), '--counts', opts.counts);
+  const doc = opts.counts === undefined ? read : joinCounts(read, readMeasured(opts.counts, '--counts'), '--counts', opts.counts);
   probeFileTarget(target, field);
   // A report written through a stream has no charts.
   const report = await render(doc, 'markdown', { color: false, ...(model ? { gpuModel: model } : {}), ...(target.kind === 'file' ? { outputPath: target.path } : {}) });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { CheckFailed, UsageError } from '../errors.js';
 import { loadClaims } from '../gates/claims.js';
 import { evaluateClaims, formatClaimLine } from '../gates/validate.js';
-import { readResults } from '../results/file.js';
+import { readMeasured } from '../results/file.js';
 import { splitByDevice } from '../results/devices.js';
 
 const HELP = `
@@ -24,7 +24,7 @@ Exit codes: 0 every claim passes; 1 a claim fails (even when others cannot be ev
 
 export async function validateCommand(resultsPath: string, opts: { claims: string }): Promise<void> {
   const claims = loadClaims(opts.claims);
-  const doc = readResults(resultsPath);
+  const doc = readMeasured(resultsPath, 'results');
   // Claims hold per device: a speedup or a scaling curve never mixes cases of two devices.
   const parts = splitByDevice(doc);
   const results = parts.flatMap((p) => evaluateClaims(p.doc, claims).map((r) => (parts.length > 1 ? { ...r, id: `${r.id} [${p.label}]` } : r)));

@@ -48,7 +48,8 @@ export function functionName(f: string): string {
 export function siteText(s: CheckSite): string {
   const who = s.block < 0 ? 'host code' : `block ${s.block} warp ${s.warp} lane ${s.lane}`;
   const fn = s.function ? ` (${functionName(s.function)})` : '';
-  const mem = s.space ? `, ${s.space}${s.offset >= 0 ? ` +${s.offset}` : ''}${s.size ? `, ${s.size} B` : ''}` : '';
+  const at = s.variable ? ` ${s.variable}` : '';
+  const mem = s.space ? `, ${s.space}${at}${s.offset >= 0 ? ` +${s.offset}` : ''}${s.size ? `, ${s.size} B` : ''}` : '';
   return `${s.access || 'at'} at ${s.where}${fn}, ${who}${mem}`;
 }
 
@@ -116,7 +117,7 @@ export function renderCheckMarkdown(doc: ResultsDocument): string {
       esc(s.access),
       code(s.where) + (s.function ? ` ${esc(functionName(s.function))}` : ''),
       s.block < 0 ? 'host' : `${s.block} / ${s.warp} / ${s.lane}`,
-      esc(s.space || '—'),
+      esc(s.space ? s.space + (s.variable ? ` ${s.variable}` : '') : '—'),
       s.offset >= 0 ? String(s.offset) : '—',
       s.size ? String(s.size) : '—',
     ]);

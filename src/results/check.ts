@@ -18,9 +18,11 @@ export const checkSiteSchema = z.object({
   lane: z.number().int(),
   /** read, write, atomic CAS, __shfl_sync, ... */
   access: z.string(),
-  /** shared, global, host, invalid; empty when not a memory access */
+  /** shared, dynamic shared, global, host, invalid; empty when not a memory access */
   space: z.string(),
-  /** byte offset in its allocation or shared-memory window; -1: none */
+  /** shared memory: the `__shared__` variable ("mem_opt_body<true>::piece"), when known */
+  variable: z.string().optional(),
+  /** byte offset in its allocation, its shared variable, or the shared-memory window; -1: none */
   offset: z.number().int(),
   size: z.number().int().nonnegative(),
 });

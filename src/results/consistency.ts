@@ -14,7 +14,32 @@ export interface Inconsistency {
 
 const RATES = ['opsPerSec', 'opsPerSecPerThread', 'bytesPerSec'] as const;
 
+/** A check's runs and findings must agree with themselves (./check.ts). */
+function checkInconsistency(doc: ResultsDocument): Inconsistency | undefined {
+  const c = doc.check;
+  if (!c) return undefined;
+  if (doc.cases.length) return { path: ['cases'], message: `${doc.cases.length} measured cases in a check document (a check measures nothing)` };
+  if (c.runs.length > INPUT_LIMITS.maxCasesPerPlan * 2 * 64) return { path: ['check', 'runs'], message: `${c.runs.length} runs; more than any check makes` };
+  for (let i = 0; i < c.runs.length; i++) {
+    const v = c.runs[i]!.verification;
+    if (v.lost + v.corrupted > v.written) return { path: ['check', 'runs', i, 'verification'], message: `${v.lost} lost + ${v.corrupted} corrupted exceed the ${v.written} keys written` };
+    if (c.runs[i]!.status === 'ok' && v.lost + v.corrupted > 0) return { path: ['check', 'runs', i, 'status'], message: `"ok" but verification counted ${v.lost} lost and ${v.corrupted} corrupted` };
+  }
+  for (let i = 0; i < c.findings.length; i++) {
+    const f = c.findings[i]!;
+    if (!c.tools.includes(f.tool)) return { path: ['check', 'findings', i, 'tool'], message: `${f.tool} did not run (tools: ${c.tools.join(', ')})` };
+  }
+  for (let i = 0; i < c.summary.length; i++) {
+    const s = c.summary[i]!;
+    const n = c.findings.filter((f) => f.tool === s.tool && f.severity === 'error').length;
+    if (s.findings !== n) return { path: ['check', 'summary', i, 'findings'], message: `${s.findings}, but the document lists ${n} ${s.tool} findings` };
+  }
+  return undefined;
+}
+
 export function findInconsistency(doc: ResultsDocument): Inconsistency | undefined {
+  const odd = checkInconsistency(doc);
+  if (odd) return odd;
   if (doc.cases.length > INPUT_LIMITS.maxCasesPerPlan) return { path: ['cases'], message: `${doc.cases.length} cases; at most ${INPUT_LIMITS.maxCasesPerPlan} per document` };
   const samples = doc.cases.reduce((n, c) => n + c.samples.length, 0);
   if (samples > INPUT_LIMITS.maxSamplesPerDocument) return { path: ['cases'], message: `${samples} samples in all; at most ${INPUT_LIMITS.maxSamplesPerDocument} per document` };

@@ -48,3 +48,15 @@ export function readResults(path: string): ResultsDocument {
   // Names, environment fields and notes are echoed to terminals and markdown.
   return printableDeep(parsed.data);
 }
+
+/**
+ * A document of measured cases, for the commands that compare or combine measurements: a
+ * `writeprof check` document (findings, no case) is refused by name rather than read as empty.
+ */
+export function readMeasured(path: string, field: string): ResultsDocument {
+  const doc = readResults(path);
+  if (doc.check) {
+    throw new UsageError(`${field}: ${printable(path)} is a \`writeprof check\` document (findings, no measured case); \`writeprof report\` renders it`);
+  }
+  return doc;
+}

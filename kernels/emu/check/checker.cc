@@ -187,7 +187,7 @@ class Checker final : public Observer {
     const bool reads = x.op != AtomicOp::Store;
     if (tools.racecheck) {
       if (reads && v.vc) {
-        if (is_acquire(x.order)) c->acquire(v.vc);
+        if (is_acquire(x.order)) acquire(*c, v.vc);
         else c->acqPending = join(c->acqPending, v.vc);
       }
       if (wrote) {
@@ -224,7 +224,7 @@ class Checker final : public Observer {
     if (tools.weak && t && is_release(o)) flush(*t, false);
     if (!tools.racecheck) return;
     if (is_acquire(o) && c->acqPending) {
-      c->acquire(c->acqPending);
+      acquire(*c, c->acqPending);
       c->acqPending.reset();
     }
     if (is_release(o)) c->relFence = c->publish();
@@ -355,7 +355,7 @@ class Checker final : public Observer {
     Clocked& h = host();
     auto* token = new VCRef(h.publish());
     std::lock_guard<std::mutex> lock(mu_);
-    hostKnown_ = join(hostKnown_, *token);
+    hostKnown_ = prune(join(hostKnown_, *token), agents_);
     return token;
   }
 
@@ -371,7 +371,7 @@ class Checker final : public Observer {
   void op_end(uint64_t stream) override {
     std::lock_guard<std::mutex> lock(mu_);
     StreamState& s = this->stream(stream);
-    s.vc = with(join(s.vc, s.completion), s.agent, s.seq);
+    s.vc = prune(with(join(s.vc, s.completion), s.agent, s.seq), agents_);
     s.completion.reset();
   }
 
@@ -383,7 +383,7 @@ class Checker final : public Observer {
       std::lock_guard<std::mutex> lock(mu_);
       v = this->stream(stream).vc;
     }
-    h.acquire(v);
+    acquire(h, v);
   }
 
   void event_reached(const void* e, uint64_t stream) override {
@@ -400,7 +400,7 @@ class Checker final : public Observer {
       auto it = events_.find(e);
       if (it != events_.end()) v = it->second;
     }
-    h.acquire(v);
+    acquire(h, v);
   }
 
   // A copy or memset by a stream: its bytes are written (initcheck) and start afresh (racecheck).
@@ -424,6 +424,12 @@ class Checker final : public Observer {
 
  private:
   // ---- happens-before ----
+
+  // Acquires, keeping the clock small: entries of finished launches' threads go once it grows.
+  void acquire(Clocked& c, const VCRef& v) {
+    c.acquire(v);
+    if (c.base && c.base->e.size() > 64) c.base = prune(c.base, agents_);
+  }
 
   StreamState& stream(uint64_t id) {  // mu_ held
     StreamState& s = streams_[id];
@@ -573,6 +579,12 @@ class Checker final : public Observer {
     gr.s[at] = cur;
   }
 
+  // "shared" offsets count from the module's thread-local block (where __shared__ variables are:
+  // the reader names the variable); dynamic shared memory is a window of its own.
+  static const char* space_label(const Access& x) {
+    return x.space == Space::Shared && x.region.id == 1 ? "dynamic shared" : space_name(x.space);
+  }
+
   FindingSite site_of(const Slot& s, uint32_t agent, const Access& x, uintptr_t g) const {
     FindingSite f;
     f.pc = s.pc;
@@ -583,7 +595,7 @@ class Checker final : public Observer {
     const bool atomic = s.flags & kAtomic, write = s.flags & kWrite;
     f.access = atomic ? (write ? "atomic write" : "atomic read") : (write ? "write" : "read");
     if (w.host) f.access = "host " + f.access;
-    f.space = space_name(x.space);
+    f.space = space_label(x);
     const uintptr_t first = g + uintptr_t(__builtin_ctz(s.mask));
     f.offset = int64_t(first - x.region.base);
     f.size = uint32_t(__builtin_popcount(s.mask));
@@ -840,7 +852,7 @@ class Checker final : public Observer {
     held.warp = w.warp;
     held.lane = w.lane;
     held.access = "write";
-    held.space = space_name(x.space);
+    held.space = space_label(x);
     held.offset = int64_t(hit.addr - x.region.base);
     held.size = hit.size;
     FindingSite mine = site(x);
@@ -883,7 +895,7 @@ class Checker final : public Observer {
     }
     s.access = access_name(x);
     if (x.host) s.access = "host " + s.access;
-    s.space = space_name(x.space);
+    s.space = space_label(x);
     s.offset = x.region.base ? int64_t(x.addr - x.region.base) : -1;
     s.size = x.size;
     return s;

@@ -187,6 +187,23 @@ void Clocked::acquire(const VCRef& v) {
   lastAcquired = v;
 }
 
+VCRef prune(const VCRef& v, const Agents& agents) {
+  if (!v) return v;
+  size_t dead = 0;
+  for (uint64_t x : v->e) {
+    const Group* g = agents.group(agent_of(x));
+    if (g && g->kind == Group::Device && g->seq && v->get(g->stream) >= g->seq) ++dead;
+  }
+  if (!dead) return v;
+  auto out = std::make_shared<VC>();
+  out->e.reserve(v->e.size() - dead);
+  for (uint64_t x : v->e) {
+    const Group* g = agents.group(agent_of(x));
+    if (!(g && g->kind == Group::Device && g->seq && v->get(g->stream) >= g->seq)) out->e.push_back(x);
+  }
+  return out;
+}
+
 bool knows(const Clocked& t, const Agents& agents, uint32_t a, uint32_t c) {
   if (a == t.agent) return true;
   if (!t.base) return false;

@@ -104,6 +104,10 @@ struct Clocked {
   void acquire(const VCRef& v);
 };
 
+// v without the entries of threads whose whole launch v knows through its stream's entry: what a
+// finished launch's threads did is known as a whole, so clocks stay small over thousands of launches.
+VCRef prune(const VCRef& v, const Agents& agents);
+
 // Whether `t` knows (happens after) agent a at clock c.
 bool knows(const Clocked& t, const Agents& agents, uint32_t a, uint32_t c);
 

@@ -106,6 +106,7 @@ class Block {
   BlockInfo info_;                   // what observers are told of this block
   std::vector<uintptr_t> stackRanges_;
   uint64_t progress_ = 0, sleepsWithoutProgress_ = 0, switches_ = 0;
+  uint64_t ringsSeen_ = 0;  // mapped_rings() when the current run of sleeps began
   bool faulted_ = false;
   std::string fault_;
 };

@@ -126,7 +126,7 @@ cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t bytes, cudaMemcpy
     if (wpemu::sticky_error() != cudaSuccess) return;
     std::memcpy(dst, src, bytes);
     if (wpemu::observe::on()) wpemu::observe::each([&](wpemu::Observer& o) { o.copied(dst, src, bytes); });
-  });
+  }, true);
   return cudaSuccess;
 }
 
@@ -139,7 +139,7 @@ cudaError_t cudaMemsetAsync(void* p, int value, size_t bytes, cudaStream_t s) {
     if (wpemu::sticky_error() != cudaSuccess) return;
     std::memset(p, value, bytes);
     if (wpemu::observe::on()) wpemu::observe::each([&](wpemu::Observer& o) { o.filled(p, bytes); });
-  });
+  }, true);
   return cudaSuccess;
 }
 

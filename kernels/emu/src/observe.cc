@@ -18,7 +18,7 @@ int g_count = 0;
 namespace {
 thread_local int tls_host_quiet = 0;
 }
-Quiet::Quiet() : c(tls_thread ? &tls_thread->quiet : &tls_host_quiet) { ++*c; }
+int* quiet_counter() { return tls_thread ? &tls_thread->quiet : &tls_host_quiet; }
 bool quiet() { return tls_thread ? tls_thread->quiet != 0 : tls_host_quiet != 0; }
 namespace {
 constexpr int kMax = 8;

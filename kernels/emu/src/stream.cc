@@ -39,7 +39,7 @@ Stream::~Stream() {
   thread_.join();
 }
 
-void Stream::enqueue(std::function<void()> op) {
+void Stream::enqueue(std::function<void()> op, bool inlineIfIdle) {
   if (observe::on()) {
     // Observers order the operation after what the enqueuing host thread did so far.
     std::vector<void*> tokens;
@@ -52,7 +52,14 @@ void Stream::enqueue(std::function<void()> op) {
     };
   }
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::unique_lock<std::mutex> lock(mu_);
+    if (inlineIfIdle && queue_.empty() && !running_) {
+      // Nothing ahead of it: done now, on the caller (an async copy may complete before it
+      // returns), without waking the executor: a single write then costs one hand-over less.
+      run_locked(lock, op);
+      if (!queue_.empty()) work_.notify_one();  // queued meanwhile: the executor's now
+      return;
+    }
     queue_.push_back(std::move(op));
   }
   work_.notify_one();
@@ -61,17 +68,23 @@ void Stream::enqueue(std::function<void()> op) {
 void Stream::loop() {
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
-    work_.wait(lock, [&] { return quit_ || !queue_.empty(); });
+    // An operation running on its caller (inlineIfIdle) comes first: wait for it.
+    work_.wait(lock, [&] { return quit_ || (!queue_.empty() && !running_); });
     if (queue_.empty()) return;  // quit, and nothing left to run
     auto op = std::move(queue_.front());
     queue_.pop_front();
-    running_ = true;
-    lock.unlock();
-    op();
-    lock.lock();
-    running_ = false;
-    if (queue_.empty()) drained_.notify_all();
+    run_locked(lock, op);
   }
+}
+
+// Runs `op` with the lock released, marked running; tells waiters when the stream drained.
+void Stream::run_locked(std::unique_lock<std::mutex>& lock, const std::function<void()>& op) {
+  running_ = true;
+  lock.unlock();
+  op();
+  lock.lock();
+  running_ = false;
+  if (queue_.empty()) drained_.notify_all();
 }
 
 void Stream::synchronize() {
@@ -184,13 +197,15 @@ cudaError_t cudaEventRecord(cudaEvent_t e, cudaStream_t s) {
     std::lock_guard<std::mutex> lock(e->mu);
     gen = ++e->recorded;
   }
-  st->enqueue([e, gen, sid = st->id] {
+  st->enqueue(
+      [e, gen, sid = st->id] {
     if (wpemu::observe::on()) wpemu::observe::each([&](wpemu::Observer& o) { o.event_reached(e, sid); });
     std::lock_guard<std::mutex> lock(e->mu);
     e->timeNs = wpemu::now_ns();
     if (gen > e->completed) e->completed = gen;
     e->cv.notify_all();
-  });
+      },
+      true);
   return wpemu::sticky_error();
 }
 

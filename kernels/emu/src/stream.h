@@ -16,7 +16,9 @@ namespace wpemu {
 struct Stream {
   explicit Stream(uint64_t id);
   ~Stream();  // drains the queue, then joins the executor
-  void enqueue(std::function<void()> op);
+  // `inlineIfIdle`: with nothing queued or running, run `op` now on the caller (copies, fills,
+  // event records; never a kernel, which may wait for its host).
+  void enqueue(std::function<void()> op, bool inlineIfIdle = false);
   void synchronize();  // until every enqueued op has run
   bool idle();
 
@@ -28,6 +30,7 @@ struct Stream {
 
  private:
   void loop();
+  void run_locked(std::unique_lock<std::mutex>& lock, const std::function<void()>& op);
   std::mutex mu_;
   std::condition_variable work_, drained_;
   std::deque<std::function<void()>> queue_;
