@@ -228,6 +228,14 @@ export const TRAFFIC_KERNEL = {
   /** warp memory requests of every space, and their active lanes summed */
   requests: { kind: 'number' },
   activeLanes: { kind: 'number' },
+  /**
+   * the same traffic by call site, most sectors first (pc: offset in checkInfo().module; sectors:
+   * wavefronts for shared memory): where the bytes go (bench/traffic-sites.mjs)
+   */
+  sites: {
+    kind: 'objects',
+    fields: { pc: { kind: 'number' }, space: { kind: 'string' }, access: { kind: 'string' }, requests: { kind: 'number' }, sectors: { kind: 'number' }, activeLanes: { kind: 'number' } },
+  },
 } as const satisfies Record<string, OutRule>;
 
 /** What `takeTraffic()` returns: the counts since `countTraffic(true)`. */

@@ -155,6 +155,13 @@ interface BoundRow {
   measured?: number;
 }
 
+/** The measured rate's share of the bound; small shares keep two significant digits (0.052%). */
+function share(r: BoundRow): string {
+  if (r.measured === undefined) return '—';
+  const f = r.measured / r.bound;
+  return f > 0 && f < 0.01 ? `${(f * 100).toPrecision(2)}%` : fmtPercent(f);
+}
+
 function boundRow(c: Counted, model: GpuModel, measured: boolean): BoundRow {
   const b = boundOf(c.memory, model);
   return {
@@ -202,7 +209,7 @@ export function boundTerminal(doc: ResultsDocument, c: ChalkInstance, model: Gpu
     t.push(spanRow(c, g.label, head.length));
     for (const k of g.cases) {
       const r = boundRow(k, model, measured);
-      t.push([k.strategy, perSec(r.dram), perSec(r.link), perSec(r.bound), r.limit, ...(measured ? [fmtInt(r.measured), r.measured === undefined ? '—' : fmtPercent(r.measured / r.bound)] : [])]);
+      t.push([k.strategy, perSec(r.dram), perSec(r.link), perSec(r.bound), r.limit, ...(measured ? [fmtInt(r.measured), share(r)] : [])]);
     }
   }
   const what = measured ? `measured on ${String(doc.environment.device['name'] ?? 'the GPU')} beside the bound` : 'no measured rate: these results are not from a GPU';
@@ -242,7 +249,7 @@ export function boundMarkdown(doc: ResultsDocument, model: GpuModel, level = '##
   const rows = groups(cases).flatMap((g) =>
     g.cases.map((k) => {
       const r = boundRow(k, model, measured);
-      return [esc(g.label), k.strategy, perSec(r.dram), perSec(r.link), perSec(r.bound), r.limit, ...(measured ? [fmtInt(r.measured), r.measured === undefined ? '—' : fmtPercent(r.measured / r.bound)] : [])];
+      return [esc(g.label), k.strategy, perSec(r.dram), perSec(r.link), perSec(r.bound), r.limit, ...(measured ? [fmtInt(r.measured), share(r)] : [])];
     }),
   );
   return [

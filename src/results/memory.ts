@@ -103,7 +103,8 @@ function ratio(a: number, b: number): number {
 
 /** The `memory` object of a case from the emulator's raw counts over one sample of `writes` writes. */
 export function memoryOf(raw: RawTraffic, writes: number, valueSize: number, variant: KernelVariant, emulatorSeed: number): MemoryTraffic {
-  const kernels: KernelTraffic[] = raw.kernels.map((k) => structuredClone(k));
+  // Call sites are offsets in one build of the addon: they stay out of the results.
+  const kernels: KernelTraffic[] = raw.kernels.map(({ sites: _bySite, ...k }) => structuredClone(k));
   const sum = (f: (k: KernelTraffic) => number): number => kernels.reduce((a, k) => a + f(k), 0);
   const g = {
     loadRequests: sum((k) => k.global.loadRequests),

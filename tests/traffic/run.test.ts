@@ -138,7 +138,7 @@ describe('run --backend cuda-emu counts memory traffic', () => {
     const text = readFileSync(md, 'utf8');
     expect(text).toContain('## Memory traffic (counted by the emulator)');
     expect(text).toMatch(/\| bound \(model\) writes\/s \| limited by \| measured ops\/s \| of bound \|/);
-    expect(text).toMatch(/\| batch · 64B · batch 500 \| baseline \| [\d.]+ G \| [\d.]+ M \| [\d.]+ M \| host link \| 1,000,000 \| \d+\.\d% \|/);
+    expect(text).toMatch(/\| batch · 64B · batch 500 \| baseline \| [\d.]+ G \| [\d.]+ M \| [\d.]+ M \| host link \| 1,000,000 \| [\d.]+% \|/);
 
     const cmp = await runCli(['compare', results, gpuPath, '--gpu-model', 'h100-sxm', '--allow-env-mismatch']);
     expect(cmp.stdout).toContain('measured on NVIDIA H100 80GB HBM3 beside the bound');
@@ -161,5 +161,18 @@ describe('the counting pass', () => {
     expect(a.traffic.kernels.length).toBe(1);
     expect(a.traffic.kernels[0]!.global.loadRequests).toBeGreaterThan(0);
     expect(b.traffic).toEqual(a.traffic);
+  });
+
+  it('breaks each kernel\'s traffic down by call site, adding up to its totals', async () => {
+    const spec: CaseSpec = { id: 'y', strategy: 'mem-opt', mode: 'batch', valueSize: 256, batchSize: 512, threads: 1, keyDist: 'uniform', loadFactor: 0.5, keys: 1024 };
+    const t = await countTrafficOnEmulator(spec, { countConflicts: false, slowdownNs: 0, latencyEvery: 0, seed: 5 }, { seed: 1, workers: 0, timeoutSec: 10 });
+    const k = t.traffic.kernels[0]!;
+    const global = k.sites.filter((x) => x.space === 'global');
+    expect(global.reduce((a, x) => a + x.sectors, 0)).toBe(k.global.loadSectors + k.global.storeSectors + k.global.atomicSectors);
+    expect(global.reduce((a, x) => a + x.requests, 0)).toBe(k.global.loadRequests + k.global.storeRequests + k.global.atomicRequests);
+    expect(k.sites.filter((x) => x.space === 'shared').reduce((a, x) => a + x.sectors, 0)).toBe(k.sharedWavefronts);
+    expect(k.sites.every((x) => x.pc > 0)).toBe(true);
+    // Most sectors first: the staged copy's 16-byte stores and cp.async loads, 16 sectors a request.
+    expect(global[0]!.sectors / global[0]!.requests).toBeCloseTo(16, 0);
   });
 });

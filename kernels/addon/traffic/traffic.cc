@@ -56,6 +56,19 @@ Napi::Value TakeTraffic(const Napi::CallbackInfo& info) {
     k.Set("sharedIdealWavefronts", double(c.sharedIdealWavefronts));
     k.Set("requests", double(c.requests));
     k.Set("activeLanes", double(c.activeLanes));
+    Napi::Array sites = Napi::Array::New(env, all[i].sites.size());
+    for (size_t j = 0; j < all[i].sites.size(); ++j) {
+      const wpemu::traffic::SiteCounts& s = all[i].sites[j];
+      Napi::Object o = Napi::Object::New(env);
+      o.Set("pc", double(s.offset));
+      o.Set("space", s.space == 'g' ? "global" : s.space == 'h' ? "host" : "shared");
+      o.Set("access", s.what == 'l' ? "load" : s.what == 's' ? "store" : "atomic");
+      o.Set("requests", double(s.requests));
+      o.Set("sectors", double(s.sectors));
+      o.Set("activeLanes", double(s.activeLanes));
+      sites.Set(uint32_t(j), o);
+    }
+    k.Set("sites", sites);
     kernels.Set(uint32_t(i), k);
   }
   const wpemu::traffic::Copies cp = wpemu::traffic::copies();

@@ -70,6 +70,8 @@ struct Req {
   std::vector<uint64_t> units;  // sectors (global, host) or 4-byte words (shared) the lanes touched
 };
 
+using SiteMap = std::unordered_map<uint64_t, SiteCounts>;  // by pc and space
+
 struct BlockState {
   bool active = false;
   std::string kernel;
@@ -77,12 +79,23 @@ struct BlockState {
   std::vector<std::unordered_map<Site, uint32_t, SiteHash>> seen;  // per thread: executions of each site
   std::unordered_map<ReqKey, Req, ReqKeyHash> open;
   Counts counts;
+  SiteMap sites;
+  std::vector<std::vector<uint64_t>> spare;  // finished requests' unit lists, reused (no malloc per request)
 };
 
 thread_local BlockState tls_block;
 thread_local uint64_t tls_stream = 0;  // the stream whose operation this executor thread runs
 
-void finish(const ReqKey& k, Req& r, Counts& c) {
+void add_site(SiteMap& sites, const ReqKey& k, const Req& r, uint64_t lanes, uint64_t sectors) {
+  SiteCounts& s = sites[uint64_t(k.pc) * 4 + uint64_t(k.where)];
+  s.space = k.where == Where::Global ? 'g' : k.where == Where::Host ? 'h' : 's';
+  s.what = r.what == What::Load ? 'l' : r.what == What::Store ? 's' : 'a';
+  ++s.requests;
+  s.sectors += sectors;
+  s.activeLanes += lanes;
+}
+
+void finish(const ReqKey& k, Req& r, Counts& c, SiteMap& sites) {
   std::sort(r.units.begin(), r.units.end());
   r.units.erase(std::unique(r.units.begin(), r.units.end()), r.units.end());
   const uint64_t lanes = std::popcount(r.lanes);
@@ -93,6 +106,7 @@ void finish(const ReqKey& k, Req& r, Counts& c) {
     unsigned perBank[kBanks] = {};
     unsigned worst = 0;
     for (uint64_t w : r.units) worst = std::max(worst, ++perBank[w % kBanks]);
+    add_site(sites, k, r, lanes, worst);
     c.sharedWavefronts += worst;
     c.sharedIdealWavefronts += (r.units.size() + kBanks - 1) / kBanks;
     if (r.what == What::Load) ++c.sharedLoadRequests;
@@ -102,6 +116,7 @@ void finish(const ReqKey& k, Req& r, Counts& c) {
   }
   SpaceCounts& s = k.where == Where::Global ? c.global : c.host;
   const uint64_t sectors = r.units.size();
+  add_site(sites, k, r, lanes, sectors);
   s.requestedBytes += r.bytes;
   switch (r.what) {
     case What::Load:
@@ -136,16 +151,18 @@ class Counter final : public Observer {
   std::vector<KernelCounts> totals;
   Copies copies;
 
-  Counts& of(const std::string& name) {
+  std::unordered_map<std::string, SiteMap> sitesOf;  // per kernel name
+
+  KernelCounts& of(const std::string& name) {
     for (auto& k : totals)
-      if (k.name == name) return k.counts;
-    totals.push_back(KernelCounts{name, {}});
-    return totals.back().counts;
+      if (k.name == name) return k;
+    totals.push_back(KernelCounts{name, {}, {}});
+    return totals.back();
   }
 
   void launch_begin(const LaunchInfo& l) override {
     std::lock_guard<std::mutex> lock(mu);
-    if (on) ++of(l.name).launches;
+    if (on) ++of(l.name).counts.launches;
   }
 
   void block_begin(const BlockInfo& b) override {
@@ -168,11 +185,20 @@ class Counter final : public Observer {
     if (!s.active) return;
     s.active = false;
     // Requests some lanes never reached (divergence, exited lanes) end with the block.
-    for (auto& [k, r] : s.open) finish(k, r, s.counts);
+    for (auto& [k, r] : s.open) finish(k, r, s.counts, s.sites);
     s.open.clear();
     s.seen.clear();
     std::lock_guard<std::mutex> lock(mu);
-    of(s.kernel).add(s.counts);
+    KernelCounts& kc = of(s.kernel);
+    kc.counts.add(s.counts);
+    for (const auto& [key, site] : s.sites) {
+      auto it = sitesOf[kc.name].try_emplace(key, site);
+      if (it.second) continue;
+      it.first->second.requests += site.requests;
+      it.first->second.sectors += site.sectors;
+      it.first->second.activeLanes += site.activeLanes;
+    }
+    s.sites.clear();
   }
 
   void access(const Access& x) override {
@@ -194,7 +220,12 @@ class Counter final : public Observer {
       const uintptr_t a = x.addr + off;
       const uint32_t occurrence = ++seen[Site{x.pc, piece}];
       const ReqKey key{x.pc, piece, occurrence, x.warp, where};
-      Req& r = s.open[key];
+      auto [it, fresh] = s.open.try_emplace(key);
+      Req& r = it->second;
+      if (fresh && !s.spare.empty()) {
+        r.units = std::move(s.spare.back());
+        s.spare.pop_back();
+      }
       r.lanes |= 1u << x.lane;
       r.what = what;
       r.ordered = x.kind == AccessKind::Atomic;
@@ -202,8 +233,12 @@ class Counter final : public Observer {
       r.bytes += n;
       for (uint64_t u = a >> shift, last = (a + n - 1) >> shift; u <= last; ++u) r.units.push_back(u);
       if (unsigned(std::popcount(r.lanes)) == inWarp) {
-        finish(key, r, s.counts);
-        s.open.erase(key);
+        finish(key, r, s.counts, s.sites);
+        if (s.spare.size() < 64) {
+          r.units.clear();
+          s.spare.push_back(std::move(r.units));
+        }
+        s.open.erase(it);
       }
     }
   }
@@ -288,12 +323,22 @@ bool enabled() {
 void reset() {
   std::lock_guard<std::mutex> lock(counter().mu);
   counter().totals.clear();
+  counter().sitesOf.clear();
   counter().copies = Copies{};
 }
 
 std::vector<KernelCounts> kernels() {
   std::lock_guard<std::mutex> lock(counter().mu);
-  return counter().totals;
+  std::vector<KernelCounts> out = counter().totals;
+  for (KernelCounts& k : out) {
+    for (const auto& [key, site] : counter().sitesOf[k.name]) {
+      SiteCounts s = site;
+      s.offset = check::module_offset(uintptr_t(key / 4));
+      k.sites.push_back(s);
+    }
+    std::sort(k.sites.begin(), k.sites.end(), [](const SiteCounts& a, const SiteCounts& b) { return a.sectors > b.sectors; });
+  }
+  return out;
 }
 
 Copies copies() {

@@ -40,9 +40,18 @@ struct Counts {
   void add(const Counts& o);
 };
 
+// One memory instruction's share of a kernel's traffic (global, host or shared), by call site.
+struct SiteCounts {
+  uint32_t offset = 0;  // the site's offset in the module holding the instrumented code
+  char space = 'g';     // g(lobal), h(ost), s(hared)
+  char what = 'l';      // l(oad), s(tore), a(tomic)
+  uint64_t requests = 0, sectors = 0, activeLanes = 0;  // sectors: wavefronts for shared memory
+};
+
 struct KernelCounts {
   std::string name;
   Counts counts;
+  std::vector<SiteCounts> sites;
 };
 
 // Bytes the runner's own streams copied (cudaMemcpy*Async on a non-default stream): the staging
