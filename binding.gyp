@@ -34,6 +34,10 @@
       ]
     },
     {
+      "target_name": "writeprof_sys",
+      "sources": ["kernels/sys/sys.cc"]
+    },
+    {
       "target_name": "writeprof_emu",
       "sources": ["kernels/addon/addon.cc", "kernels/addon/case.cc", "kernels/addon/params.cc"],
       "defines": ["WP_EMU_ADDON=1"],

@@ -31,15 +31,20 @@ CHECK_OBJ := $(patsubst kernels/emu/check/%.cc,$(OUT)/check/%.o,$(CHECK_SRC)) \
 CUDA_OBJ := $(patsubst kernels/cuda/%.cu,$(OUT)/cuda/%.o,$(CUDA_SRC)) $(OUT)/cuda/runner_entry.o
 CUDA_CHECK_OBJ := $(patsubst kernels/cuda/%.cu,$(OUT)/cuda-check/%.o,$(CUDA_SRC))
 
+# One short line per step, as the CUDA build prints its own (`make V=1` shows the full commands).
+Q := $(if $(V),,@)
+
 all: $(OUT)/libwpemu_rt.a $(OUT)/libwpemu_cuda.a $(OUT)/libwpemu_cuda_check.a $(OUT)/libwpemu_check.a
 
 $(OUT)/rt/%.o: kernels/emu/src/%.cc kernels/emu/build.mk
 	@mkdir -p $(@D)
-	$(CXX) $(EMU_CXXFLAGS) -c $< -o $@
+	@echo "g++ $<"
+	$(Q)$(CXX) $(EMU_CXXFLAGS) -c $< -o $@
 
 $(OUT)/check/%.o: kernels/emu/check/%.cc kernels/emu/build.mk
 	@mkdir -p $(@D)
-	$(CXX) $(EMU_CXXFLAGS) -Ikernels/emu/src -c $< -o $@
+	@echo "g++ $<"
+	$(Q)$(CXX) $(EMU_CXXFLAGS) -Ikernels/emu/src -c $< -o $@
 
 $(OUT)/traffic/%.o: kernels/emu/traffic/%.cc kernels/emu/build.mk
 	@mkdir -p $(@D)
@@ -47,29 +52,36 @@ $(OUT)/traffic/%.o: kernels/emu/traffic/%.cc kernels/emu/build.mk
 
 $(OUT)/cuda/%.o: kernels/cuda/%.cu kernels/emu/build.mk
 	@mkdir -p $(@D)
-	$(CXX) $(EMU_CXXFLAGS) -x c++ -c $< -o $@
+	@echo "g++ $<"
+	$(Q)$(CXX) $(EMU_CXXFLAGS) -x c++ -c $< -o $@
 
 $(OUT)/cuda-check/%.o: kernels/cuda/%.cu kernels/emu/build.mk
 	@mkdir -p $(@D)
-	$(CXX) $(EMU_CXXFLAGS) $(CHECK_INSTRUMENT) -x c++ -c $< -o $@.tmp
-	$(OBJCOPY) $(CHECK_REDEFINE) $@.tmp $@ && rm -f $@.tmp
+	@echo "g++ -fsanitize=thread $<"
+	$(Q)$(CXX) $(EMU_CXXFLAGS) $(CHECK_INSTRUMENT) -x c++ -c $< -o $@.tmp
+	$(Q)$(OBJCOPY) $(CHECK_REDEFINE) $@.tmp $@ && rm -f $@.tmp
 
 $(OUT)/cuda/runner_entry.o: kernels/emu/runner_entry.cc kernels/emu/build.mk
 	@mkdir -p $(@D)
-	$(CXX) $(EMU_CXXFLAGS) -c $< -o $@
+	@echo "g++ $<"
+	$(Q)$(CXX) $(EMU_CXXFLAGS) -c $< -o $@
 
 # Archives are replaced whole: a removed source must not leave its objects behind.
 $(OUT)/libwpemu_rt.a: $(RT_OBJ)
-	rm -f $@.tmp && ar rcs $@.tmp $^ && mv $@.tmp $@
+	@echo "ar $@"
+	$(Q)rm -f $@.tmp && ar rcs $@.tmp $^ && mv $@.tmp $@
 
 $(OUT)/libwpemu_cuda.a: $(CUDA_OBJ)
-	rm -f $@.tmp && ar rcs $@.tmp $^ && mv $@.tmp $@
+	@echo "ar $@"
+	$(Q)rm -f $@.tmp && ar rcs $@.tmp $^ && mv $@.tmp $@
 
 $(OUT)/libwpemu_cuda_check.a: $(CUDA_CHECK_OBJ)
-	rm -f $@.tmp && ar rcs $@.tmp $^ && mv $@.tmp $@
+	@echo "ar $@"
+	$(Q)rm -f $@.tmp && ar rcs $@.tmp $^ && mv $@.tmp $@
 
 $(OUT)/libwpemu_check.a: $(CHECK_OBJ) $(OUT)/cuda/runner_entry.o
-	rm -f $@.tmp && ar rcs $@.tmp $^ && mv $@.tmp $@
+	@echo "ar $@"
+	$(Q)rm -f $@.tmp && ar rcs $@.tmp $^ && mv $@.tmp $@
 
 # Tests build their own planted kernels exactly as kernels/cuda is built for the checker.
 print-check-cxxflags:

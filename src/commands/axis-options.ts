@@ -5,8 +5,8 @@ import { SIZE_ALLOWED } from '../profile/values.js';
 /** The axis flags `run` and `ab` share (parsed by src/commands/run-settings.ts). */
 export function axisOptions(cmd: Command): Command {
   return cmd
-    .option('--strategy <list>', 'all, or strategies: baseline,warp-coop,lock-free,mem-opt,write-combine')
-    .option('--mode <list>', 'keep suites of these modes: single,batch,concurrent')
+    .option('--strategy <list>', 'all, or a comma-separated list of: baseline, warp-coop, lock-free, mem-opt, write-combine')
+    .option('--mode <list>', 'keep suites of these modes (comma-separated): single, batch, concurrent')
     .option('--value-size <sizes>', `value sizes, ${SIZE_ALLOWED}`)
     .option('--batch-size <list>', 'writes per submission (batch, concurrent)')
     .option('--threads <list>', 'host threads submitting at once (concurrent)')

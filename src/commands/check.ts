@@ -24,6 +24,7 @@ import { buildDocument } from '../results/document.js';
 import { captureEnvironment } from '../results/environment.js';
 import { resultsText } from '../results/file.js';
 import { axisOptions } from './axis-options.js';
+import { appendStepSummary, helpAfter } from './output.js';
 import { writeReport } from './report.js';
 import { planOutputs } from './run-outputs.js';
 import { parseRunFlags, type RawRunOptions } from './run-settings.js';
@@ -77,7 +78,6 @@ export async function checkCommand(opts: CheckOptions): Promise<void> {
   const inputs = [inputFile(resolveProfile(profileArg))];
   const plan = planOutputs({ ...(opts.format !== undefined ? { format: settings.format } : {}), ...(settings.output !== undefined ? { output: settings.output } : {}), force: settings.force, inputs }, startedAt);
   if (plan.report) probeFileTarget(plan.report.target, '--output');
-  if (plan.report?.format === 'csv') throw invalid('--output', settings.output, 'a .json path or a .md report (a check has no CSV)');
   const addon = loadCheckAddon();
   const emulator = { ...settings.emulator, seed: seeds[0]! };
   const status = emuStatus(emulator, () => addon);
@@ -132,6 +132,7 @@ export async function checkCommand(opts: CheckOptions): Promise<void> {
     note(`report: ${plan.report.target.kind === 'stdout' ? 'stdout' : plan.report.target.shown}`);
   }
   if (plan.print) process.stdout.write((await render(doc, plan.print, { color: false })).text);
+  appendStepSummary((await render(doc, 'markdown', { color: false })).text, inputs);
   if (guard.exitCode !== undefined) throw new Interrupted(guard.exitCode, `interrupted by ${guard.signalName}: wrote ${outcome.runs.length} runs to ${plan.json.shown}`);
 
   const errors = outcome.findings.filter((f) => f.severity === 'error');
@@ -156,10 +157,10 @@ export function register(program: Command): void {
     .option('--emu-seeds <list>', 'scheduler seeds, as 1-3 or 1,4,9: every case runs under each')
     .option('--emu-workers <n>', 'OS threads running blocks, 0 = one per core (1 makes each launch deterministic)')
     .option('--emu-timeout <seconds>', 'a launch with no thread making progress this long fails its run (default 10)')
-    .option('-f, --format <table|json|markdown>', 'what to print (default table: the findings and the summary)')
-    .option('-o, --output <path>', 'results .json, or a .md report with the JSON beside it; - for stdout (default reports/<timestamp>.json)')
+    .option('-f, --format <table|json|markdown|csv>', 'what to print (default table: the findings and the summary)')
+    .option('-o, --output <path>', 'results .json, or a .md/.csv report with the JSON beside it; - for stdout (default reports/<timestamp>.json)')
     .option('--force', 'allow --output to overwrite a file under reports/baselines/')
     .option('-q, --quiet', 'no progress and no notes on stderr')
-    .addHelpText('after', HELP)
+    .addHelpText('after', helpAfter(HELP))
     .action(async (opts: CheckOptions) => checkCommand(opts));
 }

@@ -29,13 +29,13 @@ export function joinCounts(doc: ResultsDocument, counts: ResultsDocument, field:
 }
 
 /** compare --gpu-model: the GPU side's measured rates beside the bound of the counts either side holds. */
-export function compareBound(baseline: ResultsDocument, current: ResultsDocument, model: GpuModel, format: string): string {
+export function compareBound(baseline: ResultsDocument, current: ResultsDocument, model: GpuModel, format: string, width: number): string {
   if (format === 'json') throw invalid('--gpu-model', model.id, 'with --format table or markdown (the bound is not part of the comparison JSON)');
   const onGpu = (d: ResultsDocument) => d.emulated !== true && d.environment.backend === 'cuda';
   const main = onGpu(current) || !onGpu(baseline) ? current : baseline;
   const other = main === current ? baseline : current;
   const { doc } = withCounts(main, other);
-  const text = format === 'markdown' ? boundMarkdown(doc, model) : boundTerminal(doc, new Chalk({ level: 0 }), model);
+  const text = format === 'markdown' ? boundMarkdown(doc, model) : boundTerminal(doc, new Chalk({ level: 0 }), model, width);
   if (!text) throw new UsageError('--gpu-model: neither document holds memory-traffic counts (they come from `writeprof run --backend cuda-emu`, or --memory-traffic)');
   return text + '\n\n';
 }

@@ -1,10 +1,23 @@
 /** One case's measured samples → its CaseResult (the shape of src/results/schema.ts). */
 import type { Counters, NativeSample, VerificationCounts } from '../backends/backend.js';
 import type { CaseSpec } from '../model.js';
+import { INPUT_LIMITS } from '../limits.js';
+import { printable } from '../io/sanitize.js';
 import type { CaseResult } from '../results/schema.js';
 import type { MemoryTraffic } from '../results/memory.js';
 import { latencyPercentiles } from '../stats/latency.js';
 import { summarize } from '../stats/summary.js';
+
+/**
+ * A failed case's error, printable and at most INPUT_LIMITS.caseErrorChars: it may quote what a
+ * peer sent, and a case must fit the bytes a results document allows per case (src/limits.ts).
+ */
+function clip(error: string | undefined): string | undefined {
+  if (error === undefined) return undefined;
+  const max = INPUT_LIMITS.caseErrorChars;
+  const shown = printable(error);
+  return shown.length > max ? `${shown.slice(0, max - 1)}…` : shown;
+}
 
 export function sampleOpsPerSec(s: NativeSample): number {
   // A timed region of 0 ns (coarse clock, empty sample) would be infinite throughput.
@@ -75,6 +88,8 @@ export interface CaseExtras {
   /** Warmup samples lost or corrupted writes (reported unless a measured sample did too). */
   warmupError?: string;
   notes?: readonly string[];
+  /** what ended the measuring, and after how many seconds */
+  stop?: { reason: 'maxSamples' | 'maxTime' | 'noise'; seconds: number };
   /** the case's memory traffic, counted on the emulator */
   memory?: MemoryTraffic;
 }
@@ -88,9 +103,9 @@ export function buildCaseResult(spec: CaseSpec, samples: readonly NativeSample[]
   const verification = sumVerification(samples);
   const opsPerSec = stats.median;
   const bad = verification.lost > 0 || verification.corrupted > 0;
-  const error =
-    extras.error ??
-    (bad ? `verification: ${verification.lost} lost, ${verification.corrupted} corrupted of ${verification.written} written` : extras.warmupError);
+  const error = clip(
+    extras.error ?? (bad ? `verification: ${verification.lost} lost, ${verification.corrupted} corrupted of ${verification.written} written` : extras.warmupError),
+  );
   const notes = new Set(extras.notes ?? []);
   for (const s of samples) for (const n of s.notes ?? []) notes.add(n);
   const bandwidth = bandwidthFractions(samples, opsPerSec * spec.valueSize);
@@ -124,6 +139,7 @@ export function buildCaseResult(spec: CaseSpec, samples: readonly NativeSample[]
     status: error || samples.length === 0 ? 'failed' : 'ok',
     ...(error ? { error } : samples.length === 0 ? { error: 'no samples were measured' } : {}),
     ...(notes.size > 0 ? { notes: [...notes] } : {}),
+    ...(extras.stop ? { stop: extras.stop } : {}),
     ...(extras.memory ? { memory: extras.memory } : {}),
   };
 }

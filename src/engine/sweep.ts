@@ -7,7 +7,7 @@ import type { Backend, CaseHandle, NativeSample, OpenOptions } from '../backends
 import type { CaseSpec, Measurement } from '../model.js';
 import type { CaseResult } from '../results/schema.js';
 import { median } from 'simple-statistics';
-import { buildCaseResult, sampleOpsPerSec } from './case-result.js';
+import { buildCaseResult, sampleOpsPerSec, type CaseExtras } from './case-result.js';
 import { memoryOf, type MemoryTraffic } from '../results/memory.js';
 import type { ProgressListener } from './events.js';
 import { stopReason } from './stopping.js';
@@ -90,6 +90,7 @@ async function runCase(spec: CaseSpec, index: number, total: number, backend: Ba
   let handle: CaseHandle | undefined;
   let error: string | undefined;
   let warmupError: string | undefined;
+  let stop: CaseExtras['stop'];
   try {
     let slowdownNs = 0;
     // A peer has no calibration knob: its writes run as they are.
@@ -114,7 +115,12 @@ async function runCase(spec: CaseSpec, index: number, total: number, backend: Ba
       measured.push(s);
       ops.push(sampleOpsPerSec(s));
       emit('measure')(ops.length, ops[ops.length - 1]!);
-      if (stopReason(ops, clock() - start, m) !== null) break;
+      const elapsed = clock() - start;
+      const reason = stopReason(ops, elapsed, m);
+      if (reason !== null) {
+        stop = { reason, seconds: elapsed };
+        break;
+      }
     }
   } catch (err) {
     if (err instanceof Aborted) throw err;
@@ -132,7 +138,7 @@ async function runCase(spec: CaseSpec, index: number, total: number, backend: Ba
       error = `memory-traffic pass: ${message(err, spec)}`;
     }
   }
-  return buildCaseResult(spec, measured, { ...(error ? { error } : {}), ...(warmupError ? { warmupError } : {}), notes, ...(memory ? { memory } : {}) });
+  return buildCaseResult(spec, measured, { ...(error ? { error } : {}), ...(warmupError ? { warmupError } : {}), notes, ...(stop ? { stop } : {}), ...(memory ? { memory } : {}) });
 }
 
 /** Runs every case in order; a failing case is recorded and the sweep goes on. */

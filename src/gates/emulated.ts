@@ -4,7 +4,8 @@
  * prove is checked: every write verified (lost or corrupted writes fail, exit 1) and the conflict
  * counters, shown side by side.
  */
-import Table from 'cli-table3';
+import { caseLabels, parseCaseId, type CaseSpec } from '../model.js';
+import { DEFAULT_WIDTH, textTable, wrap } from '../screen.js';
 import type { CaseResult, ResultsDocument } from '../results/schema.js';
 import type { Claim } from './claims.js';
 
@@ -59,13 +60,15 @@ export function checkEmulated(baseline: ResultsDocument, current: ResultsDocumen
 
 const perWrite = (v: number | undefined): string => (v === undefined ? '—' : v.toFixed(3));
 
-export function renderEmulatedCheck(check: EmulatedCheck): string {
-  const t = new Table({
-    head: ['Case', 'Status', 'Lost', 'Corrupted', 'Conflicts/write (baseline)', 'Conflicts/write (current)'],
-    style: { head: [], border: [] },
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-  });
-  for (const r of check.rows) t.push([r.id, r.status, String(r.lost), String(r.corrupted), perWrite(r.baselineConflicts), perWrite(r.currentConflicts)]);
-  const head = `No speed comparison: ${check.emulated.join(' and ')} ${check.emulated.length > 1 ? 'hold' : 'holds'} ${EMULATED_REFUSAL}. Checked instead: verification and conflict counters of ${check.rows.length} current cases.`;
-  return `${head}\n${t.toString()}\n`;
+export function renderEmulatedCheck(check: EmulatedCheck, width: number = DEFAULT_WIDTH): string {
+  const axes = check.rows.map((r) => parseCaseId(r.id));
+  const labels = axes.every((a) => a !== undefined) ? caseLabels(axes as Omit<CaseSpec, 'id'>[]) : check.rows.map((r) => r.id);
+  const rows = check.rows.map((r, i) => [labels[i]!, r.status, String(r.lost), String(r.corrupted), perWrite(r.baselineConflicts), perWrite(r.currentConflicts)]);
+  const t = textTable(['Case', 'Status', 'Lost', 'Corrupted', 'Conflicts/write\n(baseline)', 'Conflicts/write\n(current)'], rows, { align: 'llrrrr', width });
+  // The verdict first, as for any comparison: lost writes are a regression; speed is not judged.
+  const verdict = check.failed.length
+    ? `REGRESSION: ${check.failed.length} current case(s) lost or corrupted writes or did not run.`
+    : `INCONCLUSIVE: no speed verdict, every write of ${check.rows.length} current cases verified.`;
+  const head = `${verdict} ${check.emulated.join(' and ')} ${check.emulated.length > 1 ? 'hold' : 'holds'} ${EMULATED_REFUSAL}; checked instead: verification and conflict counters.`;
+  return `${wrap(head, width).join('\n')}\n${t}\n`;
 }

@@ -20,23 +20,11 @@ import {
   type SpeedupFigure,
 } from '../results/metrics.js';
 import type { Claim, ClaimsFile, Selector } from './claims.js';
+import type { ClaimOutcome } from '../results/claim-outcome.js';
 
-export type Verdict = 'PASS' | 'FAIL' | 'N/A';
+export type Verdict = ClaimOutcome['verdict'];
 
-export interface ClaimResult {
-  id: string;
-  kind: Claim['kind'];
-  text: string;
-  verdict: Verdict;
-  /** the claim's measure at its worst case (undefined when N/A or a case failed) */
-  measured?: number;
-  measuredText: string;
-  requiredText: string;
-  /** case id where the measure is worst (or the failed case) */
-  worst?: string;
-  /** why N/A, or what a FAIL on a failed case was; notes such as skipped cases */
-  detail?: string;
-}
+export type ClaimResult = ClaimOutcome & { kind: Claim['kind'] };
 
 /** Per-group outcome: a figure, a failed case, or absent data (N/A). */
 type Point = { value: number; caseId: string } | { failed: string; why: string } | { absent: string };

@@ -34,7 +34,22 @@ export function applyOverrides(profile: Profile, ov: Overrides): Profile {
     // Keep the order the modes were asked in; suites of one mode keep the profile's order.
     suites = modes.flatMap((m) => kept.filter((s) => s.mode === m));
   }
+  refuseIgnoredAxes(ov.axes, suites);
   return { ...profile, measurement, suites };
+}
+
+/**
+ * A flag that no suite of the run uses would be ignored in silence (a single write is a batch of
+ * one on one thread, and batch mode runs on one thread): it is refused instead.
+ */
+function refuseIgnoredAxes(axes: PartialAxes, suites: readonly Suite[]): void {
+  if (suites.length === 0) return;
+  if (axes.batchSize !== undefined && suites.every((s) => s.mode === 'single')) {
+    throw new UsageError(`${flagName('batchSize')}: every suite of this run is single mode, which submits one write at a time; the flag sets batch and concurrent suites (add --mode batch or concurrent)`);
+  }
+  if (axes.threads !== undefined && suites.every((s) => s.mode !== 'concurrent')) {
+    throw new UsageError(`${flagName('threads')}: no suite of this run is concurrent mode, the only one that runs several threads (add --mode concurrent)`);
+  }
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { CheckFinding, CheckSite } from '../results/check.js';
 import type { ResultsDocument } from '../results/schema.js';
+import { csvField } from './csv.js';
 
 const MAX_CASES_SHOWN = 3;
 /** A fault's thread dump can run to kilobytes: the terminal shows its start (the JSON keeps it all). */
@@ -145,4 +146,15 @@ export function renderCheckMarkdown(doc: ResultsDocument): string {
     );
   }
   return out.join('\n\n') + '\n';
+}
+
+/** One row per finding (both sites as text): for spreadsheets and CI annotations. */
+export function renderCheckCsv(doc: ResultsDocument): string {
+  const head = ['tool', 'kind', 'severity', 'kernel', 'grid', 'block', 'count', 'seeds', 'first', 'second', 'message', 'cases'];
+  const rows = doc.check!.findings.map((f) =>
+    [f.tool, f.kind, f.severity, f.kernel, dims(f.grid), dims(f.block), f.count, seedList(f.seeds), f.sites[0] ? siteText(f.sites[0]) : '', f.sites[1] ? siteText(f.sites[1]) : '', f.message, f.cases.join(' ')]
+      .map(csvField)
+      .join(','),
+  );
+  return [head.join(','), ...rows].join('\n') + '\n';
 }

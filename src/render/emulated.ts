@@ -4,7 +4,6 @@
  * figure with EMULATED_MARK and say why once per report; verification and counters are unmarked.
  */
 import type { ResultsDocument } from '../results/schema.js';
-import type { ChartSpec } from './charts.js';
 
 export const EMULATED_MARK = '†';
 
@@ -28,13 +27,3 @@ export function emulatedLegend(doc: ResultsDocument): string {
   );
 }
 
-/** A chart of an emulated run says so in its title (the SVG travels without the report). */
-export function markChart(c: ChartSpec): ChartSpec {
-  const note = `${EMULATED_MARK} emulated: not performance figures`;
-  const t = c.spec.title;
-  const title =
-    typeof t === 'object' && t !== null && !Array.isArray(t) && 'text' in t
-      ? { ...t, subtitle: [...(t.subtitle === undefined ? [] : [t.subtitle].flat()), note] }
-      : { text: String(t ?? c.title), subtitle: note };
-  return { ...c, title: `${c.title} (${note})`, spec: { ...c.spec, title } };
-}

@@ -5,13 +5,13 @@
  * measured rate only when the results come from a real GPU. Counts are exact and valid without a
  * GPU: none of these figures carries the emulated-timing mark. Terminal tables fit 100 columns.
  */
-import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import { axesKey } from '../model.js';
 import { fmtBytesPerSec, fmtInt, fmtPercent, fmtValueSize } from '../format.js';
 import type { GpuModel } from '../results/gpu-models.js';
 import { boundOf, hostLinkBytesPerWrite, type MemoryTraffic } from '../results/memory.js';
 import type { CaseResult, ResultsDocument } from '../results/schema.js';
+import { DEFAULT_WIDTH, textTable, wrap } from '../screen.js';
 
 type Counted = CaseResult & { memory: MemoryTraffic };
 
@@ -120,33 +120,6 @@ function countedCaption(cases: readonly Counted[]): string {
   );
 }
 
-/** Terminal text wrapped at `width` columns on spaces. */
-function wrap(text: string, width = 100): string {
-  const out: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      out.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) out.push(line);
-  return out.join('\n');
-}
-
-function table(c: ChalkInstance, head: string[], align: string): Table.Table {
-  return new Table({
-    head: head.map((h) => c.bold(h)),
-    // compact: no rule between body rows, and a group's label row spans the table cleanly
-    style: { head: [], border: [], compact: true },
-    colAligns: head.map((_, i) => (align[i] === 'r' ? 'right' : 'left')),
-  });
-}
-
-function spanRow(c: ChalkInstance, text: string, width: number): Table.Cell[] {
-  return [{ colSpan: width, content: c.dim(text) }];
-}
-
 interface BoundRow {
   dram: number;
   link: number;
@@ -185,36 +158,37 @@ function measuredOnGpu(doc: ResultsDocument): boolean {
   return doc.emulated !== true && doc.environment.backend === 'cuda';
 }
 
+/** Rows of a grouped table: the group's label on its first row only. */
+function groupedRows(gs: readonly Group[], cells: (c: Counted) => string[]): string[][] {
+  return gs.flatMap((g) => g.cases.map((k, i) => [i === 0 ? g.label : '', k.strategy, ...cells(k)]));
+}
+
+function caption(c: ChalkInstance, heading: string, note: string, text: string, width: number): string {
+  return [`${c.bold(heading)} ${c.dim(note)}`, ...wrap(text, width).map((l) => c.dim(l))].join('\n');
+}
+
 /** The terminal's Memory traffic table; '' when nothing was counted. */
-export function trafficTerminal(doc: ResultsDocument, c: ChalkInstance): string {
+export function trafficTerminal(doc: ResultsDocument, c: ChalkInstance, width = DEFAULT_WIDTH): string {
   const cases = counted(doc);
   if (cases.length === 0) return '';
-  const head = ['Strategy', ...TRAFFIC_HEAD.map(([a, b]) => `${a}\n${b}`)];
-  const t = table(c, head, 'l' + 'r'.repeat(head.length - 1));
-  for (const g of groups(cases)) {
-    t.push(spanRow(c, g.label, head.length));
-    for (const k of g.cases) t.push([k.strategy, ...trafficCells(k.memory)]);
-  }
-  return [`${c.bold('Memory traffic')} ${c.dim('(counted by the emulator)')}\n${c.dim(wrap(countedCaption(cases)))}`, t.toString(), c.dim(wrap(TRAFFIC_LEGEND))].join('\n');
+  const head = ['Case', 'Strategy', ...TRAFFIC_HEAD.map(([a, b]) => `${a}\n${b}`)].map((h) => c.bold(h));
+  const t = textTable(head, groupedRows(groups(cases), (k) => trafficCells(k.memory)), { align: 'll' + 'r'.repeat(TRAFFIC_HEAD.length), width });
+  return [caption(c, 'Memory traffic', '(counted by the emulator)', countedCaption(cases), width), t, ...wrap(TRAFFIC_LEGEND, width).map((l) => c.dim(l))].join('\n');
 }
 
 /** The terminal's bandwidth bound for `model`, with the measured rate beside it for GPU results; '' when nothing was counted. */
-export function boundTerminal(doc: ResultsDocument, c: ChalkInstance, model: GpuModel): string {
+export function boundTerminal(doc: ResultsDocument, c: ChalkInstance, model: GpuModel, width = DEFAULT_WIDTH): string {
   const cases = counted(doc);
   if (cases.length === 0) return '';
   const measured = measuredOnGpu(doc);
-  const head = ['Strategy', 'DRAM\nwrites/s', 'host link\nwrites/s', 'bound\n(model)', 'limited by', ...(measured ? ['measured\nops/s', 'of\nbound'] : [])];
-  const t = table(c, head, 'lrrrl' + 'rr');
-  for (const g of groups(cases)) {
-    t.push(spanRow(c, g.label, head.length));
-    for (const k of g.cases) {
-      const r = boundRow(k, model, measured);
-      t.push([k.strategy, perSec(r.dram), perSec(r.link), perSec(r.bound), r.limit, ...(measured ? [fmtInt(r.measured), share(r)] : [])]);
-    }
-  }
+  const head = ['Case', 'Strategy', 'DRAM\nwrites/s', 'host link\nwrites/s', 'bound\n(model)', 'limited\nby', ...(measured ? ['measured\nops/s', 'of\nbound'] : [])].map((h) => c.bold(h));
+  const rows = groupedRows(groups(cases), (k) => {
+    const r = boundRow(k, model, measured);
+    return [perSec(r.dram), perSec(r.link), perSec(r.bound), r.limit, ...(measured ? [fmtInt(r.measured), share(r)] : [])];
+  });
   const what = measured ? `measured on ${String(doc.environment.device['name'] ?? 'the GPU')} beside the bound` : 'no measured rate: these results are not from a GPU';
-  const caption = `${modelCaption(model)}. writes/s <= bandwidth / bytes per write, every counted sector moved once; ${what}.`;
-  return [`${c.bold('Bandwidth bound (model)')} ${c.dim(`— ${model.id}`)}\n${c.dim(wrap(caption))}`, t.toString()].join('\n');
+  const text = `${modelCaption(model)}. writes/s <= bandwidth / bytes per write, every counted sector moved once; ${what}.`;
+  return [caption(c, 'Bandwidth bound (model)', `— ${model.id}`, text, width), textTable(head, rows, { align: 'llrrrl' + 'rr', width })].join('\n');
 }
 
 function esc(s: string): string {
@@ -264,41 +238,54 @@ export function boundMarkdown(doc: ResultsDocument, model: GpuModel, level = '##
 
 type Cell = string | number | boolean | undefined;
 
-/** CSV columns (units in their names) for the cases' memory objects, and the bound with a model. */
+/** The unit of a memory-traffic or bound CSV column, by its name (csv.ts's unitOf asks here last). */
+export function trafficUnitOf(column: string): string | undefined {
+  if (/^memory\.perWrite\..*Bytes$/.test(column)) return 'B/write';
+  if (column.startsWith('memory.perWrite.')) return 'per write';
+  if (/^memory\..*PerRequest$/.test(column)) return 'per request';
+  if (column === 'memory.meanActiveLanes') return 'lanes';
+  if (column === 'memory.trafficEfficiency') return 'fraction';
+  if (column.startsWith('bound.') && column.endsWith('WritesPerSec')) return 'writes/s, model';
+  return undefined;
+}
+
+/** CSV columns for the cases' memory objects (their units: trafficUnitOf), and the bound with a model. */
 export function trafficCsvColumns(doc: ResultsDocument, model?: GpuModel): [string, (c: CaseResult) => Cell][] {
   if (!doc.cases.some((c) => c.memory)) return [];
   const ops = [...new Set(doc.cases.flatMap((c) => Object.keys(c.memory?.perWrite.atomicsByOp ?? {})))].sort();
   const m = (f: (x: MemoryTraffic) => number) => (c: CaseResult) => (c.memory ? f(c.memory) : undefined);
+  const perWrite = (k: Exclude<keyof MemoryTraffic['perWrite'], 'atomicsByOp'>): [string, (c: CaseResult) => Cell] => [`memory.perWrite.${k}`, m((x) => x.perWrite[k])];
   const cols: [string, (c: CaseResult) => Cell][] = [
     ['memory.countedBy', (c) => c.memory?.countedBy],
     ['memory.writes', m((x) => x.writes)],
-    ['memory.globalBytesPerWrite_B', m((x) => x.perWrite.globalBytes)],
-    ['memory.globalLoadRequestsPerWrite', m((x) => x.perWrite.globalLoadRequests)],
-    ['memory.globalLoadSectorsPerWrite', m((x) => x.perWrite.globalLoadSectors)],
-    ['memory.globalStoreRequestsPerWrite', m((x) => x.perWrite.globalStoreRequests)],
-    ['memory.globalStoreSectorsPerWrite', m((x) => x.perWrite.globalStoreSectors)],
+    perWrite('globalBytes'),
+    perWrite('globalLoadRequests'),
+    perWrite('globalLoadSectors'),
+    perWrite('globalStoreRequests'),
+    perWrite('globalStoreSectors'),
+    perWrite('globalAtomicRequests'),
+    perWrite('atomics'),
+    ...ops.map((op): [string, (c: CaseResult) => Cell] => [`memory.perWrite.atomicsByOp.${op}`, m((x) => x.perWrite.atomicsByOp[op] ?? 0)]),
+    perWrite('hostToDeviceBytes'),
+    perWrite('deviceToHostBytes'),
+    perWrite('zeroCopyReadBytes'),
+    perWrite('zeroCopyWriteBytes'),
+    perWrite('sharedRequests'),
+    perWrite('sharedBankConflicts'),
     ['memory.loadSectorsPerRequest', m((x) => x.loadSectorsPerRequest)],
     ['memory.storeSectorsPerRequest', m((x) => x.storeSectorsPerRequest)],
     ['memory.sectorsPerRequest', m((x) => x.sectorsPerRequest)],
-    ['memory.atomicsPerWrite', m((x) => x.perWrite.atomics)],
-    ...ops.map((op): [string, (c: CaseResult) => Cell] => [`memory.atomicsPerWrite.${op}`, m((x) => x.perWrite.atomicsByOp[op] ?? 0)]),
     ['memory.atomicsPerRequest', m((x) => x.atomicsPerRequest)],
-    ['memory.sharedRequestsPerWrite', m((x) => x.perWrite.sharedRequests)],
-    ['memory.sharedBankConflictsPerWrite', m((x) => x.perWrite.sharedBankConflicts)],
     ['memory.meanActiveLanes', m((x) => x.meanActiveLanes)],
-    ['memory.trafficEfficiency_fraction', m((x) => x.trafficEfficiency)],
-    ['memory.hostToDeviceBytesPerWrite_B', m((x) => x.perWrite.hostToDeviceBytes)],
-    ['memory.deviceToHostBytesPerWrite_B', m((x) => x.perWrite.deviceToHostBytes)],
-    ['memory.zeroCopyReadBytesPerWrite_B', m((x) => x.perWrite.zeroCopyReadBytes)],
-    ['memory.zeroCopyWriteBytesPerWrite_B', m((x) => x.perWrite.zeroCopyWriteBytes)],
+    ['memory.trafficEfficiency', m((x) => x.trafficEfficiency)],
   ];
   if (model) {
     const b = (f: (r: ReturnType<typeof boundOf>) => number) => (c: CaseResult) => (c.memory ? f(boundOf(c.memory, model)) : undefined);
     cols.push(
       ['bound.model', (c) => (c.memory ? model.id : undefined)],
-      ['bound.dramWritesPerSec_model', b((r) => r.dramWritesPerSec)],
-      ['bound.hostLinkWritesPerSec_model', b((r) => r.hostLinkWritesPerSec)],
-      ['bound.writesPerSec_model', b((r) => r.writesPerSec)],
+      ['bound.dramWritesPerSec', b((r) => r.dramWritesPerSec)],
+      ['bound.hostLinkWritesPerSec', b((r) => r.hostLinkWritesPerSec)],
+      ['bound.writesPerSec', b((r) => r.writesPerSec)],
     );
   }
   return cols;

@@ -4,7 +4,7 @@
  * run takes. Gates read such a file as if it were true, so it is refused on read (exit 2), and
  * writeprof never writes one.
  */
-import { INPUT_LIMITS } from '../limits.js';
+import { INPUT_LIMITS, RUN_LIMITS } from '../limits.js';
 import type { ResultsDocument } from './schema.js';
 
 export interface Inconsistency {
@@ -50,6 +50,7 @@ export function findInconsistency(doc: ResultsDocument): Inconsistency | undefin
     const bad = c.samples.findIndex((x) => !(x > 0));
     if (bad >= 0) return { path: at('samples', bad), message: `${c.samples[bad]} is not a rate (ops/s above 0)` };
     for (const r of RATES) if (!(c[r] >= 0)) return { path: at(r), message: `${c[r]} is not a rate (0 or more)` };
+    if ((c.runMedians?.length ?? 0) > RUN_LIMITS.repeat.max) return { path: at('runMedians'), message: `${c.runMedians!.length} runs; at most ${RUN_LIMITS.repeat.max} per case` };
     const badRun = (c.runMedians ?? []).findIndex((x) => !(x > 0));
     if (badRun >= 0) return { path: at('runMedians', badRun), message: `${c.runMedians![badRun]} is not a rate (ops/s above 0)` };
     const v = c.verification;

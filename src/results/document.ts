@@ -3,7 +3,7 @@ import type { Measurement } from '../model.js';
 import type { Suite } from '../profile/types.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { CheckSection } from './check.js';
-import { SCHEMA_VERSION, type CaseResult, type PlanRecord, type ResultsDocument, type ShardRecord } from './schema.js';
+import { RESULTS_SCHEMA, SCHEMA_VERSION, type CaseResult, type PlanRecord, type ResultsDocument, type ShardRecord } from './schema.js';
 
 export interface DocumentParts {
   environment: ResultsDocument['environment'];
@@ -24,6 +24,7 @@ function emulated(environment: ResultsDocument['environment']): boolean {
 
 export function buildDocument(p: DocumentParts): ResultsDocument {
   return {
+    schema: RESULTS_SCHEMA,
     schemaVersion: SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     createdAt: (p.createdAt ?? new Date()).toISOString(),

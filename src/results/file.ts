@@ -4,8 +4,11 @@
  * safe to echo (control characters escaped).
  */
 import { UsageError, invalid } from '../errors.js';
+import { fmtMemory } from '../format.js';
+import { MAX_RESULTS_BYTES } from '../limits.js';
 import { printable, printableDeep } from '../io/sanitize.js';
 import { writeFileAtomic } from '../io/write.js';
+import type { InputFile } from '../io/target.js';
 import { findInconsistency } from './consistency.js';
 import { SCHEMA_VERSION, resultsSchema, type ResultsDocument } from './schema.js';
 import { formatPath, readJsonFile, showValue, valueAt } from '../io/json.js';
@@ -19,19 +22,28 @@ export function resultsText(doc: ResultsDocument): string {
     throw new Error(`internal: results document invalid at ${formatPath(issue.path)}: ${issue.message}`);
   }
   const odd = findInconsistency(checked.data);
-  if (odd) throw new Error(`internal: results document inconsistent at ${formatPath(odd.path)}: ${odd.message}`);
-  return JSON.stringify(doc, null, 2) + '\n';
+  if (odd) {
+    // Beyond a bound (src/limits.ts): what a merge of many inputs can reach; the writer says so.
+    if (odd.path.length === 1 || odd.path.at(-1) === 'samples' || odd.path.at(-1) === 'runMedians') {
+      throw new UsageError(`the results would hold ${odd.message}; nothing written`);
+    }
+    throw new Error(`internal: results document inconsistent at ${formatPath(odd.path)}: ${odd.message}`);
+  }
+  const text = JSON.stringify(doc, null, 2) + '\n';
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_RESULTS_BYTES) throw new UsageError(`the results would take ${fmtMemory(bytes)}; readers take at most ${fmtMemory(MAX_RESULTS_BYTES)}: nothing written`);
+  return text;
 }
 
 /** Serializes a results document atomically to `path`. */
-export function writeResultsAtomic(path: string, doc: ResultsDocument): void {
-  writeFileAtomic(path, resultsText(doc));
+export function writeResultsAtomic(path: string, doc: ResultsDocument, opts: { inputs: readonly InputFile[]; field?: string; force?: boolean }): void {
+  writeFileAtomic(path, resultsText(doc), opts);
 }
 
 /** Reads and validates a results document; one-line UsageError naming the first bad field. */
 export function readResults(path: string): ResultsDocument {
   const shown = printable(path);
-  const raw = readJsonFile(path);
+  const raw = readJsonFile(path, MAX_RESULTS_BYTES);
   const version = valueAt(raw, ['schemaVersion']);
   if (typeof version === 'number' && version !== SCHEMA_VERSION) {
     throw invalid(`${shown}: schemaVersion`, version, `${SCHEMA_VERSION} (the version this writeprof reads)`);

@@ -111,6 +111,8 @@ export const caseResultSchema = z.object({
   environment: environmentSchema.optional(),
   /** `writeprof ab`: the round each sample was measured in (same length as samples; src/ab/) */
   rounds: z.array(z.number().int().nonnegative()).optional(),
+  /** What ended the measuring (the stopping rule, src/engine/stopping.ts) and after how long. */
+  stop: z.object({ reason: z.enum(['maxSamples', 'maxTime', 'noise']), seconds: z.number().nonnegative() }).optional(),
   /** GPU memory traffic of its kernels, counted by the emulator over one sample (./memory.ts) */
   memory: memorySchema.optional(),
 });
@@ -177,7 +179,12 @@ export const pairingSchema = z.object({
   order: z.string(),
 });
 
+/** The name of the JSON Schema a results document follows (schemas/<name>.json). */
+export const RESULTS_SCHEMA = `writeprof.results.v${SCHEMA_VERSION}`;
+
 export const resultsSchema = z.object({
+  /** the JSON Schema this document follows: schemas/<schema>.json */
+  schema: z.string().optional(),
   schemaVersion: z.number().int(),
   tool: z.object({ name: z.string(), version: z.string() }),
   createdAt: z.string(),

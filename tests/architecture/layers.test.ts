@@ -19,7 +19,7 @@ const SRC = join(ROOT, 'src');
  */
 const LAYERS: { name: string; holds: (path: string) => boolean; reads: string[] }[] = [
   // the vocabulary, limits, number formats and file I/O every layer may use
-  { name: 'foundation', holds: (p) => ['model.ts', 'errors.ts', 'version.ts', 'limits.ts', 'format.ts'].includes(p) || p.startsWith('io/'), reads: [] },
+  { name: 'foundation', holds: (p) => ['model.ts', 'errors.ts', 'version.ts', 'limits.ts', 'format.ts', 'screen.ts'].includes(p) || p.startsWith('io/'), reads: [] },
   // profiles, their axes, and the plan they expand to (cases, digest, shards)
   { name: 'profile', holds: (p) => p.startsWith('profile/'), reads: ['foundation'] },
   // what runs a case (and the native addon's contract); what the CUDA kernels occupy

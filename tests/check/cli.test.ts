@@ -35,7 +35,7 @@ describe('writeprof check: input', () => {
 
   const bad: [string[], RegExp][] = [
     [['--tool', 'speedcheck'], /^writeprof: --tool: "speedcheck" is invalid; allowed: all, or a list of/],
-    [['--output', join(DIR, 'x.csv')], /^writeprof: --output: .* is invalid; allowed: a \.json path or a \.md report/],
+    [['--output', join(DIR, 'x.txt')], /^writeprof: --output: .* is invalid; allowed: a \.json path for the results/],
   ];
   for (const [args, line] of bad) {
     it(`the command: ${args[0]} exits 2 with one line, before running anything`, async () => {

@@ -1,5 +1,5 @@
 /**
- * Test-only builds of the check addon with one kernel family replaced by a planted bug
+ * Test-only builds of the check addon with kernel families replaced by planted bugs
  * (tests/check/native/plants.cu): the planted object is compiled exactly as kernels/cuda is for the
  * checker (kernels/emu/build.mk's flags and symbol renames) and linked before the instrumented
  * kernels, so the unchanged runner launches it. Nothing of kernels/cuda is copied.
@@ -37,13 +37,16 @@ function instrumented(source: string, name: string, flags: string[]): string {
   return obj;
 }
 
-/** The check addon with PLANT_<plant> in place of its kernel family; built once per test process. */
-export function plantedAddon(plant: string): string {
+/**
+ * The check addon with the planted kernels in place of baseline's, lock-free's and write-combine's
+ * (WP_PLANT in the environment picks the bug); built once per test process.
+ */
+export function plantedAddon(): string {
   if (!existsSync(GLUE)) throw new Error(`${GLUE} is missing: run \`make build\``);
-  const node = join(dir ?? '', `${plant}.node`);
+  const node = join(dir ?? '', 'planted.node');
   if (dir && existsSync(node)) return node;
-  const obj = instrumented('tests/check/native/plants.cu', plant, [`-DPLANT_${plant}`]);
-  const out = join(dir!, `${plant}.node`);
+  const obj = instrumented('tests/check/native/plants.cu', 'plants', []);
+  const out = join(dir!, 'planted.node');
   execFileSync('g++', ['-shared', '-pthread', '-o', out, ...objects(GLUE), obj, '-Wl,--start-group', ...LIBS, '-Wl,--end-group'], OPTS);
   return out;
 }

@@ -16,7 +16,8 @@ import { buildIfStale, runCli } from '../cli/helpers.js';
 beforeAll(() => buildIfStale());
 
 describe('writeprof check over every kernel', () => {
-  it('finds nothing in kernels/cuda under every tool, seeds 1-2, both variants, and says so per tool', async () => {
+  // The timeout guards against a hang only: a loaded machine stretches the check many times over.
+  it('finds nothing in kernels/cuda under every tool, seeds 1-2, both variants, and says so per tool', { timeout: 600_000 }, async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'wpcheck-kernels-')), 'check.json');
     const r = await runCli(['check', '--emu-seeds', '1-2', '-o', out], { env: { WRITEPROF_CHECK_ADDON: '' } });
     const doc = JSON.parse(readFileSync(out, 'utf8')) as ResultsDocument;

@@ -33,7 +33,7 @@ describe('what orders two threads, as the checker sees it', () => {
   const bin = () => checkDriver('tests/check/native/orders.cu', 'orders');
 
   for (const p of PAIRS) {
-    it(`${p.name}: ordered, no finding; unordered, ${Object.keys(p.broken).join(' and ')} under seeds 1 and 2`, () => {
+    it(`${p.name}: ordered, no finding; unordered, ${Object.keys(p.broken).join(' and ')} under seeds 1 and 2`, { timeout: 120_000 }, () => {
       for (const seed of [1, 2]) {
         const ok = run(bin(), `${p.name}-ordered`, seed);
         for (const t of TOOLS) expect(ok[t], `${p.name}-ordered seed ${seed}: ${String(ok['kinds'])}`).toBe(0);

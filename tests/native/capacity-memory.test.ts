@@ -1,4 +1,4 @@
-// Memory stays bounded (issue 5): what a case holds is its table, its value arena (keys x stride),
+// Memory stays bounded: what a case holds is its table, its value arena (keys x stride),
 // one staging buffer and one combine buffer per submitting thread, and the key stream with its
 // distinct keys; it is all allocated when the case opens and all returned on close(). Peak RSS
 // of the largest cases is measured in child processes (process.resourceUsage().maxRSS) against

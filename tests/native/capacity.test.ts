@@ -1,4 +1,4 @@
-// Capacity limits (issue 5): a table filled to and past its load limit, a value arena that runs
+// Capacity limits: a table filled to and past its load limit, a value arena that runs
 // out, values of 64 KiB, batches of 1,000,000, 64 threads on a 2-core machine. Each case either
 // runs with every write verified or is refused before running with one clear line.
 // (More distinct keys than slots cannot be asked for through CaseParams: the runner sizes the table

@@ -82,3 +82,15 @@ describe('flag overrides', () => {
     );
   });
 });
+
+describe('flags no suite uses', () => {
+  const flags = (raw: Record<string, string>) => parseRunFlags(raw).overrides;
+  it('are refused, naming the flag and what would use it, never ignored in silence', () => {
+    expect(() => applyOverrides(profile, flags({ mode: 'single', batchSize: '100' }))).toThrow(UsageError);
+    expect(() => applyOverrides(profile, flags({ mode: 'single', batchSize: '100' }))).toThrow(/^--batch-size: every suite of this run is single mode.*--mode batch/);
+    expect(() => applyOverrides(profile, flags({ mode: 'single,batch', threads: '4' }))).toThrow(/^--threads: no suite of this run is concurrent mode/);
+    // where a suite uses them they apply
+    expect(applyOverrides(profile, flags({ mode: 'single,batch', batchSize: '100' })).suites[1]!.axes.batchSize).toEqual([100]);
+    expect(applyOverrides(profile, flags({ threads: '8' })).suites[2]!.axes.threads).toEqual([8]);
+  });
+});

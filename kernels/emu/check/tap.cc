@@ -3,8 +3,11 @@
 #include <dlfcn.h>
 #include <link.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "wpemu/sched.h"
 
@@ -32,6 +35,50 @@ struct TlsSearch {
   uintptr_t inside;
   uintptr_t lo = 0, hi = 0;
 };
+
+// The module's thread-local variables that are the runtime's own (the emulator's bookkeeping, the
+// coordinates it may keep in thread_locals): offsets in its TLS segment. Everything else there is
+// a kernel's __shared__ variable. Read from the module file's symbol table.
+std::vector<std::pair<uintptr_t, uintptr_t>> runtime_tls_ranges() {
+  std::vector<std::pair<uintptr_t, uintptr_t>> out;
+  Dl_info info{};
+  if (!dladdr(reinterpret_cast<void*>(&runtime_tls_ranges), &info) || !info.dli_fname) return out;
+  FILE* f = std::fopen(info.dli_fname, "rb");
+  if (!f) return out;
+  std::vector<char> img;
+  char buf[1 << 16];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) img.insert(img.end(), buf, buf + n);
+  std::fclose(f);
+  if (img.size() < sizeof(ElfW(Ehdr))) return out;
+  const auto* eh = reinterpret_cast<const ElfW(Ehdr)*>(img.data());
+  if (std::memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_shoff + size_t(eh->e_shnum) * sizeof(ElfW(Shdr)) > img.size())
+    return out;
+  const auto* sh = reinterpret_cast<const ElfW(Shdr)*>(img.data() + eh->e_shoff);
+  for (int i = 0; i < eh->e_shnum; ++i) {
+    if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum) continue;
+    const ElfW(Shdr)& strs = sh[sh[i].sh_link];
+    if (sh[i].sh_offset + sh[i].sh_size > img.size() || strs.sh_offset + strs.sh_size > img.size()) continue;
+    const auto* sym = reinterpret_cast<const ElfW(Sym)*>(img.data() + sh[i].sh_offset);
+    const size_t count = sh[i].sh_size / sizeof(ElfW(Sym));
+    for (size_t k = 0; k < count; ++k) {
+      if (ELF64_ST_TYPE(sym[k].st_info) != STT_TLS || sym[k].st_size == 0 || sym[k].st_name >= strs.sh_size) continue;
+      const std::string name(img.data() + strs.sh_offset + sym[k].st_name);
+      const bool runtime = name.rfind("_ZN5wpemu", 0) == 0 || name.rfind("_ZZN5wpemu", 0) == 0 ||
+                           name.rfind("_ZGVZN5wpemu", 0) == 0 || name.rfind("__", 0) == 0 || name == "threadIdx" ||
+                           name == "blockIdx" || name == "blockDim" || name == "gridDim";
+      if (runtime) out.emplace_back(sym[k].st_value, sym[k].st_value + sym[k].st_size);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Whether `offset` in the TLS segment is the runtime's (a read of a coordinate, not of shared memory).
+bool runtime_tls(uintptr_t offset) {
+  static const std::vector<std::pair<uintptr_t, uintptr_t>> ranges = runtime_tls_ranges();
+  auto it = std::upper_bound(ranges.begin(), ranges.end(), std::make_pair(offset, ~uintptr_t(0)));
+  return it != ranges.begin() && offset < (it - 1)->second;
+}
 
 // This thread's instance of the module's TLS segment: where `static thread_local` (__shared__) lives.
 int find_tls(dl_phdr_info* info, size_t, void* data) {
@@ -132,6 +179,10 @@ Access classify(uintptr_t addr, uint32_t size, uintptr_t pc) {
     return x;
   }
   if (addr >= c.tlsLo && addr < c.tlsHi) {
+    if (runtime_tls(addr - c.tlsLo)) {
+      x.space = Space::Local;  // the emulator's own thread-local state: not the kernel's memory
+      return x;
+    }
     x.space = Space::Shared;
     x.region = Region{c.tlsLo, c.tlsHi - c.tlsLo, Space::Shared, 0};
     return x;

@@ -51,6 +51,9 @@ namespace redis {
   inline constexpr Range kUserBytes{0.0, 255.0, true, false, "an integer from 0 to 255"};
   inline constexpr Range kPasswordBytes{0.0, 4096.0, true, false, "an integer from 0 to 4096"};
   inline constexpr Range kPrefixBytes{0.0, 64.0, true, false, "an integer from 0 to 64"};
+  inline constexpr uint64_t kReplyBytes = 1048576ull;
+  inline constexpr uint64_t kReplyElements = 1024ull;
+  inline constexpr Range kTimeoutSec{0.1, 3600.0, false, false, "seconds from 0.1 to 3600"};
 }  // namespace redis
 
 namespace budget {

@@ -1,64 +1,74 @@
 // Planted bugs for `writeprof check`, built only by tests/check/planted.test.ts: compiled as
-// kernels/cuda is for the checker (instrumented), each PLANT_* replaces one kernel family's launch
-// entry in a test-only build of the check addon, so the unchanged runner launches the planted
-// kernel and verifies its writes. Each breaks one rule, with the shared device pieces otherwise.
+// kernels/cuda is for the checker (instrumented) and linked into a test-only check addon ahead of
+// the real kernels, replacing the launch entries of three kernel families, so the unchanged runner
+// launches the planted kernel and verifies its writes. WP_PLANT (environment) names the bug; each
+// breaks one rule and uses the shared device pieces otherwise.
+#include <cstdlib>
+#include <cstring>
+
 #include "device.cuh"
 
 namespace wp::gpu {
 namespace {
 
-#if defined(PLANT_PLAIN_CLAIM) || defined(PLANT_RELAXED_PUBLISH)
+bool planted(const char* name) {
+  const char* p = std::getenv("WP_PLANT");
+  return p && std::strcmp(p, name) == 0;
+}
 
-// The lock-free upsert with one rule broken (see the two variants below).
-__device__ bool planted_upsert(Bucket* table, uint64_t buckets, uint64_t key, uint64_t ref, uint32_t size) {
-  uint64_t b = home_bucket(key, buckets);
-  for (uint64_t step = 0; step < buckets; ++step, b = next_bucket(b, buckets)) {
-    Bucket& bk = table[b];
-#if defined(PLANT_PLAIN_CLAIM)
-    for (int s = 0; s < kSlotsPerBucket; ++s) {
-      const uint64_t k = bk.keys[s];  // PLANTED: a plain load and a plain store claim the slot, no CAS
-      if (k == key) {
-        bk.values[s] = ref;
-        return true;
-      }
-      if (k != kKeyEmpty) continue;
-      bk.keys[s] = kKeyLocked;
+// One bucket of the lock-free upsert, the slot claimed by a plain load and store (no CAS).
+__device__ bool plain_claim(Bucket& bk, uint64_t key, uint64_t ref, uint32_t size) {
+  for (int s = 0; s < kSlotsPerBucket; ++s) {
+    const uint64_t k = bk.keys[s];  // PLANTED: a plain load and a plain store claim the slot, no CAS
+    if (k == key) {
       bk.values[s] = ref;
-      bk.value_sizes[s] = size;
-      bk.key_sizes[s] = kKeySize;
-      fetch_add(&bk.occupancy, 1u);
-      store_release(&bk.keys[s], key);
       return true;
     }
-#else
-    int s = -1;
-    NanoBackoff wait;
-    uint64_t ignored = 0;
-    for (;;) {
-      ClaimResult r = lockfree_claim_with<false>(bk, key, &s, &ignored, wait);
-      if (r == kClaimedNew) {
-        bk.values[s] = ref;
-        bk.value_sizes[s] = size;
-        bk.key_sizes[s] = kKeySize;
-        fetch_add(&bk.occupancy, 1u);
-        store_relaxed(&bk.keys[s], key);  // PLANTED: the publish is relaxed, not a release
-        return true;
-      }
-      if (r == kFoundExisting) {
-        if (!lockfree_relock(bk, s, key)) {
-          do { wait(); } while (load_acquire(&bk.keys[s]) == kKeyLocked);
-          continue;
-        }
-        lockfree_publish_relocked(bk, s, key, ref, size);
-        return true;
-      }
-      break;
-    }
-#endif
+    if (k != kKeyEmpty) continue;
+    bk.keys[s] = kKeyLocked;
+    bk.values[s] = ref;
+    bk.value_sizes[s] = size;
+    bk.key_sizes[s] = kKeySize;
+    fetch_add(&bk.occupancy, 1u);
+    store_release(&bk.keys[s], key);
+    return true;
   }
   return false;
 }
 
+// One bucket of the lock-free upsert, a new slot published with a relaxed store.
+__device__ bool relaxed_publish(Bucket& bk, uint64_t key, uint64_t ref, uint32_t size) {
+  int s = -1;
+  NanoBackoff wait;
+  uint64_t ignored = 0;
+  for (;;) {
+    const ClaimResult r = lockfree_claim_with<false>(bk, key, &s, &ignored, wait);
+    if (r == kClaimedNew) {
+      bk.values[s] = ref;
+      bk.value_sizes[s] = size;
+      bk.key_sizes[s] = kKeySize;
+      fetch_add(&bk.occupancy, 1u);
+      store_relaxed(&bk.keys[s], key);  // PLANTED: the publish is relaxed, not a release
+      return true;
+    }
+    if (r != kFoundExisting) return false;
+    if (lockfree_relock(bk, s, key)) {
+      lockfree_publish_relocked(bk, s, key, ref, size);
+      return true;
+    }
+    do { wait(); } while (load_acquire(&bk.keys[s]) == kKeyLocked);
+  }
+}
+
+template <bool kPlainClaim>
+__device__ bool planted_upsert(Bucket* table, uint64_t buckets, uint64_t key, uint64_t ref, uint32_t size) {
+  uint64_t b = home_bucket(key, buckets);
+  for (uint64_t step = 0; step < buckets; ++step, b = next_bucket(b, buckets))
+    if (kPlainClaim ? plain_claim(table[b], key, ref, size) : relaxed_publish(table[b], key, ref, size)) return true;
+  return false;
+}
+
+template <bool kPlainClaim>
 __global__ void planted_lock_free(BatchArgs a) {
   const unsigned lane = lane_id();
   const uint64_t warp = global_warp(), warps = uint64_t(gridDim.x) * blockDim.x / 32;
@@ -66,18 +76,10 @@ __global__ void planted_lock_free(BatchArgs a) {
     const uint32_t cnt = uint32_t(a.n - base < 32 ? a.n - base : 32);
     copy_warp(a.arena + arena_offset(a.firstWrite + base, a.stride), a.vals + base * a.stride, uint64_t(cnt) * a.stride, lane);
     __syncwarp();
-    if (lane < cnt && !planted_upsert(a.table, a.buckets, a.keys[base + lane], arena_offset(a.firstWrite + base + lane, a.stride), a.valueSize))
+    if (lane < cnt && !planted_upsert<kPlainClaim>(a.table, a.buckets, a.keys[base + lane], arena_offset(a.firstWrite + base + lane, a.stride), a.valueSize))
       count_full(a.stats);
   }
 }
-
-}  // namespace
-
-void launch_lock_free(bool, const BatchArgs& a, uint32_t blocks, cudaStream_t stream) {
-  WP_LAUNCH(planted_lock_free, blocks, WP_BLOCK_LOCK_FREE, 0, stream)(a);
-}
-
-#elif defined(PLANT_NO_BARRIER)
 
 // write-combine's bucket runs, without the sort: each thread stages its row's home bucket in
 // shared memory; the first row of each run of equal buckets takes that bucket's lock once and
@@ -116,26 +118,16 @@ __global__ void planted_write_combine(BatchArgs a) {
   }
 }
 
-}  // namespace
-
-void launch_write_combine(bool, const BatchArgs& a, uint32_t blocks, cudaStream_t stream) {
-  WP_LAUNCH(planted_write_combine, blocks, WP_BLOCK_WRITE_COMBINE, 0, stream)(a);
-}
-
-#elif defined(PLANT_PAST_TABLE) || defined(PLANT_UNINIT_READ)
-
 // baseline, with per-block write counts kept in a scratch array the launch allocates.
+template <bool kPastTable>
 __global__ void planted_baseline(BatchArgs a, unsigned long long* perBlock) {
   Tally<false> t(false);
   const uint64_t stride = uint64_t(gridDim.x) * blockDim.x;
   for (uint64_t i = uint64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < a.n; i += stride) {
     const uint64_t key = a.keys[i];
     const uint64_t ref = arena_offset(a.firstWrite + i, a.stride);
-#if defined(PLANT_PAST_TABLE)
-    const uint64_t home = home_bucket(key, a.buckets + 1);  // PLANTED: one bucket too many: the last is past the table
-#else
-    const uint64_t home = home_bucket(key, a.buckets);
-#endif
+    // PLANTED (PAST_TABLE): one bucket too many, the last is past the table
+    const uint64_t home = kPastTable ? home_bucket(key, a.buckets + 1) : home_bucket(key, a.buckets);
     uint8_t* dst = a.arena + ref;
     const uint8_t* src = a.vals + i * a.stride;
     if (!locked_upsert<false>(a.table, a.buckets, key, home, 0, ref, a.valueSize, t, [&] { copy_thread(dst, src, a.stride); }))
@@ -146,17 +138,22 @@ __global__ void planted_baseline(BatchArgs a, unsigned long long* perBlock) {
 
 }  // namespace
 
+void launch_lock_free(bool, const BatchArgs& a, uint32_t blocks, cudaStream_t stream) {
+  if (planted("RELAXED_PUBLISH")) WP_LAUNCH(planted_lock_free<false>, blocks, WP_BLOCK_LOCK_FREE, 0, stream)(a);
+  else WP_LAUNCH(planted_lock_free<true>, blocks, WP_BLOCK_LOCK_FREE, 0, stream)(a);  // PLAIN_CLAIM
+}
+
+void launch_write_combine(bool, const BatchArgs& a, uint32_t blocks, cudaStream_t stream) {  // NO_BARRIER
+  WP_LAUNCH(planted_write_combine, blocks, WP_BLOCK_WRITE_COMBINE, 0, stream)(a);
+}
+
 void launch_baseline(bool, const BatchArgs& a, uint32_t blocks, cudaStream_t stream) {
   unsigned long long* perBlock = nullptr;  // kept for the process (a test build)
   cudaMalloc(&perBlock, blocks * sizeof(unsigned long long));
-#if !defined(PLANT_UNINIT_READ)
-  cudaMemsetAsync(perBlock, 0, blocks * sizeof(unsigned long long), stream);
-#endif  // PLANTED (PLANT_UNINIT_READ): the counts are never zeroed, the kernel adds to what was there
-  WP_LAUNCH(planted_baseline, blocks, WP_BLOCK_BASELINE, 0, stream)(a, perBlock);
+  // PLANTED (UNINIT_READ): the counts are not zeroed, the kernel adds to what was never written
+  if (!planted("UNINIT_READ")) cudaMemsetAsync(perBlock, 0, blocks * sizeof(unsigned long long), stream);
+  if (planted("PAST_TABLE")) WP_LAUNCH(planted_baseline<true>, blocks, WP_BLOCK_BASELINE, 0, stream)(a, perBlock);
+  else WP_LAUNCH(planted_baseline<false>, blocks, WP_BLOCK_BASELINE, 0, stream)(a, perBlock);
 }
-
-#else
-#error "define one PLANT_* (tests/check/planted.test.ts does)"
-#endif
 
 }  // namespace wp::gpu
