@@ -245,7 +245,7 @@ export function trafficUnitOf(column: string): string | undefined {
   if (/^memory\..*PerRequest$/.test(column)) return 'per request';
   if (column === 'memory.meanActiveLanes') return 'lanes';
   if (column === 'memory.trafficEfficiency') return 'fraction';
-  if (column.startsWith('bound.') && column.endsWith('WritesPerSec')) return 'writes/s, model';
+  if (column.startsWith('bound.') && /[wW]ritesPerSec$/.test(column)) return 'writes/s (model)';
   return undefined;
 }
 
