@@ -56,6 +56,8 @@ export const CASE_LIMITS = {
   keys: integers(1, 100_000_000),
   loadFactor: above(0, 0.95),
   zipfTheta: above(0, 5),
+  /** uniform key streams: the share of writes that repeat an earlier key */
+  updateShare: numbers(0, 0.99),
   seed: integers(0, SAFE),
   /** the calibration spin per write, ns */
   slowdownNs: integers(0, 1_000_000_000),

@@ -70,6 +70,11 @@ export interface CaseSpec {
   threads: number;
   /** canonical name (keyDistName) */
   keyDist: string;
+  /**
+   * Uniform streams: the share of writes that repeat an earlier key (kernels/include/writeprof/
+   * keystream.h). Absent for zipf streams, whose law repeats keys by itself.
+   */
+  updateShare?: number;
   loadFactor: number;
   /** Writes per sample; also the size of the key universe. */
   keys: number;
@@ -88,9 +93,18 @@ export interface Measurement {
   maxNoise: number;
 }
 
+/**
+ * The key stream as ids spell it: the distribution, then `u<share>` when writes repeat keys by the
+ * update share (`uniform/u0.25`); a stream without updates keeps the bare name, as before the
+ * share existed.
+ */
+export function streamName(c: Pick<CaseSpec, 'keyDist' | 'updateShare'>): string {
+  return c.updateShare ? `${c.keyDist}/u${c.updateShare}` : c.keyDist;
+}
+
 /** Stable case id from its axes: compare matches cases across documents by this. A peer's case names the peer where a strategy would be. */
 export function caseId(c: Omit<CaseSpec, 'id'>): string {
-  return [c.mode, c.peer ?? c.strategy, `v${c.valueSize}`, `b${c.batchSize}`, `t${c.threads}`, c.keyDist, `lf${c.loadFactor}`, `k${c.keys}`].join('/');
+  return [c.mode, c.peer ?? c.strategy, `v${c.valueSize}`, `b${c.batchSize}`, `t${c.threads}`, streamName(c), `lf${c.loadFactor}`, `k${c.keys}`].join('/');
 }
 
 /**
@@ -99,7 +113,7 @@ export function caseId(c: Omit<CaseSpec, 'id'>): string {
  */
 export function axesKey(c: Omit<CaseSpec, 'id'>, without?: 'threads'): string {
   const threads = without === 'threads' ? [] : [`t${c.threads}`];
-  return [c.mode, `v${c.valueSize}`, `b${c.batchSize}`, ...threads, c.keyDist, `lf${c.loadFactor}`, `k${c.keys}`].join('/');
+  return [c.mode, `v${c.valueSize}`, `b${c.batchSize}`, ...threads, streamName(c), `lf${c.loadFactor}`, `k${c.keys}`].join('/');
 }
 
 /** The axes a case id spells (the inverse of caseId); undefined when `id` is not a case id. */

@@ -61,7 +61,7 @@ async function writeprofSamples(backend, row) {
     for (let i = 0; i <= row.samples; ++i) {  // sample 0: warm-up
       const s = await handle.runSample();
       const v = s.verification;
-      if (v.lost || v.corrupted) throw new Error(`verification failed: ${v.lost} lost, ${v.corrupted} corrupted of ${v.written}`);
+      if (v.lost || v.stale || v.corrupted) throw new Error(`verification failed: ${v.lost} lost, ${v.stale} stale, ${v.corrupted} corrupted of ${v.distinct} keys`);
       if (i > 0) out.push(s.writes / (s.elapsedNs * 1e-9));
     }
   } finally {

@@ -51,6 +51,8 @@ export const CASE_PARAMS = {
   loadFactor: { kind: 'number', range: { min: 0, max: 1, integer: false, minExclusive: true, allowed: 'a number in (0, 1]' } },
   dist: { kind: 'enum', values: ['uniform', 'zipf'] },
   zipfTheta: { kind: 'theta', range: CASE_LIMITS.zipfTheta },
+  /** uniform streams: the share of writes repeating an earlier key (0 for zipf, whose law repeats keys) */
+  updateShare: { kind: 'number', range: CASE_LIMITS.updateShare },
   seed: { kind: 'number', range: CASE_LIMITS.seed },
   countConflicts: { kind: 'boolean' },
   slowdownNs: { kind: 'number', range: CASE_LIMITS.slowdownNs },
@@ -83,7 +85,18 @@ export const CUCKOO_SETTINGS = {
 } as const satisfies Record<string, FieldRule>;
 
 const COUNTERS = { lockRetries: { kind: 'number' }, casFailures: { kind: 'number' }, probeSteps: { kind: 'number' } } as const;
-const VERIFICATION = { written: { kind: 'number' }, verified: { kind: 'number' }, lost: { kind: 'number' }, corrupted: { kind: 'number' } } as const;
+/** kernels/include/writeprof/verify.h's Verification: what one sample's check counted. */
+const VERIFICATION = {
+  writes: { kind: 'number' },
+  distinct: { kind: 'number' },
+  verified: { kind: 'number' },
+  lost: { kind: 'number' },
+  /** found holding a write that a later write of the key overwrote (the strategy's ordering promise, order.h) */
+  stale: { kind: 'number' },
+  corrupted: { kind: 'number' },
+  /** of corrupted: entries holding a key stored elsewhere too */
+  duplicates: { kind: 'number' },
+} as const;
 
 /** What `runSample()` resolves with. */
 export const SAMPLE = {

@@ -10,6 +10,7 @@ import type { OpenOptions } from './backend.js';
 import { checkTraffic, type RawTraffic } from './contract.js';
 import { nativeCaseParams, openNativeCase } from './native-backend.js';
 import { loadCheckAddon, type NativeCheckAddon } from './native.js';
+import { verificationFailed, verificationText } from '../results/verification.js';
 
 export interface TrafficSample {
   traffic: RawTraffic;
@@ -41,8 +42,7 @@ export async function countTrafficOnEmulator(
     a.countTraffic(true);  // forget the runner's setup: only the sample's kernels and copies count
     const s = await handle.runSample();
     const traffic = checkTraffic(a.takeTraffic());
-    const bad = s.verification.lost + s.verification.corrupted;
-    if (bad > 0) throw new Error(`verification failed in the memory-traffic pass: ${s.verification.lost} lost, ${s.verification.corrupted} corrupted of ${s.verification.written} written`);
+    if (verificationFailed(s.verification)) throw new Error(`verification failed in the memory-traffic pass: ${verificationText(s.verification)}`);
     return { traffic, writes: s.writes, emulatorSeed: emulator.seed, seconds: (performance.now() - t0) / 1000 };
   } finally {
     a.countTraffic(false);

@@ -10,6 +10,8 @@ import { loadCheckAddon, type NativeCheckAddon } from '../backends/native.js';
 import { foldFindings, placeFindings, type CheckFinding } from './findings.js';
 import { resolveSites, sharedVariables } from './sites.js';
 import { TOOLS, type Tool } from './tools.js';
+import { noVerification, verificationFailed, verificationText } from '../results/verification.js';
+import type { Verification } from '../results/schema.js';
 
 export const VARIANTS = KERNEL_VARIANTS;
 export type Variant = KernelVariant;
@@ -34,7 +36,7 @@ export interface CheckRun {
   seed: number;
   status: 'ok' | 'failed';
   error?: string;
-  verification: { written: number; verified: number; lost: number; corrupted: number };
+  verification: Verification;
   /** kernels it launched */
   kernels: string[];
   /** distinct findings it produced (before folding across runs) */
@@ -98,7 +100,7 @@ export async function runCheck(req: CheckRequest, addon: () => NativeCheckAddon 
           variant,
           seed,
           status: 'ok',
-          verification: { written: 0, verified: 0, lost: 0, corrupted: 0 },
+          verification: noVerification(),
           kernels: [],
           findings: 0,
           seconds: 0,
@@ -106,10 +108,9 @@ export async function runCheck(req: CheckRequest, addon: () => NativeCheckAddon 
         try {
           const s = await handle.runSample();
           run.verification = { ...s.verification };
-          const bad = s.verification.lost + s.verification.corrupted;
-          if (bad > 0) {
+          if (verificationFailed(s.verification)) {
             run.status = 'failed';
-            run.error = `${s.verification.lost} of ${s.verification.written} keys lost, ${s.verification.corrupted} corrupted`;
+            run.error = verificationText(s.verification);
           }
         } catch (err) {
           run.status = 'failed';

@@ -12,11 +12,11 @@ export type Tool = CheckTool;
 
 /** What each tool finds (help text, reports). */
 export const TOOL_FINDS: Record<Tool, string> = {
-  memcheck: 'accesses outside every live allocation and the block\'s shared memory, use after cudaFree, misaligned atomics',
-  racecheck: 'shared and global accesses of two threads, one a write, not ordered by a barrier, warp rendezvous, fence, release/acquire or stream order',
-  initcheck: 'reads of device memory that no kernel, cudaMemcpy or cudaMemset wrote',
-  synccheck: 'warp masks naming the wrong lanes, divergent or abandoned barriers and rendezvous',
-  weak: 'publications that rely on x86 store order: plain stores are held back until a release, fence or barrier',
+  memcheck: 'accesses outside every allocation or after cudaFree, misaligned atomics',
+  racecheck: 'accesses of two threads, one a write, not ordered (barrier, warp, fence, atomics)',
+  initcheck: 'reads of device memory no kernel, cudaMemcpy or cudaMemset wrote',
+  synccheck: 'warp masks naming the wrong lanes, divergent barriers and rendezvous',
+  weak: 'publishing that relies on x86 order: stores held back until a release',
 };
 
 /** The summary's noun for a tool's findings ("racecheck: 0 hazards in 14 kernels"). */

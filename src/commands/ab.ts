@@ -44,7 +44,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEFAULT_ROUNDS = 30;
 export const DEFAULT_SAMPLES_PER_ROUND = 6;
 
-interface AbFlags extends Pick<RawRunOptions, 'profile' | 'mode' | 'strategy' | 'valueSize' | 'batchSize' | 'threads' | 'keyDist' | 'loadFactor' | 'keys' | 'seed'> {
+interface AbFlags extends Pick<RawRunOptions, 'profile' | 'mode' | 'strategy' | 'valueSize' | 'batchSize' | 'threads' | 'keyDist' | 'updateShare' | 'loadFactor' | 'keys' | 'seed'> {
   base?: string;
   head?: string;
   rounds: string;
@@ -91,8 +91,9 @@ Output:
   this analysis) and ab.json (the analysis). The markdown table is appended to
   GITHUB_STEP_SUMMARY when that is set.
 
-Exit codes: 0 PASS; 1 REGRESSION; 2 INCONCLUSIVE, or bad input (a base that cannot be found,
-  built, or run); 130/143 interrupted (finished rounds written, partial).
+Exit codes: 0 PASS; 1 REGRESSION (a case slower, or a head case that lost, held stale or
+  corrupted writes); 2 INCONCLUSIVE, or bad input (a base that cannot be found, built, or run);
+  130/143 interrupted (finished rounds written, partial).
 
 Examples:
   writeprof ab --base main                          # this checkout against main, quick profile

@@ -48,7 +48,8 @@ source lines: one entry with a count) and end with one summary line per tool. A 
 access never happens: its launch fails, the run is reported, the other runs go on.
 
 Output: as \`writeprof run\`: the results JSON (with the findings in "check") is always written;
---output takes a .json or a .md report (JSON beside it); \`writeprof report\` renders the JSON.
+--output takes a .json, or a .md or .csv report (one row per finding) with the JSON beside it;
+\`writeprof report\` renders the JSON again (markdown, html, csv).
 
 Exit codes: 0 no finding and every write verified; 1 a finding, or a run that failed (lost writes,
 a fault, a timeout); 2 bad input; 4 results could not be written.

@@ -31,7 +31,7 @@ const HELP = `
 Verdict (printed first; the markdown and the JSON say the same):
   PASS          every baseline case compared, each unchanged or faster          exit 0
   REGRESSION    a case slower than the threshold (significant), or a current
-                case that lost or corrupted writes                            exit 1
+                case that lost, left stale or corrupted writes               exit 1
   INCONCLUSIVE  an undecided case, or the comparison did not cover the
                 baseline (no case in common, a partial run, missing cases);
                 it names the undecided cases and the command that decides them exit 2
@@ -83,7 +83,7 @@ export function register(program: Command): void {
       if (anyEmulated(baseline, current)) {
         const check = checkEmulated(baseline, current, [baselinePath, currentPath]);
         process.stdout.write(renderEmulatedCheck(check, outputWidth()));
-        if (check.failed.length) throw new CheckFailed(`${check.failed.length} current case(s) lost or corrupted writes or did not run: ${check.failed.join(', ')}`);
+        if (check.failed.length) throw new CheckFailed(`${check.failed.length} current case(s) lost, held stale or corrupted writes or did not run: ${check.failed.join(', ')}`);
         throw new UsageError(`compare: ${EMULATED_REFUSAL}; no speed verdict (no lost writes in ${check.rows.length} current cases)`);
       }
       const opts = { threshold, alpha, allowEnvMismatch: flags.allowEnvMismatch === true };

@@ -120,8 +120,15 @@ export function createJournal(plan: OutputPlan, record: RunRecord, at: Date): { 
     const path = journalPathFor(json.path);
     const taken = plan.jsonDefault && existsSync(json.path);
     const j = taken ? 'exists' : Journal.create(path, json.path, record, '--output');
-    if (j !== 'exists') return { journal: j, plan: { ...plan, json } };
-    if (!plan.jsonDefault) {
+    // The journal is the claim on the target. A target that must be created (a new baseline, a
+    // default name) and that another run finished and wrote between the pre-flight and this claim
+    // is taken: refused, or the next default name, before anything is measured.
+    const lost = j !== 'exists' && json.exclusive && existsSync(json.path);
+    if (j !== 'exists' && !lost) return { journal: j, plan: { ...plan, json } };
+    if (lost) {
+      j.remove();
+      if (!plan.jsonDefault) throw new UsageError(`--output: ${json.shown} is a committed baseline; pass --force to overwrite it`);
+    } else if (!plan.jsonDefault) {
       const why = Journal.inUse(path)
         ? 'another writeprof run is writing it now (it holds the journal\'s lock); wait for it, or choose another --output'
         : `an interrupted run left it: \`${resumeCommand(path)}\` continues that run, or delete it to start over`;

@@ -99,7 +99,7 @@ Peers (--backend redis|libcuckoo, --peer redis,libcuckoo):
   trip. The password is never printed or recorded.
   Each reply must be whole within --redis-timeout (default 10 s) and at most 1 MiB.
 
-Exit codes: 0 ok; 1 a case failed (lost/corrupted writes or an error); 2 bad input;
+Exit codes: 0 ok; 1 a case failed (lost/stale/corrupted writes or an error); 2 bad input;
   4 results could not be written (the finished cases are kept in the journal);
   130/143 interrupted by SIGINT/SIGTERM (finished cases written with "partial": true).
 

@@ -16,7 +16,7 @@ Claims file (JSON, strict): { "name": ..., "claims": [ { "id", "text", "kind", "
     minConflictReduction  min: percent fewer (lock retries + CAS failures) per write than baseline
     minBandwidthFraction  min: fraction 0..1 of reference (a key of case.bandwidth) or referenceBytesPerSec
     minScalingEfficiency  min: fraction 0..1 of ops(T) / (T * ops(1)) for every T up to upToThreads
-    maxLostWrites         max: lost + corrupted writes over the selected cases
+    maxLostWrites         max: lost + stale + corrupted writes over the selected cases
   select: { mode, strategy, valueSize, batchSize, threads, keyDist, loadFactor, keys }; a number or a
   list must be present in the results; numeric axes also take { "min": .., "max": .. }.
   Merged results from several devices: every claim is checked on each device ("id [device]").

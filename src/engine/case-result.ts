@@ -1,10 +1,11 @@
 /** One case's measured samples → its CaseResult (the shape of src/results/schema.ts). */
-import type { Counters, NativeSample, VerificationCounts } from '../backends/backend.js';
+import type { Counters, NativeSample } from '../backends/backend.js';
 import type { CaseSpec } from '../model.js';
 import { INPUT_LIMITS } from '../limits.js';
 import { printable } from '../io/sanitize.js';
 import type { CaseResult } from '../results/schema.js';
 import type { MemoryTraffic } from '../results/memory.js';
+import { sumVerification, verificationFailed, verificationText } from '../results/verification.js';
 import { latencyPercentiles } from '../stats/latency.js';
 import { summarize } from '../stats/summary.js';
 
@@ -32,17 +33,6 @@ function sumCounters(samples: readonly NativeSample[]): Counters {
     c.probeSteps += s.counters.probeSteps;
   }
   return c;
-}
-
-export function sumVerification(samples: readonly NativeSample[]): VerificationCounts {
-  const v: VerificationCounts = { written: 0, verified: 0, lost: 0, corrupted: 0 };
-  for (const s of samples) {
-    v.written += s.verification.written;
-    v.verified += s.verification.verified;
-    v.lost += s.verification.lost;
-    v.corrupted += s.verification.corrupted;
-  }
-  return v;
 }
 
 /** Mean over samples of each phase's ns per write (a phase missing from a sample counts 0). */
@@ -82,10 +72,15 @@ function bandwidthFractions(samples: readonly NativeSample[], bytesPerSec: numbe
   return out;
 }
 
+/** A warmup sample's failed verification as the case reports it; undefined when it passed. Warmup timings are discarded, its correctness is not. */
+export function warmupError(s: NativeSample): string | undefined {
+  return verificationFailed(s.verification) ? `verification failed in warmup: ${verificationText(s.verification)}` : undefined;
+}
+
 export interface CaseExtras {
   /** A sample or open() threw: the case failed with this message. */
   error?: string;
-  /** Warmup samples lost or corrupted writes (reported unless a measured sample did too). */
+  /** A warmup sample failed verification (reported unless a measured sample did too). */
   warmupError?: string;
   notes?: readonly string[];
   /** what ended the measuring, and after how many seconds */
@@ -100,12 +95,9 @@ export function buildCaseResult(spec: CaseSpec, samples: readonly NativeSample[]
   const counters = sumCounters(samples);
   const writes = samples.reduce((a, s) => a + s.writes, 0);
   const perWrite = (x: number): number => (writes > 0 ? x / writes : 0);
-  const verification = sumVerification(samples);
+  const verification = sumVerification(samples.map((s) => s.verification));
   const opsPerSec = stats.median;
-  const bad = verification.lost > 0 || verification.corrupted > 0;
-  const error = clip(
-    extras.error ?? (bad ? `verification: ${verification.lost} lost, ${verification.corrupted} corrupted of ${verification.written} written` : extras.warmupError),
-  );
+  const error = clip(extras.error ?? (verificationFailed(verification) ? `verification: ${verificationText(verification)}` : extras.warmupError));
   const notes = new Set(extras.notes ?? []);
   for (const s of samples) for (const n of s.notes ?? []) notes.add(n);
   const bandwidth = bandwidthFractions(samples, opsPerSec * spec.valueSize);
@@ -119,6 +111,7 @@ export function buildCaseResult(spec: CaseSpec, samples: readonly NativeSample[]
     batchSize: spec.batchSize,
     threads: spec.threads,
     keyDist: spec.keyDist,
+    ...(spec.updateShare !== undefined ? { updateShare: spec.updateShare } : {}),
     loadFactor: spec.loadFactor,
     keys: spec.keys,
     samples: ops,

@@ -7,7 +7,7 @@ import type { Backend, CaseHandle, NativeSample, OpenOptions } from '../backends
 import type { CaseSpec, Measurement } from '../model.js';
 import type { CaseResult } from '../results/schema.js';
 import { median } from 'simple-statistics';
-import { buildCaseResult, sampleOpsPerSec, type CaseExtras } from './case-result.js';
+import { buildCaseResult, sampleOpsPerSec, warmupError as warmupFailure, type CaseExtras } from './case-result.js';
 import { memoryOf, type MemoryTraffic } from '../results/memory.js';
 import type { ProgressListener } from './events.js';
 import { stopReason } from './stopping.js';
@@ -102,10 +102,7 @@ async function runCase(spec: CaseSpec, index: number, total: number, backend: Ba
     handle = backend.open(spec, openOptionsFor(spec, o, slowdownNs));
     for (let i = 0; i < m.warmup; i++) {
       const s = await sample(handle, o.signal);
-      // Warmup timings are discarded, its correctness is not.
-      if (s.verification.lost > 0 || s.verification.corrupted > 0) {
-        warmupError = `verification failed in warmup: ${s.verification.lost} lost, ${s.verification.corrupted} corrupted of ${s.verification.written} written`;
-      }
+      warmupError = warmupFailure(s) ?? warmupError;
       emit('warmup')(i + 1, sampleOpsPerSec(s));
     }
     const start = clock();

@@ -25,7 +25,7 @@
  *              separate runs: no estimate of the drift between them) and the change is within
  *              SEPARATE_RUNS_FACTOR (see separateRunsVerdict). `writeprof ab` measures both
  *              builds interleaved instead (./paired.ts).
- * A current case whose verification failed (lost or corrupted writes) also fails the gate.
+ * A current case whose verification failed (lost, stale or corrupted writes) also fails the gate.
  * With a confirmation run (a second current document measured after the first), a regression
  * must reproduce against the baseline in both; one that does not becomes `noisy` (see
  * confirmRegressions): transient load on a shared machine rarely hits the same case twice.
@@ -90,7 +90,7 @@ export interface SampleComparison {
 
 export interface CaseComparison extends SampleComparison {
   id: string;
-  /** the current case failed verification (lost or corrupted writes) */
+  /** the current case failed verification (lost, stale or corrupted writes) */
   currentFailed: boolean;
   baselineFailed: boolean;
 }

@@ -7,6 +7,7 @@ import { axesKey, PEER_LABEL, type PeerName, type Strategy } from '../model.js';
 import { EMULATED_REFUSAL, TIMING_CLAIM_KINDS } from './emulated.js';
 import type { CaseResult, ResultsDocument } from '../results/schema.js';
 import type { MemoryTraffic } from '../results/memory.js';
+import { failedWrites } from '../results/verification.js';
 import {
   bestOptimized,
   conflictReduction,
@@ -377,7 +378,7 @@ export function evaluateClaim(doc: ResultsDocument, claim: Claim): ClaimResult {
     case 'minTrafficEfficiency':
       return verdictOf(claim, trafficPoints(claim, chosen), []);
     case 'maxLostWrites': {
-      const lostIn = (c: CaseResult): number => c.verification.lost + c.verification.corrupted;
+      const lostIn = (c: CaseResult): number => failedWrites(c.verification);
       const total = chosen.reduce((a, c) => a + lostIn(c), 0);
       const worst = chosen.reduce((a, c) => (lostIn(c) > lostIn(a) ? c : a));
       const head = { id: claim.id, kind: claim.kind, text: claim.text, requiredText: FORMAT.maxLostWrites.required(claim) };
@@ -393,7 +394,7 @@ export function evaluateClaim(doc: ResultsDocument, claim: Claim): ClaimResult {
         ...head,
         verdict: total <= claim.max ? 'PASS' : 'FAIL',
         measured: total,
-        measuredText: `${total} lost or corrupted in ${chosen.length} cases`,
+        measuredText: `${total} lost, stale or corrupted in ${chosen.length} cases`,
       };
       // Name a worst case only when something was lost: otherwise there is none.
       if (total > 0) r.worst = worst.id;

@@ -93,7 +93,7 @@ function regressionHeadline(r: ComparisonReport, labels: Map<string, string>): s
     const shown = slow.slice(0, 3).map((c) => `${name(c.id)} ${pct(c.changePct)}`);
     parts.push(`${slow.length} case(s) slower than -${r.threshold}%: ${shown.join(', ')}${slow.length > 3 ? ` and ${slow.length - 3} more` : ''}`);
   }
-  if (r.failed.length) parts.push(`${r.failed.length} current case(s) lost or corrupted writes or did not run: ${r.failed.slice(0, 3).map(name).join(', ')}${r.failed.length > 3 ? ' ...' : ''}`);
+  if (r.failed.length) parts.push(`${r.failed.length} current case(s) lost, held stale or corrupted writes or did not run: ${r.failed.slice(0, 3).map(name).join(', ')}${r.failed.length > 3 ? ' ...' : ''}`);
   return `REGRESSION: ${parts.join('; ')}`;
 }
 

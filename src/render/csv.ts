@@ -19,6 +19,7 @@ const FIXED: [string, (c: CaseResult) => Cell][] = [
   ['batchSize', (c) => c.batchSize],
   ['threads', (c) => c.threads],
   ['keyDist', (c) => c.keyDist],
+  ['updateShare', (c) => c.updateShare],
   ['loadFactor', (c) => c.loadFactor],
   ['keys', (c) => c.keys],
   ['status', (c) => c.status],
@@ -39,7 +40,7 @@ const FIXED: [string, (c: CaseResult) => Cell][] = [
     [`countersPerWrite.${k}`, (c) => c.countersPerWrite[k]],
   ]),
   ...(['p50', 'p90', 'p99', 'p999', 'n'] as const).map((k): [string, (c: CaseResult) => Cell] => [`latency.${k}`, (c) => c.latency?.[k]]),
-  ...(['written', 'verified', 'lost', 'corrupted'] as const).map((k): [string, (c: CaseResult) => Cell] => [`verification.${k}`, (c) => c.verification[k]]),
+  ...(['writes', 'distinct', 'verified', 'lost', 'stale', 'corrupted', 'duplicates'] as const).map((k): [string, (c: CaseResult) => Cell] => [`verification.${k}`, (c) => c.verification[k]]),
   ['stop.reason', (c) => c.stop?.reason],
   ['stop.seconds', (c) => c.stop?.seconds],
   // Arrays are not scalars: the note list is joined, the samples are summarized by stats.*.

@@ -23,7 +23,7 @@ export function emulatedLegend(doc: ResultsDocument): string {
   return (
     `${EMULATED_MARK} Emulated: the CUDA kernels ran on the host SIMT emulator${how}. ` +
     'Every timing, rate, speedup and time share is the emulator\'s, not a performance figure; ' +
-    'verification (lost/corrupted writes) and conflict counters are real.'
+    'verification (lost/stale/corrupted writes) and conflict counters are real.'
   );
 }
 

@@ -255,8 +255,8 @@ function chartLink(files: Map<string, string>, slug: string, chart: ChartSpec | 
 
 function failures(m: Matrix): string {
   if (m.failed.length === 0) return '';
-  const rows = m.failed.map((f) => [code(f.id), esc(f.error), String(f.lost), String(f.corrupted)]);
-  return ['## Failed Cases', '', mdTable(['Case', 'Error', 'Lost', 'Corrupted'], rows, 'llrr')].join('\n');
+  const rows = m.failed.map((f) => [code(f.id), esc(f.error), fmtInt(f.writes), fmtInt(f.distinct), String(f.lost), String(f.stale), String(f.corrupted)]);
+  return ['## Failed Cases', '', mdTable(['Case', 'Error', 'Writes', 'Distinct keys', 'Lost', 'Stale', 'Corrupted'], rows, 'llrrrrr')].join('\n');
 }
 
 function noisyFigures(m: Matrix): string {

@@ -5,6 +5,7 @@
  */
 import { MODES, type CaseStrategy, type Mode, type PeerName, type Strategy } from '../model.js';
 import type { CaseResult, ResultsDocument } from '../results/schema.js';
+import { verificationFailed, verificationText } from '../results/verification.js';
 import {
   bestOptimized,
   breakdownOf,
@@ -32,7 +33,7 @@ import {
   type StrategyCase,
   type Summary,
 } from '../results/metrics.js';
-import { fmtValueSize, fmtInt } from '../format.js';
+import { fmtValueSize, fmtInt, fmtPercent } from '../format.js';
 
 export { NOISE_WARN, OUTLIER_WARN_SHARE, noiseOf, type BreakdownModel, type SpeedupFigure } from '../results/metrics.js';
 
@@ -47,7 +48,10 @@ export interface FailedCase {
   peer?: PeerName;
   mode: Mode;
   error: string;
+  writes: number;
+  distinct: number;
   lost: number;
+  stale: number;
   corrupted: number;
 }
 
@@ -207,8 +211,9 @@ export function axisLabel(axis: AxisName, value: number): string {
 
 export function failedCase(c: CaseResult): FailedCase {
   const v = c.verification;
-  const error = c.error ?? (v.lost || v.corrupted ? `${v.lost} lost, ${v.corrupted} corrupted writes` : 'failed');
-  return { id: c.id, strategy: c.strategy, ...(c.peer ? { peer: c.peer } : {}), mode: c.mode, error, lost: v.lost, corrupted: v.corrupted };
+  const error = c.error ?? (verificationFailed(v) ? verificationText(v) : 'failed');
+  const counts = { writes: v.writes, distinct: v.distinct, lost: v.lost, stale: v.stale, corrupted: v.corrupted };
+  return { id: c.id, strategy: c.strategy, ...(c.peer ? { peer: c.peer } : {}), mode: c.mode, error, ...counts };
 }
 
 /** `target`: the noise the figures are held to (noiseTarget of the document's measurement). */
@@ -268,6 +273,7 @@ function captionOf(c: CaseResult, axis: AxisName): string {
   if (axis !== 'batchSize' && (c.mode !== 'single' || c.batchSize !== 1)) bits.push(`batch ${fmtInt(c.batchSize)}`);
   if (axis !== 'threads' && c.threads !== 1) bits.push(`${c.threads} threads`);
   bits.push(c.keyDist === 'uniform' ? 'uniform keys' : `${c.keyDist} keys`);
+  if (c.updateShare) bits.push(`${fmtPercent(c.updateShare, 0)} updates`);
   bits.push(`load factor ${c.loadFactor}`);
   bits.push(`${fmtInt(c.keys)} keys per sample`);
   return bits.join(', ');

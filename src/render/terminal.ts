@@ -77,7 +77,8 @@ function title(ctx: Ctx, heading: string, caption: string): string {
 }
 
 function failedLines(ctx: Ctx, failed: readonly FailedCase[]): string[] {
-  return failed.flatMap((f) => wrap(`✗ FAILED ${f.id}: ${f.error} (lost ${f.lost}, corrupted ${f.corrupted})`, ctx.width, '  ').map((l) => ctx.c.red(l)));
+  // The error says what failed, verification counts included (results/consistency keeps them in step).
+  return failed.flatMap((f) => wrap(`✗ FAILED ${f.id}: ${f.error}`, ctx.width, '  ').map((l) => ctx.c.red(l)));
 }
 
 function noiseWarning(ctx: Ctx, m: Matrix, t: RateTable | ScalingTable): string[] {

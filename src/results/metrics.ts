@@ -8,7 +8,7 @@
  * them, so a table and a claim about the same cases cannot disagree.
  */
 import { median } from 'simple-statistics';
-import { axesKey, MODES, PEERS, STRATEGIES, type CaseStrategy, type Mode, type PeerName, type Strategy } from '../model.js';
+import { axesKey, MODES, PEERS, STRATEGIES, streamName, type CaseStrategy, type Mode, type PeerName, type Strategy } from '../model.js';
 import { bootstrapRatioOfMedians, DEFAULT_SEED } from '../stats/bootstrap.js';
 import type { CaseResult } from './schema.js';
 
@@ -80,7 +80,7 @@ export function sortByStrategy<T extends CaseResult>(cases: readonly T[]): T[] {
 export function groupKeyOf(c: CaseResult, axis: 'valueSize' | 'batchSize' | 'threads'): string {
   const parts: (string | number)[] = [c.mode];
   for (const a of ['valueSize', 'batchSize', 'threads'] as const) if (a !== axis) parts.push(c[a]);
-  parts.push(c.keyDist, c.loadFactor, c.keys);
+  parts.push(streamName(c), c.loadFactor, c.keys);
   return parts.join('|');
 }
 

@@ -45,7 +45,7 @@ describe('ab builds', () => {
       .runSample()
       .then((s) => {
         expect(s.writes).toBe(2000);
-        expect(s.verification).toMatchObject({ written: 2000, lost: 0, corrupted: 0 });
+        expect(s.verification).toMatchObject({ writes: 2000, distinct: 2000, lost: 0, stale: 0, corrupted: 0 });
       })
       .finally(() => handle.close());
   }, 240_000);

@@ -73,8 +73,9 @@ describe('writeprof run --profile quick --peer redis,libcuckoo (managed redis-se
     expect(peers.map((c) => c.peer).sort()).toEqual([...Array(7).fill('libcuckoo'), ...Array(7).fill('redis')]);
     for (const c of doc.cases) {
       expect(c.status, `${c.id}: ${c.error}`).toBe('ok');
-      expect(c.verification.written).toBe(c.keys * c.stats.n);
-      expect(c.verification.lost + c.verification.corrupted).toBe(0);
+      expect(c.verification.writes).toBe(c.keys * c.stats.n);
+      expect(c.verification.distinct).toBe(0.75 * c.keys * c.stats.n); // the default update share, peers too
+      expect(c.verification).toMatchObject({ lost: 0, stale: 0, corrupted: 0 });
       if (c.strategy !== 'peer') expect(Object.keys(c.vsPeer ?? {}).sort(), c.id).toEqual(['libcuckoo', 'redis']);
     }
     const env = doc.environment.peers!;

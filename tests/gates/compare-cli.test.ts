@@ -37,7 +37,7 @@ beforeAll(() => {
   write('same.json', makeDoc([makeCase(noisySamples(20, 1e6, 0.02, 3), a), makeCase(noisySamples(20, 2e6, 0.02, 4), b)]));
   write('slow.json', makeDoc([makeCase(noisySamples(20, 1e6, 0.02, 5), a), makeCase(noisySamples(20, 1.8e6, 0.02, 6), b)]));
   write('cuda.json', makeDoc([makeCase(noisySamples(20, 1e6, 0.02, 3), a)], { backend: 'cuda', device: 'NVIDIA H100' }));
-  write('v2.json', { ...makeDoc([makeCase(noisySamples(20, 1e6, 0.02, 3), a)]), schemaVersion: 2 });
+  write('v99.json', { ...makeDoc([makeCase(noisySamples(20, 1e6, 0.02, 3), a)]), schemaVersion: 99 });
   const bad = makeDoc([makeCase(noisySamples(20, 1e6, 0.02, 3), a)]) as unknown as { cases: Array<{ valueSize: unknown }> };
   bad.cases[0]!.valueSize = 'big';
   write('bad-schema.json', bad);
@@ -157,7 +157,7 @@ describe('writeprof compare', () => {
     [['missing.json', 'same.json'], /missing\.json: no such file/],
     [['bad.json', 'same.json'], /bad\.json: invalid JSON at line 2, column 13/],
     [['base.json', 'bad-schema.json'], /bad-schema\.json: cases\[0\]\.valueSize: "big" is invalid/],
-    [['base.json', 'v2.json'], /v2\.json: schemaVersion: 2 is invalid/],
+    [['base.json', 'v99.json'], /v99\.json: schemaVersion: 99 is invalid; allowed: 1 or 2 \(the versions this writeprof reads\)/],
     [['base.json', 'same.json', '--threshold', '0'], /--threshold: "0" is invalid; allowed: a number in \(0, 100\)/],
     [['base.json', 'same.json', '--threshold', '100'], /--threshold: "100" is invalid/],
     [['base.json', 'same.json', '--threshold', 'five'], /--threshold: "five" is invalid/],

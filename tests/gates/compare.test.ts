@@ -167,7 +167,7 @@ describe('compareDocuments', () => {
   it('refuses different schema versions, backends and devices unless allowed', () => {
     const c = [makeCase(noisySamples(20, 1e6, 0.02, 1))];
     const a = makeDoc(c);
-    expect(() => checkComparable(a, makeDoc(c, { schemaVersion: 2 }), true)).toThrow(/schemaVersion/);
+    expect(() => checkComparable(a, makeDoc(c, { schemaVersion: 3 }), true)).toThrow(/schemaVersion/);
     expect(() => checkComparable(a, makeDoc(c, { backend: 'cuda' }))).toThrow(UsageError);
     expect(() => checkComparable(a, makeDoc(c, { device: 'Other CPU' }))).toThrow(/environment.device.name.*--allow-env-mismatch/);
     expect(checkComparable(a, makeDoc(c, { device: 'Other CPU' }), true)).toHaveLength(1);

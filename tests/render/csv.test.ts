@@ -103,6 +103,6 @@ describe('json', () => {
     const doc = loadSample();
     const out = (await render(doc, 'json', { color: false })).text;
     expect(JSON.parse(out)).toEqual(doc);
-    expect(out).toMatch(/^\{\n {2}"schemaVersion": 1,/);
+    expect(out).toMatch(/^\{\n {2}"schemaVersion": 2,/);
   });
 });

@@ -28,7 +28,10 @@ describe('terminal tables', () => {
   it('show failed cases with their error and counts, and noisy figures with a marker', async () => {
     const flat = (t: string): string => t.replace(/\n {2,}(?=\S)/g, ' ');
     const out = flat((await render(loadSample(), 'table', { color: false })).text);
-    expect(out).toContain('✗ FAILED concurrent/write-combine/v256/b1000/t4/zipf:0.99/lf0.5/k20000: verification failed: 3 lost, 1 corrupted writes (lost 3, corrupted 1)');
+    // The error states what verification found; nothing is said twice.
+    expect(out).toContain(
+      '✗ FAILED concurrent/write-combine/v256/b1000/t4/zipf:0.99/lf0.5/k20000: verification: 3 lost, 2 stale, 1 corrupted (1 duplicate) of 140,000 writes to 56,000 distinct keys\n',
+    );
     expect(out).toMatch(/480,000 ⚠/);
     // one warning line per table (the noise measure: half-width of the median's 95% interval)
     expect(out).toContain('⚠ 1/25 noisier than ±2% (worst ±15.0%)');

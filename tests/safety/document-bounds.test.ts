@@ -33,7 +33,8 @@ function fullestCase(i: number, samples: number): CaseResult {
     breakdown: { stage: 123.456789012345, h2d: 123.456789012345, kernel: 123.456789012345, d2h: 123.456789012345, probe: 1.23456789012345, lock: 1.23456789012345, copy: 1.23456789012345, publish: 1.23456789012345 },
     counters: { lockRetries: 123456789012345, casFailures: 123456789012345, probeSteps: 123456789012345 },
     countersPerWrite: { lockRetries: 1.23456789012345, casFailures: 1.23456789012345, probeSteps: 1.23456789012345 },
-    verification: { written: 100_000_000, verified: 99_999_999, lost: 1, corrupted: 0 },
+    updateShare: 0.123456789012345,
+    verification: { writes: 1_000_000_000_000, distinct: 1_000_000_000_000, verified: 999_999_999_999, lost: 1, stale: 0, corrupted: 0, duplicates: 0 },
     notes: ['calibrate-slowdown 1000%: +1000000000 ns spin per write', 'redis: a pipeline of SETs per submission over hiredis 0.14.1, 256 connections'],
   };
 }

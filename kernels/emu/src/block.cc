@@ -244,10 +244,9 @@ void Block::notify_switch(const Fiber* from, const Fiber* to) {
 void Block::nanosleep(const Loc& loc) {
   // A block whose threads only sleep and poll gives its core away: the thread it waits for (a
   // lock holder in another block, or the host answering a mailbox) may need it, and on a machine
-  // with few cores spinning here only delays that.
-  // A lone poller past a short spin waits for the host to ring (wpemu/control.h) or a while:
-  // yielding kept it on a shared core, where the host thread it waits for (a mailbox) then
-  // waited for a time slice on every request.
+  // with few cores spinning here only delays that. A lone poller past a short spin waits for the
+  // host to ring (wpemu/control.h), or 200 us: yielding alone kept it on a shared core, and the
+  // host then waited for a time slice on every request.
   if (++sleepsWithoutProgress_ == 1) ringsSeen_ = mapped_rings();
   if (runnable_.size() == 1 && sleepsWithoutProgress_ > 64) wait_mapped(ringsSeen_, 200);
   else if (runnable_.size() == 1 || sleepsWithoutProgress_ % 64 == 0) sched_yield();
