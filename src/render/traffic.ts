@@ -205,11 +205,15 @@ function mdTable(head: string[], rows: string[][], align: string): string {
 export function trafficMarkdown(doc: ResultsDocument, model?: GpuModel): string {
   const cases = counted(doc);
   if (cases.length === 0) return '';
-  const head = ['Case', 'Strategy', 'Kernels', ...TRAFFIC_HEAD.map(([a, b]) => `${a}${b}`), 'host link B/write'];
-  const rows = groups(cases).flatMap((g) =>
-    g.cases.map((k) => [esc(g.label), k.strategy, esc(k.memory.kernels.map((x) => `\`${x.name}\``).join(', ')), ...trafficCells(k.memory), bytes(hostLinkBytesPerWrite(k.memory))]),
-  );
-  const out = ['## Memory traffic (counted by the emulator)', '', `_${esc(countedCaption(cases))}._ ${esc(TRAFFIC_LEGEND)}`, '', mdTable(head, rows, 'lll' + 'r'.repeat(head.length - 3))];
+  // One table per point, its label above it: a Case column would squeeze the figures off the page.
+  const head = ['Strategy', 'Kernels', ...TRAFFIC_HEAD.map(([a, b]) => `${a}${b}`)];
+  const tables = groups(cases).flatMap((g) => [
+    '',
+    `**${esc(g.label)}**`,
+    '',
+    mdTable(head, g.cases.map((k) => [k.strategy, esc(k.memory.kernels.map((x) => `\`${x.name}\``).join(', ')), ...trafficCells(k.memory)]), 'll' + 'r'.repeat(head.length - 2)),
+  ]);
+  const out = ['## Memory traffic (counted by the emulator)', '', `_${esc(countedCaption(cases))}._ ${esc(TRAFFIC_LEGEND)}`, ...tables];
   if (model) out.push('', boundMarkdown(doc, model, '###'));
   return out.join('\n');
 }
@@ -219,11 +223,11 @@ export function boundMarkdown(doc: ResultsDocument, model: GpuModel, level = '##
   const cases = counted(doc);
   if (cases.length === 0) return '';
   const measured = measuredOnGpu(doc);
-  const head = ['Case', 'Strategy', 'DRAM writes/s', 'host link writes/s', 'bound (model) writes/s', 'limited by', ...(measured ? ['measured ops/s', 'of bound'] : [])];
+  const head = ['Case', 'Strategy', 'host link B/write', 'DRAM writes/s', 'host link writes/s', 'bound (model) writes/s', 'limited by', ...(measured ? ['measured ops/s', 'of bound'] : [])];
   const rows = groups(cases).flatMap((g) =>
     g.cases.map((k) => {
       const r = boundRow(k, model, measured);
-      return [esc(g.label), k.strategy, perSec(r.dram), perSec(r.link), perSec(r.bound), r.limit, ...(measured ? [fmtInt(r.measured), share(r)] : [])];
+      return [esc(g.label), k.strategy, bytes(hostLinkBytesPerWrite(k.memory)), perSec(r.dram), perSec(r.link), perSec(r.bound), r.limit, ...(measured ? [fmtInt(r.measured), share(r)] : [])];
     }),
   );
   return [
@@ -232,7 +236,7 @@ export function boundMarkdown(doc: ResultsDocument, model: GpuModel, level = '##
     `${esc(modelCaption(model))}. A bound, not a measurement: writes/s <= bandwidth / bytes per write, every counted sector moved once` +
       `${measured ? '; measured on the GPU beside it' : ''}. DRAM: ${esc(model.dramSource)}. Host link: ${esc(model.hostLinkSource)}.`,
     '',
-    mdTable(head, rows, 'll' + 'rrrl' + 'rr'),
+    mdTable(head, rows, 'll' + 'rrrrl' + 'rr'),
   ].join('\n');
 }
 

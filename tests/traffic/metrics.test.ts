@@ -12,6 +12,7 @@ import { boundTerminal, trafficMarkdown, trafficTerminal } from '../../src/rende
 import { parseClaims } from '../../src/gates/claims.js';
 import { evaluateClaims } from '../../src/gates/validate.js';
 import { sampleCopy } from '../render/helpers.js';
+import { axesKey } from '../../src/model.js';
 
 const space = (o: Partial<RawTrafficKernel['global']> = {}): RawTrafficKernel['global'] => ({
   loadRequests: 0,
@@ -134,9 +135,13 @@ describe('the tables', () => {
     for (const line of text.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(100);
   });
 
-  it('markdown: one row per case with its kernels, and the bound with its sources', () => {
+  it('markdown: a table per point, one row per case with its kernels, and the bound with its sources', () => {
     const md = trafficMarkdown(doc, gpuModel('h200'));
     expect(md.split('\n').filter((l) => l.startsWith('| ') && l.includes('`copy`, `stage`')).length).toBe(doc.cases.length);
+    const points = new Set(doc.cases.map((c) => axesKey(c))).size;
+    expect(md.split('\n').filter((l) => /^\*\*(single|batch|concurrent) · /.test(l)).length).toBe(points);
+    expect(md.split('\n').filter((l) => l.startsWith('| Strategy | Kernels |')).length).toBe(points);
+    expect(md).toContain('| host link B/write |');
     expect(md).toContain('### Bandwidth bound (model): NVIDIA H200 SXM 141GB');
     expect(md).toContain('NVIDIA H200 Tensor Core GPU datasheet');
   });
