@@ -15,6 +15,7 @@ const { countTrafficOnEmulator } = await import(join(root, 'dist/backends/traffi
 const { loadCheckAddon } = await import(join(root, 'dist/backends/native.js'));
 const { memoryOf, boundOf, hostLinkBytesPerWrite } = await import(join(root, 'dist/results/memory.js'));
 const { resolveSites } = await import(join(root, 'dist/check/sites.js'));
+const { verificationFailed, verificationText } = await import(join(root, 'dist/results/verification.js'));
 const { gpuModel, GPU_MODEL_IDS } = await import(join(root, 'dist/results/gpu-models.js'));
 
 function arg(name, fallback) {
@@ -43,6 +44,7 @@ for (const valueSize of sizes) {
   for (const strategy of STRATEGIES) {
     const spec = { id: `${strategy}/v${valueSize}`, strategy, mode, valueSize, batchSize: mode === 'single' ? 1 : batchSize, threads: 1, keyDist, updateShare, loadFactor: 0.5, keys };
     const t = await countTrafficOnEmulator(spec, options, emulator);
+    if (verificationFailed(t.verification)) throw new Error(`${spec.id}: ${verificationText(t.verification)}: its counts are not the strategy's`);
     results.push({ spec, raw: t.traffic, memory: memoryOf(t.traffic, t.writes, valueSize, 'count', emulator.seed), writes: t.writes });
   }
 }

@@ -9,6 +9,7 @@ import type { CaseResult } from '../results/schema.js';
 import { median } from 'simple-statistics';
 import { buildCaseResult, sampleOpsPerSec, warmupError as warmupFailure, type CaseExtras } from './case-result.js';
 import { memoryOf, type MemoryTraffic } from '../results/memory.js';
+import { verificationFailed, verificationText } from '../results/verification.js';
 import type { ProgressListener } from './events.js';
 import { stopReason } from './stopping.js';
 
@@ -130,6 +131,7 @@ async function runCase(spec: CaseSpec, index: number, total: number, backend: Ba
     try {
       const t = await backend.countTraffic(spec, openOptionsFor(spec, o, 0));
       traffic.seconds += t.seconds;
+      if (verificationFailed(t.verification)) throw new Error(`verification failed: ${verificationText(t.verification)}`);
       memory = memoryOf(t.traffic, t.writes, spec.valueSize, o.countConflicts ? 'count' : 'plain', t.emulatorSeed);
     } catch (err) {
       error = `memory-traffic pass: ${message(err, spec)}`;

@@ -144,7 +144,7 @@ describe('run --backend cuda-emu counts memory traffic', () => {
     const text = readFileSync(md, 'utf8');
     expect(text).toContain('## Memory traffic (counted by the emulator)');
     expect(text).toMatch(/\| bound \(model\) writes\/s \| limited by \| measured ops\/s \| of bound \|/);
-    expect(text).toMatch(/\| batch · 64B · batch 500 \| baseline \| [\d.]+ G \| [\d.]+ M \| [\d.]+ M \| host link \| 1,000,000 \| [\d.]+% \|/);
+    expect(text).toMatch(/\| batch · 64B · batch 500 \| baseline \| [\d,.]+ \| [\d.]+ G \| [\d.]+ M \| [\d.]+ M \| host link \| 1,000,000 \| [\d.]+% \|/);
 
     const cmp = await runCli(['compare', results, gpuPath, '--gpu-model', 'h100-sxm', '--allow-env-mismatch']);
     expect(cmp.stdout).toContain('measured on NVIDIA H100 80GB HBM3 beside the bound');
