@@ -9,6 +9,7 @@
 import type { Backend, BackendStatus, CaseHandle, NativeSample, OpenOptions } from './backend.js';
 import { nativeCaseParams, openNativeCase } from './native-backend.js';
 import { loadEmuAddon, type NativeAddon } from './native.js';
+import { countTrafficOnEmulator } from './traffic.js';
 import { DEFAULT_EMULATOR, type CaseSpec, type EmulatorSettings } from '../model.js';
 
 export function emulatorNote(s: EmulatorSettings): string {
@@ -59,5 +60,6 @@ export function createEmuBackend(settings: EmulatorSettings = DEFAULT_EMULATOR, 
         close: () => handle.close(),
       };
     },
+    countTraffic: (spec, options) => countTrafficOnEmulator(spec, options, settings),
   };
 }
