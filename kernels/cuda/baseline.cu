@@ -38,8 +38,8 @@ extern "C" __global__ void __launch_bounds__(WP_BLOCK_BASELINE, WP_MINB_BATCH_25
 namespace wp::gpu {
 
 void launch_baseline(bool count, const BatchArgs& a, uint32_t blocks, cudaStream_t stream) {
-  if (count) WP_LAUNCH(wp_baseline_count, blocks, WP_BLOCK_BASELINE, 0, stream)(a);
-  else WP_LAUNCH(wp_baseline_plain, blocks, WP_BLOCK_BASELINE, 0, stream)(a);
+  if (count) wp_baseline_count<<<blocks, WP_BLOCK_BASELINE, 0, stream>>>(a);
+  else wp_baseline_plain<<<blocks, WP_BLOCK_BASELINE, 0, stream>>>(a);
 }
 
 }  // namespace wp::gpu

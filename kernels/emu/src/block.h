@@ -34,9 +34,14 @@ class Block {
   [[noreturn]] void fault(const std::string& what);
   void* dynamic_shared() { return dynShared_.data(); }
   unsigned active_mask() const;
+  unsigned converge(const Loc& loc);
+  bool cooperative() const { return job_ && job_->cooperative; }
+  // A SIGSEGV/SIGBUS on the running fiber (a stack overflow, an illegal address): ends the block
+  // with a fault instead of the process. Called from the signal handler; does not return.
+  void fiber_signal(int sig, void* addr);
 
  private:
-  enum class State : uint8_t { Runnable, InWarpOp, InBarrier, Exited };
+  enum class State : uint8_t { Runnable, InWarpOp, InBarrier, InConverge, Exited };
   struct Fiber {
     ThreadCtx ctx{};
     Context cpu;
@@ -49,18 +54,34 @@ class Block {
     const char* file = nullptr;
     unsigned line = 0;
     Block* block = nullptr;
+    int cv = -1;              // the convergence point it waits at (index in converges_)
+    uint32_t switches = 0;    // switch points passed
+    uint32_t recent[4] = {};  // hashes of its last switch points' sites (convergence paths)
+    uint8_t recentPos = 0;
   };
   struct Rendezvous {
     WarpOp op = WarpOp::SyncWarp;
-    unsigned mask = 0, arrived = 0;
+    unsigned mask = 0, arrived = 0;  // mask: the lanes waited for (named, live)
     int width = 32;
     const char* file = nullptr;
     unsigned line = 0;
+    unsigned named = 0;  // the mask as the caller wrote it (PTX: exited lanes are not waited for)
   };
   struct Warp {
     unsigned exists = 0, exited = 0;
     int open = 0;       // rv[0 .. open) are the open rendezvous
+    int openCv = 0;     // convergence points open in this warp
     Rendezvous rv[32];  // a lane waits in at most one, so 32 always suffice
+  };
+  // Lanes of one warp gathering at one __activemask()/coalesced_threads() call site.
+  struct Convergence {
+    unsigned warp = 0;
+    const char* file = nullptr;
+    unsigned line = 0, column = 0;
+    unsigned arrived = 0;
+    uint64_t path = 0;              // sites the arrived lanes passed on their way here (a bloom filter)
+    uint32_t openSwitches[32] = {};  // each lane's switch count when the point opened
+    bool open = false;
   };
   struct Barrier {
     unsigned arrived = 0;
@@ -80,6 +101,11 @@ class Block {
   void complete(Warp& w, Rendezvous& r, unsigned warp);
   void check_waits_for(const Fiber& me, unsigned lanes, const Rendezvous* mine);
   void set_fault(const std::string& what);
+  void note_portability(const char* file, unsigned line, const std::string& what);
+  bool settled(const Convergence& c, unsigned lane) const;
+  void settle_convergences(unsigned warp);
+  void complete_convergence(Convergence& c);
+  uint64_t shuffle_source(const Rendezvous& r, unsigned warp, unsigned reader, unsigned src);
   std::string describe(const Fiber& f) const;
   std::string dump() const;
   uint64_t next_random();
@@ -100,6 +126,11 @@ class Block {
   uint64_t progress_ = 0, sleepsWithoutProgress_ = 0, switches_ = 0;
   bool faulted_ = false;
   std::string fault_;
+  std::vector<Convergence> converges_;
+  std::vector<std::pair<const char*, unsigned>> noted_;  // sites already noted in this block
+  Fiber* signalFiber_ = nullptr;  // set by fiber_signal for the scheduler loop
+  int signalNo_ = 0;
+  void* signalAddr_ = nullptr;
 };
 
 }  // namespace wpemu

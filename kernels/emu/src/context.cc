@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <new>
 
@@ -13,7 +14,7 @@
 namespace wpemu {
 
 Stack::Stack(size_t bytes) : bytes_(bytes) {
-  guard_ = size_t(sysconf(_SC_PAGESIZE));
+  guard_ = std::max<size_t>(size_t(sysconf(_SC_PAGESIZE)), 64 << 10);
   void* p = mmap(nullptr, guard_ + bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
   mprotect(p, guard_, PROT_NONE);

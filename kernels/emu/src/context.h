@@ -15,8 +15,9 @@ struct Context {
 
 using FiberEntry = void (*)(void* arg);
 
-// A stack of `bytes` usable bytes with an inaccessible guard page below it: an overflow faults at
-// once instead of corrupting the neighbouring fiber.
+// A stack of `bytes` usable bytes with an inaccessible guard region below it: an overflow faults at
+// once instead of corrupting the neighbouring fiber (kernels are compiled with stack-clash
+// protection, so a large frame probes its pages in order and cannot step over the guard).
 class Stack {
  public:
   explicit Stack(size_t bytes);
@@ -26,6 +27,7 @@ class Stack {
   void* top() const { return static_cast<char*>(base_) + guard_ + bytes_; }
   void* bottom() const { return static_cast<char*>(base_) + guard_; }
   size_t size() const { return bytes_; }
+  size_t guard() const { return guard_; }
 
  private:
   void* base_ = nullptr;

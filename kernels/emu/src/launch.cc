@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "block.h"
+#include "grid_sync.h"
 #include "runtime.h"
 #include "stream.h"
 
@@ -103,8 +104,28 @@ void run_launch(const std::shared_ptr<LaunchJob>& job) {
   if (job->blocks > 1 && effective_workers() > 1) pool().retire(job);
 }
 
+void run_cooperative(const std::shared_ptr<LaunchJob>& job) {
+  job->gridSync = std::make_shared<GridBarrier>(job->blocks);
+  std::vector<std::thread> threads;
+  threads.reserve(job->blocks);
+  for (unsigned i = 0; i < job->blocks; ++i)
+    threads.emplace_back([&job, i] {
+      std::string fault = this_thread_block().run(*job, i);
+      {
+        std::lock_guard<std::mutex> lock(job->mu);
+        if (!fault.empty() && job->fault.empty()) {
+          job->fault = fault;
+          job->abort.store(true);
+        }
+      }
+      if (!fault.empty()) job->gridSync->wake_all();
+      job->gridSync->block_finished(*job, i);
+    });
+  for (auto& t : threads) t.join();
+}
+
 void launch_kernel(const char* name, dim3 grid, dim3 block, size_t sharedBytes, cudaStream_t s,
-                   std::function<void()> body) {
+                   std::function<void()> body, bool cooperative) {
   const uint64_t threads = uint64_t(block.x) * block.y * block.z;
   const uint64_t blocks = uint64_t(grid.x) * grid.y * grid.z;
   if (threads == 0 || threads > 1024 || block.z > 64 || blocks == 0 || grid.y > 65535 || grid.z > 65535 ||
@@ -124,11 +145,13 @@ void launch_kernel(const char* name, dim3 grid, dim3 block, size_t sharedBytes, 
   job->sharedBytes = sharedBytes;
   job->body = std::move(body);
   job->blocks = unsigned(blocks);
+  job->cooperative = cooperative;
   // Seeds follow the host's order of launches on each stream, not the order executors run them.
   job->seed = mix64(config().seed ^ mix64(st->id * 0x100000001b3ULL + st->launches++));
   st->enqueue([job] {
     if (sticky_error() != cudaSuccess) return;
-    run_launch(job);
+    if (job->cooperative) run_cooperative(job);
+    else run_launch(job);
     if (!job->fault.empty()) set_sticky_error(cudaErrorLaunchFailure, job->fault);
   });
 }

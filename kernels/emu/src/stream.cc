@@ -72,7 +72,7 @@ bool Stream::idle() {
 }
 
 Stream* resolve_stream(cudaStream_t s) {
-  if (!s) return &default_stream();
+  if (!s || s == cudaStreamLegacy || s == cudaStreamPerThread) return &default_stream();
   std::lock_guard<std::mutex> lock(g_streams_mu);
   return live_streams().count(s) ? s : nullptr;
 }

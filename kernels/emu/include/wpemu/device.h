@@ -75,7 +75,7 @@ inline void __threadfence_system(const wpemu::Loc& loc = wpemu::Loc::current()) 
 }
 inline void __nanosleep(unsigned ns, const wpemu::Loc& loc = wpemu::Loc::current()) { wpemu::nanosleep(ns, loc); }
 [[noreturn]] inline void __trap(const wpemu::Loc& loc = wpemu::Loc::current()) { wpemu::trap("__trap()", loc); }
-inline unsigned __activemask() { return wpemu::active_mask(); }
+inline unsigned __activemask(const wpemu::Loc& loc = wpemu::Loc::current()) { return wpemu::converge(loc); }
 
 // ---- warp intrinsics ----
 template <class T>

@@ -15,9 +15,9 @@
 namespace wpemu {
 
 // Validates the configuration (cudaGetLastError reports a bad one) and enqueues `body`, run once
-// per emulated thread, on stream `s`.
+// per emulated thread, on stream `s`; a cooperative launch runs every block at once.
 void launch_kernel(const char* name, dim3 grid, dim3 block, size_t sharedBytes, cudaStream_t s,
-                   std::function<void()> body);
+                   std::function<void()> body, bool cooperative = false);
 
 template <class... P>
 class Launcher {

@@ -31,7 +31,7 @@ enum class WarpOp : uint8_t {
   ReduceAdd, ReduceMin, ReduceMax, ReduceAnd, ReduceOr, ReduceXor,
 };
 
-enum class BarrierOp : uint8_t { Sync, Count, And, Or };
+enum class BarrierOp : uint8_t { Sync, Count, And, Or, Grid };
 
 // A scheduling point: the seeded scheduler may run any other runnable thread of the block here.
 void switch_point(const char* what, const Loc& loc);
@@ -46,13 +46,22 @@ void nanosleep(unsigned ns, const Loc& loc);
 [[noreturn]] void trap(const char* why, const Loc& loc);
 // The launch's dynamic shared memory (its third <<<>>> argument), per block.
 void* dynamic_shared();
-// Warps' non-exited lanes (the emulator has no notion of convergence).
+// Warps' non-exited lanes.
 unsigned active_mask();
+// __activemask() and coalesced_threads(): the lanes of the caller's warp that reach this call
+// site together (the convergence rule: kernels/emu/README.md).
+unsigned converge(const Loc& loc);
+// cooperative_groups::this_grid().sync(), and whether this launch is cooperative.
+void grid_sync(const Loc& loc);
+bool cooperative_launch();
 
 }  // namespace wpemu
 
-#define threadIdx (::wpemu::tls_thread->tidx)
-#define blockIdx (::wpemu::tls_block.bidx)
-#define blockDim (::wpemu::tls_block.bdim)
-#define gridDim (::wpemu::tls_block.gdim)
-#define warpSize 32
+// CUDA's built-in variables, as variables (not macros: a struct member or a host variable may
+// have these names, as with nvcc). A block's OS thread holds its blockIdx/blockDim/gridDim; the
+// scheduler sets threadIdx to the running thread's at every switch.
+extern thread_local dim3 threadIdx;
+extern thread_local dim3 blockIdx;
+extern thread_local dim3 blockDim;
+extern thread_local dim3 gridDim;
+inline constexpr int warpSize = 32;
