@@ -76,6 +76,8 @@ const IGNORED_WITH_VALUE = new Set([
   '--maxrregcount', '-t', '--threads', '-Xnvlink', '--nvlink-options', '-Werror', '-Xcudafe', '-code', '--gpu-code',
   '--default-stream', '-default-stream', '-split-compile', '--split-compile', '-rdc', '--relocatable-device-code',
 ]);
+/** C++ standards nvcc takes (the emulator compiles C++20 when an earlier one is asked). */
+export const STANDARD = /^(?:c|gnu)\+\+(?:11|14|17|20|23|2a|2b|1y|1z)$/;
 // CUDA's own libraries: the emulator's runtime takes their place.
 const CUDA_LIBS = new Set(['cudart', 'cudart_static', 'cuda', 'cudadevrt', 'nvToolsExt']);
 
@@ -134,6 +136,8 @@ export function parseBuildArgs(argv: readonly string[]): BuildRequest {
     let v: string | null;
     if (!a.startsWith('-') || a === '-') {
       r.inputs.push(input(a, r.allCuda));
+    } else if (IGNORED_SWITCHES.has(a)) {
+      // nothing to do on the emulator (before the prefix forms: -lineinfo is not -l ineinfo)
     } else if (a === '-c' || a === '--compile' || a === '-dc' || a === '--device-c') {
       r.compileOnly = true;
     } else if ((v = take('-o', '--output-file')) !== null) {
@@ -155,6 +159,7 @@ export function parseBuildArgs(argv: readonly string[]): BuildRequest {
     } else if (a === '-g' || a === '-G' || a === '--debug' || a === '--device-debug') {
       r.debug = true;
     } else if ((v = take(null, '-std')) !== null || (v = take(null, '--std')) !== null) {
+      if (!STANDARD.test(v)) throw new UsageError(`emu build: -std: ${JSON.stringify(v)} is invalid; allowed: c++11 to c++23 (compiled as C++20 or later)`);
       r.std = v;
     } else if ((v = take('-Xcompiler', '--compiler-options')) !== null) {
       r.compilerFlags.push(...splitCommas(v));
@@ -183,8 +188,6 @@ export function parseBuildArgs(argv: readonly string[]): BuildRequest {
       r.keep = v;
     } else if (a === '-v' || a === '--verbose') {
       r.verbose = true;
-    } else if (IGNORED_SWITCHES.has(a)) {
-      // nothing to do on the emulator
     } else if (IGNORED_WITH_VALUE.has(a)) {
       value(a);
     } else if ([...IGNORED_WITH_VALUE].some((f) => a.startsWith(`${f}=`))) {

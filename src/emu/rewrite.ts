@@ -251,14 +251,19 @@ function templateParamNames(v: TokenView, from: number, to: number, edits: Edits
   });
 }
 
+/** Significant tokens [a, b] as source text: a space between two words or two punctuators only. */
 function sigText(v: TokenView, a: number, b: number): string {
-  const parts: string[] = [];
+  let out = '';
+  let prevWord: boolean | null = null;
   for (let k = a; k <= b; k++) {
-    const t = v.text(k);
-    if (t === MARKERS.global || t === MARKERS.device || t === MARKERS.host) continue;
-    parts.push(t);
+    const t = v.at(k)!;
+    if (t.text === MARKERS.global || t.text === MARKERS.device || t.text === MARKERS.host) continue;
+    const word = t.kind !== 'punct';
+    if (prevWord !== null && word === prevWord) out += ' ';
+    out += t.text;
+    prevWord = word;
   }
-  return parts.join(' ');
+  return out;
 }
 
 // ---- launches ----

@@ -252,13 +252,16 @@ std::string Block::run(LaunchJob& job, unsigned linear) {
       const Stack& st = *stacks_[f.ctx.tid];
       const char* a = static_cast<const char*>(signalAddr_);
       const bool overflow = a < static_cast<const char*>(st.bottom()) && a >= static_cast<const char*>(st.bottom()) - st.guard();
-      char what[200];
+      const dim3 bd = job.block;
+      const std::string who = "thread " + std::to_string(f.ctx.tid) +
+                              (bd.y == 1 && bd.z == 1 ? std::string() : " " + dim_str(f.ctx.tidx));
+      char what[256];
       if (overflow)
-        std::snprintf(what, sizeof what, "stack overflow: thread %u (%s) used more than its %zu KiB of stack", f.ctx.tid,
-                      dim_str(f.ctx.tidx).c_str(), kStackBytes >> 10);
+        std::snprintf(what, sizeof what, "stack overflow: %s used more than its %zu KiB of stack", who.c_str(),
+                      kStackBytes >> 10);
       else
-        std::snprintf(what, sizeof what, "illegal memory access (%s at address %p) by thread %u (%s), last at %s",
-                      signalNo_ == SIGBUS ? "SIGBUS" : "SIGSEGV", signalAddr_, f.ctx.tid, dim_str(f.ctx.tidx).c_str(),
+        std::snprintf(what, sizeof what, "illegal memory access (%s at address %p) by %s, last at %s",
+                      signalNo_ == SIGBUS ? "SIGBUS" : "SIGSEGV", signalAddr_, who.c_str(),
                       f.what ? (std::string(f.what) + " " + site(f.file, f.line)).c_str() : "its start");
       signalFiber_ = nullptr;
       set_fault(what);
@@ -407,9 +410,10 @@ void Block::note_portability(const char* file, unsigned line, const std::string&
 // lane of the warp is accounted for: waiting in a warp intrinsic, a barrier or another
 // convergence point, exited, or shown to be elsewhere (it passed a switch point that no arrived
 // lane passed on its way here, or kConvergeWindow switch points, since the point opened). A lane
-// still on the arrived lanes' path is waited for. So a lane outside the caller's branch is never
-// included, a lane inside it is unless it lags by a switch point of its own, and the result is a
-// function of the schedule, hence of the seed.
+// still on the arrived lanes' path is waited for. Of several open points, the earliest in the
+// source completes first. So a lane outside the caller's branch is never included, a lane inside
+// it is unless it lags by a switch point of its own, and the result is a function of the
+// schedule, hence of the seed.
 unsigned Block::converge(const Loc& loc) {
   Fiber& f = *cur_;
   note(f, "__activemask", loc);
@@ -464,16 +468,27 @@ bool Block::settled(const Convergence& c, unsigned lane) const {
   return last && !(c.path >> (last - 1) & 1);
 }
 
+// When several points are open in a warp (lanes split by a branch, or some lanes still behind
+// at an earlier point), the one earliest in the source completes first, as a GPU runs the earlier
+// code before the branches after it; its lanes then join the later points.
 void Block::settle_convergences(unsigned warp) {
   const Warp& w = warps_[warp];
-  const unsigned live = w.exists & ~w.exited;
+  Convergence* first = nullptr;
   for (Convergence& c : converges_) {
     if (!c.open || c.warp != warp) continue;
-    bool done = true;
-    for (unsigned rest = live & ~c.arrived; rest && done; rest &= rest - 1)
-      done = settled(c, unsigned(__builtin_ctz(rest)));
-    if (done) complete_convergence(c);
+    if (!first) {
+      first = &c;
+      continue;
+    }
+    const int byFile = std::strcmp(c.file, first->file);
+    if (byFile < 0 || (byFile == 0 && (c.line < first->line || (c.line == first->line && c.column < first->column))))
+      first = &c;
   }
+  if (!first) return;
+  const unsigned live = w.exists & ~w.exited;
+  for (unsigned rest = live & ~first->arrived; rest; rest &= rest - 1)
+    if (!settled(*first, unsigned(__builtin_ctz(rest)))) return;
+  complete_convergence(*first);
 }
 
 void Block::complete_convergence(Convergence& c) {
