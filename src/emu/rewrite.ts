@@ -69,8 +69,11 @@ export function rewrite(text: string): string {
     const t = v.text(s);
     if (t === '<<<') launch(v, s, edits, () => where(toks, v.sig[s]!));
     else if (t === MARKERS.shared) {
-      const ext = v.text(s - 1) === 'extern' ? s - 1 : v.text(s + 1) === 'extern' ? s + 1 : -1;
-      if (ext >= 0) s = externShared(v, Math.min(s, ext), inFunction(s), edits, toks);
+      // `extern __shared__ T s[]`, `extern T __shared__ s[]`, ...: extern anywhere in the declaration
+      const start = declarationStart(v, s);
+      let ext = false;
+      for (let k = start; k < v.length && v.text(k) !== ';' && v.text(k) !== '{'; k++) ext ||= v.text(k) === 'extern';
+      if (ext) s = externShared(v, start, inFunction(s), edits, toks);
       else replaceTok(v, edits, s, v.text(s - 1) === 'static' ? 'thread_local' : SHARED_STORAGE);
     } else if (t === MARKERS.global || t === MARKERS.device || t === MARKERS.host) replaceTok(v, edits, s, '');
   }
@@ -363,6 +366,17 @@ function configEnd(v: TokenView, s: number): number {
 }
 
 // ---- extern __shared__ ----
+
+/** The first token of the declaration holding token `s` (after the previous `;`, `{`, `}` or label). */
+function declarationStart(v: TokenView, s: number): number {
+  let k = s;
+  while (k > 0) {
+    const t = v.text(k - 1);
+    if (t === ';' || t === '{' || t === '}' || t === ':' || t === ')') break;
+    k--;
+  }
+  return k;
+}
 
 /** Rewrites the declaration starting at significant `s` (`extern __shared__ ...;`); returns its last index. */
 function externShared(v: TokenView, s: number, inFunction: boolean, edits: Edits, toks: Token[]): number {

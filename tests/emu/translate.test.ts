@@ -94,6 +94,9 @@ describe('shared memory', () => {
   it('extern __shared__ in a function is a pointer to the block\'s dynamic shared memory', () => {
     const out = squash(rewrite(marked('__global__ void k() { extern __shared__ __attribute__((aligned(16))) volatile float s[]; s[0] = 1; }')));
     expect(out).toContain('volatile float *const s = static_cast<volatile float *>(::wpemu::dynamic_shared());');
+    // `extern` and `__shared__` in any order among the specifiers (CUDA's samples write both)
+    const other = squash(rewrite(marked('__global__ void k() { extern double __shared__ sdata[]; }')));
+    expect(other).toContain('double *const sdata = static_cast<double *>(::wpemu::dynamic_shared());');
   });
 
   it('at namespace scope it is an object that converts to that pointer; __shared__ is the block\'s storage', () => {

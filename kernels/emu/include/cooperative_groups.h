@@ -10,6 +10,7 @@
 // - this_grid().sync() needs a cooperative launch (cudaLaunchCooperativeKernel).
 // Every collective takes the caller's source location, so faults and notes point at user code.
 #pragma once
+#define _COOPERATIVE_GROUPS_H_
 #include <cstring>
 #include <type_traits>
 #include <utility>

@@ -2,6 +2,7 @@
 // driver calls runtime programs make to ask about the driver. There is no driver: the emulator is
 // the device, and these answer for it.
 #pragma once
+#define __cuda_cuda_h__
 #include "cuda_runtime.h"
 
 #define CUDA_VERSION 13000

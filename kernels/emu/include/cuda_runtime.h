@@ -22,6 +22,14 @@
 #include "wpemu/launch_api.h"
 
 #define CUDART_VERSION 13000
+// The include guards of CUDA's own headers, which programs (the samples' helper_cuda.h) test to
+// know what is declared: all of it is, by this header.
+#define __CUDA_RUNTIME_H__
+#define __CUDA_RUNTIME_API_H__
+#define __DRIVER_TYPES_H__
+#define __VECTOR_TYPES_H__
+#define __VECTOR_FUNCTIONS_H__
+#define __DEVICE_LAUNCH_PARAMETERS_H__
 #ifndef __noinline__
 #define __noinline__ __attribute__((noinline))
 #endif

@@ -1,5 +1,6 @@
 // Stand-in for CUDA's math_constants.h on the emulator: the CUDART_* constants programs use most.
 #pragma once
+#define __MATH_CONSTANTS_H__
 #include <cmath>
 #include <limits>
 

@@ -2,11 +2,14 @@
 // main, the emulator takes its settings from the environment, as `writeprof run` takes them from
 // --emu-seed/--emu-workers/--emu-timeout (same defaults and ranges, src/limits.ts), and a kernel
 // fault's diagnosis goes to stderr the moment it happens, before the program sees the error code.
+#include <dlfcn.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
 #include "wpemu/control.h"
+#include "wpemu/sched.h"
 #include "writeprof/limits.h"
 
 namespace {
@@ -48,3 +51,13 @@ struct ProgramSettings {
 ProgramSettings g_settings __attribute__((init_priority(200)));
 
 }  // namespace
+
+// assert() in device code, as on a GPU: the failing thread's block ends and the launch reports
+// cudaErrorAssert (the program goes on and sees it). In host code, the C library's assert.
+extern "C" void __assert_fail(const char* expr, const char* file, unsigned line, const char* func) noexcept {
+  if (wpemu::tls_thread) wpemu::device_assert(expr, file, line, func);
+  using Fail = void (*)(const char*, const char*, unsigned, const char*);
+  static const Fail libc = reinterpret_cast<Fail>(dlsym(RTLD_NEXT, "__assert_fail"));
+  if (libc) libc(expr, file, line, func);
+  std::abort();
+}

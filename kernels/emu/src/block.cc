@@ -14,11 +14,11 @@
 #include "grid_sync.h"
 #include "wpemu/notes.h"
 
-thread_local dim3 threadIdx, blockIdx, blockDim, gridDim;
+WPEMU_TLS_HIDDEN thread_local dim3 threadIdx, blockIdx, blockDim, gridDim;
 
 namespace wpemu {
 
-thread_local ThreadCtx* tls_thread = nullptr;
+WPEMU_TLS_HIDDEN thread_local ThreadCtx* tls_thread = nullptr;
 thread_local BlockCtx tls_block{};
 
 namespace {
@@ -159,6 +159,10 @@ std::string block_str(dim3 b, dim3 grid) {
 
 Block::Block() = default;
 
+// A uniform index below n from the next random number, by multiplication: a division here would
+// cost more than the rest of a switch.
+size_t Block::pick(size_t n) { return size_t((next_random() >> 32) * uint64_t(n) >> 32); }
+
 uint64_t Block::next_random() {
   // xorshift64*: fast, and plenty for choosing among at most 1024 fibers.
   rng_ ^= rng_ >> 12;
@@ -203,7 +207,9 @@ std::string Block::run(LaunchJob& job, unsigned linear) {
     f.runPos = int(t);
     runnable_[t] = int(t);
     warps_[t / 32].exists |= 1u << (t % 32);
-    make_context(f.cpu, *stacks_[t], &Block::entry, &f);
+    // Stack tops staggered by a few cache lines per thread: at one offset from a common alignment,
+    // every fiber's hot top lines would compete for the same cache sets.
+    make_context(f.cpu, *stacks_[t], &Block::entry, &f, size_t(t % 61) * 1024 + size_t(t % 7) * 64);
   }
   barrier_ = Barrier{};
   converges_.clear();
@@ -214,6 +220,7 @@ std::string Block::run(LaunchJob& job, unsigned linear) {
   exitedCount_ = 0;
   faulted_ = false;
   fault_.clear();
+  faultCode_ = cudaErrorLaunchFailure;
   progress_ = sleepsWithoutProgress_ = switches_ = 0;
   rng_ = mix64(job.seed ^ mix64(uint64_t(linear) + 0x9e3779b97f4a7c15ULL)) | 1;
 
@@ -242,7 +249,7 @@ std::string Block::run(LaunchJob& job, unsigned linear) {
         break;
       }
     }
-    cur_ = &fibers_[runnable_[next_random() % runnable_.size()]];
+    cur_ = &fibers_[runnable_[pick(runnable_.size())]];
     tls_thread = &cur_->ctx;
     ::threadIdx = cur_->ctx.tidx;
     switch_context(sched_, cur_->cpu);
@@ -264,6 +271,7 @@ std::string Block::run(LaunchJob& job, unsigned linear) {
                       signalNo_ == SIGBUS ? "SIGBUS" : "SIGSEGV", signalAddr_, who.c_str(),
                       f.what ? (std::string(f.what) + " " + site(f.file, f.line)).c_str() : "its start");
       signalFiber_ = nullptr;
+      if (!overflow) faultCode_ = cudaErrorIllegalAddress;
       set_fault(what);
       break;
     }
@@ -283,7 +291,7 @@ void Block::note(Fiber& f, const char* what, const Loc& loc) {
 void Block::yield(const char* what, const Loc& loc) {
   Fiber& f = *cur_;
   note(f, what, loc);
-  f.recent[f.recentPos++ & 3] = site_slot(f.file, f.line) + 1;  // 0: no site yet
+  f.recent[f.recentPos++ & 3] = uint8_t(site_slot(f.file, f.line) + 1);  // 0: no site yet
   ++f.switches;
   if (warps_[f.ctx.warp].openCv) settle_convergences(f.ctx.warp);
   dispatch(f);
@@ -297,7 +305,7 @@ void Block::dispatch(Fiber& from) {
     switch_context(from.cpu, sched_);
     return;
   }
-  Fiber& next = fibers_[runnable_[next_random() % runnable_.size()]];
+  Fiber& next = fibers_[runnable_[pick(runnable_.size())]];
   if (&next == &from) return;
   cur_ = &next;
   tls_thread = &next.ctx;
@@ -444,7 +452,7 @@ unsigned Block::converge(const Loc& loc) {
   for (uint32_t s : f.recent)
     if (s) c->path |= 1ull << (s - 1);
   f.state = State::InConverge;
-  f.cv = int(c - converges_.data());
+  f.cv = int16_t(c - converges_.data());
   f.result = 0;
   unqueue(f);
   settle_convergences(warp);  // may complete it, this lane included
@@ -609,7 +617,10 @@ uint64_t Block::shuffle_source(const Rendezvous& r, unsigned warp, unsigned read
 void Block::complete(Warp& w, Rendezvous& r, unsigned warp) {
   const unsigned mask = r.mask;
   const int width = r.width;
-  auto source = [&](unsigned l, unsigned src) { return shuffle_source(r, warp, l, src); };
+  auto source = [&](unsigned l, unsigned src) {
+    // The usual case inline; outside the live mask (a fault, or an exited lane) out of line.
+    return src < 32 && (mask >> src & 1) ? lane_fiber(warp, src).value : shuffle_source(r, warp, l, src);
+  };
   uint64_t ballot = 0, any = 0, all = 1, sum = 0, andv = ~0ull, orv = 0, xorv = 0;
   int64_t smin = INT64_MAX, smax = INT64_MIN;
   uint64_t umin = UINT64_MAX, umax = 0;
@@ -844,6 +855,15 @@ int block_barrier(BarrierOp op, int pred, const Loc& loc) {
 
 void nanosleep(unsigned, const Loc& loc) {
   if (tls_thread) tls_runtime->nanosleep(loc);
+}
+
+void device_assert(const char* expr, const char* file, unsigned line, const char* func) {
+  const ThreadCtx& t = *tls_thread;
+  std::string where = func ? func : "?";
+  if (size_t lambda = where.find("::<lambda"); lambda != std::string::npos) where.resize(lambda);  // a kernel's body
+  tls_runtime->fault_as(cudaErrorAssert, "device-side assert: Assertion `" + std::string(expr) + "` failed in " +
+                                             (func ? func : "?") + " at " + site(file, line) + " by thread " +
+                                             std::to_string(t.tid));
 }
 
 void trap(const char* why, const Loc& loc) {

@@ -32,6 +32,13 @@ class Block {
     sleepsWithoutProgress_ = 0;
   }
   [[noreturn]] void fault(const std::string& what);
+  // The error the launch reports for the fault that ended the block (cudaErrorLaunchFailure
+  // unless a fault says otherwise: a device assert, an illegal address).
+  cudaError_t fault_code() const { return faultCode_; }
+  [[noreturn]] void fault_as(cudaError_t code, const std::string& what) {
+    faultCode_ = code;
+    fault(what);
+  }
   void* dynamic_shared() { return dynShared_.data(); }
   unsigned active_mask() const;
   unsigned converge(const Loc& loc);
@@ -42,22 +49,23 @@ class Block {
 
  private:
   enum class State : uint8_t { Runnable, InWarpOp, InBarrier, InConverge, Exited };
+  // Two cache lines: a block of 1024 threads switches among 1024 of these.
   struct Fiber {
     ThreadCtx ctx{};
     Context cpu;
-    State state = State::Runnable;
+    uint64_t value = 0, result = 0;
     int runPos = -1;  // index in runnable_
     int rv = -1;      // the rendezvous it waits in (index in its warp's table)
-    uint64_t value = 0, result = 0;
     int arg = 0, pred = 0;
     const char* what = nullptr;  // its last scheduling point, for fault reports
     const char* file = nullptr;
-    unsigned line = 0;
     Block* block = nullptr;
-    int cv = -1;              // the convergence point it waits at (index in converges_)
-    uint32_t switches = 0;    // switch points passed
-    uint32_t recent[4] = {};  // hashes of its last switch points' sites (convergence paths)
+    unsigned line = 0;
+    uint32_t switches = 0;  // switch points passed
+    int16_t cv = -1;        // the convergence point it waits at (index in converges_)
+    State state = State::Runnable;
     uint8_t recentPos = 0;
+    uint8_t recent[4] = {};  // bloom slots (+1) of its last switch points' sites (convergence paths)
   };
   struct Rendezvous {
     WarpOp op = WarpOp::SyncWarp;
@@ -109,6 +117,7 @@ class Block {
   std::string describe(const Fiber& f) const;
   std::string dump() const;
   uint64_t next_random();
+  size_t pick(size_t n);
   Fiber& lane_fiber(unsigned warp, unsigned lane) { return fibers_[warp * 32 + lane]; }
 
   LaunchJob* job_ = nullptr;
@@ -126,6 +135,7 @@ class Block {
   uint64_t progress_ = 0, sleepsWithoutProgress_ = 0, switches_ = 0;
   bool faulted_ = false;
   std::string fault_;
+  cudaError_t faultCode_ = cudaErrorLaunchFailure;
   std::vector<Convergence> converges_;
   std::vector<std::pair<const char*, unsigned>> noted_;  // sites already noted in this block
   Fiber* signalFiber_ = nullptr;  // set by fiber_signal for the scheduler loop

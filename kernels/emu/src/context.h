@@ -34,8 +34,9 @@ class Stack {
   size_t bytes_ = 0, guard_ = 0;
 };
 
-// Prepare `ctx` so that the first switch to it runs entry(arg) on `stack`. entry must never return.
-void make_context(Context& ctx, Stack& stack, FiberEntry entry, void* arg);
+// Prepare `ctx` so that the first switch to it runs entry(arg) on `stack`, starting `skip` bytes
+// below its top. entry must never return.
+void make_context(Context& ctx, Stack& stack, FiberEntry entry, void* arg, size_t skip = 0);
 
 // Save the running context into `from` and resume `to`.
 void switch_context(Context& from, Context& to);

@@ -33,6 +33,7 @@ void work_on(LaunchJob& job) {
     std::lock_guard<std::mutex> lock(job.mu);
     if (!fault.empty() && job.fault.empty()) {
       job.fault = fault;
+      job.faultCode = b.fault_code();
       job.abort.store(true);
     }
     if (job.done.fetch_add(1) + 1 == job.blocks) job.cv.notify_all();
@@ -110,11 +111,13 @@ void run_cooperative(const std::shared_ptr<LaunchJob>& job) {
   threads.reserve(job->blocks);
   for (unsigned i = 0; i < job->blocks; ++i)
     threads.emplace_back([&job, i] {
-      std::string fault = this_thread_block().run(*job, i);
+      Block& b = this_thread_block();
+      std::string fault = b.run(*job, i);
       {
         std::lock_guard<std::mutex> lock(job->mu);
         if (!fault.empty() && job->fault.empty()) {
           job->fault = fault;
+          job->faultCode = b.fault_code();
           job->abort.store(true);
         }
       }
@@ -152,7 +155,7 @@ void launch_kernel(const char* name, dim3 grid, dim3 block, size_t sharedBytes, 
     if (sticky_error() != cudaSuccess) return;
     if (job->cooperative) run_cooperative(job);
     else run_launch(job);
-    if (!job->fault.empty()) set_sticky_error(cudaErrorLaunchFailure, job->fault);
+    if (!job->fault.empty()) set_sticky_error(job->faultCode, job->fault);
   });
 }
 

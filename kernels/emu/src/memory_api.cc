@@ -2,6 +2,8 @@
 // and pointer attributes (wpemu/memory_api.h). Everything is host memory in one address space.
 #include "wpemu/memory_api.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -152,6 +154,71 @@ cudaError_t cudaFreeAsync(void* p, cudaStream_t s) {
   if (!wpemu::find_allocation(p, &base, &bytes, &device) || base != p || !device) return cudaErrorInvalidDevicePointer;
   st->enqueue([p] { cudaFree(p); });
   return cudaSuccess;
+}
+
+namespace wpemu {
+struct MemPool {
+  uint64_t releaseThreshold = 0;
+  uint64_t usedHigh = 0;
+  int reuse[3] = {1, 1, 1};
+};
+namespace {
+MemPool g_default_pool;
+}
+}  // namespace wpemu
+
+cudaError_t cudaDeviceGetDefaultMemPool(cudaMemPool_t* pool, int device) {
+  if (!pool) return cudaErrorInvalidValue;
+  if (device != 0) return cudaErrorInvalidDevice;
+  *pool = &wpemu::g_default_pool;
+  return cudaSuccess;
+}
+
+cudaError_t cudaDeviceGetMemPool(cudaMemPool_t* pool, int device) { return cudaDeviceGetDefaultMemPool(pool, device); }
+
+cudaError_t cudaDeviceSetMemPool(int device, cudaMemPool_t pool) {
+  if (device != 0) return cudaErrorInvalidDevice;
+  return pool == &wpemu::g_default_pool ? cudaSuccess : cudaErrorInvalidValue;
+}
+
+cudaError_t cudaMemPoolSetAttribute(cudaMemPool_t pool, cudaMemPoolAttr attr, void* value) {
+  if (!pool || !value) return cudaErrorInvalidValue;
+  switch (attr) {
+    case cudaMemPoolAttrReleaseThreshold: pool->releaseThreshold = *static_cast<uint64_t*>(value); return cudaSuccess;
+    case cudaMemPoolAttrUsedMemHigh:
+    case cudaMemPoolAttrReservedMemHigh: pool->usedHigh = 0; return cudaSuccess;  // only resetting is allowed
+    case cudaMemPoolReuseFollowEventDependencies:
+    case cudaMemPoolReuseAllowOpportunistic:
+    case cudaMemPoolReuseAllowInternalDependencies: pool->reuse[attr - 1] = *static_cast<int*>(value); return cudaSuccess;
+    default: return cudaErrorInvalidValue;
+  }
+}
+
+cudaError_t cudaMemPoolGetAttribute(cudaMemPool_t pool, cudaMemPoolAttr attr, void* value) {
+  if (!pool || !value) return cudaErrorInvalidValue;
+  size_t freeBytes = 0, total = 0;
+  cudaMemGetInfo(&freeBytes, &total);
+  switch (attr) {
+    case cudaMemPoolAttrReleaseThreshold: *static_cast<uint64_t*>(value) = pool->releaseThreshold; return cudaSuccess;
+    case cudaMemPoolAttrReservedMemCurrent:
+    case cudaMemPoolAttrUsedMemCurrent: *static_cast<uint64_t*>(value) = total - freeBytes; return cudaSuccess;
+    case cudaMemPoolAttrReservedMemHigh:
+    case cudaMemPoolAttrUsedMemHigh:
+      pool->usedHigh = std::max<uint64_t>(pool->usedHigh, total - freeBytes);
+      *static_cast<uint64_t*>(value) = pool->usedHigh;
+      return cudaSuccess;
+    case cudaMemPoolReuseFollowEventDependencies:
+    case cudaMemPoolReuseAllowOpportunistic:
+    case cudaMemPoolReuseAllowInternalDependencies: *static_cast<int*>(value) = pool->reuse[attr - 1]; return cudaSuccess;
+    default: return cudaErrorInvalidValue;
+  }
+}
+
+cudaError_t cudaMemPoolTrimTo(cudaMemPool_t pool, size_t) { return pool ? cudaSuccess : cudaErrorInvalidValue; }
+
+cudaError_t cudaMallocFromPoolAsync(void** p, size_t bytes, cudaMemPool_t pool, cudaStream_t s) {
+  if (!pool) return cudaErrorInvalidValue;
+  return cudaMallocAsync(p, bytes, s);
 }
 
 cudaError_t cudaHostRegister(void* p, size_t bytes, unsigned) {

@@ -30,6 +30,7 @@ struct LaunchJob {
   std::mutex mu;
   std::condition_variable cv;
   std::string fault;
+  cudaError_t faultCode = cudaErrorLaunchFailure;  // what the launch's fault is reported as
   bool cooperative = false;            // cudaLaunchCooperativeKernel: every block resident at once
   std::shared_ptr<GridBarrier> gridSync;  // cooperative launches: grid.sync()
 };

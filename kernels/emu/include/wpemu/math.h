@@ -131,11 +131,17 @@ inline float __fmaf_rz(float a, float b, float c) { return wpemu::in_mode(FE_TOW
 inline float __fmaf_ru(float a, float b, float c) { return wpemu::in_mode(FE_UPWARD, [&] { return std::fma(a, b, c); }); }
 inline float __fmaf_rd(float a, float b, float c) { return wpemu::in_mode(FE_DOWNWARD, [&] { return std::fma(a, b, c); }); }
 inline double __fma_rn(double a, double b, double c) { return std::fma(a, b, c); }
-inline float __frcp_rn(float x) { return 1.0f / x; }
-inline float __fsqrt_rn(float x) { return std::sqrt(x); }
+#define WPEMU_UNARY(name, T, in_mode, expr)                                                    \
+  inline T name##_rn(T x) { return wpemu::in_mode(FE_TONEAREST, [&] { return expr; }); }  \
+  inline T name##_rz(T x) { return wpemu::in_mode(FE_TOWARDZERO, [&] { return expr; }); } \
+  inline T name##_ru(T x) { return wpemu::in_mode(FE_UPWARD, [&] { return expr; }); }     \
+  inline T name##_rd(T x) { return wpemu::in_mode(FE_DOWNWARD, [&] { return expr; }); }
+WPEMU_UNARY(__frcp, float, in_mode, 1.0f / x)
+WPEMU_UNARY(__fsqrt, float, in_mode, std::sqrt(x))
+WPEMU_UNARY(__drcp, double, in_mode_d, 1.0 / x)
+WPEMU_UNARY(__dsqrt, double, in_mode_d, std::sqrt(x))
+#undef WPEMU_UNARY
 inline float __frsqrt_rn(float x) { return 1.0f / std::sqrt(x); }
-inline double __drcp_rn(double x) { return 1.0 / x; }
-inline double __dsqrt_rn(double x) { return std::sqrt(x); }
 
 // ---- fast intrinsics (exact here: within their documented error) ----
 inline float __expf(float x) { return std::exp(x); }
@@ -255,6 +261,12 @@ WPEMU_MINMAX(unsigned long)
 WPEMU_MINMAX(long long)
 WPEMU_MINMAX(unsigned long long)
 #undef WPEMU_MINMAX
+inline unsigned umin(unsigned a, unsigned b) { return min(a, b); }
+inline unsigned umax(unsigned a, unsigned b) { return max(a, b); }
+inline long long llmin(long long a, long long b) { return min(a, b); }
+inline long long llmax(long long a, long long b) { return max(a, b); }
+inline unsigned long long ullmin(unsigned long long a, unsigned long long b) { return min(a, b); }
+inline unsigned long long ullmax(unsigned long long a, unsigned long long b) { return max(a, b); }
 inline float min(float a, float b) { return std::fmin(a, b); }
 inline float max(float a, float b) { return std::fmax(a, b); }
 inline double min(double a, double b) { return std::fmin(a, b); }

@@ -72,6 +72,24 @@ cudaError_t cudaMemcpyPeer(void* dst, int dstDevice, const void* src, int srcDev
 cudaError_t cudaMemcpyPeerAsync(void* dst, int dstDevice, const void* src, int srcDevice, size_t bytes,
                                 cudaStream_t s = nullptr);
 
+// Memory pools: the device's default pool and its attributes (the emulator allocates eagerly;
+// a pool's release threshold is kept and reported, nothing more).
+namespace wpemu {
+struct MemPool;
+}
+using cudaMemPool_t = wpemu::MemPool*;
+cudaError_t cudaDeviceGetDefaultMemPool(cudaMemPool_t* pool, int device);
+cudaError_t cudaDeviceGetMemPool(cudaMemPool_t* pool, int device);
+cudaError_t cudaDeviceSetMemPool(int device, cudaMemPool_t pool);
+cudaError_t cudaMemPoolSetAttribute(cudaMemPool_t pool, cudaMemPoolAttr attr, void* value);
+cudaError_t cudaMemPoolGetAttribute(cudaMemPool_t pool, cudaMemPoolAttr attr, void* value);
+cudaError_t cudaMemPoolTrimTo(cudaMemPool_t pool, size_t minBytesToKeep);
+cudaError_t cudaMallocFromPoolAsync(void** p, size_t bytes, cudaMemPool_t pool, cudaStream_t s);
+template <class T>
+cudaError_t cudaMallocFromPoolAsync(T** p, size_t bytes, cudaMemPool_t pool, cudaStream_t s) {
+  return cudaMallocFromPoolAsync(reinterpret_cast<void**>(p), bytes, pool, s);
+}
+
 template <class T>
 cudaError_t cudaMallocPitch(T** p, size_t* pitch, size_t widthBytes, size_t height) {
   return cudaMallocPitch(reinterpret_cast<void**>(p), pitch, widthBytes, height);

@@ -23,7 +23,9 @@ struct BlockCtx {
   dim3 bidx, bdim, gdim;  // blockIdx, blockDim, gridDim
 };
 
-extern thread_local ThreadCtx* tls_thread;  // the running CUDA thread, or nullptr on the host
+// Hidden: within the addon's shared object these need no symbol lookup (one TLS block for all).
+#define WPEMU_TLS_HIDDEN __attribute__((visibility("hidden")))
+extern WPEMU_TLS_HIDDEN thread_local ThreadCtx* tls_thread;  // the running CUDA thread, or nullptr on the host
 extern thread_local BlockCtx tls_block;     // the block this OS thread is running
 
 enum class WarpOp : uint8_t {
@@ -44,6 +46,9 @@ uint64_t warp_collective(WarpOp op, unsigned mask, uint64_t value, int arg, int 
 int block_barrier(BarrierOp op, int pred, const Loc& loc);
 void nanosleep(unsigned ns, const Loc& loc);
 [[noreturn]] void trap(const char* why, const Loc& loc);
+// A failed assert() in device code: ends the block, the launch reports cudaErrorAssert (call it on
+// an emulated thread only; see tls_thread).
+[[noreturn]] void device_assert(const char* expr, const char* file, unsigned line, const char* func);
 // The launch's dynamic shared memory (its third <<<>>> argument), per block.
 void* dynamic_shared();
 // Warps' non-exited lanes.
@@ -60,8 +65,8 @@ bool cooperative_launch();
 // CUDA's built-in variables, as variables (not macros: a struct member or a host variable may
 // have these names, as with nvcc). A block's OS thread holds its blockIdx/blockDim/gridDim; the
 // scheduler sets threadIdx to the running thread's at every switch.
-extern thread_local dim3 threadIdx;
-extern thread_local dim3 blockIdx;
-extern thread_local dim3 blockDim;
-extern thread_local dim3 gridDim;
+extern WPEMU_TLS_HIDDEN thread_local dim3 threadIdx;
+extern WPEMU_TLS_HIDDEN thread_local dim3 blockIdx;
+extern WPEMU_TLS_HIDDEN thread_local dim3 blockDim;
+extern WPEMU_TLS_HIDDEN thread_local dim3 gridDim;
 inline constexpr int warpSize = 32;

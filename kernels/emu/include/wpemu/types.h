@@ -88,6 +88,7 @@ constexpr unsigned cudaDeviceScheduleAuto = 0x0;
 constexpr unsigned cudaDeviceScheduleSpin = 0x1;
 constexpr unsigned cudaDeviceScheduleYield = 0x2;
 constexpr unsigned cudaDeviceScheduleBlockingSync = 0x4;
+constexpr unsigned cudaDeviceBlockingSync = 0x4;  // deprecated name of the above
 constexpr unsigned cudaDeviceMapHost = 0x8;
 constexpr unsigned cudaDeviceLmemResizeToMax = 0x10;
 constexpr int cudaCpuDeviceId = -1;
