@@ -256,12 +256,14 @@ inline coalesced_group coalesced_threads(const wpemu_loc& loc = wpemu_loc::curre
   return coalesced_group(::wpemu::converge(loc));
 }
 
-// A statically sized tile of Size (1..32) aligned lanes of a warp.
 template <unsigned Size, class ParentT = void>
 class thread_block_tile;
 
+namespace details {
+
+// A statically sized tile of Size (1..32) aligned lanes of a warp.
 template <unsigned Size>
-class thread_block_tile<Size, void> : public thread_group {
+class warp_tile : public thread_group {
   static_assert(Size >= 1 && Size <= 32 && (Size & (Size - 1)) == 0, "Size must be one of 1/2/4/8/16/32");
 
  public:
@@ -311,10 +313,140 @@ class thread_block_tile<Size, void> : public thread_group {
   }
 
   unsigned wpemu_mask() const { return build_mask(); }
-  explicit thread_block_tile(unsigned metaRank = 0, unsigned metaSize = 1)
+  explicit warp_tile(unsigned metaRank = 0, unsigned metaSize = 1)
       : thread_group(details::kCoalesced, build_mask(), metaRank, metaSize, true) {}
   operator coalesced_group() const { return coalesced_group(build_mask(), metaRank_, metaSize_, true); }
 };
+
+// Per block (a block's threads share one OS thread): what multi-warp tiles exchange through.
+struct multi_warp_scratch {
+  unsigned arrived[32];
+  unsigned generation[32];
+  unsigned long long slots[1024];
+};
+inline multi_warp_scratch& block_scratch() {
+  static thread_local multi_warp_scratch s;
+  return s;
+}
+
+// A statically sized tile of Size (64..1024) threads: whole warps. Its barrier and exchanges go
+// through the block's scratch (as CUDA's go through block_tile_memory); a partial last tile holds
+// the threads that exist.
+template <unsigned Size>
+class multi_warp_tile : public thread_group {
+  static_assert(Size >= 64 && Size <= 1024 && (Size & (Size - 1)) == 0, "Size must be a power of two from 64 to 1024");
+
+ public:
+  static constexpr unsigned numThreads = Size;
+  static constexpr unsigned num_threads() { return Size; }
+  static constexpr unsigned size() { return Size; }
+  static unsigned thread_rank() { return ::wpemu::tls_thread->tid & (Size - 1); }
+  unsigned meta_group_rank() const { return metaRank_; }
+  unsigned meta_group_size() const { return metaSize_; }
+  explicit multi_warp_tile(unsigned metaRank = 0, unsigned metaSize = 1)
+      : thread_group(details::kBlock, 0, metaRank, metaSize, true) {}
+
+  // The threads of this tile that exist.
+  static unsigned members() {
+    const unsigned base = ::wpemu::tls_thread->tid & ~(Size - 1);
+    const unsigned n = block_size() - base;
+    return n < Size ? n : Size;
+  }
+  // A barrier of the tile's threads: the last to arrive starts the next generation.
+  void sync(const wpemu_loc& loc = wpemu_loc::current()) const {
+    const unsigned t = ::wpemu::tls_thread->tid / Size;
+    multi_warp_scratch& s = block_scratch();
+    const unsigned gen = atomicAdd(&s.generation[t], 0u, loc);
+    if (atomicAdd(&s.arrived[t], 1u, loc) == members() - 1) {
+      s.arrived[t] = 0;
+      atomicAdd(&s.generation[t], 1u, loc);
+    } else {
+      while (atomicAdd(&s.generation[t], 0u, loc) == gen) __nanosleep(32, loc);
+    }
+  }
+  // Value exchange: every thread publishes, the tile syncs, each reads its source, syncs again.
+  template <class T, class Src>
+  T exchange(const T& v, Src src, const wpemu_loc& loc) const {
+    const unsigned base = ::wpemu::tls_thread->tid & ~(Size - 1);
+    multi_warp_scratch& s = block_scratch();
+    return shuffle(v, [&](auto x) {
+      unsigned long long bits = 0;
+      std::memcpy(&bits, &x, sizeof x);
+      s.slots[::wpemu::tls_thread->tid] = bits;
+      sync(loc);
+      const unsigned from = src();
+      const unsigned long long got = from < members() ? s.slots[base + from] : bits;
+      sync(loc);
+      decltype(x) r;
+      std::memcpy(&r, &got, sizeof r);
+      return r;
+    });
+  }
+  template <class T>
+  std::remove_cv_t<std::remove_reference_t<T>> shfl(T&& v, unsigned srcRank, const wpemu_loc& loc = wpemu_loc::current()) const {
+    return exchange(v, [&] { return srcRank; }, loc);
+  }
+  template <class T>
+  std::remove_cv_t<std::remove_reference_t<T>> shfl_up(T&& v, unsigned d, const wpemu_loc& loc = wpemu_loc::current()) const {
+    return exchange(v, [&] { return thread_rank() >= d ? thread_rank() - d : thread_rank(); }, loc);
+  }
+  template <class T>
+  std::remove_cv_t<std::remove_reference_t<T>> shfl_down(T&& v, unsigned d, const wpemu_loc& loc = wpemu_loc::current()) const {
+    return exchange(v, [&] { return thread_rank() + d < Size ? thread_rank() + d : thread_rank(); }, loc);
+  }
+  template <class T>
+  std::remove_cv_t<std::remove_reference_t<T>> shfl_xor(T&& v, unsigned m, const wpemu_loc& loc = wpemu_loc::current()) const {
+    return exchange(v, [&] { return (thread_rank() ^ m) < Size ? thread_rank() ^ m : thread_rank(); }, loc);
+  }
+  // Every thread gets the values of all, in rank order (any, all, reductions, scans).
+  template <class T, class F>
+  void gather(const T& v, F&& visit, const wpemu_loc& loc) const {
+    static_assert(sizeof(T) <= 8, "multi-warp tile collectives move values of up to 8 bytes");
+    const unsigned base = ::wpemu::tls_thread->tid & ~(Size - 1);
+    multi_warp_scratch& s = block_scratch();
+    unsigned long long bits = 0;
+    std::memcpy(&bits, &v, sizeof v);
+    s.slots[::wpemu::tls_thread->tid] = bits;
+    sync(loc);
+    for (unsigned r = 0; r < members(); ++r) {
+      T x;
+      std::memcpy(&x, &s.slots[base + r], sizeof x);
+      visit(r, x);
+    }
+    sync(loc);
+  }
+  int any(int pred, const wpemu_loc& loc = wpemu_loc::current()) const {
+    int r = 0;
+    gather(pred, [&](unsigned, int p) { r |= p != 0; }, loc);
+    return r;
+  }
+  int all(int pred, const wpemu_loc& loc = wpemu_loc::current()) const {
+    int r = 1;
+    gather(pred, [&](unsigned, int p) { r &= p != 0; }, loc);
+    return r;
+  }
+};
+
+}  // namespace details
+
+template <unsigned Size>
+class thread_block_tile<Size, void>
+    : public std::conditional_t<(Size <= 32), details::warp_tile<Size>, details::multi_warp_tile<Size>> {
+  using base = std::conditional_t<(Size <= 32), details::warp_tile<Size>, details::multi_warp_tile<Size>>;
+
+ public:
+  explicit thread_block_tile(unsigned metaRank = 0, unsigned metaSize = 1) : base(metaRank, metaSize) {}
+};
+
+// Scratch for multi-warp tiles, as CUDA declares it (the emulator keeps its own per block).
+template <unsigned MaxBlockSize = 1024, unsigned TileCommunicationSize = 8, unsigned MaxTileSize = 32>
+struct block_tile_memory {
+  alignas(16) unsigned char bytes[16];
+};
+template <unsigned MaxBlockSize, unsigned TileCommunicationSize, unsigned MaxTileSize>
+thread_block this_thread_block(block_tile_memory<MaxBlockSize, TileCommunicationSize, MaxTileSize>&) {
+  return thread_block();
+}
 
 // tiled_partition<Size>(parent): converts to the parent-less tile type, as in CUDA.
 template <unsigned Size, class ParentT>

@@ -105,27 +105,74 @@ void run_launch(const std::shared_ptr<LaunchJob>& job) {
   if (job->blocks > 1 && effective_workers() > 1) pool().retire(job);
 }
 
-void run_cooperative(const std::shared_ptr<LaunchJob>& job) {
-  job->gridSync = std::make_shared<GridBarrier>(job->blocks);
-  std::vector<std::thread> threads;
-  threads.reserve(job->blocks);
-  for (unsigned i = 0; i < job->blocks; ++i)
-    threads.emplace_back([&job, i] {
-      Block& b = this_thread_block();
-      std::string fault = b.run(*job, i);
-      {
-        std::lock_guard<std::mutex> lock(job->mu);
-        if (!fault.empty() && job->fault.empty()) {
-          job->fault = fault;
-          job->faultCode = b.fault_code();
-          job->abort.store(true);
-        }
+namespace {
+
+// Threads for cooperative launches, kept between launches (a grid-synchronizing loop launches
+// many): each block of a cooperative launch takes an idle one, and the pool grows so that every
+// block has its own.
+class CoopPool {
+ public:
+  void run(const std::shared_ptr<LaunchJob>& job) {
+    job->gridSync = std::make_shared<GridBarrier>(job->blocks);
+    std::unique_lock<std::mutex> lock(mu_);
+    for (unsigned i = 0; i < job->blocks; ++i) tasks_.push_back({job, i});
+    while (idle_ < tasks_.size()) {
+      ++idle_;
+      std::thread([this] { loop(); }).detach();  // the pool lives as long as the process
+    }
+    work_.notify_all();
+    done_.wait(lock, [&] { return job->done.load() == job->blocks; });
+  }
+
+ private:
+  struct Task {
+    std::shared_ptr<LaunchJob> job;
+    unsigned block;
+  };
+  void loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      work_.wait(lock, [&] { return !tasks_.empty(); });
+      Task t = std::move(tasks_.front());
+      tasks_.pop_front();
+      --idle_;
+      lock.unlock();
+      run_block(*t.job, t.block);
+      lock.lock();
+      ++idle_;
+      done_.notify_all();
+    }
+  }
+  static void run_block(LaunchJob& job, unsigned i) {
+    Block& b = this_thread_block();
+    std::string fault = b.run(job, i);
+    {
+      std::lock_guard<std::mutex> lock(job.mu);
+      if (!fault.empty() && job.fault.empty()) {
+        job.fault = fault;
+        job.faultCode = b.fault_code();
+        job.abort.store(true);
       }
-      if (!fault.empty()) job->gridSync->wake_all();
-      job->gridSync->block_finished(*job, i);
-    });
-  for (auto& t : threads) t.join();
+    }
+    if (!fault.empty()) job.gridSync->wake_all();
+    job.gridSync->block_finished(job, i);
+    job.done.fetch_add(1);
+  }
+
+  std::mutex mu_;
+  std::condition_variable work_, done_;
+  std::deque<Task> tasks_;
+  size_t idle_ = 0;
+};
+
+CoopPool& coop_pool() {
+  static CoopPool* p = new CoopPool();  // never destroyed: its threads outlive static destruction
+  return *p;
 }
+
+}  // namespace
+
+void run_cooperative(const std::shared_ptr<LaunchJob>& job) { coop_pool().run(job); }
 
 void launch_kernel(const char* name, dim3 grid, dim3 block, size_t sharedBytes, cudaStream_t s,
                    std::function<void()> body, bool cooperative) {

@@ -1,6 +1,6 @@
 // Cooperative groups: the block, static and dynamic tiles, coalesced groups and their partitions,
 // tile collectives (shfl*, ballot, any, all, match_any, sync), cg::reduce with each standard
-// operator, cg::exclusive_scan, and grid.sync() across a cooperative launch.
+// operator, cg::exclusive_scan, a two-warp tile, and grid.sync() across a cooperative launch.
 #include <cooperative_groups.h>
 #include <cooperative_groups/reduce.h>
 #include <cooperative_groups/scan.h>
@@ -51,6 +51,19 @@ __global__ void tiles(TileOut* out, const int* in) {
   cg::coalesced_group byLabel = cg::labeled_partition(tile, v % 5);
   o.labelSize = int(byLabel.size());
   out[block.thread_rank()] = o;
+}
+
+// A tile of two warps (multi-warp tiles exchange through block_tile_memory, as CUDA declares it).
+__global__ void wide_tiles(int* out) {
+  __shared__ cg::block_tile_memory<128> scratch;
+  cg::thread_block block = cg::this_thread_block(scratch);
+  cg::thread_block_tile<64> tile = cg::tiled_partition<64>(block);
+  const int v = int(block.thread_rank()) * 3;
+  const int sum = cg::reduce(tile, v, cg::plus<int>());
+  const int from5 = tile.shfl(v, 5);
+  const int prefix = cg::inclusive_scan(tile, 1);
+  tile.sync();
+  out[block.thread_rank()] = sum * 4 + from5 * 2 + prefix + int(tile.meta_group_rank()) * 1000000;
 }
 
 // Two phases over the whole grid: every thread writes, grid.sync(), every thread reads what a
@@ -116,6 +129,19 @@ int main() {
       EXPECT(r.coalescedSum == csum, "thread %d: reduce over coalesced_threads() %d, want %d", t, r.coalescedSum, csum);
       EXPECT(r.evenSize == evens, "thread %d: binary_partition size %d, want %d", t, r.evenSize, evens);
     }
+  }
+
+  int* wide;
+  CUDA_CHECK(cudaMalloc(&wide, 128 * sizeof(int)));
+  wide_tiles<<<1, 128>>>(wide);
+  int hw[128];
+  CUDA_CHECK(cudaMemcpy(hw, wide, sizeof hw, cudaMemcpyDeviceToHost));
+  for (int t = 0; t < 128; ++t) {
+    const int base = t - t % 64;
+    int sum = 0;
+    for (int k = base; k < base + 64; ++k) sum += 3 * k;
+    const int want = sum * 4 + 3 * (base + 5) * 2 + (t % 64 + 1) + (t / 64) * 1000000;
+    EXPECT(hw[t] == want, "thread %d: tile<64> reduce/shfl/scan %d, want %d", t, hw[t], want);
   }
 
   // Grid sync: as many blocks as fit at once, as the programming guide sizes a cooperative launch.

@@ -1,6 +1,7 @@
 // cg::reduce over a tile or a coalesced group, as CUDA computes it: a butterfly of shfl_xor over
-// a tile (and a full coalesced group), an inclusive scan read at the last rank for a partial
-// coalesced group. Every thread of the group gets the result.
+// a warp tile (and a full coalesced group), an inclusive scan read at the last rank for a partial
+// coalesced group; a multi-warp tile combines its warps' butterflies in warp order. Every thread
+// of the group gets the result.
 #pragma once
 #include <type_traits>
 #include <utility>
@@ -14,8 +15,22 @@ namespace details {
 
 template <unsigned Size, class P, class T, class Op>
 T reduce_any(const thread_block_tile<Size, P>& g, T out, Op&& op) {
-  for (unsigned m = Size >> 1; m > 0; m >>= 1) out = op(out, g.shfl_xor(out, m));
-  return out;
+  if constexpr (Size <= 32) {
+    for (unsigned m = Size >> 1; m > 0; m >>= 1) out = op(out, g.shfl_xor(out, m));
+    return out;
+  } else {
+    // Each warp by its butterfly, then the warps' results in warp order.
+    for (unsigned m = 16; m > 0; m >>= 1)
+      out = op(out, shuffle(out, [&](auto x) { return __shfl_xor_sync(0xffffffffu, x, int(m), 32); }));
+    T acc = out;
+    bool first = true;
+    g.gather(out, [&](unsigned r, const T& x) {
+      if (r % 32) return;
+      acc = first ? x : op(acc, x);
+      first = false;
+    }, wpemu_loc::current());
+    return acc;
+  }
 }
 
 template <class T, class Op>

@@ -33,7 +33,18 @@ T inclusive_scan_sparse(const coalesced_group& g, T out, Op&& op) {
 
 template <unsigned Size, class P, class T, class Op>
 T inclusive_scan_any(const thread_block_tile<Size, P>& g, T v, Op&& op) {
-  return inclusive_scan_contiguous(g, v, op);
+  if constexpr (Size <= 32) {
+    return inclusive_scan_contiguous(g, v, op);
+  } else {
+    // A multi-warp tile: the ranks up to this thread's, in order.
+    const unsigned me = g.thread_rank();
+    T acc = v;
+    g.gather(v, [&](unsigned r, const T& x) {
+      if (r == 0) acc = x;
+      else if (r <= me) acc = op(acc, x);
+    }, wpemu_loc::current());
+    return acc;
+  }
 }
 template <class T, class Op>
 T inclusive_scan_any(const coalesced_group& g, T v, Op&& op) {
