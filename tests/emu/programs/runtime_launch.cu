@@ -1,5 +1,5 @@
-// The runtime around launches: streams ordered by an event (cudaStreamWaitEvent) and host
-// functions in stream order; kernel attributes (more than 48 KiB of dynamic shared memory needs
+// The runtime around launches: streams ordered by an event (cudaStreamWaitEvent), by the legacy
+// default stream's implicit synchronization, and host functions in stream order; kernel attributes (more than 48 KiB of dynamic shared memory needs
 // the opt-in); the occupancy calculator; configuration errors; error names and messages; device
 // attributes and properties.
 #include <cuda_runtime.h>
@@ -61,6 +61,16 @@ int main() {
   CUDA_CHECK(cudaMemcpy(&got, out, sizeof got, cudaMemcpyDeviceToHost));
   EXPECT(got == 2000, "consumer ordered after the event saw %d", got);
   EXPECT(log.n == 2, "host functions ran %d times", log.n);
+
+  // A stream created without cudaStreamNonBlocking synchronizes with the legacy default stream:
+  // a copy on the default stream waits for the kernel before it.
+  cudaStream_t blocking;
+  CUDA_CHECK(cudaStreamCreate(&blocking));
+  CUDA_CHECK(cudaMemset(v, 0, sizeof(int)));
+  produce<<<1, 64, 0, blocking>>>(v, 1500);
+  CUDA_CHECK(cudaMemcpy(&got, v, sizeof got, cudaMemcpyDeviceToHost));
+  EXPECT(got == 1500, "the default stream after a blocking stream's kernel saw %d", got);
+  CUDA_CHECK(cudaStreamDestroy(blocking));
 
   // 64 KiB of dynamic shared memory: refused without the opt-in, runs with it.
   const size_t bytes = 64 * 1024;
