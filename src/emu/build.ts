@@ -93,10 +93,11 @@ function preprocessFlags(r: BuildRequest): string[] {
   ];
 }
 
-async function compileCuda(t: Tool, r: BuildRequest, src: Input, obj: string, work: string): Promise<void> {
+// `obj` is written; `target` is what the dependency file names (the object's final path).
+async function compileCuda(t: Tool, r: BuildRequest, src: Input, obj: string, target: string, work: string): Promise<void> {
   const stem = join(work, basename(src.path));
   const common = [...preprocessFlags(r), ...CUDACC_MACROS, '-include', 'cuda_runtime.h', '-x', 'c++', src.path];
-  const deps = (file: string): string[] => (r.depFile ? ['-MD', '-MF', file, '-MT', r.depTarget ?? obj] : []);
+  const deps = (file: string): string[] => (r.depFile ? ['-MD', '-MF', file, '-MT', r.depTarget ?? target] : []);
   await Promise.all([
     t.run(cxx(), ['-E', ...common, ...deps(`${stem}.host.d`), '-o', `${stem}.host.ii`]),
     t.run(cxx(), ['-E', `-D__CUDA_ARCH__=${EMULATED_ARCH}`, ...common, ...deps(`${stem}.device.d`), '-o', `${stem}.device.ii`]),
@@ -122,8 +123,8 @@ async function compileCuda(t: Tool, r: BuildRequest, src: Input, obj: string, wo
   }
 }
 
-async function compileHost(t: Tool, r: BuildRequest, src: Input, obj: string): Promise<void> {
-  const deps = r.depFile ? ['-MD', '-MF', r.depFile, '-MT', r.depTarget ?? obj] : [];
+async function compileHost(t: Tool, r: BuildRequest, src: Input, obj: string, target: string): Promise<void> {
+  const deps = r.depFile ? ['-MD', '-MF', r.depFile, '-MT', r.depTarget ?? target] : [];
   if (src.kind === 'c') {
     // C: the user's macros and include paths; the emulator's headers are C++.
     const flags = [`-O${r.optimize ?? '2'}`, ...(r.debug ? ['-g'] : []), '-pthread', ...r.compilerFlags];
@@ -198,8 +199,10 @@ export async function build(r: BuildRequest): Promise<BuildResult> {
       const tmpObj = r.compileOnly ? `${obj}.tmp-${process.pid}` : obj;
       const dir = mkdtempSync(join(work, 'src-'));
       try {
-        if (s.kind === 'cu') await compileCuda(t, r, s, tmpObj, dir);
-        else await compileHost(t, r, s, tmpObj);
+        // Dependencies name the object as the command line did (make's target, relative or not).
+        const named = r.compileOnly ? (r.output ?? basename(s.path).replace(/\.[^.]+$/, '.o')) : obj;
+        if (s.kind === 'cu') await compileCuda(t, r, s, tmpObj, named, dir);
+        else await compileHost(t, r, s, tmpObj, named);
         if (tmpObj !== obj) renameSync(tmpObj, obj);
       } finally {
         if (tmpObj !== obj) rmSync(tmpObj, { force: true });

@@ -14,7 +14,8 @@
  * - `extern __shared__ T name[];` becomes a pointer to the block's dynamic shared memory (in a
  *   function) or an object that converts to one (at namespace scope); `__shared__` becomes the
  *   block's storage (`static thread_local`: a block's threads all run on one OS thread).
- * - The `__global__`/`__device__`/`__host__` markers the preprocessing left in are dropped.
+ * - The `__global__`/`__device__`/`__host__` markers the preprocessing left in are dropped;
+ *   CUDA's `__noinline__` specifier becomes GCC's attribute.
  */
 import { MARKERS } from './merge.js';
 import { TokenView, angleCloses, matchAngleBackward, matchBackward, matchForward, tokenize, type Token } from './lexer.js';
@@ -76,6 +77,8 @@ export function rewrite(text: string): string {
       if (ext) s = externShared(v, start, inFunction(s), edits, toks);
       else replaceTok(v, edits, s, v.text(s - 1) === 'static' ? 'thread_local' : SHARED_STORAGE);
     } else if (t === MARKERS.global || t === MARKERS.device || t === MARKERS.host) replaceTok(v, edits, s, '');
+    // CUDA's __noinline__ specifier; inside __attribute__((...)) it is GCC's own attribute name.
+    else if (t === '__noinline__' && v.text(s - 1) !== '(' && v.text(s - 1) !== ',') replaceTok(v, edits, s, '__attribute__((noinline))');
   }
   return apply(toks, edits);
 }

@@ -82,6 +82,11 @@ describe('kernels', () => {
     expect(out).not.toContain('__wpemu');
   });
 
+  it('CUDA\'s __noinline__ becomes an attribute; GCC\'s own __attribute__((__noinline__)) stays', () => {
+    const out = squash(rewrite(marked('__device__ __noinline__ int f(); __attribute__((__noinline__)) void g();')));
+    expect(out).toBe('__attribute__((noinline)) int f(); __attribute__((__noinline__)) void g();');
+  });
+
   it('a launch inside a kernel body is rewritten too, and the body keeps its lines', () => {
     const src = '__global__ void k(int* p) {\n  int a = 1;\n  child<<<1, 1>>>(p);\n}\n';
     const out = rewrite(marked(src));

@@ -17,7 +17,6 @@
 #include "wpemu/math.h"
 #include "wpemu/api.h"
 #include "wpemu/memory_api.h"
-#include "wpemu/launch.h"
 #include "wpemu/kernel.h"
 #include "wpemu/launch_api.h"
 
@@ -30,6 +29,5 @@
 #define __VECTOR_TYPES_H__
 #define __VECTOR_FUNCTIONS_H__
 #define __DEVICE_LAUNCH_PARAMETERS_H__
-#ifndef __noinline__
-#define __noinline__ __attribute__((noinline))
-#endif
+// __noinline__ is not a macro (libstdc++ writes __attribute__((__noinline__)) in headers a program
+// may include later): the translation rewrites CUDA's specifier (src/emu/rewrite.ts).

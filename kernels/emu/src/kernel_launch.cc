@@ -2,6 +2,7 @@
 // registry behind cudaLaunchKernel, per-kernel attributes (cudaFuncSetAttribute), cooperative
 // launches, and the launch API that takes a function pointer.
 #include <cstdio>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -84,7 +85,9 @@ void set_kernel_attributes(const void* fn, const KernelAttributes& a) {
   attributes()[fn] = a;
 }
 
-void launch_kernel(const void* fn, const char* name, const LaunchConfig& c, std::function<void()> body) {
+void launch_kernel(const void* fn, const char* name, const LaunchConfig& c, KernelBody kb) {
+  std::shared_ptr<void> closure(kb.closure, kb.destroy);  // freed with the launch, whatever happens
+  auto run = kb.run;
   const KernelAttributes a = kernel_attributes(fn);
   const size_t allowed = a.maxDynamicSharedBytes > 0 ? size_t(a.maxDynamicSharedBytes) : kDefaultDynamicShared;
   if (c.sharedBytes > allowed) {
@@ -100,7 +103,7 @@ void launch_kernel(const void* fn, const char* name, const LaunchConfig& c, std:
       return;
     }
   }
-  launch_kernel(name, c.grid, c.block, c.sharedBytes, c.stream, std::move(body), c.cooperative);
+  launch_kernel(name, c.grid, c.block, c.sharedBytes, c.stream, [closure, run] { run(closure.get()); }, c.cooperative);
 }
 
 }  // namespace wpemu

@@ -7,8 +7,6 @@
 // its own copy of the closure, as each GPU thread has its own copy of the parameters.
 #pragma once
 #include <cstddef>
-#include <functional>
-#include <memory>
 #include <type_traits>
 #include <utility>
 
@@ -30,8 +28,15 @@ int push_launch_config(const LaunchConfig& c);
 // Takes the pushed configuration; false (and the reason recorded) when there is none: a kernel
 // called like a function, or a launch from device code (dynamic parallelism is not emulated).
 bool pop_launch(const char* kernel, LaunchConfig* out);
+// A kernel's closure (its parameters), type-erased without <functional>: every header here is in
+// every translation unit the emulator compiles, and compile time is mostly header parsing.
+struct KernelBody {
+  void* closure;                 // owned: destroy(closure) when the launch no longer needs it
+  void (*run)(void* closure);    // one emulated thread: its own copy of the closure, called
+  void (*destroy)(void* closure);
+};
 // Validates and enqueues a launch of the kernel at `fn` (its attributes: cudaFuncSetAttribute).
-void launch_kernel(const void* fn, const char* name, const LaunchConfig& c, std::function<void()> body);
+void launch_kernel(const void* fn, const char* name, const LaunchConfig& c, KernelBody body);
 
 // Kernels by address, for cudaLaunchKernel(const void*, ..., void** args, ...).
 using KernelThunk = void (*)(void** args);
@@ -66,11 +71,14 @@ void kernel_entry(const char* name, Body&& body) {
   (void)&KernelRegistration<F>::done;  // instantiated with the kernel: cudaLaunchKernel finds it
   LaunchConfig c;
   if (!pop_launch(name, &c)) return;
-  auto params = std::make_shared<std::decay_t<Body>>(std::forward<Body>(body));
-  launch_kernel(reinterpret_cast<const void*>(F), name, c, [params] {
-    auto mine = *params;  // this thread's copy of the parameters
-    mine();
-  });
+  using B = std::decay_t<Body>;
+  launch_kernel(reinterpret_cast<const void*>(F), name, c,
+                KernelBody{new B(std::forward<Body>(body)),
+                           [](void* p) {
+                             B mine = *static_cast<B*>(p);  // this thread's copy of the parameters
+                             mine();
+                           },
+                           [](void* p) { delete static_cast<B*>(p); }});
 }
 
 // `extern __shared__ T name[];` at namespace scope: the running block's dynamic shared memory.
