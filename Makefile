@@ -20,12 +20,14 @@ CUDA_SRC := $(shell find kernels/cuda kernels/include -name '*.cu' -o -name '*.c
 # The native layer's limits and defaults, generated from src/limits.ts (committed, so that builds
 # of other commits and nvcc need no generator; a test fails when it is stale).
 LIMITS_H := kernels/include/writeprof/limits.h
-# The host SIMT emulator: kernels/cuda compiled by g++ against kernels/emu (kernels/emu/build.mk).
-EMU_LIBS := out/emu/libwpemu_rt.a out/emu/libwpemu_cuda.a out/emu/wpemu_program.o
+# The host SIMT emulator: kernels/cuda compiled by g++ against kernels/emu, plain and instrumented
+# for `writeprof check` (kernels/emu/build.mk); the program hooks of `writeprof emu build`.
+EMU_LIBS := out/emu/libwpemu_rt.a out/emu/libwpemu_cuda.a out/emu/libwpemu_cuda_check.a out/emu/libwpemu_check.a \
+  out/emu/wpemu_program.o
 EMU_SRC := $(CUDA_SRC) $(shell find kernels/emu -type f 2>/dev/null)
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: build deps ts addon cuda emu run test gate bench sanitize clean slurm-deps peer-deps redis-deps
+.PHONY: build deps ts addon cuda emu run test gate bench sanitize clean slurm-deps peer-deps redis-deps browser-deps schemas
 
 build: ts addon
 
@@ -58,7 +60,7 @@ cuda:
 ADDON_DEPS :=
 endif
 
-# The peers (issue 13) are part of the addon: hiredis (Debian libhiredis-dev) is linked in and
+# The peers are part of the addon: hiredis (Debian libhiredis-dev) is linked in and
 # libcuckoo (libcuckoo-dev, header-only) compiled in; redis-server (Debian redis-server) is what
 # `run` and `test` start. Each is installed with apt-get when missing (`apt-get update` only if the
 # first try fails), as on a fresh CI machine.
@@ -74,7 +76,8 @@ $(EMU_LIBS) &: $(EMU_SRC) $(TS_OUT)
 	$(MAKE) --no-print-directory -j$(NPROC) -f kernels/emu/build.mk
 emu: $(EMU_LIBS)
 
-# node-gyp builds both addons: writeprof.node (cpu, cuda, peers) and writeprof_emu.node (cuda-emu).
+# node-gyp builds the addons: writeprof.node (cpu, cuda, peers), writeprof_emu.node (cuda-emu) and
+# writeprof_check.node (cuda-emu with the instrumented kernels: `writeprof check`).
 $(ADDON): $(DEPS_STAMP) $(NATIVE_SRC) $(ADDON_DEPS) $(EMU_LIBS) | peer-deps
 	npx node-gyp rebuild -j $(NPROC) --nodedir=$(NODEDIR) -- -Dwith_cuda=$(WITH_CUDA) -Dcuda_home=$(CUDA_HOME)
 addon: $(ADDON)
@@ -85,10 +88,19 @@ run: build redis-deps
 	./bin/writeprof run
 	./bin/writeprof run --mode batch --batch-size 1000 --value-size 64 --peer redis,libcuckoo
 
-test: build slurm-deps redis-deps
+test: build slurm-deps redis-deps browser-deps
 	npx vitest run
 
-# Issue 15's fleet tests run a real single-node Slurm cluster (tests/slurm/cluster.ts starts and
+# The HTML report's test opens it in Debian's headless Chromium.
+browser-deps:
+	@command -v chromium >/dev/null || { export DEBIAN_FRONTEND=noninteractive; $(call apt_install,chromium); }
+
+# schemas/: the JSON Schemas of results, compare and validate documents, from the code's zod schemas
+# (committed; tests/schemas fails when they are stale).
+schemas: ts
+	node scripts/gen-schemas.mjs
+
+# The fleet tests run a real single-node Slurm cluster (tests/slurm/cluster.ts starts and
 # stops it). Debian's daemons and clients, installed when missing; nothing is started here.
 SLURM_PKGS := slurmctld slurmd slurm-client munge
 slurm-deps:
@@ -99,18 +111,18 @@ slurm-deps:
 clean:
 	rm -rf dist build out
 
-# Issue 6's benchmark: the CPU strategies vs libcuckoo and memcpy bandwidth (a few minutes).
+# The peer benchmark: the CPU strategies vs libcuckoo and memcpy bandwidth (a few minutes).
 # libcuckoo is header-only, from Debian's libcuckoo-dev; BENCH_ARGS=--quick for a smoke run.
 bench: build redis-deps
 	node bench/run.mjs $(BENCH_ARGS)
 	node bench/redis/run.mjs $(BENCH_ARGS)
 
-# Issue 5's sanitizers: the native vitest tests against an ASan+UBSan addon, and a TSan driver of
+# The sanitizers: the native vitest tests against an ASan+UBSan addon, and a TSan driver of
 # the concurrent strategies. Builds only under out/sanitize/ (build/Release/writeprof.node is untouched).
 sanitize: $(DEPS_STAMP) $(LIMITS_H) redis-deps | peer-deps
 	bash scripts/sanitize.sh
 
-# The regression gate (issues 3, 12): `writeprof ab` of this checkout against GATE_BASE (default: the
+# The regression gate: `writeprof ab` of this checkout against GATE_BASE (default: the
 # merge-base with main; on main, HEAD~1), both addons built CPU-only by ab itself and cached in
 # out/ab-builds/; exit 1 on a regression. GATE_BASELINE=<file> compares with a committed baseline
 # instead (fixed fleets), which needs the full build.

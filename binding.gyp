@@ -34,12 +34,30 @@
       ]
     },
     {
+      "target_name": "writeprof_sys",
+      "sources": ["kernels/sys/sys.cc"]
+    },
+    {
       "target_name": "writeprof_emu",
       "sources": ["kernels/addon/addon.cc", "kernels/addon/case.cc", "kernels/addon/params.cc"],
       "defines": ["WP_EMU_ADDON=1"],
       "libraries": [
         "<(module_root_dir)/out/emu/libwpemu_cuda.a",
         "<(module_root_dir)/out/emu/libwpemu_rt.a",
+        "-lpthread"
+      ]
+    },
+    {
+      "target_name": "writeprof_check",
+      "sources": ["kernels/addon/addon.cc", "kernels/addon/case.cc", "kernels/addon/params.cc", "kernels/addon/check/findings.cc"],
+      "defines": ["WP_CHECK_ADDON=1"],
+      "include_dirs": ["kernels/emu/include", "kernels/emu/check"],
+      "libraries": [
+        "-Wl,--start-group",
+        "<(module_root_dir)/out/emu/libwpemu_cuda_check.a",
+        "<(module_root_dir)/out/emu/libwpemu_check.a",
+        "<(module_root_dir)/out/emu/libwpemu_rt.a",
+        "-Wl,--end-group",
         "-lpthread"
       ]
     }

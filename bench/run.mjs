@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `make bench` (issue 6): writeprof's CPU strategies against libcuckoo and memcpy bandwidth, in
+// `make bench`: writeprof's CPU strategies against libcuckoo and memcpy bandwidth, in
 // one run on one machine; prints the table and the target verdicts, writes
 // reports/bench-<timestamp>.json atomically.
 //   node bench/run.mjs [--quick] [--output <file>] [--strict]
@@ -113,7 +113,7 @@ async function main() {
 
   const stamp = doc.createdAt.replace(/[:.]/g, '-');
   const file = resolve(args.output ?? join(root, 'reports', `bench-${stamp}.json`));
-  writeFileAtomic(file, `${JSON.stringify(doc, null, 2)}\n`);
+  writeFileAtomic(file, `${JSON.stringify(doc, null, 2)}\n`, { inputs: [] });
   process.stdout.write(`${renderBench(doc)}\n`);
   process.stdout.write(`bench JSON: ${file}\n`);
 

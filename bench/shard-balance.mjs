@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Issue 15: how well `--shard i/n` balances a sweep. Runs every shard of a profile one after the
+// How well `--shard i/n` balances a sweep. Runs every shard of a profile one after the
 // other on this machine (as a fleet's nodes would run them side by side), and prints per shard
 // the cost model's estimate, the wall time of `writeprof run --shard` and the measured (timed)
 // seconds of its samples; then, from those per-case measurements, the spread of the shards cut

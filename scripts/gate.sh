@@ -4,7 +4,7 @@
 # committed per-CPU baseline is needed and any CPU model works; exits with ab's code (0 pass,
 # 1 regression, 2 bad input or a base that cannot be found or built).
 #   GATE_BASE=ref|path     the base: a git ref (built CPU-only once per commit into out/ab-base/) or a
-#                          built addon path. Default: the merge-base of HEAD with the main branch
+#                          built addon (a path ending in .node). Default: the merge-base of HEAD with the main branch
 #                          (GATE_MAIN, default origin/main, else main, else master); on main itself
 #                          (HEAD already in it), the previous commit HEAD~1. A shallow clone is
 #                          deepened with `git fetch` when it lacks that commit.

@@ -70,7 +70,7 @@ run_logged() {
 }
 
 CPU_SRC=(kernels/cpu/*.cc)
-# The peers (issue 13): Redis over hiredis and libcuckoo, in the addon; libcuckoo's concurrent
+# The peers: Redis over hiredis and libcuckoo, in the addon; libcuckoo's concurrent
 # runner in the TSan driver too (Redis needs a server, which the ASan vitest run starts).
 PEER_SRC=(kernels/peers/*.cc)
 ADDON_SRC=(kernels/addon/*.cc kernels/addon/stub/cuda_absent.cc "${PEER_SRC[@]}")

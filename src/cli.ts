@@ -3,6 +3,8 @@ import { exitCodeOf } from './errors.js';
 import { printable } from './io/sanitize.js';
 import { guardStdio } from './io/stdio.js';
 import { TOOL_VERSION } from './version.js';
+import { screenWidth } from './screen.js';
+import { helpAfter } from './commands/output.js';
 import { register as registerRun } from './commands/run.js';
 import { register as registerCompare } from './commands/compare.js';
 import { register as registerReport } from './commands/report.js';
@@ -13,6 +15,17 @@ import { register as registerMerge } from './commands/merge.js';
 import { register as registerSlurm } from './commands/slurm.js';
 import { register as registerAb } from './commands/ab.js';
 import { register as registerEmu } from './commands/emu.js';
+import { register as registerCheck } from './commands/check.js';
+
+const MAIN_HELP = `
+Examples:
+  writeprof run                                   # the story's validation matrix, then the summary
+  writeprof run --profile quick -o reports/quick.md
+  writeprof report reports/quick.json -o reports/quick.html
+  writeprof validate reports/quick.json -c profiles/claims/cpu-ci.json
+  writeprof ab --base main                        # the CI gate: this checkout against main
+  writeprof <command> --help                      # every command's flags and examples
+`;
 
 export function buildProgram(): Command {
   const program = new Command('writeprof')
@@ -22,11 +35,14 @@ export function buildProgram(): Command {
     .exitOverride()
     // Commander's own errors (unknown option, missing argument) stay one line: its "Did you mean"
     // hint joins the message instead of starting a second line. Inherited by every sub-command.
-    .configureOutput({ outputError: (str, write) => write(`writeprof: ${printable(str.trim().replace(/\s*\n\s*/g, ' '))}\n`) });
-  for (const register of [registerRun, registerCompare, registerReport, registerValidate, registerDevices, registerKernels, registerAb]) {
+    .configureOutput({ outputError: (str, write) => write(`writeprof: ${printable(str.trim().replace(/\s*\n\s*/g, ' '))}\n`) })
+    // Help fits the screen ($COLUMNS, else the terminal, else 100 columns); inherited by every sub-command.
+    .configureHelp({ helpWidth: screenWidth(), minWidthToWrap: 20 })
+    .addHelpText('after', helpAfter(MAIN_HELP));
+  for (const register of [registerRun, registerCheck, registerCompare, registerReport, registerValidate, registerDevices, registerKernels, registerAb]) {
     register(program);
   }
-  // Fleet sweeps (issue 15).
+  // Fleet sweeps.
   registerMerge(program);
   registerSlurm(program);
   // The emulator as a CUDA toolchain.

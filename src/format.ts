@@ -75,3 +75,11 @@ export function fmtNs(n: number | undefined): string {
   if (n === undefined || !Number.isFinite(n)) return '—';
   return Math.abs(n) >= 100 ? fmtInt(n) : n.toFixed(1);
 }
+
+const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumSignificantDigits: 3 });
+
+/** A rate in three significant digits where columns are narrow: 47763361 -> "47.8M". Missing/NaN -> "—". */
+export function fmtCompact(n: number | undefined): string {
+  if (n === undefined || !Number.isFinite(n)) return '—';
+  return COMPACT.format(n);
+}

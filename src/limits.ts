@@ -56,6 +56,8 @@ export const CASE_LIMITS = {
   keys: integers(1, 100_000_000),
   loadFactor: above(0, 0.95),
   zipfTheta: above(0, 5),
+  /** uniform key streams: the share of writes that repeat an earlier key */
+  updateShare: numbers(0, 0.99),
   seed: integers(0, SAFE),
   /** the calibration spin per write, ns */
   slowdownNs: integers(0, 1_000_000_000),
@@ -83,6 +85,15 @@ export const REDIS_LIMITS = {
   userBytes: integers(0, 255),
   passwordBytes: integers(0, 4096),
   prefixBytes: integers(0, 64),
+  /**
+   * One reply, read from a server that may not be Redis or may misbehave: at most this many bytes
+   * (a value read back is at most 64 KiB; INFO a few KiB) and array elements (CONFIG GET: 2).
+   * A reply must also be complete within the timeout of the call that waits for it.
+   */
+  replyBytes: 1024 * 1024,
+  replyElements: 1024,
+  /** --redis-timeout: connect, and each reply complete from its request, seconds */
+  timeoutSec: numbers(0.1, 3600, 'seconds from 0.1 to 3600'),
 } as const;
 
 /**
@@ -103,7 +114,7 @@ export const DEFAULTS = {
   arenaLimitBytes: 4 * GiB,
   /** cuda-emu: scheduler seed, workers (0: one per core), no-progress timeout in seconds */
   emulator: { seed: 1, workers: 0, timeoutSec: 10 },
-  /** Redis: connect, and every socket read or write, ms */
+  /** Redis: connect, and each reply complete from its request, ms */
   redisTimeoutMs: 10_000,
   /** the key streams' seed */
   seed: 42,
@@ -141,6 +152,21 @@ export const INPUT_LIMITS = {
    */
   maxSamplesPerCase: RUN_LIMITS.samples.max,
   maxSamplesPerDocument: 250_000,
+  /**
+   * A results document's bytes, as writeprof writes it (2-space JSON): a case without its arrays
+   * takes at most caseBytes (a failed case's error is made printable and clipped to
+   * caseErrorChars, at most 3 UTF-8 bytes each), and each sample
+   * (with its ab round) or --repeat run median at most sampleBytes. maxResultsBytes, what results
+   * and journals may hold when read, is what the largest document the other limits allow takes:
+   * whatever `run` may write, every command can read (src/results/bounds.ts checks a plan
+   * against these before it is measured).
+   */
+  caseBytes: 4096,
+  caseErrorChars: 300,
+  sampleBytes: 48,
   /** waiting for data from a pipe or FIFO given as input, with nothing arriving */
   inputIdleTimeoutMs: 10_000,
 } as const;
+
+/** See INPUT_LIMITS.caseBytes: about 50 MiB. */
+export const MAX_RESULTS_BYTES = INPUT_LIMITS.maxCasesPerPlan * INPUT_LIMITS.caseBytes + INPUT_LIMITS.maxSamplesPerDocument * INPUT_LIMITS.sampleBytes;

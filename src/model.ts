@@ -20,6 +20,13 @@ export const PEER_LABEL: Record<PeerName, string> = { redis: 'Redis', libcuckoo:
 export const BACKENDS = ['cpu', 'cuda', 'cuda-emu', ...PEERS] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
+/** `writeprof check`'s tools (src/check/): compute-sanitizer's four, and the weak-memory one. */
+export const CHECK_TOOLS = ['memcheck', 'racecheck', 'initcheck', 'synccheck', 'weak'] as const;
+export type CheckTool = (typeof CHECK_TOOLS)[number];
+/** The two builds of every kernel a check covers: with conflict counters and phase clocks, and without. */
+export const KERNEL_VARIANTS = ['count', 'plain'] as const;
+export type KernelVariant = (typeof KERNEL_VARIANTS)[number];
+
 /** cuda-emu's settings: scheduler seed, workers (0: one per core), no-progress timeout in seconds. */
 export interface EmulatorSettings {
   seed: number;
@@ -63,6 +70,11 @@ export interface CaseSpec {
   threads: number;
   /** canonical name (keyDistName) */
   keyDist: string;
+  /**
+   * Uniform streams: the share of writes that repeat an earlier key (kernels/include/writeprof/
+   * keystream.h). Absent for zipf streams, whose law repeats keys by itself.
+   */
+  updateShare?: number;
   loadFactor: number;
   /** Writes per sample; also the size of the key universe. */
   keys: number;
@@ -81,9 +93,18 @@ export interface Measurement {
   maxNoise: number;
 }
 
+/**
+ * The key stream as ids spell it: the distribution, then `u<share>` when writes repeat keys by the
+ * update share (`uniform/u0.25`); a stream without updates keeps the bare name, as before the
+ * share existed.
+ */
+export function streamName(c: Pick<CaseSpec, 'keyDist' | 'updateShare'>): string {
+  return c.updateShare ? `${c.keyDist}/u${c.updateShare}` : c.keyDist;
+}
+
 /** Stable case id from its axes: compare matches cases across documents by this. A peer's case names the peer where a strategy would be. */
 export function caseId(c: Omit<CaseSpec, 'id'>): string {
-  return [c.mode, c.peer ?? c.strategy, `v${c.valueSize}`, `b${c.batchSize}`, `t${c.threads}`, c.keyDist, `lf${c.loadFactor}`, `k${c.keys}`].join('/');
+  return [c.mode, c.peer ?? c.strategy, `v${c.valueSize}`, `b${c.batchSize}`, `t${c.threads}`, streamName(c), `lf${c.loadFactor}`, `k${c.keys}`].join('/');
 }
 
 /**
@@ -92,5 +113,51 @@ export function caseId(c: Omit<CaseSpec, 'id'>): string {
  */
 export function axesKey(c: Omit<CaseSpec, 'id'>, without?: 'threads'): string {
   const threads = without === 'threads' ? [] : [`t${c.threads}`];
-  return [c.mode, `v${c.valueSize}`, `b${c.batchSize}`, ...threads, c.keyDist, `lf${c.loadFactor}`, `k${c.keys}`].join('/');
+  return [c.mode, `v${c.valueSize}`, `b${c.batchSize}`, ...threads, streamName(c), `lf${c.loadFactor}`, `k${c.keys}`].join('/');
+}
+
+/** The axes a case id spells (the inverse of caseId); undefined when `id` is not a case id. */
+export function parseCaseId(id: string): Omit<CaseSpec, 'id'> | undefined {
+  const m = /^(single|batch|concurrent)\/([a-z-]+)\/v(\d+)\/b(\d+)\/t(\d+)\/(.+)\/lf([0-9.e+-]+)\/k(\d+)$/.exec(id);
+  if (!m) return undefined;
+  const who = m[2]!;
+  const strategy: CaseStrategy | undefined = isPeerName(who) ? PEER_STRATEGY : (STRATEGIES as readonly string[]).includes(who) ? (who as Strategy) : undefined;
+  if (!strategy) return undefined;
+  return {
+    mode: m[1] as Mode,
+    strategy,
+    ...(isPeerName(who) ? { peer: who } : {}),
+    valueSize: Number(m[3]),
+    batchSize: Number(m[4]),
+    threads: Number(m[5]),
+    keyDist: m[6]!,
+    loadFactor: Number(m[7]),
+    keys: Number(m[8]),
+  };
+}
+
+const LABEL_AXES: { axis: 'valueSize' | 'batchSize' | 'threads' | 'keyDist' | 'loadFactor' | 'keys'; spell: (v: number | string) => string }[] = [
+  { axis: 'valueSize', spell: (v) => (Number(v) >= 1024 && Number(v) % 1024 === 0 ? `${Number(v) / 1024}KB` : `${v}B`) },
+  { axis: 'batchSize', spell: (v) => `b${v}` },
+  { axis: 'threads', spell: (v) => `t${v}` },
+  { axis: 'keyDist', spell: (v) => String(v) },
+  { axis: 'loadFactor', spell: (v) => `lf${v}` },
+  { axis: 'keys', spell: (v) => `k${v}` },
+];
+
+/**
+ * Short labels for cases shown together (a table's rows): the mode, the strategy (or peer), and
+ * only the axes that vary among the cases of that mode, e.g. "batch lock-free b100". Cases that
+ * two labels could not tell apart keep their full id.
+ */
+export function caseLabels(cases: readonly Omit<CaseSpec, 'id'>[]): string[] {
+  const labels = cases.map((c) => {
+    const same = cases.filter((o) => o.mode === c.mode);
+    const parts: string[] = [c.mode, c.peer ?? c.strategy];
+    for (const { axis, spell } of LABEL_AXES) {
+      if (new Set(same.map((o) => o[axis])).size > 1) parts.push(spell(c[axis]));
+    }
+    return parts.join(' ');
+  });
+  return labels.map((l, i) => (labels.indexOf(l) !== labels.lastIndexOf(l) ? caseId(cases[i]!) : l));
 }

@@ -1,4 +1,4 @@
-// What `make bench` measures (issue 6): five strategies x {batch, concurrent} x four value sizes,
+// What `make bench` measures: five strategies x {batch, concurrent} x four value sizes,
 // 2 threads, batch 10,000, uniform keys at load factor 0.5, plus a zipf 0.99 hot-key case.
 export const STRATEGIES = ['baseline', 'warp-coop', 'lock-free', 'mem-opt', 'write-combine'];
 export const VALUE_SIZES = [64, 256, 1024, 4096];

@@ -67,14 +67,14 @@ async function storeRun(cuckoo, spec, store, { seed, reps }) {
     for (let rep = 0; rep <= reps; ++rep) {  // rep 0 is a warm-up: every page faulted in
       last = await handle.runSample();
       const v = last.verification;
-      if (v.lost || v.corrupted) throw new Error(`libcuckoo verification failed: lost ${v.lost}, corrupted ${v.corrupted} of ${v.written}`);
+      if (v.lost || v.stale || v.corrupted) throw new Error(`libcuckoo verification failed: lost ${v.lost}, stale ${v.stale}, corrupted ${v.corrupted} of ${v.distinct} keys`);
       if (rep > 0) samples.push(last.writes / (last.elapsedNs * 1e-9));
     }
   } finally {
     await handle.close();
   }
   const capacity = Number(/capacity (\d+) slots/.exec((last.notes ?? []).join(' '))?.[1] ?? NaN);
-  const distinct = last.verification.written;
+  const distinct = last.verification.distinct;
   return { store, samples, opsPerSec: medianOf(samples), distinct, capacity, effectiveLoad: distinct / capacity, verification: last.verification };
 }
 

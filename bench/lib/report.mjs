@@ -59,7 +59,7 @@ export function renderBench(doc) {
     k.push([c.strategy, c.keyDist, fmtInt(c.onOpsPerSec), fmtInt(c.offOpsPerSec), pct(c.cost, 2), c.costCI ? `${pct(c.costCI[0], 1)} .. ${pct(c.costCI[1], 1)}` : '-']);
   out.push(k.toString());
 
-  out.push(chalk.bold('Targets (issue 6):'));
+  out.push(chalk.bold('Targets:'));
   for (const g of doc.targets) {
     const verdict = g.pass ? chalk.green('PASS') : chalk.red('FAIL');
     const measured = g.measured === null ? 'n/a' : g.id === 'memcpy-4K' || g.id.includes('overhead') || g.id.includes('cost') ? pct(g.measured, 2) : ratio(g.measured);

@@ -1,4 +1,4 @@
-// Issue 6's targets, evaluated on one bench document. Pure: the same document gives the same
+// The bench's targets, evaluated on one bench document. Pure: the same document gives the same
 // verdicts, so tests/bench can check them on crafted documents.
 import { HOT_DIST } from './matrix.mjs';
 import { medianCI } from '../../dist/stats/summary.js';

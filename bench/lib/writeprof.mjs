@@ -36,7 +36,7 @@ export { median };
 
 function checkVerification(s) {
   const v = s.verification;
-  if (v.lost > 0 || v.corrupted > 0) throw new Error(`verification failed: lost ${v.lost}, corrupted ${v.corrupted} of ${v.written}`);
+  if (v.lost > 0 || v.stale > 0 || v.corrupted > 0) throw new Error(`verification failed: lost ${v.lost}, stale ${v.stale}, corrupted ${v.corrupted} of ${v.distinct} keys`);
 }
 
 /**

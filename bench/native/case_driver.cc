@@ -1,7 +1,7 @@
 // A native-only driver of one CPU case (makeCpuRunner, no Node): for `perf stat`, `perf record`
 // and callgrind, which see the strategy code without the Node process around it.
 //   case_driver --strategy lock-free --mode concurrent --value-size 64 --keys 1000000
-//               --threads 2 --batch 10000 --dist uniform --samples 5 --count 1
+//               --threads 2 --batch 10000 --dist uniform --update-share 0.25 --samples 5 --count 1
 // Prints one JSON line per sample: ops/s, ns per write in stage and kernel, conflicts per write.
 #include <cstdio>
 #include <string>
@@ -11,7 +11,7 @@
 
 int main(int argc, char** argv) {
   bench::Flags f(argc, argv, {"strategy", "mode", "value-size", "keys", "threads", "batch", "dist", "samples",
-                              "count", "load-factor", "seed"});
+                              "count", "load-factor", "seed", "update-share"});
   wp::CaseParams p;
   std::string s = f.str("strategy", "lock-free"), m = f.str("mode", "concurrent"), d = f.str("dist", "uniform");
   if (s == "baseline") p.strategy = wp::Strategy::Baseline;
@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   p.loadFactor = f.f64("load-factor", 0.5, 0, 0.95);
   p.seed = f.u64("seed", 42, 0, ~0ull);
   p.countConflicts = f.u64("count", 1, 0, 1) == 1;
+  p.updateShare = f.f64("update-share", 0, -1, 0.99);
   if (d != "uniform") {
     if (d.rfind("zipf:", 0) != 0) bench::fail("--dist " + d + ": allowed uniform, zipf:<theta>");
     p.zipf = true;
@@ -48,10 +49,11 @@ int main(int argc, char** argv) {
         if (k == "kernel") kernel += v;
       }
       std::printf("{\"sample\":%u,\"opsPerSec\":%.6g,\"GBps\":%.3f,\"stageNsPerWrite\":%.2f,\"kernelNsPerWrite\":%.2f,"
-                  "\"lockRetries\":%.4f,\"casFailures\":%.4f,\"probeSteps\":%.4f,\"lost\":%llu,\"corrupted\":%llu}\n",
+                  "\"lockRetries\":%.4f,\"casFailures\":%.4f,\"probeSteps\":%.4f,\"lost\":%llu,\"stale\":%llu,\"corrupted\":%llu}\n",
                   i, w / (x.elapsedNs * 1e-9), w * p.valueSize / x.elapsedNs, stage / w, kernel / w,
                   x.counters.lockRetries / w, x.counters.casFailures / w, x.counters.probeSteps / w,
-                  (unsigned long long)x.verification.lost, (unsigned long long)x.verification.corrupted);
+                  (unsigned long long)x.verification.lost, (unsigned long long)x.verification.stale,
+                  (unsigned long long)x.verification.corrupted);
     }
   } catch (const std::exception& e) {
     bench::fail(e.what());

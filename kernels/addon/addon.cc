@@ -7,6 +7,9 @@
 #include <thread>
 
 #include "case.h"
+#if defined(WP_CHECK_ADDON)
+#include "check/findings.h"
+#endif
 #include "peers.h"
 #include "writeprof/runner.h"
 
@@ -75,6 +78,11 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("cudaStatus", Napi::Function::New<wpaddon::CudaStatus>(env, "cudaStatus"));
   exports.Set("Case", wpaddon::Case::Define(env));
   exports.Set("redisInfo", Napi::Function::New<wpaddon::RedisInfo>(env, "redisInfo"));
+#if defined(WP_CHECK_ADDON)
+  exports.Set("configureCheck", Napi::Function::New<wpaddon::ConfigureCheck>(env, "configureCheck"));
+  exports.Set("takeFindings", Napi::Function::New<wpaddon::TakeFindings>(env, "takeFindings"));
+  exports.Set("checkInfo", Napi::Function::New<wpaddon::CheckInfo>(env, "checkInfo"));
+#endif
   return exports;
 }
 

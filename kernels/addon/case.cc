@@ -28,10 +28,11 @@ Napi::Object sample_to_js(Napi::Env env, const wp::SampleResult& r) {
   o.Set("counters", counters);
 
   Napi::Object v = Napi::Object::New(env);
-  v.Set("written", Napi::Number::New(env, double(r.verification.written)));
-  v.Set("verified", Napi::Number::New(env, double(r.verification.verified)));
-  v.Set("lost", Napi::Number::New(env, double(r.verification.lost)));
-  v.Set("corrupted", Napi::Number::New(env, double(r.verification.corrupted)));
+  const wp::Verification& rv = r.verification;
+  for (const auto& [name, count] : {std::pair<const char*, uint64_t>{"writes", rv.writes}, {"distinct", rv.distinct},
+                                    {"verified", rv.verified}, {"lost", rv.lost}, {"stale", rv.stale},
+                                    {"corrupted", rv.corrupted}, {"duplicates", rv.duplicates}})
+    v.Set(name, Napi::Number::New(env, double(count)));
   o.Set("verification", v);
 
   Napi::Uint32Array lat = Napi::Uint32Array::New(env, r.latencyNs.size());
@@ -103,7 +104,11 @@ class RunnerWorker final : public Napi::AsyncWorker {
 // The emulator addon (writeprof_emu.node) runs kernels/cuda on the host SIMT emulator and nothing
 // else: its "CUDA" is emulated, so it must never answer for the real backend.
 std::unique_ptr<wp::CaseRunner> make_runner(const ParsedCase& c) {
-#if defined(WP_EMU_ADDON)
+#if defined(WP_CHECK_ADDON)
+  if (c.backend != "cuda-emu")
+    throw wp::ConfigError("backend " + c.backend + ": this addon holds the checked CUDA emulator only (backend cuda-emu)");
+  return wp::makeCheckedCudaRunner(c.params, c.emu);
+#elif defined(WP_EMU_ADDON)
   if (c.backend != "cuda-emu")
     throw wp::ConfigError("backend " + c.backend + ": this addon holds the CUDA emulator only (backend cuda-emu)");
   return wp::makeEmulatedCudaRunner(c.params, c.emu);

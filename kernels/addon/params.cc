@@ -119,7 +119,7 @@ ParsedCase parse_case_params(const Napi::Value& value) {
   out.backend = r.oneOf("backend", {"cpu", "cuda", "cuda-emu", "redis", "libcuckoo"});
   const bool emu = out.backend == "cuda-emu";
   std::set<std::string> known{"backend", "strategy", "mode", "valueSize", "batchSize", "threads", "keys", "loadFactor",
-                              "dist", "zipfTheta", "seed", "countConflicts", "slowdownNs", "latencyEvery", "arenaLimitBytes",
+                              "dist", "zipfTheta", "updateShare", "seed", "countConflicts", "slowdownNs", "latencyEvery", "arenaLimitBytes",
                               "peer"};
   if (emu) known.insert({"emuSeed", "emuWorkers", "emuTimeoutSec"});
   r.rejectUnknown(known);
@@ -148,6 +148,7 @@ ParsedCase parse_case_params(const Napi::Value& value) {
   if (const char* allowed = wp::table_problem(p.keys, p.loadFactor)) invalid(env, "loadFactor", lf, allowed);
   p.zipf = r.oneOf("dist", {"uniform", "zipf"}) == "zipf";
   p.zipfTheta = p.zipf ? r.number("zipfTheta", lim::cases::kZipfTheta) : r.finite("zipfTheta");
+  p.updateShare = r.number("updateShare", lim::cases::kUpdateShare);
   p.seed = uint64_t(r.number("seed", lim::cases::kSeed));
   p.countConflicts = r.boolean("countConflicts");
   p.slowdownNs = uint32_t(r.number("slowdownNs", lim::cases::kSlowdownNs));

@@ -71,10 +71,11 @@ class CpuRunner final : public CaseRunner {
                         "), staging and key stream need " + bytes_str(need) + ", " + budget.over() +
                         "; lower keys, valueSize or threads, or raise loadFactor");
 
-    stream_ = make_stream(p.keys, p.zipf, p.zipfTheta, p.seed);
+    stream_ = make_stream(p.keys, p.zipf, p.zipfTheta, p.seed, p.updateShare);
     t_.stream = stream_.data();
-    distinct_ = distinct_keys(stream_.data(), p.keys);  // sorted once, checked every sample
-    t_.nBuckets = buckets_for(distinct_.size(), p.loadFactor);
+    // What each key may end with: built once, checked every sample.
+    final_ = FinalWrites(stream_.data(), p.keys, host::submissions(p), order_promise(Engine::Host, p.strategy));
+    t_.nBuckets = buckets_for(final_.distinct().size(), p.loadFactor);
     uint64_t tableBytes = t_.nBuckets * sizeof(Bucket);
 
     table_ = AlignedBuf(tableBytes, 4096, "hash table");
@@ -117,8 +118,7 @@ class CpuRunner final : public CaseRunner {
       out.counters.probeSteps += r.counters.probeSteps;
     }
     out.phasesNs = {{"stage", stage}, {"kernel", kernel}};
-    out.verification = verify_table_distinct(t_.buckets, t_.nBuckets, t_.arena, t_.arenaBytes, t_.valueSize,
-                                             stream_.data(), p_.keys, distinct_.data(), distinct_.size());
+    out.verification = verify_table(t_.buckets, t_.nBuckets, t_.arena, t_.arenaBytes, t_.valueSize, stream_.data(), final_);
     add_notes(out);
     return out;
   }
@@ -131,7 +131,7 @@ class CpuRunner final : public CaseRunner {
     w.t = &t_;
     w.combine = combine_[worker].data();
     uint8_t* staging = staging_[worker].data();
-    const uint32_t batch = p_.mode == Mode::Single ? 1 : p_.batchSize;
+    const uint32_t batch = host::submission_writes(p_);
     const uint32_t vs = t_.valueSize, stride = t_.stride;
     const uint64_t* stream = stream_.data();
 
@@ -189,7 +189,7 @@ class CpuRunner final : public CaseRunner {
 
   CaseParams p_;
   std::vector<uint64_t> stream_;
-  std::vector<uint64_t> distinct_;
+  FinalWrites final_;
   Table t_;
   AlignedBuf table_, arena_;
   std::vector<AlignedBuf> staging_, combine_;

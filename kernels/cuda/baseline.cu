@@ -38,8 +38,11 @@ extern "C" __global__ void __launch_bounds__(WP_BLOCK_BASELINE, WP_MINB_BATCH_25
 namespace wp::gpu {
 
 void launch_baseline(bool count, const BatchArgs& a, uint32_t blocks, cudaStream_t stream) {
-  if (count) wp_baseline_count<<<blocks, WP_BLOCK_BASELINE, 0, stream>>>(a);
-  else wp_baseline_plain<<<blocks, WP_BLOCK_BASELINE, 0, stream>>>(a);
+  // One thread per write: a submission smaller than a block (a lone single write) launches only
+  // the warps it needs, not 256 threads of which all but one have nothing to do.
+  const uint32_t threads = a.n < WP_BLOCK_BASELINE ? (a.n + 31) / 32 * 32 : WP_BLOCK_BASELINE;
+  if (count) wp_baseline_count<<<blocks, threads, 0, stream>>>(a);
+  else wp_baseline_plain<<<blocks, threads, 0, stream>>>(a);
 }
 
 }  // namespace wp::gpu

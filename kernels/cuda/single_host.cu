@@ -7,6 +7,9 @@
 #include <thread>
 
 #include "check.h"
+#if defined(WP_CUDA_EMU)
+#include "wpemu/control.h"
+#endif
 #include "writeprof/host/clock.h"
 #include "writeprof/host/spin.h"
 #include "writeprof/pattern.h"
@@ -29,15 +32,32 @@ void SingleServer::post(uint32_t op, uint64_t key, uint64_t writeNo) {
   mb->writeNo = writeNo;
   mb->op = op;
   __atomic_store_n(&mb->seq, ++seq_, __ATOMIC_RELEASE);  // the request is complete before it is seen
+#if defined(WP_CUDA_EMU)
+  wpemu::ring_mapped();  // the emulated server, a thread of this machine, waits for it
+#endif
 }
 
 // Spin until the server acknowledges seq_; a server that exited, faulted or went silent is an error.
 void SingleServer::await_done(cudaStream_t s) {
   Mailbox* mb = mailbox();
   uint64_t spins = 0, deadline = 0;
+#if defined(WP_CUDA_EMU)
+  uint64_t rings = wpemu::mapped_rings();
+#endif
   while (__atomic_load_n(&mb->done, __ATOMIC_ACQUIRE) < seq_) {
     host::cpu_relax();
+#if defined(WP_CUDA_EMU)
+    // The emulated device is a thread of this machine: past a short spin, wait for its answer to
+    // ring instead of holding a core it needs (on a busy machine a spinning host made each answer
+    // wait for a scheduler time slice).
+    if (spins > 256) {
+      wpemu::wait_mapped(rings, 200);
+      rings = wpemu::mapped_rings();
+    }
+    if ((++spins & (spins > 256 ? 0xff : 0xffff)) != 0) continue;  // waits are long: look sooner
+#else
     if ((++spins & 0xffff) != 0) continue;
+#endif
     cudaError_t q = cudaStreamQuery(s);
     if (q != cudaErrorNotReady) {
       cudaGetLastError();

@@ -13,6 +13,8 @@
 namespace wp::gpu {
 namespace {
 
+static_assert(kWarpRun == 32, "order.h promises lane order within a warp's 32 writes: verification checks that");
+
 template <bool kCount>
 __device__ __forceinline__ void warp_coop_body(const BatchArgs& a) {
   const unsigned lane = lane_id();

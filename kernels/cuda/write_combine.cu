@@ -6,7 +6,9 @@
 //    (cub::BlockRadixSort on bucket<<7 | row, so ties keep stream order), and the first thread of
 //    each run takes that bucket's lock once and applies the whole run in stream order. Repeated
 //    writes of a hot key in one block thus cost one lock, and the last one wins, as it would have
-//    written in order. Writes whose home bucket is full go on alone along their probe path.
+//    written in order. Writes whose home bucket is full and lacks their key go on along their
+//    probe path, applied by the run's leader one after another in row order too: two writes of a
+//    key headed past a full bucket would otherwise race, and the earlier could land last.
 #include <cub/block/block_radix_sort.cuh>
 
 #include "device.cuh"
@@ -17,6 +19,7 @@ namespace {
 constexpr uint32_t kBlock = WP_BLOCK_WRITE_COMBINE;
 constexpr uint32_t kRowBits = 7;
 static_assert(kBlock <= (1u << kRowBits), "a row index must fit the sort key's low bits");
+static_assert(kBlock == kTileRun, "order.h promises stream order within a block's tile: verification checks that");
 constexpr uint32_t kCombineMaxValue = 256;                       // combined below this size
 constexpr uint32_t kBufChunks = kBlock * kCombineMaxValue / 16;  // 32 KiB: a whole tile
 constexpr unsigned long long kNone = ~0ull;                      // sorts after every real row
@@ -66,17 +69,22 @@ __device__ __forceinline__ void write_combine_body(const BatchArgs& a) {
     const uint64_t hb = me >> kRowBits;
     if (me != kNone && (threadIdx.x == 0 || (order[threadIdx.x - 1] >> kRowBits) != hb)) {
       Bucket& bk = a.table[hb];
+      const uint64_t rowMask = (1u << kRowBits) - 1;
+      uint32_t end = threadIdx.x;
+      while (end < kBlock && order[end] != kNone && (order[end] >> kRowBits) == hb) ++end;
+      bool overflowed = false;
       t.start();
       lock_bucket(bk, t);
       t.template lap<kPhaseLock>();
-      for (uint32_t j = threadIdx.x; j < kBlock && order[j] != kNone && (order[j] >> kRowBits) == hb; ++j) {
-        const uint32_t row = uint32_t(order[j] & ((1u << kRowBits) - 1));
+      for (uint32_t j = threadIdx.x; j < end; ++j) {
+        const uint32_t row = uint32_t(order[j] & rowMask);
         const uint64_t k = a.keys[base + row];
         bool isNew = false;
         const int s = locked_find_or_place(bk, k, &isNew);
         t.template lap<kPhaseProbe>();
         if (s < 0) {
           overflow[row] = 1;
+          overflowed = true;
           continue;
         }
         publish_locked(bk, s, k, arena_offset(a.firstWrite + base + row, a.stride), a.valueSize, isNew);
@@ -84,18 +92,19 @@ __device__ __forceinline__ void write_combine_body(const BatchArgs& a) {
       }
       unlock(bk);
       t.template lap<kPhasePublish>();
-    }
-    __syncthreads();
-
-    if (mine && overflow[threadIdx.x]) {
-      bool ok = false;
-      if (a.buckets > 1) {
-        t.probeStep();
-        ok = locked_upsert<kCount>(a.table, a.buckets, key, next_bucket(home, a.buckets), 1,
-                                   arena_offset(a.firstWrite + base + threadIdx.x, a.stride), a.valueSize, t,
-                                   NoInside{});
+      // The rows that found no slot go on along their probe path in row order, this thread alone.
+      for (uint32_t j = threadIdx.x; overflowed && j < end; ++j) {
+        const uint32_t row = uint32_t(order[j] & rowMask);
+        if (!overflow[row]) continue;
+        const uint64_t k = a.keys[base + row];
+        bool ok = false;
+        if (a.buckets > 1) {
+          t.probeStep();
+          ok = locked_upsert<kCount>(a.table, a.buckets, k, next_bucket(hb, a.buckets), 1,
+                                     arena_offset(a.firstWrite + base + row, a.stride), a.valueSize, t, NoInside{});
+        }
+        if (!ok) count_full(a.stats);
       }
-      if (!ok) count_full(a.stats);
     }
     __syncthreads();  // order, overflow and the shared buffer are reused by the next tile
   }

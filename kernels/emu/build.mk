@@ -1,9 +1,13 @@
 # The host SIMT emulator (run from the repository root by the top Makefile, in parallel):
-#   out/emu/libwpemu_rt.a    the emulated CUDA runtime (kernels/emu/src)
-#   out/emu/libwpemu_cuda.a  kernels/cuda/*.cu built by `writeprof emu build -c` (the CUDA
-#                            translation, then g++) against it, and the addon's entry
-#   out/emu/wpemu_program.o  linked into programs `writeprof emu build` makes (settings from the
-#                            environment, faults on stderr)
+#   out/emu/libwpemu_rt.a          the emulated CUDA runtime (kernels/emu/src)
+#   out/emu/libwpemu_cuda.a        kernels/cuda/*.cu built by `writeprof emu build -c` (the CUDA
+#                                  translation, then g++) against it, and the addon's entry
+#   out/emu/libwpemu_cuda_check.a  the same kernels/cuda/*.cu built by `writeprof emu build -c
+#                                  --instrument` (-fsanitize=thread without libtsan: every access
+#                                  calls the hooks of kernels/emu/check)
+#   out/emu/libwpemu_check.a       `writeprof check`'s hooks and tools, and the addon's entry (not instrumented)
+#   out/emu/wpemu_program.o        linked into programs `writeprof emu build` makes (settings from the
+#                                  environment, faults on stderr)
 # The same .cu sources nvcc builds, unchanged: no kernel is copied. Dependencies come from -MMD/-MD.
 OUT := out/emu
 CXX ?= g++
@@ -11,6 +15,7 @@ EMU_CXXFLAGS := -std=c++20 -O2 -g -fPIC -pthread -DWP_CUDA_EMU -Ikernels/emu/inc
   -Ikernels/cuda -Ikernels -Wall -Wextra -Wno-unused-parameter -Wno-unknown-pragmas -MMD -MP
 
 RT_SRC := $(wildcard kernels/emu/src/*.cc)
+CHECK_SRC := $(wildcard kernels/emu/check/*.cc)
 # The translation's code: a change rebuilds the kernels only when the translator itself changed
 # (tsc rewrites every file of dist/ on each build; the stamp holds their hash).
 TRANSLATOR_JS := $(wildcard dist/emu/*.js)
@@ -20,9 +25,15 @@ CUDA_EMU_FLAGS := -DWP_CUDA_EMU -Ikernels/include -Ikernels/cuda -Ikernels -O2 -
   -Xcompiler -fPIC,-Wall,-Wextra,-Wno-unused-parameter
 CUDA_SRC := $(wildcard kernels/cuda/*.cu)
 RT_OBJ := $(patsubst kernels/emu/src/%.cc,$(OUT)/rt/%.o,$(RT_SRC))
+CHECK_OBJ := $(patsubst kernels/emu/check/%.cc,$(OUT)/check/%.o,$(CHECK_SRC))
 CUDA_OBJ := $(patsubst kernels/cuda/%.cu,$(OUT)/cuda/%.o,$(CUDA_SRC)) $(OUT)/cuda/runner_entry.o
+CUDA_CHECK_OBJ := $(patsubst kernels/cuda/%.cu,$(OUT)/cuda-check/%.o,$(CUDA_SRC))
 
-all: $(OUT)/libwpemu_rt.a $(OUT)/libwpemu_cuda.a $(OUT)/wpemu_program.o
+# One short line per step, as the CUDA build prints its own (`make V=1` shows the full commands).
+Q := $(if $(V),,@)
+
+all: $(OUT)/libwpemu_rt.a $(OUT)/libwpemu_cuda.a $(OUT)/libwpemu_cuda_check.a $(OUT)/libwpemu_check.a \
+  $(OUT)/wpemu_program.o
 
 $(TRANSLATOR_STAMP): $(TRANSLATOR_JS) kernels/emu/build.mk
 	@mkdir -p $(@D)
@@ -30,25 +41,54 @@ $(TRANSLATOR_STAMP): $(TRANSLATOR_JS) kernels/emu/build.mk
 
 $(OUT)/rt/%.o: kernels/emu/src/%.cc kernels/emu/build.mk
 	@mkdir -p $(@D)
-	$(CXX) $(EMU_CXXFLAGS) -c $< -o $@
+	@echo "g++ $<"
+	$(Q)$(CXX) $(EMU_CXXFLAGS) -c $< -o $@
+
+$(OUT)/check/%.o: kernels/emu/check/%.cc kernels/emu/build.mk
+	@mkdir -p $(@D)
+	@echo "g++ $<"
+	$(Q)$(CXX) $(EMU_CXXFLAGS) -Ikernels/emu/src -c $< -o $@
 
 $(OUT)/cuda/%.o: kernels/cuda/%.cu kernels/emu/build.mk $(TRANSLATOR_STAMP)
 	@mkdir -p $(@D)
-	$(EMU_BUILD) -c $< -o $@ $(CUDA_EMU_FLAGS) -MD -MF $(@:.o=.d)
+	@echo "writeprof emu build $<"
+	$(Q)$(EMU_BUILD) -c $< -o $@ $(CUDA_EMU_FLAGS) -MD -MF $(@:.o=.d)
+
+# The instrumented flavor's flags (and its renames of memcpy/memset/memmove) are emu build's own.
+$(OUT)/cuda-check/%.o: kernels/cuda/%.cu kernels/emu/build.mk $(TRANSLATOR_STAMP)
+	@mkdir -p $(@D)
+	@echo "writeprof emu build --instrument $<"
+	$(Q)$(EMU_BUILD) --instrument -c $< -o $@ $(CUDA_EMU_FLAGS) -MD -MF $(@:.o=.d)
 
 $(OUT)/wpemu_program.o: kernels/emu/program/env.cc kernels/emu/build.mk
 	@mkdir -p $(@D)
-	$(CXX) $(EMU_CXXFLAGS) -c $< -o $@
+	@echo "g++ $<"
+	$(Q)$(CXX) $(EMU_CXXFLAGS) -c $< -o $@
 
 $(OUT)/cuda/runner_entry.o: kernels/emu/runner_entry.cc kernels/emu/build.mk
 	@mkdir -p $(@D)
-	$(CXX) $(EMU_CXXFLAGS) -c $< -o $@
+	@echo "g++ $<"
+	$(Q)$(CXX) $(EMU_CXXFLAGS) -c $< -o $@
 
 # Archives are replaced whole: a removed source must not leave its objects behind.
 $(OUT)/libwpemu_rt.a: $(RT_OBJ)
-	rm -f $@.tmp && ar rcs $@.tmp $^ && mv $@.tmp $@
+	@echo "ar $@"
+	$(Q)rm -f $@.tmp && ar rcs $@.tmp $^ && mv $@.tmp $@
 
 $(OUT)/libwpemu_cuda.a: $(CUDA_OBJ)
-	rm -f $@.tmp && ar rcs $@.tmp $^ && mv $@.tmp $@
+	@echo "ar $@"
+	$(Q)rm -f $@.tmp && ar rcs $@.tmp $^ && mv $@.tmp $@
 
--include $(RT_OBJ:.o=.d) $(CUDA_OBJ:.o=.d) $(OUT)/wpemu_program.d
+$(OUT)/libwpemu_cuda_check.a: $(CUDA_CHECK_OBJ)
+	@echo "ar $@"
+	$(Q)rm -f $@.tmp && ar rcs $@.tmp $^ && mv $@.tmp $@
+
+$(OUT)/libwpemu_check.a: $(CHECK_OBJ) $(OUT)/cuda/runner_entry.o
+	@echo "ar $@"
+	$(Q)rm -f $@.tmp && ar rcs $@.tmp $^ && mv $@.tmp $@
+
+# Tests build their own kernels exactly as kernels/cuda is built (plain or --instrument).
+print-cuda-emu-flags:
+	@echo $(CUDA_EMU_FLAGS)
+
+-include $(RT_OBJ:.o=.d) $(CUDA_OBJ:.o=.d) $(CUDA_CHECK_OBJ:.o=.d) $(CHECK_OBJ:.o=.d) $(OUT)/wpemu_program.d

@@ -51,8 +51,9 @@ struct ArenaStore {
     std::memcpy(arena.data() + off, staged, valueSize);
     m.insert_or_assign(key, off);
   }
-  bool intact(uint64_t off, uint64_t key, const std::vector<uint64_t>& stream) const {
-    return off + valueSize <= arena.size() && value_intact(arena.data() + off, valueSize, valueSize, stream, key);
+  void judge(uint64_t off, uint64_t key, const Workload& w, Verification& v) const {
+    if (off > arena.size() || arena.size() - off < valueSize) ++v.corrupted;
+    else w.judge(arena.data() + off, valueSize, valueSize, key, v);
   }
 };
 
@@ -69,9 +70,7 @@ struct InlineStore {
   void insert(Map& m, uint64_t key, uint64_t, const uint8_t* staged) {
     m.insert_or_assign(key, *reinterpret_cast<const Val<N>*>(staged));
   }
-  bool intact(const Val<N>& v, uint64_t key, const std::vector<uint64_t>& stream) const {
-    return value_intact(v.bytes, N, N, stream, key);
-  }
+  void judge(const Val<N>& val, uint64_t key, const Workload& w, Verification& v) const { w.judge(val.bytes, N, N, key, v); }
 };
 
 template <class Store>
@@ -79,7 +78,7 @@ class CuckooRunner final : public CaseRunner {
   using Map = typename Store::Map;
 
  public:
-  CuckooRunner(const CaseParams& p) : p_(p), w_(p), store_(p), map_(capacity(w_.distinct.size(), p.loadFactor)) {
+  CuckooRunner(const CaseParams& p) : p_(p), w_(p), store_(p), map_(capacity(w_.distinct().size(), p.loadFactor)) {
     stride_ = value_stride(p.valueSize);
     // Refuse before allocating what overcommit would grant and the OOM killer would take back.
     uint64_t slots = uint64_t(map_.capacity());
@@ -126,15 +125,12 @@ class CuckooRunner final : public CaseRunner {
 
   // Every distinct key looked up; entries beyond the distinct keys found are strays (corrupted).
   Verification verify() const {
-    Verification v;
-    v.written = w_.distinct.size();
-    for (uint64_t key : w_.distinct) {
-      bool found = map_.find_fn(key, [&](const typename Map::mapped_type& m) {
-        (store_.intact(m, key, w_.stream) ? v.verified : v.corrupted)++;
-      });
+    Verification v = w_.verification();
+    for (uint64_t key : w_.distinct()) {
+      bool found = map_.find_fn(key, [&](const typename Map::mapped_type& m) { store_.judge(m, key, w_, v); });
       if (!found) ++v.lost;
     }
-    uint64_t size = map_.size(), seen = v.verified + v.corrupted;
+    uint64_t size = map_.size(), seen = v.distinct - v.lost;
     if (size > seen) v.corrupted += size - seen;
     return v;
   }

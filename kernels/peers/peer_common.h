@@ -19,19 +19,32 @@ namespace wp::peers {
 
 using host::now_ns;
 
-// The writes of one case: which key each write targets, and the keys verification looks up.
+// The writes of one case: which key each write targets, the keys verification looks up and what
+// each may end with (a connection or thread applies its writes in order: kProgramOrder).
 struct Workload {
   std::vector<uint64_t> stream;
-  std::vector<uint64_t> distinct;  // sorted, unique
-  uint32_t workers = 1;            // submitters: threads in concurrent mode, else 1
-  uint32_t batch = 1;              // writes per submission
+  FinalWrites final;
+  uint32_t workers = 1;  // submitters: threads in concurrent mode, else 1
+  uint32_t batch = 1;    // writes per submission
 
   explicit Workload(const CaseParams& p) {
     check_params(p);
-    stream = make_stream(p.keys, p.zipf, p.zipfTheta, p.seed);
-    distinct = distinct_keys(stream.data(), p.keys);
+    stream = make_stream(p.keys, p.zipf, p.zipfTheta, p.seed, p.updateShare);
     workers = host::submitters(p);
-    batch = p.mode == Mode::Single ? 1 : p.batchSize;
+    batch = host::submission_writes(p);
+    final = FinalWrites(stream.data(), p.keys, host::submissions(p), kProgramOrder);
+  }
+  const std::vector<uint64_t>& distinct() const { return final.distinct(); }
+  // A fresh count: the writes made and their distinct keys.
+  Verification verification() const {
+    Verification v;
+    v.writes = stream.size();
+    v.distinct = final.distinct().size();
+    return v;
+  }
+  // Counts what a value read back for `key` is.
+  void judge(const uint8_t* v, size_t len, uint32_t valueSize, uint64_t key, Verification& out) const {
+    final.count(final.held(v, len, valueSize, key, stream.data()), out);
   }
   uint64_t begin(uint32_t w) const { return host::share_begin(stream.size(), w, workers); }
   uint64_t end(uint32_t w) const { return host::share_begin(stream.size(), w + 1, workers); }
@@ -76,13 +89,6 @@ SampleResult timed_sample(const CaseParams& p, const Workload& w, const char* st
   }
   out.phasesNs = {{stageName, stageNs}, {sendName, sendNs}};
   return out;
-}
-
-// A found value is intact when its tag names a write of this very key and every byte matches.
-inline bool value_intact(const uint8_t* v, size_t len, uint32_t valueSize, const std::vector<uint64_t>& stream, uint64_t key) {
-  if (len != valueSize) return false;
-  uint64_t w = value_tag(v);
-  return w < stream.size() && stream[w] == key && check_value(v, valueSize, key, w);
 }
 
 }  // namespace wp::peers

@@ -3,6 +3,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include "writeprof/host/clock.h"
+#include "writeprof/host/memory.h"
+#include "writeprof/limits.h"
+
 namespace wp::peers {
 namespace {
 
@@ -30,6 +34,12 @@ RedisConn::RedisConn(const RedisTarget& t)
     throw PeerError(where_ + ": cannot connect: " + why);
   }
   if (redisSetTimeout(c_, timeval_of(t.timeoutMs)) != REDIS_OK) fail_io("setting the socket timeout");
+  // hiredis's reply builders, with arrays bounded (this conn is the reader's privdata).
+  hiredisFn_ = c_->reader->fn;
+  fn_ = *hiredisFn_;
+  fn_.createArray = &RedisConn::create_array;
+  c_->reader->fn = &fn_;
+  c_->reader->privdata = this;
   if (!t.password.empty()) {
     std::vector<std::string> auth = {"AUTH"};
     if (!t.user.empty()) auth.push_back(t.user);
@@ -45,6 +55,9 @@ RedisConn::~RedisConn() {
 }
 
 void RedisConn::fail_io(const char* what) {
+  if (tooManyElements_)
+    throw PeerError(where_ + ": " + what + ": the reply has more than " + std::to_string(limits::redis::kReplyElements) +
+                    " elements; refused (is this a Redis server?)");
   std::string why = c_->errstr;
   if (c_->err == REDIS_ERR_IO && (why == std::strerror(EAGAIN) || why == std::strerror(EWOULDBLOCK)))
     why = "no reply within " + std::to_string(timeoutMs_) + " ms (timeout)";
@@ -58,11 +71,51 @@ void RedisConn::send(const Resp& r) {
   if (redisAppendFormattedCommand(c_, r.bytes().data(), r.bytes().size()) != REDIS_OK) fail_io("queueing commands");
 }
 
+void* RedisConn::create_array(const redisReadTask* task, int elements) {
+  auto* self = static_cast<RedisConn*>(task->privdata);
+  if (elements < 0 || uint64_t(elements) > limits::redis::kReplyElements) {
+    self->tooManyElements_ = true;
+    return nullptr;  // the reader stops with an error
+  }
+  return self->hiredisFn_->createArray(task, elements);
+}
+
+void RedisConn::arm(const char* what, uint64_t deadlineNs) {
+  uint64_t now = host::now_ns();
+  if (now >= deadlineNs)
+    throw PeerError(where_ + ": " + what + ": no reply within " + std::to_string(timeoutMs_) + " ms (timeout)");
+  uint64_t leftMs = (deadlineNs - now + 999'999) / 1'000'000;
+  if (redisSetTimeout(c_, timeval_of(uint32_t(std::min<uint64_t>(leftMs, timeoutMs_)))) != REDIS_OK) fail_io(what);
+}
+
+void* RedisConn::read_reply(const char* what) {
+  const uint64_t deadline = host::now_ns() + uint64_t(timeoutMs_) * 1'000'000;
+  void* raw = nullptr;
+  if (redisGetReplyFromReader(c_, &raw) != REDIS_OK) fail_io(what);
+  if (raw) return raw;
+  // Send what is queued: each write gets only what is left of the deadline.
+  for (int done = 0; !done;) {
+    arm(what, deadline);
+    if (redisBufferWrite(c_, &done) != REDIS_OK) fail_io(what);
+  }
+  // Read until one reply is whole: bytes counted, time bounded, whatever the server sends.
+  uint64_t received = 0;
+  for (;;) {
+    arm(what, deadline);
+    size_t before = c_->reader->len;
+    if (redisBufferRead(c_) != REDIS_OK) fail_io(what);
+    received += c_->reader->len - before;
+    if (redisGetReplyFromReader(c_, &raw) != REDIS_OK) fail_io(what);
+    if (raw) return raw;
+    if (received > limits::redis::kReplyBytes)
+      throw PeerError(where_ + ": " + what + ": the reply is larger than " + host::bytes_str(limits::redis::kReplyBytes) +
+                      "; refused (is this a Redis server?)");
+  }
+}
+
 Reply RedisConn::reply(const char* what) {
   if (c_->err) fail_io("connection lost earlier");
-  void* raw = nullptr;
-  if (redisGetReply(c_, &raw) != REDIS_OK || raw == nullptr) fail_io(what);
-  Reply r(static_cast<redisReply*>(raw));
+  Reply r(static_cast<redisReply*>(read_reply(what)));
   if (r->type == REDIS_REPLY_ERROR) {
     std::string text = reply_text(r.get());
     if (text.rfind("OOM", 0) == 0)

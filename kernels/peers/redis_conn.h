@@ -1,7 +1,10 @@
-// One blocking hiredis connection with a timeout on connect and on every socket read and write,
-// authenticated and on the target's database. Commands go out as RESP bytes the caller formats
-// (so a pipeline is one append), replies are checked here: every failure becomes a PeerError
-// naming the server and what happened, never the password.
+// One blocking hiredis connection, authenticated and on the target's database. Commands go out as
+// RESP bytes the caller formats (so a pipeline is one append), replies are checked here: every
+// failure becomes a PeerError naming the server and what happened, never the password.
+// The server is not trusted to behave: connecting has the target's timeout, and each reply must
+// be complete within that timeout of writeprof starting to wait for it (sending the queued
+// commands included), with at most limits::redis::kReplyBytes bytes and kReplyElements elements,
+// so that a server that trickles bytes or announces a 2 GiB reply costs bounded time and memory.
 #pragma once
 #include <hiredis/hiredis.h>
 
@@ -103,7 +106,15 @@ class RedisConn {
 
  private:
   [[noreturn]] void fail_io(const char* what);
+  // Sends what is queued and reads until one reply is whole, within the deadline and limits.
+  void* read_reply(const char* what);
+  // The socket timeout for the next blocking read or write: what is left until `deadlineNs`.
+  void arm(const char* what, uint64_t deadlineNs);
+  static void* create_array(const redisReadTask* task, int elements);
   redisContext* c_ = nullptr;
+  const redisReplyObjectFunctions* hiredisFn_ = nullptr;
+  redisReplyObjectFunctions fn_{};
+  bool tooManyElements_ = false;
   std::string where_;  // "redis 127.0.0.1:6379"
   uint32_t timeoutMs_;
 };

@@ -39,7 +39,7 @@ class RedisRunner final : public CaseRunner {
 
   SampleResult runSample() override {
     // Untimed reset: the previous sample's values must not pass this sample's verification.
-    conns_[0]->unlink(t_.prefix, w_.distinct);
+    conns_[0]->unlink(t_.prefix, w_.distinct());
 
     const bool mset = t_.mset && p_.mode != Mode::Single;
     SampleResult out = timed_sample(
@@ -56,7 +56,7 @@ class RedisRunner final : public CaseRunner {
   void finish() override {
     // A connection of its own: the sample's may have died with the error that ended the case.
     RedisConn c(t_);
-    c.unlink(t_.prefix, w_.distinct);
+    c.unlink(t_.prefix, w_.distinct());
   }
 
  private:
@@ -77,27 +77,27 @@ class RedisRunner final : public CaseRunner {
     }
   }
 
-  // Every distinct key read back: absent is lost, wrong bytes or length corrupted.
+  // Every distinct key read back: absent is lost, wrong bytes or length corrupted, an overwritten
+  // write's value stale.
   Verification verify() {
-    Verification v;
-    v.written = w_.distinct.size();
+    Verification v = w_.verification();
+    const std::vector<uint64_t>& distinct = w_.distinct();
     RedisConn& c = *conns_[0];
     Resp req;
-    for (size_t first = 0; first < w_.distinct.size(); first += kVerifyChunk) {
-      size_t n = std::min<size_t>(kVerifyChunk, w_.distinct.size() - first);
+    for (size_t first = 0; first < distinct.size(); first += kVerifyChunk) {
+      size_t n = std::min<size_t>(kVerifyChunk, distinct.size() - first);
       req.clear();
       for (size_t i = 0; i < n; ++i) {
         req.array(2);
         req.bulk("GET", 3);
-        req.key(t_.prefix, w_.distinct[first + i]);
+        req.key(t_.prefix, distinct[first + i]);
       }
       c.send(req);
       for (size_t i = 0; i < n; ++i) {
         Reply r = c.reply("GET");
         if (r->type == REDIS_REPLY_NIL) ++v.lost;
-        else if (r->type == REDIS_REPLY_STRING &&
-                 value_intact(reinterpret_cast<const uint8_t*>(r->str), r->len, p_.valueSize, w_.stream, w_.distinct[first + i]))
-          ++v.verified;
+        else if (r->type == REDIS_REPLY_STRING)
+          w_.judge(reinterpret_cast<const uint8_t*>(r->str), r->len, p_.valueSize, distinct[first + i], v);
         else ++v.corrupted;
       }
     }

@@ -3,27 +3,37 @@
  * addon is given: the head is this checkout's native sources as they are on disk; the base is a
  * git ref, built once per commit. Builds are cached under out/ab-builds/ (ignored by git, removed
  * by `make clean`): <sha>-cpu/ for commits, tree-<hash of the sources>-cpu/ for the working tree.
- * Either side may instead be a built addon (a .node file, or a checkout holding
- * build/Release/writeprof.node).
+ * Either side may instead be a built addon: a path ending in `.node` is a file, anything else a
+ * git ref (never a path, whatever the current directory holds), and the log says which it took.
  *
  * A ref is exported with `git archive` (tracked files at that commit; no `git worktree`
  * registration that an interrupted build could leave stale) and only its `writeprof` addon target
- * is built, with node-gyp and this checkout's node_modules (no npm ci, no tsc, no CUDA): ab runs this checkout's
- * TypeScript harness over both addons, so the base's own JavaScript is not needed. Builds happen
- * in a temporary folder renamed into place when complete, so an interrupted build is never
- * mistaken for a cached one.
+ * is built, with node-gyp and this checkout's node_modules (no npm ci, no tsc, no CUDA): ab runs
+ * this checkout's TypeScript harness over both addons, so the base's own JavaScript is not needed.
+ *
+ * The cache is not trusted either: a build records its addon's size and SHA-256 in build.json, and
+ * an entry whose addon is missing, truncated or altered is removed and built again (loading a
+ * truncated shared object kills the process with SIGBUS). Builds happen in a temporary folder
+ * renamed into place when complete, one at a time per cache (an advisory lock on the cache folder:
+ * a second ab waits, then finds the first one's build), in their own process group: SIGINT or
+ * SIGTERM stops the compiler and removes the temporary folder and the unfinished log.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { UsageError } from '../errors.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Interrupted, UsageError } from '../errors.js';
+import { printable } from '../io/sanitize.js';
+import { exitNow, tryLock } from '../io/sys.js';
 
 export interface Build {
   addonPath: string;
   /** how reports name this build: "git 1a2b3c4d5e (main)", "addon path/to/x.node" */
   label: string;
+  /** a built addon given by path (checked by loading it in a child process first), not one of ours */
+  given?: boolean;
 }
 
 export interface BuildContext {
@@ -39,48 +49,187 @@ function git(root: string, args: string[]): { ok: boolean; out: string; err: str
   return { ok: r.status === 0, out: r.stdout.trim(), err: r.stderr.trim().split('\n')[0] ?? '' };
 }
 
-/** A built addon given as a file or as a checkout that holds build/Release/writeprof.node. */
+const shownPath = (p: string): string => printable(relative(process.cwd(), p) || p);
+
+/** A built addon given as a `.node` file. */
 function addonAtPath(spec: string, field: string): Build {
   const abs = resolve(spec);
-  if (statSync(abs).isDirectory()) {
-    const inside = join(abs, 'build', 'Release', 'writeprof.node');
-    if (!existsSync(inside)) throw new UsageError(`${field}: ${spec} is a folder without build/Release/writeprof.node (run \`make build\` there, or give the .node file)`);
-    return { addonPath: inside, label: `addon ${relative(process.cwd(), inside) || inside}` };
+  let isFile = false;
+  try {
+    isFile = statSync(abs).isFile();
+  } catch {
+    throw new UsageError(`${field}: ${printable(spec)} is not a built addon (no such file)`);
   }
-  return { addonPath: abs, label: `addon ${spec}` };
+  if (!isFile) throw new UsageError(`${field}: ${printable(spec)} is not a built addon (not a regular file); give the .node file`);
+  return { addonPath: abs, label: `addon ${printable(spec)}`, given: true };
 }
 
 /** The commit a ref names, with a message that says how to get it when this clone lacks it. */
 export function resolveCommit(ref: string, ctx: BuildContext, field = '--base'): string {
+  const shown = JSON.stringify(printable(ref));
   if (!git(ctx.root, ['rev-parse', '--git-dir']).ok) {
-    throw new UsageError(`${field}: "${ref}" is not a file, and ${ctx.root} is not a git repository to find it in; give a built addon path`);
+    throw new UsageError(`${field}: ${shown} is not a .node file, and ${printable(ctx.root)} is not a git repository to find it in; give a built addon path`);
   }
-  const r = git(ctx.root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  const r = git(ctx.root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
   if (r.ok && /^[0-9a-f]{40,64}$/.test(r.out)) return r.out;
   if (git(ctx.root, ['rev-parse', '--is-shallow-repository']).out === 'true') {
     throw new UsageError(
-      `${field}: "${ref}" is not in this clone, which is shallow; fetch the history it needs (git fetch --unshallow, or git fetch --deepen=N) or give a built addon path`,
+      `${field}: ${shown} is not in this clone, which is shallow; fetch the history it needs (git fetch --unshallow, or git fetch --deepen=N) or give a built addon path`,
     );
   }
-  throw new UsageError(`${field}: "${ref}" is not a file, a branch, a tag or a commit of ${ctx.root}; give a git ref or a built addon path`);
+  throw new UsageError(`${field}: ${shown} is not a branch, a tag or a commit of ${printable(ctx.root)}; give a git ref, or a built addon path ending in .node`);
+}
+
+interface Recorded {
+  size: number;
+  sha256: string;
+}
+
+function sha256Of(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+/** Why a cache entry cannot be used (undefined: it is whole), or 'absent'. */
+export function checkCachedBuild(dir: string): string | undefined | 'absent' {
+  if (!existsSync(dir)) return 'absent';
+  const addon = join(dir, 'writeprof.node');
+  let rec: Partial<Recorded>;
+  try {
+    rec = JSON.parse(readFileSync(join(dir, 'build.json'), 'utf8')) as Partial<Recorded>;
+  } catch {
+    return 'its build.json is missing or unreadable';
+  }
+  let size: number;
+  try {
+    size = statSync(addon).size;
+  } catch {
+    return 'its addon is missing';
+  }
+  if (typeof rec.size !== 'number' || typeof rec.sha256 !== 'string') return 'its build.json records no size and hash';
+  if (size !== rec.size) return `its addon is ${size} bytes, ${rec.size} when built`;
+  if (sha256Of(addon) !== rec.sha256) return 'its addon differs from the one built (SHA-256)';
+  return undefined;
+}
+
+/** What SIGINT/SIGTERM do while a build runs: stop it, clean up, then end as interrupted. */
+class BuildSignals {
+  private child: number | undefined;
+  received: NodeJS.Signals | undefined;
+  private readonly handlers = new Map<NodeJS.Signals, () => void>();
+  constructor(private readonly cleanup: () => void) {
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+      const h = (): void => {
+        if (this.received) {
+          // A second signal: no waiting for the compiler at all.
+          this.kill('SIGKILL');
+          this.cleanup();
+          exitNow(sig === 'SIGINT' ? 130 : 143);
+        }
+        this.received = sig;
+        this.kill('SIGTERM');
+      };
+      this.handlers.set(sig, h);
+      process.on(sig, h);
+    }
+  }
+  private kill(sig: NodeJS.Signals): void {
+    if (this.child === undefined) return;
+    try {
+      process.kill(-this.child, sig); // the build's whole process group: node-gyp, make, g++
+    } catch {
+      /* already gone */
+    }
+  }
+  /** Runs a command in its own process group, its output to `fd`; its exit status, or a signal name. */
+  run(cmd: string, args: string[], cwd: string, fd: number): Promise<string | number> {
+    if (this.received) return Promise.resolve(this.received);
+    return new Promise((done) => {
+      const child = spawn(cmd, args, { cwd, stdio: ['ignore', fd, fd], detached: true });
+      this.child = child.pid;
+      child.once('error', (err) => done(err.message));
+      child.once('exit', (code, signal) => {
+        this.child = undefined;
+        done(code ?? signal ?? 'unknown');
+      });
+    });
+  }
+  dispose(): void {
+    for (const [sig, h] of this.handlers) process.off(sig, h);
+  }
+}
+
+/** Waits for the cache folder's lock: one build at a time per cache, across processes. */
+async function lockCache(cacheDir: string, ctx: BuildContext, field: string, label: string): Promise<number> {
+  mkdirSync(cacheDir, { recursive: true });
+  const fd = openSync(cacheDir, constants.O_RDONLY | constants.O_DIRECTORY);
+  let said = false;
+  let stop: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    stop = sig;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // A file system that cannot lock a folder: builds there are not serialized (nothing better exists).
+  const attempt = (): string => {
+    try {
+      return tryLock(fd);
+    } catch {
+      return 'unsupported';
+    }
+  };
+  try {
+    while (attempt() === 'busy') {
+      if (said) await sleep(100);
+      if (stop) {
+        closeSync(fd);
+        throw new Interrupted(stop === 'SIGINT' ? 130 : 143, `interrupted by ${stop} while waiting to build ${label}`);
+      }
+      if (!said) ctx.log(`${field}: another writeprof is building in ${shownPath(cacheDir)}; waiting for it`);
+      said = true;
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  return fd;
 }
 
 /**
- * Builds (or finds cached) a CPU-only addon from sources that `populate` lays out in a fresh
- * folder: `<cacheDir>/<key>/writeprof.node`.
+ * Builds (or finds cached, whole) a CPU-only addon from sources that `populate` lays out in a
+ * fresh folder: `<cacheDir>/<key>/writeprof.node`.
  */
-function cachedBuild(key: string, label: string, populate: (src: string) => void, ctx: BuildContext, field: string): Build {
+async function cachedBuild(key: string, label: string, populate: (src: string) => void, ctx: BuildContext, field: string): Promise<Build> {
   const dir = join(ctx.cacheDir, key);
   const addonPath = join(dir, 'writeprof.node');
-  if (existsSync(addonPath)) {
-    ctx.log(`${field}: ${label}, cached build ${relative(process.cwd(), addonPath) || addonPath}`);
+  const lock = await lockCache(ctx.cacheDir, ctx, field, label);
+  try {
+    const problem = checkCachedBuild(dir);
+    if (problem === undefined) {
+      ctx.log(`${field}: ${label}, cached build ${shownPath(addonPath)}`);
+      return { addonPath, label };
+    }
+    if (problem !== 'absent') {
+      ctx.log(`${field}: the cached build of ${label} is damaged (${problem}): building it again`);
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await build(dir, key, label, populate, ctx, field);
     return { addonPath, label };
+  } finally {
+    closeSync(lock);
   }
+}
+
+async function build(dir: string, key: string, label: string, populate: (src: string) => void, ctx: BuildContext, field: string): Promise<void> {
   const tmp = join(ctx.cacheDir, `.build-${key}-${process.pid}`);
   const src = join(tmp, 'src');
   const logPath = join(ctx.cacheDir, `${key}.build.log`);
   const t0 = Date.now();
-  ctx.log(`${field}: building the addon of ${label}, CPU only, into ${relative(process.cwd(), dir) || dir} (log: ${logPath}); cached afterwards`);
+  let complete = false;
+  const signals = new BuildSignals(() => {
+    rmSync(tmp, { recursive: true, force: true });
+    rmSync(logPath, { force: true });
+  });
+  ctx.log(`${field}: building the addon of ${label}, CPU only, into ${shownPath(dir)} (log: ${shownPath(logPath)}); cached afterwards`);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(src, { recursive: true });
   try {
@@ -88,7 +237,7 @@ function cachedBuild(key: string, label: string, populate: (src: string) => void
     if (!existsSync(join(src, 'binding.gyp'))) throw new UsageError(`${field}: ${label} has no binding.gyp: it predates the native addon`);
     const modules = join(ctx.root, 'node_modules');
     const gyp = join(modules, 'node-gyp', 'bin', 'node-gyp.js');
-    if (!existsSync(gyp)) throw new UsageError(`${field}: ${gyp} is missing; run \`make build\` (npm ci) in ${ctx.root} first`);
+    if (!existsSync(gyp)) throw new UsageError(`${field}: ${printable(gyp)} is missing; run \`make build\` (npm ci) in ${printable(ctx.root)} first`);
     symlinkSync(modules, join(src, 'node_modules'), 'dir');
     const nodedir = process.env['NODEDIR'] || dirname(dirname(process.execPath));
     // Only the `writeprof` target: binding.gyp may hold others (the emulator's addon links
@@ -96,40 +245,43 @@ function cachedBuild(key: string, label: string, populate: (src: string) => void
     const fd = openSync(logPath, 'w');
     let failed: string | undefined;
     try {
-      const opts = { cwd: src, stdio: ['ignore', fd, fd] as ['ignore', number, number] };
-      const configured = spawnSync(process.execPath, [gyp, 'configure', `--nodedir=${nodedir}`, '--', '-Dwith_cuda=0'], opts);
-      if (configured.status !== 0) failed = `node-gyp configure exited ${configured.status ?? configured.signal}`;
+      const configured = await signals.run(process.execPath, [gyp, 'configure', `--nodedir=${nodedir}`, '--', '-Dwith_cuda=0'], src, fd);
+      if (configured !== 0) failed = `node-gyp configure exited ${configured}`;
       else {
-        const made = spawnSync('make', ['-C', 'build', 'BUILDTYPE=Release', `-j${Math.max(1, availableParallelism())}`, 'writeprof'], opts);
-        if (made.status !== 0) failed = `make exited ${made.status ?? made.signal ?? made.error?.message}`;
+        const made = await signals.run('make', ['-C', 'build', 'BUILDTYPE=Release', `-j${Math.max(1, availableParallelism())}`, 'writeprof'], src, fd);
+        if (made !== 0) failed = `make exited ${made}`;
       }
     } finally {
       closeSync(fd);
     }
+    if (signals.received) {
+      const sig = signals.received;
+      throw new Interrupted(sig === 'SIGINT' ? 130 : 143, `interrupted by ${sig} while building the addon of ${label}; nothing of the build was kept`);
+    }
     const out = join(src, 'build', 'Release', 'writeprof.node');
     if (failed !== undefined || !existsSync(out)) {
-      throw new UsageError(`${field}: building the addon of ${label} failed (${failed ?? 'no build/Release/writeprof.node'}); see ${logPath}`);
+      throw new UsageError(`${field}: building the addon of ${label} failed (${failed ?? 'no build/Release/writeprof.node'}); see ${shownPath(logPath)}`);
     }
     copyFileSync(out, join(tmp, 'writeprof.node'));
-    writeFileSync(join(tmp, 'build.json'), JSON.stringify({ build: label, builtAt: new Date().toISOString(), node: process.version, cuda: false }, null, 2) + '\n');
+    const recorded: Recorded = { size: statSync(join(tmp, 'writeprof.node')).size, sha256: sha256Of(join(tmp, 'writeprof.node')) };
+    const meta = { build: label, builtAt: new Date().toISOString(), node: process.version, cuda: false, ...recorded };
+    writeFileSync(join(tmp, 'build.json'), JSON.stringify(meta, null, 2) + '\n');
     rmSync(src, { recursive: true, force: true });
-    try {
-      renameSync(tmp, dir);
-    } catch (err) {
-      // Another ab built the same sources meanwhile: theirs is as good as ours.
-      if (!existsSync(addonPath)) throw err;
-    }
+    renameSync(tmp, dir);
+    complete = true;
   } finally {
+    signals.dispose();
     rmSync(tmp, { recursive: true, force: true });
+    // An interrupted build's log is as unfinished as its folder; a failed one's says why.
+    if (!complete && signals.received) rmSync(logPath, { force: true });
   }
   ctx.log(`${field}: built in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  return { addonPath, label };
 }
 
 /** The CPU-only addon of one commit, exported with `git archive`. */
-export function buildCommit(sha: string, ref: string, ctx: BuildContext, field = '--base'): Build {
+export function buildCommit(sha: string, ref: string, ctx: BuildContext, field = '--base'): Promise<Build> {
   const short = sha.slice(0, 10);
-  const label = sha.startsWith(ref) ? `git ${short}` : `git ${short} (${ref})`;
+  const label = sha.startsWith(ref) ? `git ${short}` : `git ${short} (${printable(ref)})`;
   return cachedBuild(`${sha}-cpu`, label, (src) => {
     const tar = join(src, '..', 'src.tar');
     const archived = git(ctx.root, ['archive', '--format=tar', '-o', tar, sha]);
@@ -167,9 +319,9 @@ export function sourcesDigest(root: string): { files: string[]; digest: string }
  * alike: a head built with CUDA linked in (`make build` with nvcc) lays its CPU code out at other
  * addresses than a CPU-only base, and layout alone moved cases by 20% here.
  */
-export function buildWorkingTree(ctx: BuildContext, field = '--head'): Build {
+export function buildWorkingTree(ctx: BuildContext, field = '--head'): Promise<Build> {
   const { files, digest } = sourcesDigest(ctx.root);
-  if (!files.includes('binding.gyp')) throw new UsageError(`${field}: ${ctx.root} has no binding.gyp to build`);
+  if (!files.includes('binding.gyp')) throw new UsageError(`${field}: ${printable(ctx.root)} has no binding.gyp to build`);
   return cachedBuild(`tree-${digest}-cpu`, `${describeCheckout(ctx.root)}, native sources ${digest.slice(0, 8)}`, (src) => {
     for (const f of files) {
       mkdirSync(dirname(join(src, f)), { recursive: true });
@@ -179,22 +331,23 @@ export function buildWorkingTree(ctx: BuildContext, field = '--head'): Build {
 }
 
 /**
- * --base / --head: an addon path, a checkout folder, or a git ref. Checks the spec now (so bad
- * input fails before any build starts) and returns what produces the build (a ref's is built
- * and cached when called).
+ * --base / --head: a path ending in `.node` is a built addon; anything else is a git ref. Checks
+ * the spec now (so bad input fails before any build starts), says which it took, and returns
+ * what produces the build (a ref's is built and cached when called).
  */
-export function planBuild(spec: string, ctx: BuildContext, field = '--base'): () => Build {
-  if (spec.trim() === '') throw new UsageError(`${field}: "" is invalid; allowed: a git ref or a built addon path`);
-  if (existsSync(spec)) {
+export function planBuild(spec: string, ctx: BuildContext, field = '--base'): () => Promise<Build> {
+  if (spec.trim() === '') throw new UsageError(`${field}: "" is invalid; allowed: a git ref or a built addon path ending in .node`);
+  if (spec.endsWith('.node')) {
     const build = addonAtPath(spec, field);
-    return () => build;
+    ctx.log(`${field}: ${printable(spec)} is a built addon file (a .node path)`);
+    return () => Promise.resolve(build);
   }
-  if (spec.endsWith('.node')) throw new UsageError(`${field}: ${spec} is not a built addon (no such file)`);
   const sha = resolveCommit(spec, ctx, field);
+  ctx.log(`${field}: ${JSON.stringify(printable(spec))} is a git ref: commit ${sha.slice(0, 10)}`);
   return () => buildCommit(sha, spec, ctx, field);
 }
 
-export function resolveBuild(spec: string, ctx: BuildContext, field = '--base'): Build {
+export function resolveBuild(spec: string, ctx: BuildContext, field = '--base'): Promise<Build> {
   return planBuild(spec, ctx, field)();
 }
 
@@ -205,4 +358,3 @@ export function describeCheckout(root: string): string {
   const dirty = git(root, ['status', '--porcelain', '--untracked-files=no', '--', 'kernels', 'binding.gyp']).out !== '';
   return `working tree (git ${head.out}${dirty ? ', modified native sources' : ''})`;
 }
-

@@ -20,7 +20,7 @@ import type { Backend, CaseHandle, NativeSample } from '../backends/backend.js';
 import type { CaseSpec } from '../model.js';
 import type { CaseResult } from '../results/schema.js';
 import { median } from 'simple-statistics';
-import { buildCaseResult } from '../engine/case-result.js';
+import { buildCaseResult, warmupError } from '../engine/case-result.js';
 import { openOptionsFor, PILOT_SAMPLES } from '../engine/sweep.js';
 import { mulberry32 } from '../stats/rng.js';
 
@@ -153,9 +153,7 @@ export async function runInterleaved(specs: readonly CaseSpec[], backends: Recor
               check();
               await guard(side, async () => {
                 const s = await handles[side]!.runSample();
-                if (s.verification.lost > 0 || s.verification.corrupted > 0) {
-                  st[side].warmupError = `verification failed in warmup: ${s.verification.lost} lost, ${s.verification.corrupted} corrupted of ${s.verification.written} written`;
-                }
+                st[side].warmupError = warmupError(s) ?? st[side].warmupError;
               });
             }
           }

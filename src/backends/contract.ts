@@ -31,7 +31,9 @@ export type OutRule =
   | { kind: 'uint32array' }
   /** an object of numbers under any names (phases) or strings (server fields) */
   | { kind: 'record'; of: 'number' | 'string' }
-  | { kind: 'object'; fields: Readonly<Record<string, OutRule>>; optional?: boolean };
+  | { kind: 'object'; fields: Readonly<Record<string, OutRule>>; optional?: boolean }
+  /** an array of objects, each with these fields */
+  | { kind: 'objects'; fields: Readonly<Record<string, OutRule>> };
 
 export const PEER_BACKENDS = ['redis', 'libcuckoo'] as const satisfies readonly BackendName[];
 
@@ -49,6 +51,8 @@ export const CASE_PARAMS = {
   loadFactor: { kind: 'number', range: { min: 0, max: 1, integer: false, minExclusive: true, allowed: 'a number in (0, 1]' } },
   dist: { kind: 'enum', values: ['uniform', 'zipf'] },
   zipfTheta: { kind: 'theta', range: CASE_LIMITS.zipfTheta },
+  /** uniform streams: the share of writes repeating an earlier key (0 for zipf, whose law repeats keys) */
+  updateShare: { kind: 'number', range: CASE_LIMITS.updateShare },
   seed: { kind: 'number', range: CASE_LIMITS.seed },
   countConflicts: { kind: 'boolean' },
   slowdownNs: { kind: 'number', range: CASE_LIMITS.slowdownNs },
@@ -81,7 +85,18 @@ export const CUCKOO_SETTINGS = {
 } as const satisfies Record<string, FieldRule>;
 
 const COUNTERS = { lockRetries: { kind: 'number' }, casFailures: { kind: 'number' }, probeSteps: { kind: 'number' } } as const;
-const VERIFICATION = { written: { kind: 'number' }, verified: { kind: 'number' }, lost: { kind: 'number' }, corrupted: { kind: 'number' } } as const;
+/** kernels/include/writeprof/verify.h's Verification: what one sample's check counted. */
+const VERIFICATION = {
+  writes: { kind: 'number' },
+  distinct: { kind: 'number' },
+  verified: { kind: 'number' },
+  lost: { kind: 'number' },
+  /** found holding a write that a later write of the key overwrote (the strategy's ordering promise, order.h) */
+  stale: { kind: 'number' },
+  corrupted: { kind: 'number' },
+  /** of corrupted: entries holding a key stored elsewhere too */
+  duplicates: { kind: 'number' },
+} as const;
 
 /** What `runSample()` resolves with. */
 export const SAMPLE = {
@@ -131,6 +146,62 @@ export const REDIS_INFO = {
   fields: { kind: 'record', of: 'string' },
 } as const satisfies Record<string, OutRule>;
 
+/** The check addon's `configureCheck(tools)`: which of `writeprof check`'s tools run. */
+export const CHECK_TOOLS = {
+  memcheck: { kind: 'boolean' },
+  racecheck: { kind: 'boolean' },
+  initcheck: { kind: 'boolean' },
+  synccheck: { kind: 'boolean' },
+  weak: { kind: 'boolean' },
+} as const satisfies Record<string, FieldRule>;
+
+const DIMS = { x: { kind: 'number' }, y: { kind: 'number' }, z: { kind: 'number' } } as const;
+
+/** One side of a finding: the access (or intrinsic call) of one thread. */
+export const FINDING_SITE = {
+  /** offset of the instruction in checkInfo().module (0: `where` says it) */
+  pc: { kind: 'number' },
+  /** file:line when the emulator knows it (intrinsics, barriers) */
+  where: { kind: 'string' },
+  /** linear block index; -1: host code */
+  block: { kind: 'number' },
+  warp: { kind: 'number' },
+  lane: { kind: 'number' },
+  /** read, write, atomic CAS, __shfl_sync, ... */
+  access: { kind: 'string' },
+  /** shared, global, host, invalid; empty when not a memory access */
+  space: { kind: 'string' },
+  /** byte offset in its allocation or shared-memory window; -1 when none */
+  offset: { kind: 'number' },
+  size: { kind: 'number' },
+} as const satisfies Record<string, OutRule>;
+
+/** What `takeFindings()` returns: one object per distinct finding since the last call. */
+export const FINDING = {
+  tool: { kind: 'string' },
+  kind: { kind: 'string' },
+  /** error, or note (a remark that does not fail a check) */
+  severity: { kind: 'string' },
+  kernel: { kind: 'string' },
+  grid: { kind: 'object', fields: DIMS },
+  block: { kind: 'object', fields: DIMS },
+  message: { kind: 'string' },
+  seed: { kind: 'number' },
+  /** occurrences folded into this one */
+  count: { kind: 'number' },
+  sites: { kind: 'objects', fields: FINDING_SITE },
+} as const satisfies Record<string, OutRule>;
+
+/** What `checkInfo()` returns. */
+export const CHECK_INFO = {
+  /** the file holding the instrumented code (sites' pc are offsets in it) */
+  module: { kind: 'string' },
+  /** a limit the checker hit in the last case (empty: none) */
+  limits: { kind: 'string' },
+  /** the kernels the last case launched */
+  kernels: { kind: 'strings' },
+} as const satisfies Record<string, OutRule>;
+
 /** What `cpuInfo()` returns. */
 export const CPU_INFO = { model: { kind: 'string' }, cores: { kind: 'number' } } as const satisfies Record<string, OutRule>;
 
@@ -168,7 +239,9 @@ type Out<R> = R extends { kind: 'number' }
               ? Record<string, string>
               : R extends { kind: 'object'; fields: infer S }
                 ? OutputOf<S>
-                : never;
+                : R extends { kind: 'objects'; fields: infer S }
+                  ? OutputOf<S>[]
+                  : never;
 type Optional<R> = R extends { optional: true } ? true : false;
 export type OutputOf<D> = { -readonly [K in keyof D as Optional<D[K]> extends true ? never : K]: Out<D[K]> } & {
   -readonly [K in keyof D as Optional<D[K]> extends true ? K : never]?: Out<D[K]>;
@@ -181,6 +254,9 @@ export type RawSample = OutputOf<typeof SAMPLE>;
 export type RawCudaStatus = OutputOf<typeof CUDA_STATUS>;
 export type RawRedisInfo = OutputOf<typeof REDIS_INFO>;
 export type RawCpuInfo = OutputOf<typeof CPU_INFO>;
+export type NativeCheckTools = InputOf<typeof CHECK_TOOLS>;
+export type RawFinding = OutputOf<typeof FINDING>;
+export type RawCheckInfo = OutputOf<typeof CHECK_INFO>;
 
 // ---- checking what comes back ----
 
@@ -199,6 +275,14 @@ function mismatch(v: unknown, r: OutRule): string | undefined {
     case 'object':
       if (v === null || typeof v !== 'object') return 'not an object';
       return outputProblem(v as Record<string, unknown>, r.fields);
+    case 'objects': {
+      if (!Array.isArray(v)) return 'not an array';
+      for (const [i, x] of v.entries()) {
+        const bad = x !== null && typeof x === 'object' ? outputProblem(x as Record<string, unknown>, r.fields) : 'not an object';
+        if (bad) return `[${i}] ${bad}`;
+      }
+      return undefined;
+    }
   }
 }
 
@@ -214,6 +298,13 @@ export function outputProblem(obj: Record<string, unknown>, fields: Readonly<Rec
   }
   const extra = Object.keys(obj).find((k) => !(k in fields));
   return extra === undefined ? undefined : `${extra}: not a field of the contract`;
+}
+
+/** Findings as the contract declares them, or an Error naming the first field that is not. */
+export function checkFindings(raw: unknown): RawFinding[] {
+  const problem = mismatch(raw, { kind: 'objects', fields: FINDING });
+  if (problem) throw new Error(`the check addon returned findings outside the contract (src/backends/contract.ts): ${problem}`);
+  return raw as RawFinding[];
 }
 
 /** A sample as the contract declares it, or an Error naming the first field that is not. */

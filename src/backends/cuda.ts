@@ -31,6 +31,21 @@ export function gpuDeviceInfo(raw: RawCudaStatus): DeviceInfo {
   };
 }
 
+/**
+ * Why CUDA cannot run, the cause first and the runtime's own words after: the runtime says
+ * "driver version is insufficient" both when there is no driver at all (cudaDriverGetVersion
+ * answers 0) and when it is older than the runtime, which would send a user without a GPU to
+ * upgrade drivers.
+ */
+function unavailableReason(raw: RawCudaStatus): string {
+  const words = raw.reason || 'no usable CUDA device';
+  if (raw.driverVersion <= 0) return `no NVIDIA driver: ${words}`;
+  const driver = cudaVersionString(raw.driverVersion);
+  const runtime = cudaVersionString(raw.runtimeVersion);
+  if (raw.runtimeVersion > raw.driverVersion && driver && runtime) return `NVIDIA driver too old (CUDA ${driver}, writeprof was built with CUDA ${runtime}): ${words}`;
+  return words;
+}
+
 /** BackendStatus from the addon's raw answer (pure: tested without a GPU). */
 export function statusFromRaw(raw: RawCudaStatus): BackendStatus {
   if (!raw.compiled) {
@@ -38,7 +53,7 @@ export function statusFromRaw(raw: RawCudaStatus): BackendStatus {
   }
   const device = raw.name ? gpuDeviceInfo(raw) : undefined;
   if (!raw.available) {
-    return { name: 'cuda', available: false, reason: raw.reason || 'no usable CUDA device', ...(device ? { device } : {}) };
+    return { name: 'cuda', available: false, reason: unavailableReason(raw), ...(device ? { device } : {}) };
   }
   return { name: 'cuda', available: true, ...(device ? { device } : {}) };
 }

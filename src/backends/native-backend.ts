@@ -31,6 +31,7 @@ export function nativeCaseParams(backend: NativeCaseParams['backend'], spec: Cas
     keys: spec.keys,
     loadFactor: spec.loadFactor,
     ...nativeKeyDist(keyDistOf(spec.keyDist)),
+    updateShare: spec.updateShare ?? 0,
     seed: options.seed,
     countConflicts: options.countConflicts,
     slowdownNs: options.slowdownNs,

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import type { NativeCaseParams, NativeRedisTarget, RawCpuInfo, RawCudaStatus, RawRedisInfo, RawSample } from './contract.js';
+import type { NativeCaseParams, NativeCheckTools, NativeRedisTarget, RawCheckInfo, RawCpuInfo, RawCudaStatus, RawRedisInfo, RawSample } from './contract.js';
 
 export type { NativeCaseParams, NativeCuckooSettings, NativeRedisTarget, RawCpuInfo, RawCudaStatus, RawRedisInfo, RawSample } from './contract.js';
 
@@ -42,6 +42,19 @@ export const EMU_ADDON_PATH = process.env.WRITEPROF_EMU_ADDON
   ? resolve(process.env.WRITEPROF_EMU_ADDON)
   : join(root, 'build', 'Release', 'writeprof_emu.node');
 
+/** The check addon: the emulator with the instrumented kernels (`writeprof check`). */
+export interface NativeCheckAddon extends NativeAddon {
+  configureCheck(tools: NativeCheckTools): void;
+  /** Findings since the last call, folded (checked against FINDING by the caller). */
+  takeFindings(): unknown;
+  checkInfo(): RawCheckInfo;
+}
+
+/** The same glue linked with kernels/cuda compiled with -fsanitize=thread and the checker's hooks (kernels/emu/check). */
+export const CHECK_ADDON_PATH = process.env.WRITEPROF_CHECK_ADDON
+  ? resolve(process.env.WRITEPROF_CHECK_ADDON)
+  : join(root, 'build', 'Release', 'writeprof_check.node');
+
 const cached = new Map<string, NativeAddon>();
 
 function load(path: string): NativeAddon {
@@ -62,4 +75,8 @@ export function loadAddon(): NativeAddon {
 
 export function loadEmuAddon(): NativeAddon {
   return load(EMU_ADDON_PATH);
+}
+
+export function loadCheckAddon(): NativeCheckAddon {
+  return load(CHECK_ADDON_PATH) as NativeCheckAddon;
 }

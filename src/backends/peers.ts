@@ -20,9 +20,15 @@ export interface PeerOptions {
   redisEndpoint?: RedisEndpoint;
   redisPersistence: Persistence;
   redisCommand: 'set' | 'mset';
-  /** connect and every socket read/write, ms */
+  /** connecting, and each reply complete from its request, ms */
   redisTimeoutMs?: number;
 }
+
+/**
+ * Where a run's peer settings come from, for messages: the command's flags, or a journal being
+ * resumed (whose flags cannot be given again, and which keeps no password).
+ */
+export type PeerOrigin = 'flags' | 'resume';
 
 /** What results.environment.peers records: flat facts per peer (never a password). */
 export type PeerEnvironment = Partial<Record<PeerName, Record<string, string | number | boolean | null>>>;
@@ -47,7 +53,19 @@ function serverFields(info: RawRedisInfo): Record<string, string> {
   return out;
 }
 
-async function openRedis(o: PeerOptions, addon: () => NativeAddon, note: (line: string) => void, warnings: string[]) {
+/** Why an external server refused us, and what the user can do about it. */
+function externalFailure(e: RedisEndpoint, err: unknown, origin: PeerOrigin): UsageError {
+  const why = messageOf(err);
+  const auth = /\b(NOAUTH|WRONGPASS|AUTH)\b/.test(why);
+  if (origin === 'resume') {
+    const hint = auth ? '; the journal keeps no password: set WRITEPROF_REDIS_PASSWORD to the server\'s password and resume again' : '';
+    return new UsageError(`--resume: the run's Redis server ${describeEndpoint(e)} cannot be used: ${why}${hint}`);
+  }
+  const hint = auth ? ' (the password comes from the URL or WRITEPROF_REDIS_PASSWORD)' : '';
+  return new UsageError(`--redis-url: cannot use ${describeEndpoint(e)}: ${why}${hint}`);
+}
+
+async function openRedis(o: PeerOptions, addon: () => NativeAddon, note: (line: string) => void, warnings: string[], origin: PeerOrigin) {
   // A prefix of our own: on a shared server, writeprof touches no key it did not write.
   const prefix = `writeprof:${randomBytes(6).toString('hex')}:`;
   const base = { user: '', password: '', db: 0, prefix, timeoutMs: o.redisTimeoutMs ?? DEFAULTS.redisTimeoutMs, command: o.redisCommand } as const;
@@ -60,7 +78,7 @@ async function openRedis(o: PeerOptions, addon: () => NativeAddon, note: (line: 
     try {
       info = await addon().redisInfo(target);
     } catch (err) {
-      throw new UsageError(`--redis-url: cannot use ${describeEndpoint(e)}: ${messageOf(err)}`);
+      throw externalFailure(e, err, origin);
     }
     note(`peer redis: external server ${describeEndpoint(e)} (Redis ${info.version || 'of unknown version'}); keys under prefix ${JSON.stringify(prefix)}, each case deletes its own`);
   } else {
@@ -92,14 +110,20 @@ async function openRedis(o: PeerOptions, addon: () => NativeAddon, note: (line: 
   return { backend, env, managed };
 }
 
-export async function openPeers(names: readonly PeerName[], o: PeerOptions, note: (line: string) => void, addon: () => NativeAddon = loadAddon): Promise<PeerSession> {
+export async function openPeers(
+  names: readonly PeerName[],
+  o: PeerOptions,
+  note: (line: string) => void,
+  origin: PeerOrigin = 'flags',
+  addon: () => NativeAddon = loadAddon,
+): Promise<PeerSession> {
   const backends = new Map<PeerName, Backend>();
   const environment: PeerEnvironment = {};
   const warnings: string[] = [];
   let managed: ManagedRedis | undefined;
   for (const name of names) {
     if (name === 'redis') {
-      const r = await openRedis(o, addon, note, warnings);
+      const r = await openRedis(o, addon, note, warnings, origin);
       backends.set('redis', r.backend);
       environment.redis = r.env;
       managed = r.managed;

@@ -11,19 +11,24 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { cpuBackendOn, loadAddonAt } from '../ab/addon.js';
+import { cpuBackendOn, loadBuild } from '../ab/addon.js';
 import { buildWorkingTree, planBuild, type Build } from '../ab/builds.js';
 import { runInterleaved, type Side } from '../ab/interleave.js';
 import { installInterruptGuard } from '../engine/interrupt.js';
 import { captureEnvironment } from '../results/environment.js';
 import { Interrupted, UsageError, invalid } from '../errors.js';
-import { COMPARE_FORMATS, type CompareFormat } from '../gates/compare-render.js';
+import { helpAfter, pickFormat } from './output.js';
+import { COMPARE_FORMATS } from '../gates/compare-render.js';
+import { comparisonDocument } from '../gates/documents.js';
 import { DEFAULT_THRESHOLD } from '../gates/compare.js';
 import { comparePaired } from '../gates/paired.js';
 import { budgetLimits, checkCases } from '../profile/geometry.js';
 import { DEFAULTS, RUN_LIMITS } from '../limits.js';
 import { parseRunFlags, type RawRunOptions } from './run-settings.js';
-import { loadProfile } from '../profile/load.js';
+import { DEFAULT_PROFILE, loadProfile, resolveProfile } from '../profile/load.js';
+import { documentBoundProblem } from '../results/bounds.js';
+import { printable } from '../io/sanitize.js';
+import { inputFile } from '../io/target.js';
 import { applyOverrides, expandCases } from '../profile/plan.js';
 import { count, parseNumber } from '../profile/values.js';
 import { buildDocument } from '../results/document.js';
@@ -33,13 +38,13 @@ import { writeResultsAtomic } from '../results/file.js';
 import { MIN_ROUNDS } from '../stats/paired.js';
 import { attachSpeedups } from '../results/metrics.js';
 import { axisOptions } from './axis-options.js';
-import { emitComparison, openInterval } from './compare.js';
+import { emitComparison, inconclusive, openInterval } from './compare.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEFAULT_ROUNDS = 30;
 export const DEFAULT_SAMPLES_PER_ROUND = 6;
 
-interface AbFlags extends Pick<RawRunOptions, 'profile' | 'mode' | 'strategy' | 'valueSize' | 'batchSize' | 'threads' | 'keyDist' | 'loadFactor' | 'keys' | 'seed'> {
+interface AbFlags extends Pick<RawRunOptions, 'profile' | 'mode' | 'strategy' | 'valueSize' | 'batchSize' | 'threads' | 'keyDist' | 'updateShare' | 'loadFactor' | 'keys' | 'seed'> {
   base?: string;
   head?: string;
   rounds: string;
@@ -47,7 +52,9 @@ interface AbFlags extends Pick<RawRunOptions, 'profile' | 'mode' | 'strategy' | 
   warmup: string;
   threshold: string;
   calibrateSlowdown?: string;
-  format: string;
+  format?: string;
+  output?: string;
+  verbose?: boolean;
   outputDir?: string;
   cacheDir?: string;
   quiet?: boolean;
@@ -61,15 +68,18 @@ How it measures:
   alternating between rounds (randomly started). Load from neighbours hits both builds alike and
   cancels in the per-round ratio head/base.
 
-Verdicts (per case, from the median of the per-round ratios and its 95% order-statistic interval):
-  slower        the whole interval below -threshold     (a regression: exit 1)
+Per case (the median of the per-round ratios head/base and its 95% order-statistic interval):
+  slower        the whole interval below -threshold     (a regression)
   faster        the whole interval above +threshold
   unchanged     the whole interval within ±threshold
   inconclusive  the interval reaches across ±threshold (more --rounds narrow it)
+The verdict, printed first: PASS (every case unchanged or faster, exit 0), REGRESSION (a case
+  slower, or a head case that lost writes, exit 1) or INCONCLUSIVE (a case undecided, exit 2,
+  with the ab command that decides it: the undecided cases, twice the rounds).
 
 Builds:
-  --base takes a git ref (built once per commit, CPU only, into --cache-dir), a built .node file,
-  or a checkout folder holding build/Release/writeprof.node. The head is, by default, this
+  --base takes a git ref (built once per commit, CPU only, into --cache-dir) or a built addon: a
+  path ending in .node (anything else is taken as a ref). The head is, by default, this
   checkout's native sources as they are on disk, built CPU-only the same way (cached by a hash of
   the sources): both sides built alike, since code layout alone can move a case by 20%. --head
   takes a ref or a built addon instead. Only the native addon differs between the sides: both run
@@ -81,8 +91,14 @@ Output:
   this analysis) and ab.json (the analysis). The markdown table is appended to
   GITHUB_STEP_SUMMARY when that is set.
 
-Exit codes: 0 no regression; 1 a regression, or a head case lost or corrupted writes; 2 bad input
-  (a base that cannot be found, built, or run); 130/143 interrupted (finished rounds written, partial).
+Exit codes: 0 PASS; 1 REGRESSION (a case slower, or a head case that lost, held stale or
+  corrupted writes); 2 INCONCLUSIVE, or bad input (a base that cannot be found, built, or run);
+  130/143 interrupted (finished rounds written, partial).
+
+Examples:
+  writeprof ab --base main                          # this checkout against main, quick profile
+  writeprof ab --base HEAD~1 --mode batch --strategy lock-free --rounds 60
+  writeprof ab --base main -f markdown -o ab.md     # the comparison as markdown too
 `;
 
 function defaultOutputDir(at: Date): string {
@@ -126,39 +142,45 @@ export async function abCommand(flags: AbFlags): Promise<void> {
   const warmup = parseNumber('--warmup', flags.warmup, RUN_LIMITS.warmup);
   const threshold = openInterval('--threshold', flags.threshold, 0, 100);
   const slowdown = flags.calibrateSlowdown === undefined ? 0 : parseNumber('--calibrate-slowdown', flags.calibrateSlowdown, RUN_LIMITS.calibrateSlowdown);
-  if (!(COMPARE_FORMATS as readonly string[]).includes(flags.format)) throw invalid('--format', flags.format, COMPARE_FORMATS.join(', '));
-  const format = flags.format as CompareFormat;
+  const format = pickFormat(COMPARE_FORMATS, flags.format, flags.output, 'table');
 
   const profile = applyOverrides(loadProfile(settings.profile), settings.overrides);
   const specs = expandCases(profile.suites);
   // Two builds hold a case open at once: each gets half the host's budget.
   checkCases(specs, budgetLimits('host', os.totalmem(), 2));
+  // Each side is a results document: never measure what no command could read back.
+  const bound = documentBoundProblem({ cases: specs.length, samplesPerCase: rounds * samplesPerRound, samplesFrom: `--rounds ${rounds} x --samples-per-round ${samplesPerRound}` });
+  if (bound) throw new UsageError(bound);
 
   const startedAt = new Date();
   const outDir = flags.outputDir ?? defaultOutputDir(startedAt);
   if (outDir.trim() === '') throw invalid('--output-dir', outDir, 'a folder path');
   const paths = { base: join(outDir, 'base.json'), head: join(outDir, 'head.json'), analysis: join(outDir, 'ab.json') };
-  for (const p of Object.values(paths)) checkWritable(p, { field: '--output-dir' });
 
+  // Notes are one line each, whatever the paths and refs in them hold.
   const note = (line: string): void => {
-    if (!flags.quiet) process.stderr.write(`${line}\n`);
+    if (!flags.quiet) process.stderr.write(`${printable(line)}\n`);
   };
   const ctx = { root: ROOT, cacheDir: flags.cacheDir ?? join(ROOT, 'out', 'ab-builds'), log: note };
   // Both specs are checked before either build starts.
   const headPlan = flags.head !== undefined ? planBuild(flags.head, ctx, '--head') : () => buildWorkingTree(ctx, '--head');
   const basePlan = planBuild(flags.base, ctx, '--base');
-  const head: Build = headPlan();
-  const base = basePlan();
-  const addons = { head: loadAddonAt(head.addonPath, '--head'), base: loadAddonAt(base.addonPath, '--base') };
+  // What ab reads (the profile, an addon given by path) is never one of its outputs.
+  const inputs = [inputFile(resolveProfile(settings.profile ?? DEFAULT_PROFILE)), ...[flags.base, flags.head].flatMap((b) => (b?.endsWith('.node') ? [inputFile(b)] : []))];
+  for (const p of Object.values(paths)) checkWritable(p, { field: '--output-dir', inputs });
+  const head: Build = await headPlan();
+  const base = await basePlan();
+  const addons = { head: loadBuild(head, '--head'), base: loadBuild(base, '--base') };
   if (realpathSync(head.addonPath) === realpathSync(base.addonPath)) note('ab: base and head are the same file: an A/A run of one loaded copy');
   const backends: Record<Side, ReturnType<typeof cpuBackendOn>> = { head: cpuBackendOn(addons.head), base: cpuBackendOn(addons.base) };
   const status = backends.head.status();
 
+  // Before the first line a script can react to: a signal after it is the guard's, never Node's default exit.
+  const guard = installInterruptGuard();
   note(`ab: base ${base.label}`);
   note(`ab: head ${head.label}`);
   note(`ab: profile ${profile.name} (${profile.source}), ${specs.length} cases x ${rounds} rounds x ${samplesPerRound} samples per build${slowdown ? `; head slowed by ${slowdown}% (calibration)` : ''}`);
 
-  const guard = installInterruptGuard();
   const bar = progress(flags.quiet === true);
   const id = `${startedAt.toISOString()}-${randomBytes(4).toString('hex')}`;
   let outcome;
@@ -189,10 +211,12 @@ export async function abCommand(flags: AbFlags): Promise<void> {
   const baseDoc = doc('base', outcome.base, base);
   const headDoc = doc('head', outcome.head, head);
   const report = comparePaired(baseDoc, headDoc, { threshold });
+  // An interrupted run's analysis says so at its top, as its results documents do.
+  const analysis = comparisonDocument(report, outcome.aborted ? { partial: true, roundsAsked: rounds } : {});
   try {
-    writeResultsAtomic(paths.base, baseDoc);
-    writeResultsAtomic(paths.head, headDoc);
-    writeFileAtomic(paths.analysis, JSON.stringify(report, null, 2) + '\n');
+    writeResultsAtomic(paths.base, baseDoc, { inputs, field: '--output-dir' });
+    writeResultsAtomic(paths.head, headDoc, { inputs, field: '--output-dir' });
+    writeFileAtomic(paths.analysis, JSON.stringify(analysis, null, 2) + '\n', { inputs, field: '--output-dir' });
   } finally {
     if (guard.exitCode === undefined) guard.dispose();
   }
@@ -201,20 +225,21 @@ export async function abCommand(flags: AbFlags): Promise<void> {
     throw new Interrupted(guard.exitCode, `interrupted by ${guard.signalName}: wrote ${outcome.rounds} of ${rounds} rounds (partial) to ${outDir}`);
   }
 
-  emitComparison(report, format);
+  const d = await emitComparison(report, { format, verbose: flags.verbose === true, ...(flags.output !== undefined ? { output: flags.output } : {}), inputs });
   // A gate that compared nothing has not passed: a base that cannot run the cases is bad input.
   const compared = report.cases.filter((c) => !c.baselineFailed);
-  if (compared.length === 0) {
+  if (compared.length === 0 && d.verdict !== 'REGRESSION') {
     const why = outcome.base.find((c) => c.error)?.error ?? 'no case was measured';
     throw new UsageError(`--base: the base build ran none of the ${specs.length} cases (${why})`);
   }
+  if (d.verdict === 'INCONCLUSIVE') throw inconclusive(d);
 }
 
 export function register(program: Command): void {
   axisOptions(
     program
       .command('ab')
-      .description('A/B gate: a profile on two builds (this checkout vs --base), interleaved in one job; exit 1 on a slowdown')
+      .description('A/B gate: a profile on two builds (this checkout vs --base), interleaved in one job: PASS, REGRESSION (exit 1) or INCONCLUSIVE (exit 2)')
       .option('--base <ref|path>', 'the build to compare against: a git ref (built and cached) or a built addon path')
       .option('--head <ref|path>', 'the build under test (default: this checkout\'s native sources, built CPU-only and cached)')
       .option('-p, --profile <file|name>', 'profile file, or a name in profiles/', 'quick'),
@@ -225,10 +250,12 @@ export function register(program: Command): void {
     .option('--threshold <percent>', 'a regression is slower than this percent, with the whole 95% interval beyond it', String(DEFAULT_THRESHOLD))
     .option('--seed <n>', 'seed of the key streams and of the round order', String(DEFAULTS.seed))
     .option('--calibrate-slowdown <percent>', 'calibration: a spin per write of this percent of the per-write time, on the head only')
-    .option('--format <format>', `output format: ${COMPARE_FORMATS.join('|')}`, 'table')
+    .option('-f, --format <format>', `${COMPARE_FORMATS.join('|')} (default table, or what --output's extension says)`)
+    .option('-o, --output <file>', 'also write the comparison there (.json, .md, else --format); stdout shows the table')
+    .option('-v, --verbose', 'every undecided case\'s reason, and the p and rounds columns')
     .option('--output-dir <dir>', 'where base.json, head.json and ab.json go (default reports/ab-<timestamp>)')
     .option('--cache-dir <dir>', 'where builds of refs and of this checkout are cached (default out/ab-builds)')
     .option('-q, --quiet', 'no progress and no notes on stderr')
-    .addHelpText('after', AB_HELP)
+    .addHelpText('after', helpAfter(AB_HELP))
     .action(async (flags: AbFlags) => abCommand(flags));
 }

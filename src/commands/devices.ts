@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import Table from 'cli-table3';
+import { DEFAULT_WIDTH, textTable } from '../screen.js';
+import { emitTableOrJson, helpAfter, tableOrJsonOptions, type TableOrJsonFlags } from './output.js';
 import { fmtMemory } from '../format.js';
 import type { BackendStatus, DeviceInfo } from '../backends/backend.js';
 import { cpuStatus } from '../backends/cpu.js';
@@ -37,28 +38,26 @@ export function deviceDetails(d: DeviceInfo | undefined): string {
     .join(', ');
 }
 
-export function renderDevices(report: DevicesReport): string {
-  const table = new Table({
-    head: ['Backend', 'Available', 'Device', 'Details / reason'],
-    style: { head: [], border: [] },
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-    wordWrap: true,
-    colWidths: [null, null, null, 70] as unknown as number[],
-  });
-  for (const b of report.backends) {
-    const details = b.available ? deviceDetails(b.device) : (b.reason ?? 'unknown reason');
-    table.push([b.name, b.available ? 'yes' : 'no', b.device?.name ?? '—', details]);
-  }
-  return table.toString() + '\n';
+export function renderDevices(report: DevicesReport, width: number = DEFAULT_WIDTH): string {
+  const rows = report.backends.map((b) => [b.name, b.available ? 'yes' : 'no', b.device?.name ?? '—', b.available ? deviceDetails(b.device) : (b.reason ?? 'unknown reason')]);
+  return textTable(['Backend', 'Available', 'Device', 'Details / reason'], rows, { width }) + '\n';
 }
 
+const HELP = `
+Examples:
+  writeprof devices                  # which backends run here, and why not
+  writeprof devices -f json -o devices.json
+`;
+
 export function register(program: Command): void {
-  program
-    .command('devices')
-    .description('List the backends (cpu, cuda, cuda-emu): available or why not; for a GPU its name, compute capability, SMs, memory, bandwidth, PCIe link')
-    .option('--json', 'print JSON instead of a table')
-    .action((opts: { json?: boolean }) => {
+  tableOrJsonOptions(
+    program
+      .command('devices')
+      .description('List the backends (cpu, cuda, cuda-emu): available or why not; for a GPU its name, compute capability, SMs, memory, bandwidth, PCIe link'),
+  )
+    .addHelpText('after', helpAfter(HELP))
+    .action(async (flags: TableOrJsonFlags) => {
       const report = devicesReport();
-      process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + '\n' : renderDevices(report));
+      await emitTableOrJson(flags, () => report, (width) => renderDevices(report, width));
     });
 }

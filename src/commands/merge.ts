@@ -1,11 +1,14 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { helpAfter } from './output.js';
 import { CheckFailed, UsageError, invalid } from '../errors.js';
 import { shortDigest } from '../profile/digest.js';
 import { FORMATS, render, type Format } from '../render/index.js';
 import { checkWritable } from '../io/write.js';
-import { readResults, writeResultsAtomic } from '../results/file.js';
+import { printable } from '../io/sanitize.js';
+import { inputFile } from '../io/target.js';
+import { readMeasured, writeResultsAtomic } from '../results/file.js';
 import { mergeResults, missingShards, type MergeInput, type MergeOutcome } from '../results/merge.js';
 
 const HELP = `
@@ -22,6 +25,10 @@ Complete means every device present holds every case of the plan. A missing shar
 
 Exit codes: 0 merged (complete, or partial with --allow-partial); 1 incomplete or duplicate
   cases (nothing written); 2 bad input (unreadable file, different plans).
+
+Examples:
+  writeprof merge reports/fleet-h100/shards -o reports/fleet-h100/all.json
+  writeprof merge h100/all.json a100/all.json -o h100-vs-a100.json   # devices side by side
 `;
 
 interface MergeFlags {
@@ -29,6 +36,7 @@ interface MergeFlags {
   allowPartial?: boolean;
   format: string;
   quiet?: boolean;
+  force?: boolean;
 }
 
 /** Files named, and the *.json files directly inside directories named (sorted; temp files skipped). */
@@ -92,17 +100,17 @@ export async function mergeCommand(paths: string[], flags: MergeFlags): Promise<
   if (!(FORMATS as readonly string[]).includes(flags.format)) throw invalid('--format', flags.format, FORMATS.join(', '));
   const format = flags.format as Format;
   const files = expandInputs(paths, flags.output);
-  if (files.some((f) => resolve(f) === resolve(flags.output))) {
-    throw new UsageError(`--output: ${flags.output} is one of the inputs; merge into a new file`);
-  }
-  if (files.length === 0) throw new CheckFailed(`merge: no results files in ${paths.join(', ')} (every shard failed before writing results?)`);
-  checkWritable(flags.output, { field: '--output' });
-  const inputs = files.map((file) => ({ file, doc: readResults(file) }));
-  const outcome = mergeResults(inputs);
+  if (files.length === 0) throw new CheckFailed(`merge: no results files in ${paths.map(printable).join(', ')} (every shard failed before writing results?)`);
+  // The output is none of the inputs, by identity (a link to an input is that input).
+  const inputs = files.map(inputFile);
+  checkWritable(flags.output, { field: '--output', inputs, force: flags.force === true });
+  // Names are echoed (summary, the merged document's record of its inputs): escaped once, here.
+  const docs = files.map((file) => ({ file: printable(file), doc: readMeasured(file, 'merge') }));
+  const outcome = mergeResults(docs);
   const note = (line: string): void => {
-    if (!flags.quiet) process.stderr.write(`${line}\n`);
+    if (!flags.quiet) process.stderr.write(`${printable(line)}\n`);
   };
-  for (const line of mergeSummary(outcome, inputs)) note(line);
+  for (const line of mergeSummary(outcome, docs)) note(line);
 
   if (outcome.duplicates.length) {
     throw new CheckFailed(`merge: ${outcome.duplicates.length} cases appear twice on one device (see above); nothing written`);
@@ -111,7 +119,7 @@ export async function mergeCommand(paths: string[], flags: MergeFlags): Promise<
   if (absent > 0 && !flags.allowPartial) {
     throw new CheckFailed(`merge: incomplete, ${absent} cases missing; nothing written (--allow-partial writes what there is); ${rerunHint(outcome)}`);
   }
-  writeResultsAtomic(flags.output, outcome.doc);
+  writeResultsAtomic(flags.output, outcome.doc, { inputs, field: '--output', force: flags.force === true });
   note(`results: ${flags.output}${absent ? ` (partial: ${absent} cases missing)` : ''}`);
   const color = format === 'table' && process.stdout.isTTY === true && !process.env['NO_COLOR'];
   process.stdout.write((await render(outcome.doc, format, { color })).text);
@@ -126,6 +134,7 @@ export function register(program: Command): void {
     .option('--allow-partial', 'write the merged results even when cases are missing (marked partial)')
     .option('-f, --format <table|json|markdown|csv>', 'what to print on stdout after writing', 'table')
     .option('-q, --quiet', 'no summary on stderr')
-    .addHelpText('after', HELP)
+    .option('--force', 'allow --output to overwrite a file under reports/baselines/')
+    .addHelpText('after', helpAfter(HELP))
     .action(async (paths: string[], flags: MergeFlags) => mergeCommand(paths, flags));
 }

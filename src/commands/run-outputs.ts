@@ -2,7 +2,8 @@
  * Where `writeprof run` writes. The results JSON is always kept (it is the source of truth).
  * --output receives one thing, chosen by its extension, or by --format where the name has no
  * known extension (the user insists), and refused when the two disagree:
- *   .json -> the results JSON;  .md/.markdown -> the markdown report;  .csv -> the CSV report.
+ *   .json -> the results JSON;  .md/.markdown -> the markdown report;  .csv -> the CSV report
+ * (a FIFO or device named so gets that format too).
  * A report's JSON goes beside it (.json); a report written to stdout, a FIFO or a device has its
  * JSON under reports/. Without --output the JSON gets a fresh name under reports/, created
  * exclusively so that two runs started in the same second keep both documents.
@@ -55,7 +56,8 @@ export function contentFor(output: string, format: Format | undefined): 'json' |
 export function defaultTarget(at: Date, n = 1): Target {
   const first = defaultResultsPath(at);
   const path = n === 1 ? first : first.replace(/\.json$/, `-${n}.json`);
-  return { ...resolveTarget(path, { field: '--output', named: false }), exclusive: true };
+  // A fresh name, created exclusively (never replacing a file): no input can be there.
+  return { ...resolveTarget(path, { field: '--output', named: false, inputs: [] }), exclusive: true };
 }
 
 export function planOutputs(req: OutputRequest, at: Date): OutputPlan {
@@ -63,7 +65,10 @@ export function planOutputs(req: OutputRequest, at: Date): OutputPlan {
   if (req.output === undefined) return { json: defaultTarget(at), jsonDefault: true, print: shown };
   const opts = { field: '--output', force: req.force, inputs: req.inputs };
   const target = resolveTarget(req.output, opts);
-  const content = target.kind === 'file' ? contentFor(req.output, req.format) : req.format === 'markdown' || req.format === 'csv' ? req.format : 'json';
+  // A name asks for its format whatever it names (a file, a FIFO, a device); a stream or a name
+  // without a known extension gets what --format says, JSON by default.
+  const named = target.kind === 'file' || BY_EXTENSION[extname(req.output).toLowerCase()] !== undefined;
+  const content = named ? contentFor(req.output, req.format) : req.format === 'markdown' || req.format === 'csv' ? req.format : 'json';
   if (content === 'json') return { json: target, jsonDefault: false, ...(target.kind === 'stdout' ? {} : { print: shown }) };
   const report = { target, format: content };
   if (target.kind !== 'file') return { json: defaultTarget(at), jsonDefault: true, report };

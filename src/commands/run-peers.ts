@@ -6,16 +6,18 @@
  * which is never written anywhere (a resumed run takes it from WRITEPROF_REDIS_PASSWORD again).
  */
 import { invalid, UsageError } from '../errors.js';
+import { DEFAULTS, REDIS_LIMITS } from '../limits.js';
 import { isPeerName, PEERS, type BackendName, type PeerName } from '../model.js';
 import type { PeerOptions } from '../backends/peers.js';
 import { parseRedisUrl, type RedisEndpoint } from '../backends/redis/url.js';
-import { parseList } from '../profile/values.js';
+import { parseList, parseNumber } from '../profile/values.js';
 
 export interface RawPeerOptions {
   peer?: string;
   redisUrl?: string;
   redisPersistence?: string;
   redisCommand?: string;
+  redisTimeout?: string;
   strategy?: string;
 }
 
@@ -25,6 +27,8 @@ export interface PeerSettings {
   redisEndpoint?: RedisEndpoint;
   redisPersistence: 'none' | 'aof';
   redisCommand: 'set' | 'mset';
+  /** --redis-timeout: connect, and each reply complete from its request, ms */
+  redisTimeoutMs: number;
 }
 
 function parsePeer(field: string, raw: unknown): PeerName {
@@ -44,7 +48,8 @@ export function parsePeerFlags(o: RawPeerOptions, backend: 'auto' | BackendName)
   if (persistence !== 'none' && persistence !== 'aof') throw invalid('--redis-persistence', persistence, 'none, aof');
   const command = o.redisCommand ?? 'set';
   if (command !== 'set' && command !== 'mset') throw invalid('--redis-command', command, 'set, mset');
-  for (const [flag, given] of [['--redis-url', o.redisUrl], ['--redis-persistence', o.redisPersistence], ['--redis-command', o.redisCommand]] as const) {
+  const timeoutMs = o.redisTimeout === undefined ? DEFAULTS.redisTimeoutMs : Math.round(parseNumber('--redis-timeout', o.redisTimeout, REDIS_LIMITS.timeoutSec) * 1000);
+  for (const [flag, given] of [['--redis-url', o.redisUrl], ['--redis-persistence', o.redisPersistence], ['--redis-command', o.redisCommand], ['--redis-timeout', o.redisTimeout]] as const) {
     if (given !== undefined && !redis) throw new UsageError(`${flag}: this run measures no Redis; add --peer redis (or --backend redis)`);
   }
   if (o.redisUrl !== undefined && o.redisPersistence !== undefined) {
@@ -55,6 +60,7 @@ export function parsePeerFlags(o: RawPeerOptions, backend: 'auto' | BackendName)
     ...(o.redisUrl !== undefined ? { redisEndpoint: parseRedisUrl(o.redisUrl, process.env['WRITEPROF_REDIS_PASSWORD'] ?? '') } : {}),
     redisPersistence: persistence,
     redisCommand: command,
+    redisTimeoutMs: timeoutMs,
   };
 }
 
@@ -69,7 +75,11 @@ export function peerRecord(s: PeerSettings): PeerRecord {
 
 /** What openPeers needs to reconnect a resumed run's peers. */
 export function peerOptionsOf(r: PeerRecord | undefined): PeerOptions {
-  const o: PeerOptions = { redisPersistence: r?.redisPersistence ?? 'none', redisCommand: r?.redisCommand ?? 'set' };
+  const o: PeerOptions = {
+    redisPersistence: r?.redisPersistence ?? 'none',
+    redisCommand: r?.redisCommand ?? 'set',
+    redisTimeoutMs: r?.redisTimeoutMs ?? DEFAULTS.redisTimeoutMs,
+  };
   if (r?.redisEndpoint) o.redisEndpoint = { ...r.redisEndpoint, password: process.env['WRITEPROF_REDIS_PASSWORD'] ?? '' };
   return o;
 }

@@ -26,6 +26,7 @@ export interface RawRunOptions extends RawPeerOptions {
   batchSize?: string;
   threads?: string;
   keyDist?: string;
+  updateShare?: string;
   loadFactor?: string;
   keys?: string;
   warmup?: string;

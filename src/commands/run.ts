@@ -11,12 +11,13 @@ import { runRepeated } from '../engine/repeat.js';
 import { captureEnvironment } from '../results/environment.js';
 import { Interrupted, IoFailure, UsageError } from '../errors.js';
 import { describeErrno } from '../io/errno.js';
-import { DEFAULTS, INPUT_LIMITS } from '../limits.js';
+import { DEFAULTS } from '../limits.js';
 import { Journal } from '../io/journal.js';
 import { printable, printableDeep } from '../io/sanitize.js';
-import { inputFile, resolveTarget, type InputFile } from '../io/target.js';
+import { inputFile, resolveTarget, STDERR_TARGET, type InputFile } from '../io/target.js';
 import { probeFileTarget, writeTarget } from '../io/write.js';
-import { isPeerName } from '../model.js';
+import { isPeerName, type CaseSpec, type Measurement } from '../model.js';
+import { documentBoundProblem } from '../results/bounds.js';
 import { budgetLimits, checkCases, type Limits } from '../profile/geometry.js';
 import { parseRunFlags, type RawRunOptions } from './run-settings.js';
 import { flagName } from '../profile/values.js';
@@ -29,71 +30,83 @@ import { buildDocument } from '../results/document.js';
 import type { CaseResult, ResultsDocument } from '../results/schema.js';
 import { resultsText } from '../results/file.js';
 import { planOutputs, type OutputPlan } from './run-outputs.js';
-import { createJournal, readJournal, recordPath, type RunRecord } from './run-journal.js';
+import { createJournal, openJournal, recordPath, resumeCommand, type RunRecord } from './run-journal.js';
 import { attachPeerSpeedups, attachSpeedups } from '../results/metrics.js';
 import { planPeerCases } from '../profile/peer-cases.js';
 import { peerOptionsOf, peerRecord } from './run-peers.js';
-import type { PeerOptions } from '../backends/peers.js';
+import type { PeerOptions, PeerOrigin } from '../backends/peers.js';
 import { axisOptions } from './axis-options.js';
 import { writeReport } from './report.js';
+import { checkSummaryClaims, loadSummaryClaims, type ClaimsFlag } from './claims-summary.js';
+import { appendStepSummary, colorOn, helpAfter, outputWidth } from './output.js';
+import { buildMatrix } from '../render/index.js';
+import { buildSummary } from '../render/summary.js';
+import { summaryText } from '../render/terminal.js';
+import { screenWidth, wrap } from '../screen.js';
 
 const OUTPUT_HELP = `
 Profiles:
   --profile takes a file path or the name of a file in profiles/ (default: ${DEFAULT_PROFILE}).
-  Axis flags replace that axis in every suite of the profile; list values are comma-separated
+  Axis flags replace that axis in every suite of the profile; lists are comma-separated
   (--value-size 64,256,1K,4K). --mode keeps only the suites of those modes; a mode the profile
-  has no suite for gets one built from the profile's defaults and the flags.
+  has no suite for gets one from the profile's defaults and the flags. A flag no suite uses
+  (--batch-size with single mode only, --threads without concurrent mode) is refused.
+
+Summary:
+  The run ends with its answer: OK or FAILED (lost writes), per table the fastest strategy and
+  its speedup over baseline with the 95% interval, the claims of --claims checked (default
+  profiles/claims/story-3.1.json; --no-claims skips them; \`writeprof validate\` gates on
+  them), and one line on noise. The same markdown goes to $GITHUB_STEP_SUMMARY when set.
+
+Stopping rule and noise (per case):
+  warmup samples, then samples until --min-samples and --min-time are both reached; then stop
+  at --max-samples or --max-time, or once the noise is below --max-noise (0: rule off).
+  --max-samples ends a case even before --min-time (the summary says when it did). Noise is
+  the half-width of the median's 95% interval, in percent of the median: the same measure in
+  the rule, the ⚠ marks, the warnings (one line per table; each case with --verbose) and the
+  report.
 
 Output:
   The results JSON (the source every format renders from) is always written. --output takes
-  one of: a .json path (the results; --format then chooses what stdout shows, default table);
-  a .md or .csv path (that report, with the JSON beside it: reports/run.md -> reports/run.json);
-  - for stdout, a FIFO or a character device (written through; a report's JSON then goes to
-  reports/). The extension and --format must agree; another name needs --format to say what
-  it gets. Without --output the JSON gets a new name, reports/<timestamp>.json (never an
-  existing file). Files are written atomically; a symbolic link's target is written; a path
-  that is one of the run's inputs is refused, and one under reports/baselines/ is not
-  overwritten without --force. Progress shows on stderr when it is a terminal.
+  a .json path (the results; --format then chooses what stdout shows, default table); a .md
+  or .csv path (that report, with the JSON beside it: reports/run.md -> reports/run.json);
+  - for stdout, a FIFO or a character device. Another name needs --format to say what it
+  gets. Without --output the JSON gets a new name, reports/<timestamp>.json. Files are
+  written atomically; an input is never an output; reports/baselines/ needs --force.
+  \`writeprof report <results.json> -o x.html\` renders any format later.
 
 Durability:
-  Each finished case is appended to <results>.journal beside the results file as the sweep
-  goes; the final write replaces it. If the results cannot be written (disk full, I/O error)
-  or the run is killed, the journal stays and \`writeprof run --resume <journal>\` measures the
-  cases still missing and writes the results.
+  Each finished case is appended to <results>.journal as the sweep goes; the final write
+  replaces it. If the results cannot be written or the run is killed, the journal stays and
+  \`writeprof run --resume <journal>\` measures the missing cases and writes the results beside
+  it. The journal is read like any input and grants nothing (a baseline needs --force again);
+  one process at a time holds it (a lock).
 
-Stopping rule (per case):
-  warmup samples, then samples until at least --min-samples and --min-time are reached; then
-  stop at --max-samples or --max-time, or once the 95% interval of the median is within
-  --max-noise percent of it (0 turns the noise rule off).
-
-Fleet sweeps:
-  --shard i/n runs only the i-th of n disjoint slices of the plan, balanced by each case's
-  expected cost; a slice never splits a point's strategies, nor a concurrent strategy's thread
-  counts. The results record the shard, the plan's digest and the profile: \`writeprof merge\`
-  joins the shards, \`writeprof slurm\` runs them as a Slurm job array.
-
-Repeats:
-  --repeat <n> runs the whole sweep n times in a row and keeps each run's median per case
-  (runMedians; the samples are pooled). With 3 or more, \`writeprof compare\` tests a change
-  against the run-to-run spread instead of calling two separate runs inconclusive. A repeated
-  run journals nothing: its cases are whole only after the last pass.
-
-Gate calibration:
-  --calibrate-slowdown <percent> measures each case's per-write time in a short pilot and adds
-  a fixed spin of that percent of it to every write: a known slowdown to check that
-  \`writeprof compare\` detects it.
+Repeats, shards, calibration:
+  --repeat <n> runs the whole sweep n times and keeps each run's median per case: with 3 or
+  more, \`writeprof compare\` tests a change against the run-to-run spread. --shard i/n runs
+  one of n cost-balanced slices (\`writeprof merge\` joins them, \`writeprof slurm\` runs them).
+  --calibrate-slowdown <percent> adds a known spin per write, to check that a gate sees it.
 
 Peers (--backend redis|libcuckoo, --peer redis,libcuckoo):
-  A peer runs each point of the sweep once (strategy "peer"), with the same keys, value bytes and
-  verification as the strategies; with --peer it runs right after the strategies of its point and
-  the tables gain "vs <peer>" columns. Redis: writeprof starts its own redis-server on 127.0.0.1
-  (ephemeral port, no persistence) and stops it on every exit path, or uses --redis-url, where it
-  writes only keys under a unique prefix and deletes exactly those (never FLUSH). The password is
-  never printed or recorded.
+  A peer runs each point of the sweep once (strategy "peer"), with the same keys, value bytes
+  and verification, right after the strategies of its point, in a table of its own. Redis is
+  reached over loopback TCP: writeprof starts its own redis-server on 127.0.0.1 and stops it
+  on every exit path, or uses --redis-url (keys under a unique prefix, deleted after; never
+  FLUSH). Single mode is a round trip per write, batch mode a pipeline of N SETs per round
+  trip. The password is never printed or recorded.
+  Each reply must be whole within --redis-timeout (default 10 s) and at most 1 MiB.
 
-Exit codes: 0 ok; 1 a case failed (lost/corrupted writes or an error); 2 bad input;
+Exit codes: 0 ok; 1 a case failed (lost/stale/corrupted writes or an error); 2 bad input;
   4 results could not be written (the finished cases are kept in the journal);
   130/143 interrupted by SIGINT/SIGTERM (finished cases written with "partial": true).
+
+Examples:
+  writeprof run                                  # the story's matrix, best backend
+  writeprof run --profile quick -o reports/quick.md        # report + reports/quick.json
+  writeprof run --mode batch --batch-size 1000 --value-size 64 --peer redis,libcuckoo
+  writeprof run --backend cuda-emu --profile quick         # CUDA kernels, no GPU needed
+  writeprof run --profile quick --repeat 3 -f json -o -    # JSON on stdout
 `;
 
 /** The memory-budget rule on the host's memory: the table and arena must not push the machine into swap. */
@@ -108,13 +121,15 @@ function deviceLimits(status: BackendStatus): Limits {
   return budgetLimits('device', deviceMemory);
 }
 
-function colorAllowed(stream: NodeJS.WriteStream): boolean {
-  const noColor = process.env['NO_COLOR'];
-  return (noColor === undefined || noColor === '') && stream.isTTY === true;
+/** Never measure what no command could read back (src/results/bounds.ts). */
+function checkReadable(specs: readonly CaseSpec[], m: Measurement, repeat: number): void {
+  const samplesFrom = repeat > 1 ? `--max-samples ${m.maxSamples} x --repeat ${repeat}` : `--max-samples ${m.maxSamples}`;
+  const problem = documentBoundProblem({ cases: specs.length, samplesPerCase: m.maxSamples * repeat, runsPerCase: repeat > 1 ? repeat : 0, samplesFrom });
+  if (problem) throw new UsageError(problem);
 }
 
 /** Options as commander hands them over, plus --resume. */
-export type RunOptions = RawRunOptions & { resume?: string };
+export type RunOptions = RawRunOptions & { resume?: string; claims?: ClaimsFlag; verbose?: boolean };
 
 /** A run ready to measure: plan, outputs (pre-flight done), journal, backend. */
 interface Prepared {
@@ -128,8 +143,12 @@ interface Prepared {
   inputs: InputFile[];
   /** how to reach the run's peers (a Redis password only in memory) */
   peerOptions: PeerOptions;
+  /** where the peers' settings came from: the flags, or a journal (which keeps no password) */
+  peerOrigin: PeerOrigin;
   /** the lines about the plan: "profile: ..." (and the shard), or "resuming ..." */
   headline: string;
+  /** the claims the summary checks (--claims, default the story's; --no-claims: none) */
+  claims?: ReturnType<typeof loadSummaryClaims>;
 }
 
 function deviceOf(status: BackendStatus): string {
@@ -146,14 +165,11 @@ async function prepareFresh(opts: RunOptions): Promise<Prepared> {
   const planned = planPeerCases(expandCases(profile.suites), settings.backend, settings.peers.peers);
   const picked = settings.shard ? selectShard(planned, profile.measurement, settings.shard) : undefined;
   const specs = picked ? picked.shard.cases : planned;
-  // Never measure what no command could read back (src/limits.ts).
-  const mostSamples = specs.length * profile.measurement.maxSamples;
-  if (mostSamples > INPUT_LIMITS.maxSamplesPerDocument) {
-    throw new UsageError(`${specs.length} cases x --max-samples ${profile.measurement.maxSamples} may take ${mostSamples.toLocaleString('en-US')} samples; a results document holds at most ${INPUT_LIMITS.maxSamplesPerDocument.toLocaleString('en-US')} (lower --max-samples or run fewer cases)`);
-  }
+  checkReadable(specs, profile.measurement, settings.repeat);
   const startedAt = new Date();
-  // The profile is an input: no output may resolve to it.
-  const inputs = [inputFile(resolveProfile(profileArg))];
+  const claims = loadSummaryClaims(opts.claims);
+  // The profile and the claims file are inputs: no output may resolve to them.
+  const inputs = [inputFile(resolveProfile(profileArg)), ...(claims ? [inputFile(claims.path)] : [])];
   let plan = planOutputs({ ...(opts.format !== undefined ? { format: settings.format } : {}), ...(settings.output !== undefined ? { output: settings.output } : {}), force: settings.force, inputs }, startedAt);
   // Host limits first (no addon needed to refuse an impossible sweep), then the device's own.
   checkCases(planned, hostLimits());
@@ -208,48 +224,73 @@ async function prepareFresh(opts: RunOptions): Promise<Prepared> {
     ...(created ? { journal: created.journal } : {}),
     selected,
     peerOptions: settings.peers,
+    peerOrigin: 'flags',
     quiet: settings.quiet,
     inputs,
     headline: `profile: ${profile.name} (${profile.source}), ${planned.length} cases${shardLine}`,
+    claims,
   };
 }
 
 async function prepareResume(opts: RunOptions, given: readonly string[]): Promise<Prepared> {
-  const extra = given.filter((k) => k !== 'resume' && k !== 'quiet');
+  // The journal fixes the run; only how it is shown and a permission it never grants (--force,
+  // to replace a baseline) come from the command line.
+  const extra = given.filter((k) => !['resume', 'quiet', 'force', 'claims', 'verbose'].includes(k));
   if (extra.length) throw new UsageError(`--resume continues with the settings in the journal; ${flagName(extra[0]!)} cannot be combined with it`);
-  const j = readJournal(opts.resume!);
-  const rec = j.header.run;
-  const selected = await selectRunBackend(rec.backend, rec.emulator);
-  if (selected.status.name !== rec.backend || deviceOf(selected.status) !== rec.device) {
-    throw new UsageError(`--resume: the journal's cases ran on ${rec.backend} "${rec.device}", this machine offers ${selected.status.name} "${deviceOf(selected.status)}"; results of one document come from one device`);
+  const j = openJournal(opts.resume!);
+  try {
+    const rec: RunRecord = { ...j.record, force: opts.force === true };
+    // The same checks as a fresh run of this plan: a journal is input.
+    checkReadable(rec.specs, rec.profile.measurement, rec.repeat ?? 1);
+    checkCases(rec.specs, hostLimits());
+    const selected = await selectRunBackend(rec.backend, rec.emulator);
+    if (selected.status.name !== rec.backend || deviceOf(selected.status) !== rec.device) {
+      throw new UsageError(`--resume: the journal's cases ran on ${rec.backend} "${printable(rec.device)}", this machine offers ${selected.status.name} "${deviceOf(selected.status)}"; results of one document come from one device`);
+    }
+    if (selected.status.name !== 'cpu') checkCases(rec.specs, deviceLimits(selected.status));
+    const inputs = [inputFile(j.path)];
+    const field = '--resume';
+    const json = resolveTarget(j.outputs.json, { field, named: false, force: rec.force, inputs });
+    const r = j.outputs.report;
+    const report = r
+      ? { target: r.path === 'stderr' ? STDERR_TARGET : resolveTarget(r.path, { field, force: rec.force, inputs, named: r.path === '-' }), format: r.format }
+      : undefined;
+    const plan: OutputPlan = { json, jsonDefault: false, ...(report ? { report } : {}), ...(rec.outputs.print ? { print: rec.outputs.print } : {}) };
+    if (report) probeFileTarget(report.target, field);
+    const torn = j.torn ? '; a last line cut short was dropped' : '';
+    const skipped = j.outputs.reportSkipped
+      ? `\nthe run's report went to ${j.outputs.reportSkipped}, which is not beside the journal: not written on resume (\`writeprof report\` renders the results)`
+      : '';
+    return {
+      record: rec,
+      finished: j.finished,
+      plan,
+      journal: j.journal,
+      selected,
+      peerOptions: peerOptionsOf(rec.peers),
+      peerOrigin: 'resume',
+      quiet: opts.quiet === true,
+      inputs,
+      headline: `resuming ${printable(j.path)}: ${j.finished.length} of ${rec.specs.length} cases finished, ${rec.specs.length - j.finished.length} to run${torn}${skipped}`,
+      claims: loadSummaryClaims(opts.claims),
+    };
+  } catch (err) {
+    j.journal.close();
+    throw err;
   }
-  const inputs = [inputFile(j.path)];
-  const field = '--resume';
-  const json = resolveTarget(j.header.target, { field, named: false, force: rec.force, inputs });
-  const report = rec.outputs.report ? { target: resolveTarget(rec.outputs.report.path, { field, force: rec.force, inputs }), format: rec.outputs.report.format } : undefined;
-  const plan: OutputPlan = { json, jsonDefault: false, ...(report ? { report } : {}), ...(rec.outputs.print ? { print: rec.outputs.print } : {}) };
-  const byId = new Map(j.entries.map((c) => [c.id, c]));
-  const finished = rec.specs.flatMap((s) => byId.get(s.id) ?? []);
-  const journal = Journal.reopen(j.path, finished.length, field);
-  const torn = j.torn ? '; a last line cut short was dropped' : '';
-  return {
-    record: rec,
-    finished,
-    plan,
-    journal,
-    selected,
-    peerOptions: peerOptionsOf(rec.peers),
-    quiet: opts.quiet === true,
-    inputs,
-    headline: `resuming ${j.path}: ${finished.length} of ${rec.specs.length} cases finished, ${rec.specs.length - finished.length} to run${torn}`,
-  };
 }
 
 /** Where the finished cases are, for a message about a failure after measuring began. */
 function keptNote(journal: Journal | undefined): string {
   if (!journal) return '';
-  const p = printable(journal.path);
-  return `; ${journal.count} finished cases are kept in ${p}: \`writeprof run --resume ${p}\` continues the run`;
+  return `; ${journal.count} finished cases are kept in ${printable(journal.path)}: \`${resumeCommand(journal.path)}\` continues the run`;
+}
+
+/** A fresh run's journal without a finished case holds nothing to resume: not left in the way. A resumed one is never removed but by its results. */
+function dropIfEmpty(journal: Journal | undefined): boolean {
+  if (!journal?.created || journal.count !== 0) return false;
+  journal.remove();
+  return true;
 }
 
 export async function runCommand(opts: RunOptions, given: readonly string[] = []): Promise<void> {
@@ -261,22 +302,25 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
   const bar = !p.quiet && process.stderr.isTTY ? createProgressBar([...specs.filter((s) => done.has(s.id)), ...remaining], { done: done.size }) : undefined;
   const note = (line: string): void => {
     if (p.quiet) return;
-    if (bar) bar.note(line);
-    else process.stderr.write(`${line}\n`);
+    // Notes fit the screen too: a long line continues indented.
+    const text = wrap(line, screenWidth(process.stderr), '  ').join('\n');
+    if (bar) bar.note(text);
+    else process.stderr.write(`${text}\n`);
   };
-  note(selected.line);
-  for (const line of p.headline.split('\n')) note(line);
-
-  const environment = printableDeep(captureEnvironment(selected.status));
+  // The guard is in place before the first line a user (or a script) can react to: a signal that
+  // follows the headline is always the guard's, never Node's default exit.
   const guard = installInterruptGuard(
     (line) => (bar ? bar.note(line) : process.stderr.write(`${line}\n`)),
     undefined,
     () => {
-      // A journal without a finished case holds nothing to resume: do not leave it in the way.
-      if (journal?.count === 0) journal.remove();
-      return journal?.count ? keptNote(journal) : '';
+      if (dropIfEmpty(journal)) return '';
+      return journal ? keptNote(journal) : '';
     },
   );
+  note(selected.line);
+  for (const line of p.headline.split('\n')) note(line);
+
+  const environment = printableDeep(captureEnvironment(selected.status));
   // A journal that cannot be appended to (disk full) stops the sweep at once: measuring on would
   // produce cases nothing can keep.
   const journalFull = new AbortController();
@@ -288,7 +332,9 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
   try {
     // Peers start (or are probed) now, before the first case; the finally below stops them.
     const peerNames = [...(isPeerName(record.backend) ? [record.backend] : []), ...(record.peers?.peers ?? [])];
-    if (peerNames.length) peers = await openPeers(peerNames, p.peerOptions, note);
+    if (peerNames.length) peers = await openPeers(peerNames, p.peerOptions, note, p.peerOrigin);
+    // A resumed journal is written to only once the run can go on (its peers answer).
+    if (journal && !journal.created) journal.takeOver(p.finished.length);
     const backend = peers ? routeCases(selected.backend, peers.backends) : selected.backend;
     const repeat = record.repeat ?? 1;
     const outcome = await runRepeated(repeat, (pass) => {
@@ -340,9 +386,7 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
   } finally {
     bar?.stop();
     await peers?.close();
-    // Nothing worth resuming: do not leave an empty journal behind.
-    if (!ok && journal && journal.count === 0 && journalError === undefined) journal.remove();
-    else journal?.close();
+    if (ok || journalError !== undefined || !dropIfEmpty(journal)) journal?.close();
     // After a signal the handlers stay until exit, so a second Ctrl-C still exits at once.
     if (guard.exitCode === undefined) guard.dispose();
   }
@@ -354,10 +398,13 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
     throw new Interrupted(guard.exitCode, `interrupted by ${guard.signalName}: wrote ${what} to ${plan.json.shown}`);
   }
 
+  const checked = checkSummaryClaims(doc, p.claims);
+  const resultsPath = plan.json.kind === 'file' ? plan.json.shown : undefined;
+  const summary = { ...(checked ? { claims: checked } : {}), ...(resultsPath ? { resultsPath } : {}) };
   if (plan.report) {
     const { target, format } = plan.report;
     try {
-      const report = await render(doc, format, { color: false, ...(target.kind === 'file' ? { outputPath: target.path } : {}) });
+      const report = await render(doc, format, { color: false, summary, ...(target.kind === 'file' ? { outputPath: target.path } : {}) });
       await writeReport(target, report, { field: '--output', force: record.force, inputs: p.inputs, onWait: note });
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
@@ -365,11 +412,20 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
     }
     note(`report: ${target.kind === 'stdout' ? 'stdout' : target.shown}`);
   }
-  if (plan.print) process.stdout.write((await render(doc, plan.print, { color: colorAllowed(process.stdout) })).text);
+  const width = outputWidth();
+  if (plan.print) {
+    process.stdout.write((await render(doc, plan.print, { color: colorOn(process.stdout), width, verbose: opts.verbose === true, summary })).text);
+  }
+  // The summary goes with the tables. When stdout holds a document (JSON, CSV, markdown) piped
+  // elsewhere, the summary goes to stderr; a document printed on the terminal keeps it to itself.
+  if (plan.print !== 'table' && !p.quiet && !(plan.print !== undefined && process.stdout.isTTY)) {
+    process.stderr.write(`${summaryText(buildSummary(doc, buildMatrix(doc), summary), new Chalk({ level: colorOn(process.stderr) ? 1 : 0 }), screenWidth(process.stderr))}\n`);
+  }
+  appendStepSummary((await render(doc, 'markdown', { color: false, summary, brief: true })).text, p.inputs);
 
   const failed = doc.cases.filter((c) => c.status === 'failed');
   if (failed.length > 0) {
-    const red = new Chalk({ level: colorAllowed(process.stderr) ? 1 : 0 }).red;
+    const red = new Chalk({ level: colorOn(process.stderr) ? 1 : 0 }).red;
     for (const c of failed) process.stderr.write(red(`writeprof: case ${c.id} failed: ${printable(c.error ?? 'failed')}`) + '\n');
     process.exitCode = 1;
   }
@@ -379,22 +435,26 @@ export function register(program: Command): void {
   axisOptions(
     program
       .command('run')
-      .description('Sweep a profile\'s cases on a backend, write the results JSON, print a report')
+      .description('Sweep a profile\'s cases on a backend, write the results JSON, print the tables and the summary')
       .option('-p, --profile <file|name>', `profile file, or a name in profiles/ (default: ${DEFAULT_PROFILE})`)
-      .option('-b, --backend <auto|cpu|cuda|cuda-emu|redis|libcuckoo>', 'auto picks CUDA when usable, else CPU; cuda-emu runs the CUDA kernels on the host SIMT emulator; redis and libcuckoo are peers (no strategies)', 'auto')
-      .option('--peer <list>', 'also measure these peers on every case point: redis,libcuckoo (adds "vs peer" columns)')
+      .option('-b, --backend <name>', 'auto (CUDA when usable, else CPU), cpu, cuda, cuda-emu (the CUDA kernels on the host SIMT emulator), or a peer alone: redis, libcuckoo', 'auto')
+      .option('--peer <list>', 'also measure these peers at every point: redis,libcuckoo (a table of their own)')
       .option('--redis-url <url>', 'use this Redis server instead of starting one: redis://[user:password@]host:port[/db] (password also from WRITEPROF_REDIS_PASSWORD)')
-      .option('--redis-persistence <none|aof>', 'the redis-server writeprof starts: no persistence (default) or an append-only file')
-      .option('--redis-command <set|mset>', 'batch and concurrent submissions to Redis: a pipeline of SETs (default) or one MSET'),
+      .option('--redis-persistence <mode>', 'the redis-server writeprof starts: none (default) or aof (an append-only file)')
+      .option('--redis-command <cmd>', 'batch and concurrent submissions to Redis: set (a pipeline of SETs, default) or mset')
+      .option('--redis-timeout <seconds>', `connecting, and each whole reply, at most this long (default ${DEFAULTS.redisTimeoutMs / 1000})`),
   )
     .option('--warmup <n>', 'warmup samples per case (discarded)')
     .option('--min-samples <n>', 'measured samples per case, at least')
-    .option('--max-samples <n>', 'measured samples per case, at most')
-    .option('--min-time <seconds>', 'measure each case at least this long')
+    .option('--max-samples <n>', 'measured samples per case, at most (ends a case even before --min-time)')
+    .option('--min-time <seconds>', 'measure each case at least this long (up to --max-samples)')
     .option('--max-time <seconds>', 'stop measuring a case after this long (once the minimums hold)')
-    .option('--max-noise <percent>', 'stop once the median\'s 95% interval half-width is below this (0 = off)')
-    .option('-f, --format <table|json|markdown|csv>', 'what to print (default table), or what --output receives; see below')
-    .option('-o, --output <path>', 'results .json, or a .md/.csv report with the JSON beside it; - for stdout (default reports/<timestamp>.json); see below')
+    .option('--max-noise <percent>', 'stop once the noise (half-width of the median\'s 95% interval) is below this (0 = off)')
+    .option('-f, --format <format>', 'table, json, markdown or csv: what stdout shows (default table), or what --output receives')
+    .option('-o, --output <path>', 'results .json, or a .md/.csv report with the JSON beside it; - for stdout (default reports/<timestamp>.json)')
+    .option('--claims <file>', 'the claims the summary checks (default profiles/claims/story-3.1.json)')
+    .option('--no-claims', 'check no claims in the summary')
+    .option('-v, --verbose', 'list every noisy case under the tables')
     .option('--resume <journal>', 'continue a run from the journal it left beside its results (after a full disk, a crash or a second Ctrl-C)')
     .option('--force', 'allow --output to overwrite a file under reports/baselines/')
     .option('--seed <n>', 'seed of the key streams (same seed: same writes for every strategy)', String(DEFAULTS.seed))
@@ -403,10 +463,10 @@ export function register(program: Command): void {
     .option('--emu-seed <n>', 'cuda-emu: scheduler seed (a failing seed reproduces; default 1)')
     .option('--emu-workers <n>', 'cuda-emu: OS threads running blocks, 0 = one per core (1 makes each launch deterministic)')
     .option('--emu-timeout <seconds>', 'cuda-emu: a launch with no thread making progress this long fails its case (default 10)')
-    .option('--shard <i/n>', 'run only the i-th of n disjoint slices of the plan, balanced by expected cost (fleet sweeps; see `writeprof merge`)')
+    .option('--shard <i/n>', 'run only the i-th of n disjoint slices of the plan, balanced by expected cost (see `writeprof merge`)')
     .option('--repeat <n>', 'run the whole sweep n times; each case keeps every run\'s median (see below)')
-    .option('-q, --quiet', 'no progress and no notes on stderr')
-    .addHelpText('after', OUTPUT_HELP)
+    .option('-q, --quiet', 'no progress, notes or summary on stderr')
+    .addHelpText('after', helpAfter(OUTPUT_HELP))
     .action(async (opts: RunOptions, cmd: Command) => {
       // Which options the user gave (not commander's defaults): --resume takes no others.
       const given = Object.keys(opts).filter((k) => cmd.getOptionValueSource(k) === 'cli');

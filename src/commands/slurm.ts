@@ -1,10 +1,11 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { helpAfter } from './output.js';
 import { CheckFailed, UsageError, invalid } from '../errors.js';
 import { BACKENDS } from '../model.js';
 import { planDigest, shortDigest, type PlanSettings } from '../profile/digest.js';
-import { DEFAULT_PROFILE, PACKAGE_ROOT, displayPath, loadProfile } from '../profile/load.js';
+import { DEFAULT_PROFILE, PACKAGE_ROOT, displayPath, loadProfile, resolveProfile } from '../profile/load.js';
 import { expandCases } from '../profile/plan.js';
 import { layoutShards, MAX_SHARDS, type ShardLayout } from '../profile/shard.js';
 import type { Profile } from '../profile/types.js';
@@ -17,7 +18,10 @@ import { mergeResults, missingShards } from '../results/merge.js';
 import { FLEET_FORMAT, fleetPaths, readManifest, writeManifest, type FleetManifest } from '../slurm/fleet.js';
 import { parseSlurmSettings, sbatchOptions, type SlurmField, type SlurmSettings } from '../slurm/options.js';
 import { checkSbatchPath, mergeScript, shardScript } from '../slurm/scripts.js';
-import { sbatch, waitForJob } from '../slurm/submit.js';
+import { sbatch, tasksInFlight, waitForJob } from '../slurm/submit.js';
+import { printable } from '../io/sanitize.js';
+import { shellArg, shellLine } from '../io/shell.js';
+import { inputFile, refuseInput, type InputFile } from '../io/target.js';
 import { TOOL_VERSION } from '../version.js';
 import { expandInputs } from './merge.js';
 
@@ -41,6 +45,11 @@ Pin one kind of device per sweep (--gres gpu:<type>:1 or --constraint): results 
 
 Exit codes: 0 written (and submitted; with --wait: the merge job completed); 1 with --wait, the
   merge job did not complete (missing shards are named); 2 bad input, or sbatch refused the jobs.
+
+Examples:
+  writeprof slurm --profile validation --shards 8 --dir reports/fleet-h100 \\
+                  --partition gpu --gres gpu:h100:1 --time 1:00:00 --submit
+  writeprof slurm --resume reports/fleet-h100 --submit    # re-run only what is missing
 `;
 
 interface SlurmFlags extends Partial<Record<SlurmField, string>> {
@@ -73,8 +82,9 @@ function layoutLines(name: string, source: string, digest: string, layout: Shard
   return lines;
 }
 
+/** Lines for the user, each escaped: paths in them come from the command line. */
 function say(lines: string | string[]): void {
-  process.stdout.write([lines].flat().join('\n') + '\n');
+  process.stdout.write([lines].flat().map(printable).join('\n') + '\n');
 }
 
 /** "1-4" when every shard, else "2,4". */
@@ -83,14 +93,53 @@ function arraySpec(shards: readonly number[], total: number): string {
   return all ? `1-${total}` : shards.join(',');
 }
 
-async function submit(dir: string, m: FleetManifest, shards: number[], extra: SlurmSettings, wait: boolean): Promise<void> {
+const resumeLine = (dir: string): string => shellLine(['writeprof', 'slurm', '--resume', displayPath(dir), '--submit']);
+
+/** How to submit by hand what `--submit` would: printed shell lines, every word quoted. */
+function byHand(dir: string, shards: readonly number[], total: number, extra: SlurmSettings, after: readonly string[]): string[] {
   const paths = fleetPaths(dir);
-  const arrayJob = sbatch([...sbatchOptions(extra), `--array=${arraySpec(shards, m.shards)}`, paths.shardScript]);
-  const mergeJob = sbatch([...sbatchOptions(extra, true), `--dependency=afterany:${arrayJob}`, paths.mergeScript]);
-  m.submissions.push({ at: new Date().toISOString(), shards, arrayJob, mergeJob });
-  writeManifest(dir, m);
+  const deps = ['$array', ...after].join(':');
+  return [
+    'submit with:',
+    `  ${resumeLine(dir)}`,
+    'or by hand:',
+    `  array=$(${shellLine(['sbatch', '--parsable', ...sbatchOptions(extra), `--array=${arraySpec(shards, total)}`, displayPath(paths.shardScript)])})`,
+    `  sbatch ${shellLine(sbatchOptions(extra, true))}${sbatchOptions(extra, true).length ? ' ' : ''}--dependency=afterany:${deps} ${shellArg(displayPath(paths.mergeScript))}`,
+  ];
+}
+
+/**
+ * Queues the shards' array (unless every shard to run is already queued: `inFlight`) and the
+ * merge job after all of them. Each job is recorded in fleet.json as soon as sbatch names it: a
+ * merge job refused after the array was queued leaves the array recorded, and --resume then
+ * queues only the merge job, never the shards again.
+ */
+async function submit(dir: string, m: FleetManifest, shards: number[], inFlight: readonly string[], extra: SlurmSettings, wait: boolean, inputs: readonly InputFile[]): Promise<void> {
+  const paths = fleetPaths(dir);
+  let record: FleetManifest['submissions'][number] | undefined;
+  if (shards.length) {
+    const arrayJob = sbatch([...sbatchOptions(extra), `--array=${arraySpec(shards, m.shards)}`, paths.shardScript], 'the shards\' job array');
+    record = { at: new Date().toISOString(), shards, arrayJob, mergeJob: null };
+    m.submissions.push(record);
+    writeManifest(dir, m, inputs);
+  } else {
+    // Every shard to run is queued already: the latest such array gets the merge job.
+    record = [...m.submissions].reverse().find((s) => inFlight.includes(s.arrayJob));
+  }
+  const after = [...new Set([...(record && shards.length ? [record.arrayJob] : []), ...inFlight])];
+  let mergeJob: string;
+  try {
+    mergeJob = sbatch([...sbatchOptions(extra, true), `--dependency=afterany:${after.join(':')}`, paths.mergeScript], 'the merge job');
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    const queued = shards.length ? `; job array ${record!.arrayJob} (shards ${arraySpec(shards, m.shards)}) is queued and recorded in ${displayPath(paths.manifest)}` : '';
+    throw new UsageError(`${err.message}${queued}; submit the merge job once the cause is fixed: ${resumeLine(dir)} (it queues no shard twice)`);
+  }
+  if (record) record.mergeJob = mergeJob;
+  writeManifest(dir, m, inputs);
+  const what = shards.length ? `shards ${arraySpec(shards, m.shards)} of ${m.shards} as job array ${record!.arrayJob}` : `nothing new (shards queued in job array ${after.join(', ')})`;
   say([
-    `submitted: shards ${arraySpec(shards, m.shards)} of ${m.shards} as job array ${arrayJob}; merge + report as job ${mergeJob} (after every shard ends)`,
+    `submitted: ${what}; merge + report as job ${mergeJob} (after every shard ends)`,
     `logs: ${displayPath(paths.logs)}/   results: ${displayPath(paths.results)}   report: ${displayPath(paths.report)}`,
   ]);
   if (!wait) return;
@@ -103,9 +152,9 @@ async function submit(dir: string, m: FleetManifest, shards: number[], extra: Sl
   }
   // The merge log's summary names what is missing; repeat it here.
   const found = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((l) => /^(merge:|\s+(missing|duplicate) )/.test(l)) : [];
-  for (const line of found) process.stderr.write(`${line}\n`);
+  for (const line of found) process.stderr.write(`${printable(line)}\n`);
   const exit = end.exitCode === undefined ? '' : ` (exit ${end.exitCode})`;
-  throw new CheckFailed(`merge job ${mergeJob} ended ${end.state}${exit}; see ${displayPath(log)}; re-run what is missing: writeprof slurm --resume ${displayPath(dir)} --submit`);
+  throw new CheckFailed(`merge job ${mergeJob} ended ${end.state}${exit}; see ${displayPath(log)}; re-run what is missing: ${resumeLine(dir)}`);
 }
 
 async function newSweep(flags: SlurmFlags, slurm: SlurmSettings): Promise<void> {
@@ -127,15 +176,18 @@ async function newSweep(flags: SlurmFlags, slurm: SlurmSettings): Promise<void> 
   checkSbatchPath('--dir', dir);
   checkSbatchPath('working directory', process.cwd());
   const paths = fleetPaths(dir);
-  if (existsSync(paths.manifest)) throw new UsageError(`--dir: ${flags.dir ?? dir} already holds a fleet sweep; re-run its missing shards with --resume ${flags.dir ?? dir}, or choose another --dir`);
+  if (existsSync(paths.manifest)) throw new UsageError(`--dir: ${printable(flags.dir ?? dir)} already holds a fleet sweep; re-run its missing shards with --resume ${shellArg(flags.dir ?? dir)}, or choose another --dir`);
+  // The profile is an input: no file the sweep writes may be it (a profile.json inside --dir).
+  const inputs = [inputFile(resolveProfile(flags.profile ?? DEFAULT_PROFILE))];
+  for (const f of [paths.profile, paths.shardScript, paths.mergeScript, paths.manifest]) refuseInput('--dir', f, inputs);
   for (const d of [paths.shards, paths.logs]) {
     try {
       mkdirSync(d, { recursive: true });
     } catch (err) {
-      throw new UsageError(`--dir: cannot create ${d} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      throw new UsageError(`--dir: cannot create ${printable(d)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
   }
-  writeFileAtomic(paths.profile, JSON.stringify(frozenProfile(profile), null, 2) + '\n');
+  writeFileAtomic(paths.profile, JSON.stringify(frozenProfile(profile), null, 2) + '\n', { inputs, field: '--dir' });
   // The frozen file must describe the very same plan, or every shard would run something else.
   const frozen = loadProfile(paths.profile);
   if (planDigest(expandCases(frozen.suites), frozen.measurement, settings) !== digest) throw new Error('internal: the frozen profile does not reproduce the plan');
@@ -153,8 +205,8 @@ async function newSweep(flags: SlurmFlags, slurm: SlurmSettings): Promise<void> 
     slurm,
     version: TOOL_VERSION,
   };
-  writeFileAtomic(paths.shardScript, shardScript(parts));
-  writeFileAtomic(paths.mergeScript, mergeScript(parts));
+  writeFileAtomic(paths.shardScript, shardScript(parts), { inputs, field: '--dir' });
+  writeFileAtomic(paths.mergeScript, mergeScript(parts), { inputs, field: '--dir' });
   for (const f of [paths.shardScript, paths.mergeScript]) chmodSync(f, 0o755);
   const manifest: FleetManifest = {
     format: FLEET_FORMAT,
@@ -167,18 +219,13 @@ async function newSweep(flags: SlurmFlags, slurm: SlurmSettings): Promise<void> 
     slurm: { ...slurm } as Record<string, string>,
     submissions: [],
   };
-  writeManifest(dir, manifest);
+  writeManifest(dir, manifest, inputs);
 
   say([`fleet sweep: ${displayPath(dir)}`, ...layoutLines(profile.name, profile.source, digest, layout, specs.length)]);
   say(`wrote ${displayPath(paths.shardScript)}, ${displayPath(paths.mergeScript)}, ${displayPath(paths.profile)}, ${displayPath(paths.manifest)}`);
-  if (flags.submit) return submit(dir, manifest, layout.shards.map((s) => s.index), {}, flags.wait === true);
-  say([
-    'submit with:',
-    `  writeprof slurm --resume ${displayPath(dir)} --submit`,
-    'or by hand:',
-    `  array=$(sbatch --parsable --array=1-${shards} ${displayPath(paths.shardScript)})`,
-    `  sbatch --dependency=afterany:$array ${displayPath(paths.mergeScript)}`,
-  ]);
+  const all = layout.shards.map((s) => s.index);
+  if (flags.submit) return submit(dir, manifest, all, [], {}, flags.wait === true, inputs);
+  say(byHand(dir, all, shards, {}, []));
 }
 
 /** Shards of the sweep in `dir` without complete results (every shard when none has any). */
@@ -206,20 +253,29 @@ async function resume(flags: SlurmFlags, slurm: SlurmSettings): Promise<void> {
   const { missing, profile, layout } = shardsToRun(dir, m);
   say([`fleet sweep: ${displayPath(dir)}`, ...layoutLines(profile.name, profile.source, m.digest, layout, layout.shards.reduce((a, s) => a + s.cases.length, 0))]);
   if (missing.length === 0) {
-    say(`every shard has complete results; nothing to re-run${existsSync(fleetPaths(dir).results) ? '' : ` (merge them: writeprof merge ${displayPath(fleetPaths(dir).shards)} -o ${displayPath(fleetPaths(dir).results)})`}`);
+    say(`every shard has complete results; nothing to re-run${existsSync(fleetPaths(dir).results) ? '' : ` (merge them: ${shellLine(['writeprof', 'merge', displayPath(fleetPaths(dir).shards), '-o', displayPath(fleetPaths(dir).results)])})`}`);
     return;
   }
-  say(`to run: shard ${missing.join(', ')} of ${m.shards}`);
-  if (flags.submit) return submit(dir, m, missing, slurm, flags.wait === true);
-  const paths = fleetPaths(dir);
-  const opts = sbatchOptions(slurm).join(' ');
-  say([
-    'submit with:',
-    `  writeprof slurm --resume ${displayPath(dir)} --submit`,
-    'or by hand:',
-    `  array=$(sbatch --parsable ${opts ? `${opts} ` : ''}--array=${arraySpec(missing, m.shards)} ${displayPath(paths.shardScript)})`,
-    `  sbatch --dependency=afterany:$array ${displayPath(paths.mergeScript)}`,
-  ]);
+  // Shards queued or running in an array already recorded (a merge job refused after it was
+  // queued, or a resume while they run) are not queued again: the merge job waits for them.
+  const arrays = [...new Set(m.submissions.map((s) => s.arrayJob))];
+  const queued = new Map<number, string>();
+  for (const a of arrays) for (const t of tasksInFlight(a)) if (missing.includes(t)) queued.set(t, a);
+  const toRun = missing.filter((s) => !queued.has(s));
+  const inFlight = [...new Set(queued.values())];
+  say(`to run: shard ${missing.join(', ')} of ${m.shards}${queued.size ? ` (queued already in job array ${inFlight.join(', ')}: shard ${[...queued.keys()].sort((a, b) => a - b).join(', ')})` : ''}`);
+  const inputs = [inputFile(fleetPaths(dir).profile)];
+  if (flags.submit) return submit(dir, m, toRun, inFlight, slurm, flags.wait === true, inputs);
+  if (toRun.length === 0) {
+    say([
+      'submit the merge job with:',
+      `  ${resumeLine(dir)}`,
+      'or by hand:',
+      `  sbatch ${shellLine([...sbatchOptions(slurm, true), `--dependency=afterany:${inFlight.join(':')}`, displayPath(fleetPaths(dir).mergeScript)])}`,
+    ]);
+    return;
+  }
+  say(byHand(dir, toRun, m.shards, slurm, inFlight));
 }
 
 export async function slurmCommand(flags: SlurmFlags): Promise<void> {
@@ -250,6 +306,6 @@ export function register(program: Command): void {
     .option('--submit', 'submit the jobs with sbatch (otherwise only write the scripts)')
     .option('--wait', 'with --submit: wait for the merge job; exit 1 unless it completed')
     .option('--resume <dir>', 'submit only the shards of this sweep that lack complete results, and a new merge job')
-    .addHelpText('after', HELP)
+    .addHelpText('after', helpAfter(HELP))
     .action(async (flags: SlurmFlags) => slurmCommand(flags));
 }

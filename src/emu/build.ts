@@ -54,14 +54,31 @@ function standard(std: string | null): string {
 
 /**
  * The flags of a build flavor. `plain` is what `writeprof emu build` makes by default; the
- * instrumented flavor (every load and store reaching the checker's hooks) is what
- * `writeprof check` builds: its compile flags and runtime objects come with that command.
+ * instrumented flavor is what `writeprof check` runs: -fsanitize=thread without libtsan, so that
+ * every load and store of the code calls the checker's hooks (kernels/emu/check). Function
+ * entry/exit hooks are off (call sites come from the return address); volatile accesses are told
+ * apart (relaxed atomics to racecheck).
  */
-export function flavorFlags(instrument: boolean): { compile: string[]; link: string[] } {
-  if (instrument) {
-    throw new UsageError('emu build: --instrument: the instrumented build belongs to `writeprof check`, which this writeprof does not have yet');
+export function flavorFlags(instrument: boolean): { compile: string[] } {
+  if (!instrument) return { compile: [] };
+  return {
+    compile: ['-fsanitize=thread', '--param', 'tsan-instrument-func-entry-exit=0', '--param', 'tsan-distinguish-volatile=1', '-Wno-tsan'],
+  };
+}
+
+/** Library copies and fills of instrumented code reach the hooks too: the object's calls are renamed. */
+const INSTRUMENT_RENAMES = ['memcpy', 'memset', 'memmove'].flatMap((f) => ['--redefine-sym', `${f}=wpemu_check_${f}`]);
+
+/** Compiles with `compile(to)`; an instrumented object then gets its renames (objcopy). */
+async function compileObject(t: Tool, r: BuildRequest, obj: string, compile: (to: string) => Promise<void>): Promise<void> {
+  if (!r.instrument) return compile(obj);
+  const raw = `${obj}.raw`;
+  try {
+    await compile(raw);
+    await t.run(process.env['OBJCOPY'] || 'objcopy', [...INSTRUMENT_RENAMES, raw, obj]);
+  } finally {
+    rmSync(raw, { force: true });
   }
-  return { compile: [], link: [] };
 }
 
 function commonCompileFlags(r: BuildRequest): string[] {
@@ -115,7 +132,7 @@ async function compileCuda(t: Tool, r: BuildRequest, src: Input, obj: string, ta
     mkdirSync(r.keep, { recursive: true });
     writeFileSync(join(r.keep, `${basename(src.path)}.emu.ii`), out);
   }
-  await t.run(cxx(), ['-c', ...commonCompileFlags(r), '-x', 'c++-cpp-output', translated, '-o', obj]);
+  await compileObject(t, r, obj, (to) => t.run(cxx(), ['-c', ...commonCompileFlags(r), '-x', 'c++-cpp-output', translated, '-o', to]));
   if (r.depFile) {
     // Both passes' dependencies: a header included only under __CUDA_ARCH__ counts too.
     const text = [`${stem}.host.d`, `${stem}.device.d`].filter(existsSync).map((f) => readFileSync(f, 'utf8')).join('\n');
@@ -132,7 +149,7 @@ async function compileHost(t: Tool, r: BuildRequest, src: Input, obj: string, ta
     await t.run(process.env['CC'] || 'gcc', ['-c', ...flags, ...pp, ...deps, '-x', 'c', src.path, '-o', obj]);
     return;
   }
-  await t.run(cxx(), ['-c', ...commonCompileFlags(r), ...preprocessFlags(r), ...deps, '-x', 'c++', src.path, '-o', obj]);
+  await compileObject(t, r, obj, (to) => t.run(cxx(), ['-c', ...commonCompileFlags(r), ...preprocessFlags(r), ...deps, '-x', 'c++', src.path, '-o', to]));
 }
 
 function writeAtomically(path: string, text: string): void {
@@ -181,7 +198,11 @@ export async function build(r: BuildRequest): Promise<BuildResult> {
     for (const f of [EMU_RUNTIME, EMU_PROGRAM])
       if (!existsSync(f)) throw new UsageError(`emu build: the emulator is not built (${f} is missing): run \`make build\``);
   }
-  flavorFlags(r.instrument); // an unavailable flavor is refused before any work
+  if (r.instrument && !r.compileOnly) {
+    // Its objects link only with the checker's runtime and entry (libwpemu_check.a), which is
+    // `writeprof check`'s addon, not a program of its own.
+    throw new UsageError('emu build: --instrument builds objects for `writeprof check`: use it with -c');
+  }
   const t = makeTool(r.verbose);
   const work = mkdtempSync(join(tmpdir(), 'wpemu-build-'));
   try {
@@ -217,7 +238,6 @@ export async function build(r: BuildRequest): Promise<BuildResult> {
         ...objects,
         EMU_PROGRAM,
         EMU_RUNTIME,
-        ...flavorFlags(r.instrument).link,
         '-pthread',
         ...r.libDirs.map((d) => `-L${d}`),
         ...r.libs.map((l) => `-l${l}`),

@@ -89,7 +89,7 @@ SIMT emulator, with no GPU. nvcc's flags are accepted: GPU code generation flags
 and WRITEPROF_EMU_TIMEOUT, and prints the emulator's diagnosis of a kernel fault on stderr.
   -o <file>        the program (or object with -c); default a.out
   -c, -dc          compile to objects only
-  --instrument     build for \`writeprof check\` (every load and store observed)
+  --instrument     objects (-c) as \`writeprof check\` builds them (every load and store observed)
   --keep <dir>     keep the translated sources there
   -v, --verbose    print each command`;
 

@@ -1,9 +1,23 @@
 /** One case's measured samples → its CaseResult (the shape of src/results/schema.ts). */
-import type { Counters, NativeSample, VerificationCounts } from '../backends/backend.js';
+import type { Counters, NativeSample } from '../backends/backend.js';
 import type { CaseSpec } from '../model.js';
+import { INPUT_LIMITS } from '../limits.js';
+import { printable } from '../io/sanitize.js';
 import type { CaseResult } from '../results/schema.js';
+import { sumVerification, verificationFailed, verificationText } from '../results/verification.js';
 import { latencyPercentiles } from '../stats/latency.js';
 import { summarize } from '../stats/summary.js';
+
+/**
+ * A failed case's error, printable and at most INPUT_LIMITS.caseErrorChars: it may quote what a
+ * peer sent, and a case must fit the bytes a results document allows per case (src/limits.ts).
+ */
+function clip(error: string | undefined): string | undefined {
+  if (error === undefined) return undefined;
+  const max = INPUT_LIMITS.caseErrorChars;
+  const shown = printable(error);
+  return shown.length > max ? `${shown.slice(0, max - 1)}…` : shown;
+}
 
 export function sampleOpsPerSec(s: NativeSample): number {
   // A timed region of 0 ns (coarse clock, empty sample) would be infinite throughput.
@@ -18,17 +32,6 @@ function sumCounters(samples: readonly NativeSample[]): Counters {
     c.probeSteps += s.counters.probeSteps;
   }
   return c;
-}
-
-export function sumVerification(samples: readonly NativeSample[]): VerificationCounts {
-  const v: VerificationCounts = { written: 0, verified: 0, lost: 0, corrupted: 0 };
-  for (const s of samples) {
-    v.written += s.verification.written;
-    v.verified += s.verification.verified;
-    v.lost += s.verification.lost;
-    v.corrupted += s.verification.corrupted;
-  }
-  return v;
 }
 
 /** Mean over samples of each phase's ns per write (a phase missing from a sample counts 0). */
@@ -68,12 +71,19 @@ function bandwidthFractions(samples: readonly NativeSample[], bytesPerSec: numbe
   return out;
 }
 
+/** A warmup sample's failed verification as the case reports it; undefined when it passed. Warmup timings are discarded, its correctness is not. */
+export function warmupError(s: NativeSample): string | undefined {
+  return verificationFailed(s.verification) ? `verification failed in warmup: ${verificationText(s.verification)}` : undefined;
+}
+
 export interface CaseExtras {
   /** A sample or open() threw: the case failed with this message. */
   error?: string;
-  /** Warmup samples lost or corrupted writes (reported unless a measured sample did too). */
+  /** A warmup sample failed verification (reported unless a measured sample did too). */
   warmupError?: string;
   notes?: readonly string[];
+  /** what ended the measuring, and after how many seconds */
+  stop?: { reason: 'maxSamples' | 'maxTime' | 'noise'; seconds: number };
 }
 
 export function buildCaseResult(spec: CaseSpec, samples: readonly NativeSample[], extras: CaseExtras = {}): CaseResult {
@@ -82,12 +92,9 @@ export function buildCaseResult(spec: CaseSpec, samples: readonly NativeSample[]
   const counters = sumCounters(samples);
   const writes = samples.reduce((a, s) => a + s.writes, 0);
   const perWrite = (x: number): number => (writes > 0 ? x / writes : 0);
-  const verification = sumVerification(samples);
+  const verification = sumVerification(samples.map((s) => s.verification));
   const opsPerSec = stats.median;
-  const bad = verification.lost > 0 || verification.corrupted > 0;
-  const error =
-    extras.error ??
-    (bad ? `verification: ${verification.lost} lost, ${verification.corrupted} corrupted of ${verification.written} written` : extras.warmupError);
+  const error = clip(extras.error ?? (verificationFailed(verification) ? `verification: ${verificationText(verification)}` : extras.warmupError));
   const notes = new Set(extras.notes ?? []);
   for (const s of samples) for (const n of s.notes ?? []) notes.add(n);
   const bandwidth = bandwidthFractions(samples, opsPerSec * spec.valueSize);
@@ -101,6 +108,7 @@ export function buildCaseResult(spec: CaseSpec, samples: readonly NativeSample[]
     batchSize: spec.batchSize,
     threads: spec.threads,
     keyDist: spec.keyDist,
+    ...(spec.updateShare !== undefined ? { updateShare: spec.updateShare } : {}),
     loadFactor: spec.loadFactor,
     keys: spec.keys,
     samples: ops,
@@ -121,5 +129,6 @@ export function buildCaseResult(spec: CaseSpec, samples: readonly NativeSample[]
     status: error || samples.length === 0 ? 'failed' : 'ok',
     ...(error ? { error } : samples.length === 0 ? { error: 'no samples were measured' } : {}),
     ...(notes.size > 0 ? { notes: [...notes] } : {}),
+    ...(extras.stop ? { stop: extras.stop } : {}),
   };
 }

@@ -1,7 +1,10 @@
 /**
  * Signal handling for a sweep: the first SIGINT/SIGTERM aborts at the next safe point (the
- * engine returns the cases finished so far), a second one exits at once.
+ * engine returns the cases finished so far), a second one exits at once, whatever a native call
+ * in flight is doing (src/io/sys.ts: exitNow).
  */
+import { exitNow } from '../io/sys.js';
+
 export interface InterruptGuard {
   signal: AbortSignal;
   /** The exit code for the first signal received (130 SIGINT, 143 SIGTERM), if any. */
@@ -19,7 +22,7 @@ const CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 1
  */
 export function installInterruptGuard(
   write: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
-  exit: (code: number) => never = (c) => process.exit(c),
+  exit: (code: number) => never = exitNow,
   beforeForcedExit: () => string = () => '',
 ): InterruptGuard {
   const controller = new AbortController();

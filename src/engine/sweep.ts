@@ -7,7 +7,7 @@ import type { Backend, CaseHandle, NativeSample, OpenOptions } from '../backends
 import type { CaseSpec, Measurement } from '../model.js';
 import type { CaseResult } from '../results/schema.js';
 import { median } from 'simple-statistics';
-import { buildCaseResult, sampleOpsPerSec } from './case-result.js';
+import { buildCaseResult, sampleOpsPerSec, warmupError as warmupFailure, type CaseExtras } from './case-result.js';
 import type { ProgressListener } from './events.js';
 import { stopReason } from './stopping.js';
 
@@ -85,6 +85,7 @@ async function runCase(spec: CaseSpec, index: number, total: number, backend: Ba
   let handle: CaseHandle | undefined;
   let error: string | undefined;
   let warmupError: string | undefined;
+  let stop: CaseExtras['stop'];
   try {
     let slowdownNs = 0;
     // A peer has no calibration knob: its writes run as they are.
@@ -96,10 +97,7 @@ async function runCase(spec: CaseSpec, index: number, total: number, backend: Ba
     handle = backend.open(spec, openOptionsFor(spec, o, slowdownNs));
     for (let i = 0; i < m.warmup; i++) {
       const s = await sample(handle, o.signal);
-      // Warmup timings are discarded, its correctness is not.
-      if (s.verification.lost > 0 || s.verification.corrupted > 0) {
-        warmupError = `verification failed in warmup: ${s.verification.lost} lost, ${s.verification.corrupted} corrupted of ${s.verification.written} written`;
-      }
+      warmupError = warmupFailure(s) ?? warmupError;
       emit('warmup')(i + 1, sampleOpsPerSec(s));
     }
     const start = clock();
@@ -109,7 +107,12 @@ async function runCase(spec: CaseSpec, index: number, total: number, backend: Ba
       measured.push(s);
       ops.push(sampleOpsPerSec(s));
       emit('measure')(ops.length, ops[ops.length - 1]!);
-      if (stopReason(ops, clock() - start, m) !== null) break;
+      const elapsed = clock() - start;
+      const reason = stopReason(ops, elapsed, m);
+      if (reason !== null) {
+        stop = { reason, seconds: elapsed };
+        break;
+      }
     }
   } catch (err) {
     if (err instanceof Aborted) throw err;
@@ -117,7 +120,7 @@ async function runCase(spec: CaseSpec, index: number, total: number, backend: Ba
   } finally {
     await handle?.close();
   }
-  return buildCaseResult(spec, measured, { ...(error ? { error } : {}), ...(warmupError ? { warmupError } : {}), notes });
+  return buildCaseResult(spec, measured, { ...(error ? { error } : {}), ...(warmupError ? { warmupError } : {}), notes, ...(stop ? { stop } : {}) });
 }
 
 /** Runs every case in order; a failing case is recorded and the sweep goes on. */

@@ -8,7 +8,7 @@
  *  - minConflictReduction.min: percent fewer conflicts per write than baseline (75 = "75%")
  *  - minBandwidthFraction.min: fraction of a reference bandwidth, 0..1 (0.85 = "85%")
  *  - minScalingEfficiency.min: fraction, ops(T) / (T * ops(1)) (0.8 = "80%")
- *  - maxLostWrites.max: count of lost + corrupted writes
+ *  - maxLostWrites.max: count of lost + stale + corrupted writes (a stale value is a lost update)
  */
 import { z } from 'zod';
 import { MODES, PEERS, STRATEGIES, type Strategy } from '../model.js';

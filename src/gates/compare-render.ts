@@ -1,11 +1,26 @@
-/** Renders a ComparisonReport as a terminal table, GitHub markdown, or JSON (one source: the report). */
-import Table from 'cli-table3';
+/**
+ * Renders a comparison (compare, ab) as a terminal table, GitHub markdown or JSON, all from one
+ * document (./documents.ts): the verdict first (PASS, REGRESSION or INCONCLUSIVE, decided once in
+ * ./verdict.ts), the command that decides what is undecided, then the cases under short labels.
+ */
 import { Chalk } from 'chalk';
-import { fmtInt } from '../format.js';
-import type { CaseComparison, ComparisonReport, Verdict } from './compare.js';
+import { fmtCompact, fmtInt } from '../format.js';
+import { DEFAULT_WIDTH, textTable, wrap } from '../screen.js';
+import type { CaseComparison, Verdict } from './compare.js';
+import { comparisonDocument, type ComparisonDocument } from './documents.js';
+import type { ComparisonReport } from './compare.js';
+import { labelsOf } from './verdict.js';
 
 export const COMPARE_FORMATS = ['table', 'markdown', 'json'] as const;
 export type CompareFormat = (typeof COMPARE_FORMATS)[number];
+
+export interface CompareRenderOptions {
+  color?: boolean;
+  /** columns the table may take */
+  width?: number;
+  /** every undecided case's reason and the p and n columns */
+  verbose?: boolean;
+}
 
 function fmtPct(v: number): string {
   if (!Number.isFinite(v)) return '—';
@@ -25,106 +40,131 @@ export function fmtP(p: number): string {
   return p >= 0.001 ? p.toFixed(3) : p.toExponential(1);
 }
 
-function verdictLabel(c: CaseComparison): string {
-  let s: string = c.verdict;
-  if (c.regression) s += ' (regression)';
-  if (c.currentFailed) s += ' [verification failed]';
-  return s;
+/** A case's verdict in a cell: a regression and a failed current case say so in capitals. */
+function verdictCell(c: CaseComparison): string {
+  if (c.currentFailed) return 'FAILED';
+  return c.regression ? 'REGRESSION' : c.verdict;
 }
 
-function summaryLines(r: ComparisonReport): string[] {
-  const lines: string[] = [];
+function tally(r: ComparisonReport): string {
   const counts: Record<Verdict, number> = { faster: 0, slower: 0, unchanged: 0, noisy: 0, inconclusive: 0 };
   for (const c of r.cases) counts[c.verdict]++;
-  const tally = `${r.cases.length} cases compared: ${counts.slower} slower, ${counts.faster} faster, ${counts.unchanged} unchanged, `;
+  const parts = (['slower', 'faster', 'unchanged', 'noisy', 'inconclusive'] as const).filter((v) => counts[v] > 0 || v !== 'noisy').map((v) => `${counts[v]} ${v}`);
+  return `${r.cases.length} cases compared: ${parts.join(', ')}`;
+}
+
+function method(r: ComparisonReport): string {
   if (r.pairing) {
-    lines.push(`${tally}${counts.inconclusive} inconclusive`);
-    lines.push(
+    return (
       `paired A/B run ${r.pairing.id}: ${r.pairing.rounds} rounds per case, ${r.pairing.samplesPerRound} samples per build per round (${r.pairing.order}); ` +
-        `regression = the whole 95% interval of the median per-round ratio below -${r.threshold}%`,
-    );
-    lines.push(`baseline build: ${r.pairing.baseline}; current build: ${r.pairing.current}`);
-  } else {
-    lines.push(
-      `${tally}${counts.noisy} noisy${counts.inconclusive ? `, ${counts.inconclusive} inconclusive` : ''} ` +
-        `(regression = slower by more than ${r.threshold}% at adjusted p < ${r.alpha}; test: ${r.test}; interval: 95% bootstrap of the ratio of medians)`,
+      `regression = the whole 95% interval of the median per-round ratio below -${r.threshold}%`
     );
   }
-  if (r.confirmation) {
-    lines.push(
-      `confirmation run ${r.confirmation.createdAt}: a regression must reproduce in both runs; ${r.confirmation.notReproduced.length} did not` +
-        (r.confirmation.notReproduced.length ? ` (${r.confirmation.notReproduced.join(', ')})` : ''),
-    );
+  return `regression = slower by more than ${r.threshold}% at adjusted p < ${r.alpha}; test: ${r.test}; interval: 95% bootstrap of the ratio of medians`;
+}
+
+const shortList = (xs: readonly string[], n = 3): string => (xs.length <= n ? xs.join(', ') : `${xs.slice(0, n).join(', ')} and ${xs.length - n} more`);
+
+/** The notes under the table: what was compared how, what is one-sided, why cases are undecided. */
+function notes(d: ComparisonDocument, labels: Map<string, string>, verbose: boolean): string[] {
+  const name = (id: string): string => labels.get(id) ?? id;
+  const lines: string[] = [tally(d)];
+  if (verbose || d.pairing) lines.push(method(d));
+  if (d.pairing) lines.push(`baseline build: ${d.pairing.baseline}; current build: ${d.pairing.current}`);
+  if (d.confirmation) {
+    const nr = d.confirmation.notReproduced;
+    lines.push(`confirmation run ${d.confirmation.createdAt}: a regression must reproduce in both runs; ${nr.length} did not${nr.length ? ` (${nr.map(name).join(', ')})` : ''}`);
   }
-  if (r.envMismatch.length) lines.push(`environment differs (allowed by --allow-env-mismatch): ${r.envMismatch.join('; ')}`);
-  if (r.current.partial) lines.push('current results are partial (interrupted run): missing cases are listed below');
-  if (r.onlyInBaseline.length) lines.push(`only in baseline (${r.onlyInBaseline.length}): ${r.onlyInBaseline.join(', ')}`);
-  if (r.onlyInCurrent.length) lines.push(`only in current (${r.onlyInCurrent.length}): ${r.onlyInCurrent.join(', ')}`);
-  for (const c of r.cases) if ((c.verdict === 'noisy' || c.verdict === 'inconclusive') && c.reason) lines.push(`${c.verdict} ${c.id}: ${c.reason}`);
-  if (r.failed.length) lines.push(`FAIL: ${r.failed.length} current case(s) failed verification: ${r.failed.join(', ')}`);
-  lines.push(
-    r.regressions.length
-      ? `FAIL: ${r.regressions.length} regression(s): ${r.regressions.join(', ')}`
-      : r.failed.length
-        ? 'no performance regression'
-        : 'PASS: no regression',
-  );
+  if (d.envMismatch.length) lines.push(`environment differs (allowed by --allow-env-mismatch): ${d.envMismatch.join('; ')}`);
+  if (d.onlyInBaseline.length) lines.push(`only in baseline (${d.onlyInBaseline.length}): ${verbose ? d.onlyInBaseline.join(', ') : shortList(d.onlyInBaseline)}`);
+  if (d.onlyInCurrent.length) lines.push(`only in current (${d.onlyInCurrent.length}): ${verbose ? d.onlyInCurrent.join(', ') : shortList(d.onlyInCurrent)}`);
+  // Undecided cases grouped by reason: one line per reason, every case under --verbose.
+  const byReason = new Map<string, string[]>();
+  for (const c of d.cases) {
+    if ((c.verdict !== 'noisy' && c.verdict !== 'inconclusive') || !c.reason) continue;
+    const key = `${c.verdict}: ${c.reason}`;
+    byReason.set(key, [...(byReason.get(key) ?? []), name(c.id)]);
+  }
+  const cap = verbose ? Infinity : 3;
+  let shown = 0;
+  for (const [reason, ids] of byReason) {
+    if (shown++ >= cap) {
+      lines.push(`... ${byReason.size - cap} more reasons (--verbose lists every case)`);
+      break;
+    }
+    lines.push(`${reason} (${ids.length}: ${verbose ? ids.join(', ') : shortList(ids)})`);
+  }
   return lines;
 }
 
-const HEAD = ['Case', 'Baseline (ops/sec)', 'Current (ops/sec)', 'Change (95% CI)', 'p (Holm)', 'n (base/cur)', 'Verdict'];
-/** Paired (ab) reports: the p is the sign test's, unadjusted, and n counts rounds. */
-const PAIRED_HEAD = ['Case', 'Baseline (ops/sec)', 'Current (ops/sec)', 'Change (95% CI)', 'p (sign)', 'rounds', 'Verdict'];
-const headOf = (r: ComparisonReport): string[] => (r.pairing ? PAIRED_HEAD : HEAD);
+const HEAD = ['Case', 'Baseline\n(ops/s)', 'Current\n(ops/s)', 'Change (95% CI)', 'Verdict'];
 
-function row(c: CaseComparison): string[] {
+function cells(d: ComparisonDocument, c: CaseComparison, label: string, verbose: boolean, exact: boolean): string[] {
+  const ops = exact ? fmtInt : fmtCompact;
+  const base = [label, ops(c.baselineMedian), ops(c.currentMedian), fmtChange(c)];
+  if (!verbose) return [...base, verdictCell(c)];
   const runs = c.runs.baseline > 1 || c.runs.current > 1 ? ` (${c.runs.baseline}/${c.runs.current} runs)` : '';
   const n = c.rounds !== undefined ? String(c.rounds) : `${c.nBaseline}/${c.nCurrent}${runs}`;
-  return [c.id, fmtInt(c.baselineMedian), fmtInt(c.currentMedian), fmtChange(c), fmtP(c.pAdjusted), n, verdictLabel(c)];
+  return [...base, fmtP(c.pAdjusted), n, verdictCell(c)];
 }
 
-export function renderTable(r: ComparisonReport, color: boolean): string {
-  const chalk = new Chalk({ level: color ? 1 : 0 });
+function head(d: ComparisonDocument, verbose: boolean): string[] {
+  if (!verbose) return HEAD;
+  return [...HEAD.slice(0, 4), d.pairing ? 'p (sign)' : 'p (Holm)', d.pairing ? 'rounds' : 'n (base/cur)', 'Verdict'];
+}
+
+export function renderTable(r: ComparisonReport, o: CompareRenderOptions = {}): string {
+  const d = comparisonDocument(r);
+  const width = o.width ?? DEFAULT_WIDTH;
+  const verbose = o.verbose === true;
+  const chalk = new Chalk({ level: o.color ? 1 : 0 });
+  const labels = labelsOf(d);
   const paint = (c: CaseComparison, s: string): string =>
     c.regression || c.currentFailed ? chalk.red(s) : c.verdict === 'faster' ? chalk.green(s) : c.verdict === 'noisy' || c.verdict === 'inconclusive' ? chalk.yellow(s) : s;
-  const table = new Table({
-    head: headOf(r),
-    style: { head: color ? ['bold'] : [], border: [] },
-    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'left'],
+  const rows = d.cases.map((c) => {
+    const row = cells(d, c, labels.get(c.id) ?? c.id, verbose, false);
+    row[row.length - 1] = paint(c, row[row.length - 1]!);
+    return row;
   });
-  for (const c of r.cases) {
-    const cells = row(c);
-    cells[6] = paint(c, cells[6]!);
-    table.push(cells);
-  }
-  const lines = summaryLines(r).map((l) => (l.startsWith('FAIL') ? chalk.red(l) : l.startsWith('PASS') ? chalk.green(l) : l));
-  return `${table.toString()}\n${lines.join('\n')}\n`;
+  const colour = d.verdict === 'PASS' ? chalk.green.bold : d.verdict === 'REGRESSION' ? chalk.red.bold : chalk.yellow.bold;
+  const out = [...wrap(d.headline, width, '  ').map((l) => colour(l))];
+  if (d.decideWith) out.push(...wrap(`decide with: ${d.decideWith}`, width, '  '));
+  if (rows.length) out.push(textTable(head(d, verbose).map((h) => chalk.bold(h)), rows, { align: verbose ? 'lrrrrrl' : 'lrrrl', width }));
+  for (const l of notes(d, labels, verbose)) out.push(...wrap(l, width, '  '));
+  return out.join('\n') + '\n';
 }
 
 const mdCell = (s: string): string => s.replace(/\|/g, '\\|');
 
 export function renderMarkdown(r: ComparisonReport): string {
+  const d = comparisonDocument(r);
+  const labels = labelsOf(d);
   const out: string[] = [];
-  out.push(`### writeprof ${r.pairing ? 'ab' : 'compare'}: ${r.regressions.length ? `${r.regressions.length} regression(s)` : 'no regression'}`);
+  out.push(`### writeprof ${d.pairing ? 'ab' : 'compare'}: ${d.verdict}`);
   out.push('');
-  out.push(`Baseline ${r.baseline.createdAt} (${r.baseline.backend}, ${r.baseline.device || 'unknown device'}) vs current ${r.current.createdAt} (${r.current.backend}, ${r.current.device || 'unknown device'}).`);
+  out.push(`**${mdCell(d.headline)}**`);
+  if (d.decideWith) out.push('', `Decide with: \`${d.decideWith}\``);
   out.push('');
-  const head = headOf(r);
-  out.push(`| ${head.join(' | ')} |`);
-  out.push(`|${head.map((_, i) => (i === 0 || i === 6 ? ' --- ' : ' ---: ')).join('|')}|`);
-  for (const c of r.cases) {
-    const cells = row(c).map(mdCell);
-    cells[0] = `\`${cells[0]}\``;
-    if (c.regression || c.currentFailed) cells[6] = `**${cells[6]}**`;
-    out.push(`| ${cells.join(' | ')} |`);
+  out.push(`Baseline ${d.baseline.createdAt} (${d.baseline.backend}, ${d.baseline.device || 'unknown device'}) vs current ${d.current.createdAt} (${d.current.backend}, ${d.current.device || 'unknown device'}).`);
+  if (d.cases.length) {
+    out.push('');
+    const h = head(d, true).map((x) => x.replace('\n', ' '));
+    out.push(`| ${h.join(' | ')} |`);
+    out.push(`|${h.map((_, i) => (i === 0 || i === h.length - 1 ? ' --- ' : ' ---: ')).join('|')}|`);
+    for (const c of d.cases) {
+      const row = cells(d, c, labels.get(c.id) ?? c.id, true, true).map(mdCell);
+      row[0] = `\`${row[0]}\``;
+      if (c.regression || c.currentFailed) row[row.length - 1] = `**${row[row.length - 1]}**`;
+      out.push(`| ${row.join(' | ')} |`);
+    }
   }
   out.push('');
-  for (const l of summaryLines(r)) out.push(`- ${mdCell(l)}`);
+  for (const l of notes(d, labels, true)) out.push(`- ${mdCell(l)}`);
   return out.join('\n') + '\n';
 }
 
-export function renderComparison(r: ComparisonReport, format: CompareFormat, color: boolean): string {
-  if (format === 'json') return JSON.stringify(r, null, 2) + '\n';
+export function renderComparison(r: ComparisonReport, format: CompareFormat, o: CompareRenderOptions = {}): string {
+  if (format === 'json') return JSON.stringify(comparisonDocument(r), null, 2) + '\n';
   if (format === 'markdown') return renderMarkdown(r);
-  return renderTable(r, color);
+  return renderTable(r, o);
 }

@@ -21,11 +21,11 @@
  *              the data can neither confirm nor rule out a change of threshold size;
  *   unchanged  otherwise: the change is within ±threshold and measured tightly enough to say so
  *              (a significant change smaller than the threshold is `unchanged`, by design);
- *   inconclusive  replaces slower/faster when neither side holds several runs (two separate
- *              runs: no estimate of the drift between them) and the change is within
+ *   inconclusive  replaces slower/faster/unchanged when neither side holds several runs (two
+ *              separate runs: no estimate of the drift between them) and the change is within
  *              SEPARATE_RUNS_FACTOR (see separateRunsVerdict). `writeprof ab` measures both
  *              builds interleaved instead (./paired.ts).
- * A current case whose verification failed (lost or corrupted writes) also fails the gate.
+ * A current case whose verification failed (lost, stale or corrupted writes) also fails the gate.
  * With a confirmation run (a second current document measured after the first), a regression
  * must reproduce against the baseline in both; one that does not becomes `noisy` (see
  * confirmRegressions): transient load on a shared machine rarely hits the same case twice.
@@ -90,7 +90,7 @@ export interface SampleComparison {
 
 export interface CaseComparison extends SampleComparison {
   id: string;
-  /** the current case failed verification (lost or corrupted writes) */
+  /** the current case failed verification (lost, stale or corrupted writes) */
   currentFailed: boolean;
   baselineFailed: boolean;
 }
@@ -112,7 +112,7 @@ export interface ComparisonReport {
   /** true when the gate fails: any regression or failed current case */
   failedGate: boolean;
   /** present when a confirmation run was given (see confirmRegressions) */
-  confirmation?: { createdAt: string; regressions: string[]; notReproduced: string[] };
+  confirmation?: { createdAt: string; regressions: string[]; notReproduced: string[]; partial?: boolean };
   /** present for the two sides of one `writeprof ab` run (see ./paired.ts) */
   pairing?: { id: string; rounds: number; samplesPerRound: number; order: string; baseline: string; current: string };
 }
@@ -197,11 +197,15 @@ function decide(m: Measured, pAdjusted: number, opts: CompareOptions): SampleCom
 export const SEPARATE_RUNS_FACTOR = 20;
 export const SEPARATE_RUNS_REASON = 'separate runs; use `writeprof ab` or `--repeat`';
 
-/** Applies SEPARATE_RUNS_FACTOR to a verdict reached without a run-level test. */
+/**
+ * Applies SEPARATE_RUNS_FACTOR to a verdict reached without a run-level test. `unchanged` too:
+ * a tight interval within one run says nothing of the drift between two, which can hide a real
+ * slowdown as well as fake one.
+ */
 export function separateRunsVerdict<T extends SampleComparison>(c: T): T {
-  if (Number.isFinite(c.pRuns) || (c.verdict !== 'slower' && c.verdict !== 'faster')) return c;
+  if (Number.isFinite(c.pRuns) || (c.verdict !== 'slower' && c.verdict !== 'faster' && c.verdict !== 'unchanged')) return c;
   const ratio = 1 + c.changePct / 100;
-  if (ratio < 1 / SEPARATE_RUNS_FACTOR || ratio > SEPARATE_RUNS_FACTOR) return c;
+  if (c.verdict !== 'unchanged' && (ratio < 1 / SEPARATE_RUNS_FACTOR || ratio > SEPARATE_RUNS_FACTOR)) return c;
   const bound = ((1 - 1 / SEPARATE_RUNS_FACTOR) * 100).toFixed(0);
   return {
     ...c,
@@ -355,7 +359,8 @@ export function compareDocuments(baseline: ResultsDocument, current: ResultsDocu
 
 /**
  * Keeps only the regressions of `first` that `second` (the same comparison against a fresh
- * re-run) reproduces; the others become `noisy`. Verification failures of either run count.
+ * re-run) reproduces; the others take the re-run's verdict when it decided them (unchanged,
+ * faster), else become `noisy`. Verification failures of either run count.
  */
 export function confirmRegressions(first: ComparisonReport, second: ComparisonReport, secondCreatedAt = second.current.createdAt): ComparisonReport {
   const again = new Set(second.regressions);
@@ -369,7 +374,9 @@ export function confirmRegressions(first: ComparisonReport, second: ComparisonRe
       return { ...c, reason: 'the confirmation run did not measure this case, so it cannot clear the regression' };
     }
     notReproduced.push(c.id);
-    const seen = re && Number.isFinite(re.changePct) ? `${re.changePct.toFixed(1)}%, ${re.verdict}` : 'not measured';
+    const seen = `${re.changePct.toFixed(1)}%, ${re.verdict}`;
+    // The confirmation run decided the case (unchanged or faster): its figures are the evidence.
+    if (re.verdict === 'unchanged' || re.verdict === 'faster') return { ...re, reason: `slower in the first run only (${c.changePct.toFixed(1)}%); the confirmation run measured ${seen}` };
     return { ...c, verdict: 'noisy', regression: false, reason: `slower in the first run only; the confirmation run measured ${seen}` };
   });
   const regressions = cases.filter((c) => c.regression).map((c) => c.id);
@@ -380,6 +387,6 @@ export function confirmRegressions(first: ComparisonReport, second: ComparisonRe
     regressions,
     failed,
     failedGate: regressions.length > 0 || failed.length > 0,
-    confirmation: { createdAt: secondCreatedAt, regressions: second.regressions, notReproduced },
+    confirmation: { createdAt: secondCreatedAt, regressions: second.regressions, notReproduced, ...(second.current.partial ? { partial: true } : {}) },
   };
 }

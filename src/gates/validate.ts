@@ -6,6 +6,7 @@
 import { axesKey, PEER_LABEL, type PeerName, type Strategy } from '../model.js';
 import { EMULATED_REFUSAL, TIMING_CLAIM_KINDS } from './emulated.js';
 import type { CaseResult, ResultsDocument } from '../results/schema.js';
+import { failedWrites } from '../results/verification.js';
 import {
   bestOptimized,
   conflictReduction,
@@ -19,23 +20,11 @@ import {
   type SpeedupFigure,
 } from '../results/metrics.js';
 import type { Claim, ClaimsFile, Selector } from './claims.js';
+import type { ClaimOutcome } from '../results/claim-outcome.js';
 
-export type Verdict = 'PASS' | 'FAIL' | 'N/A';
+export type Verdict = ClaimOutcome['verdict'];
 
-export interface ClaimResult {
-  id: string;
-  kind: Claim['kind'];
-  text: string;
-  verdict: Verdict;
-  /** the claim's measure at its worst case (undefined when N/A or a case failed) */
-  measured?: number;
-  measuredText: string;
-  requiredText: string;
-  /** case id where the measure is worst (or the failed case) */
-  worst?: string;
-  /** why N/A, or what a FAIL on a failed case was; notes such as skipped cases */
-  detail?: string;
-}
+export type ClaimResult = ClaimOutcome & { kind: Claim['kind'] };
 
 /** Per-group outcome: a figure, a failed case, or absent data (N/A). */
 type Point = { value: number; caseId: string } | { failed: string; why: string } | { absent: string };
@@ -349,7 +338,7 @@ export function evaluateClaim(doc: ResultsDocument, claim: Claim): ClaimResult {
     case 'minScalingEfficiency':
       return verdictOf(claim, scalingPoints(claim, chosen), []);
     case 'maxLostWrites': {
-      const lostIn = (c: CaseResult): number => c.verification.lost + c.verification.corrupted;
+      const lostIn = (c: CaseResult): number => failedWrites(c.verification);
       const total = chosen.reduce((a, c) => a + lostIn(c), 0);
       const worst = chosen.reduce((a, c) => (lostIn(c) > lostIn(a) ? c : a));
       const head = { id: claim.id, kind: claim.kind, text: claim.text, requiredText: FORMAT.maxLostWrites.required(claim) };
@@ -365,7 +354,7 @@ export function evaluateClaim(doc: ResultsDocument, claim: Claim): ClaimResult {
         ...head,
         verdict: total <= claim.max ? 'PASS' : 'FAIL',
         measured: total,
-        measuredText: `${total} lost or corrupted in ${chosen.length} cases`,
+        measuredText: `${total} lost, stale or corrupted in ${chosen.length} cases`,
       };
       // Name a worst case only when something was lost: otherwise there is none.
       if (total > 0) r.worst = worst.id;

@@ -1,24 +1,32 @@
 /**
  * An append-only journal of finished cases, kept beside a results target while a run goes on
- * (`<target>.journal`, JSON Lines): a header line (what to resume: plan, settings, owner), then one
- * line per finished case, each fsynced. Created exclusively, so it also marks the target as
- * taken: a second run aimed at the same file stops before measuring anything. The final write of
- * the results replaces it; after a full disk, an I/O error, a crash or a forced exit it stays,
- * and `writeprof run --resume` continues from it.
+ * (`<target>.journal`, JSON Lines): a header line (what to resume: plan, settings), then one line
+ * per finished case, each fsynced. Created exclusively, so it also marks the target as taken: a
+ * second run aimed at the same file stops before measuring anything. The final write of the
+ * results replaces it; after a full disk, an I/O error, a crash or a forced exit it stays, and
+ * `writeprof run --resume` continues from it.
+ *
+ * Ownership is an advisory lock (flock) on the open journal, held by the process writing it: two
+ * processes can never both hold it, and it ends with its process however that ends (no pid to
+ * check, none that a reused pid could fake). A journal is read like any other input: a regular
+ * file, bounded, every line whole JSON in UTF-8; only a last line cut short (no newline, not
+ * parseable) counts as torn, and it is the one thing cut when the journal is taken over.
  */
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { UsageError } from '../errors.js';
 import { errnoCode } from './errno.js';
-import { INPUT_LIMITS } from '../limits.js';
+import { fmtMemory } from '../format.js';
+import { MAX_RESULTS_BYTES } from '../limits.js';
 import { firstTooDeep } from './json-depth.js';
-import { readInputText } from './read.js';
 import { printable } from './sanitize.js';
+import { tryLock } from './sys.js';
 import { failure, makeDirs } from './write.js';
 
 export const JOURNAL_VERSION = 1;
 
+/** Who wrote or took over the journal: for people reading it, never a decision. */
 export interface JournalOwner {
   pid: number;
   host: string;
@@ -26,18 +34,17 @@ export interface JournalOwner {
 
 export interface JournalHeader<R> {
   writeprofJournal: number;
-  /** the results file this journal stands for (absolute) */
+  /** the results file this journal stands for, when it was created (only its name is used) */
   target: string;
   startedAt: string;
   owner: JournalOwner;
   run: R;
 }
 
-export interface JournalContents<R, C> {
-  header: JournalHeader<R>;
+export interface JournalContents<C> {
+  /** the header line, parsed but not yet checked: the caller validates it as input */
+  header: unknown;
   entries: C[];
-  /** the process that last wrote the journal */
-  owner: JournalOwner;
   /** a last line cut short (a crash or a full disk in the middle of an append) was dropped */
   torn: boolean;
 }
@@ -46,15 +53,22 @@ function thisOwner(): JournalOwner {
   return { pid: process.pid, host: hostname() };
 }
 
-/** Whether the owner may still be running (same host, live pid): then the journal is in use. */
-export function ownerAlive(o: JournalOwner): boolean {
-  if (o.host !== hostname() || o.pid === process.pid) return false;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Takes the journal's lock on `fd`, or explains why it cannot be had (the fd is closed then). */
+function lock(fd: number, shown: string, field: string): void {
+  let got;
   try {
-    process.kill(o.pid, 0);
-    return true;
+    got = tryLock(fd);
   } catch (err) {
-    return errnoCode(err) === 'EPERM';
+    closeSync(fd);
+    throw failure(`${field}: cannot lock ${shown}`, err);
   }
+  if (got === 'busy') {
+    closeSync(fd);
+    throw new UsageError(`${field}: ${shown} is in use by another writeprof process (it holds the journal's lock); wait for it to end`);
+  }
+  // 'unsupported': a file system without locks; nothing stronger is available there.
 }
 
 export class Journal {
@@ -63,11 +77,13 @@ export class Journal {
     readonly path: string,
     private fd: number | undefined,
     public count: number,
+    /** created by this process (a fresh run), not taken over from an earlier one */
+    readonly created: boolean,
   ) {
     this.size = fd === undefined ? 0 : fstatSync(fd).size;
   }
 
-  /** Creates the journal exclusively and writes its header (a real write: a full disk fails here). */
+  /** Creates the journal exclusively, locked, and writes its header (a real write: a full disk fails here). */
   static create<R>(path: string, target: string, run: R, field: string): Journal | 'exists' {
     makeDirs(dirname(path), field);
     let fd: number;
@@ -77,8 +93,9 @@ export class Journal {
       if (errnoCode(err) === 'EEXIST') return 'exists';
       throw failure(`${field}: cannot create ${printable(path)}`, err);
     }
+    lock(fd, printable(path), field);
     const header: JournalHeader<R> = { writeprofJournal: JOURNAL_VERSION, target, startedAt: new Date().toISOString(), owner: thisOwner(), run };
-    const j = new Journal(path, fd, 0);
+    const j = new Journal(path, fd, 0, true);
     try {
       j.line(header);
     } catch (err) {
@@ -88,68 +105,83 @@ export class Journal {
     return j;
   }
 
-  /** Reads a journal for --resume; `entry` checks one case line (throws UsageError). */
-  static read<R, C>(path: string, entry: (raw: unknown, line: number) => C): JournalContents<R, C> {
-    const text = readInputText(path, INPUT_LIMITS.maxInputBytes);
-    const lines = text.split('\n');
-    const torn = lines[lines.length - 1] !== '';
-    if (!torn) lines.pop();
-    const shown = printable(path);
-    const parse = (s: string, i: number): unknown => {
-      if (firstTooDeep(s) >= 0) throw new UsageError(`${shown}: line ${i + 1}: nested too deep`);
-      try {
-        return JSON.parse(s);
-      } catch {
-        return undefined;
-      }
-    };
-    const header = parse(lines[0] ?? '', 0) as JournalHeader<R> | undefined;
-    if (!header || typeof header !== 'object' || header.writeprofJournal !== JOURNAL_VERSION || typeof header.target !== 'string' || !header.owner) {
-      throw new UsageError(`${shown}: not a writeprof journal (version ${JOURNAL_VERSION}); --resume takes the .journal file a run left beside its results`);
-    }
-    let owner = header.owner;
-    const entries: C[] = [];
-    let droppedTorn = false;
-    for (let i = 1; i < lines.length; i++) {
-      const raw = parse(lines[i]!, i) as { case?: unknown; resumedBy?: JournalOwner } | undefined;
-      if (raw === undefined) {
-        // Only the last line may be cut short; a broken line in the middle is a damaged file.
-        if (i === lines.length - 1 && torn) {
-          droppedTorn = true;
-          continue;
-        }
-        throw new UsageError(`${shown}: line ${i + 1} is not valid JSON; the journal is damaged`);
-      }
-      if (raw.resumedBy) owner = raw.resumedBy;
-      else entries.push(entry(raw.case, i + 1));
-    }
-    return { header, entries, owner, torn: droppedTorn };
-  }
-
-  /** Opens an existing journal to append to it (a resumed run takes it over). */
-  static reopen(path: string, count: number, field: string): Journal {
+  /** Whether another process holds the lock of the journal at `path` (false when it cannot tell). */
+  static inUse(path: string): boolean {
     let fd: number;
     try {
-      fd = openSync(path, 'r+');
-    } catch (err) {
-      throw failure(`${field}: cannot open ${printable(path)}`, err);
+      fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    } catch {
+      return false;
     }
-    const j = new Journal(path, fd, count);
-    j.truncateTorn();
-    j.line({ resumedBy: thisOwner() });
-    return j;
+    try {
+      return fstatSync(fd).isFile() && tryLock(fd) === 'busy';
+    } catch {
+      return false;
+    } finally {
+      closeSync(fd); // releases the lock if this call took it
+    }
   }
 
-  /** Drops a last line cut short, so that appends start on a line of their own. */
-  private truncateTorn(): void {
-    if (this.fd === undefined || this.size === 0) return;
-    const text = readInputText(this.path);
-    const end = text.lastIndexOf('\n') + 1;
-    const keep = Buffer.byteLength(text.slice(0, end), 'utf8');
-    if (keep !== this.size) {
-      ftruncateSync(this.fd, keep);
-      this.size = keep;
+  /**
+   * Opens a journal to resume it: a regular file, locked by this process (or refused while
+   * another holds it), read and checked line by line (`entry` checks one case line and throws a
+   * UsageError). Nothing is written until takeOver(); close() leaves the file as it was.
+   */
+  static open<C>(path: string, field: string, entry: (raw: unknown, line: number) => C): { journal: Journal; contents: JournalContents<C> } {
+    const shown = printable(path);
+    let fd: number;
+    try {
+      fd = openSync(path, constants.O_RDWR | constants.O_NONBLOCK | constants.O_NOCTTY);
+    } catch (err) {
+      throw failure(`${field}: cannot open ${shown}`, err);
     }
+    const st = fstatSync(fd);
+    if (!st.isFile()) {
+      closeSync(fd);
+      throw new UsageError(`${field}: ${shown} is not a regular file; a journal is the file a run left beside its results`);
+    }
+    lock(fd, shown, field);
+    try {
+      // The lock is on what was opened: if another process finished with it (and removed it) in
+      // between, this is no longer the journal at `path`.
+      if (!samePath(fd, path)) throw new UsageError(`${field}: ${shown} was finished and removed by another writeprof process; no journal there now`);
+      const bytes = readAll(fd, shown);
+      const { contents, keep } = parseJournal(bytes, shown, entry);
+      const j = new Journal(path, fd, contents.entries.length, false);
+      j.keep = keep;
+      return { journal: j, contents };
+    } catch (err) {
+      closeSync(fd);
+      throw err;
+    }
+  }
+
+  /** Bytes of whole lines (see parseJournal); what takeOver() keeps. */
+  private keep = 0;
+
+  /**
+   * Makes an opened journal this process's to append to: a torn last line is cut (only that:
+   * the cut is where parsing found it, in bytes), a whole last line missing its newline gets it,
+   * and a line records who took over.
+   */
+  takeOver(count: number): void {
+    if (this.fd === undefined) throw new Error('internal: journal closed');
+    if (this.keep !== this.size) {
+      ftruncateSync(this.fd, this.keep);
+      this.size = this.keep;
+    }
+    if (this.size > 0 && !this.endsWithNewline()) {
+      writeSync(this.fd, '\n', this.size);
+      this.size += 1;
+    }
+    this.count = count;
+    this.line({ resumedBy: thisOwner() });
+  }
+
+  private endsWithNewline(): boolean {
+    const b = Buffer.alloc(1);
+    readSync(this.fd!, b, 0, 1, this.size - 1);
+    return b[0] === 0x0a;
   }
 
   private line(value: unknown): void {
@@ -177,6 +209,7 @@ export class Journal {
     this.count++;
   }
 
+  /** Closes the file (and so releases the lock). */
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
@@ -184,11 +217,96 @@ export class Journal {
 
   /** The final results are written: the journal has served its purpose. */
   remove(): void {
-    this.close();
+    // Unlinked while still locked: no other process can take it over in between.
     try {
       unlinkSync(this.path);
     } catch {
       /* already gone */
     }
+    this.close();
   }
+}
+
+/** Whether `path` still names the open file `fd`. */
+function samePath(fd: number, path: string): boolean {
+  try {
+    const a = fstatSync(fd);
+    const b = statSync(path);
+    return a.nlink > 0 && a.dev === b.dev && a.ino === b.ino;
+  } catch {
+    return false;
+  }
+}
+
+/** The whole journal through its descriptor (bounded like every input). */
+function readAll(fd: number, shown: string): Buffer {
+  const size = fstatSync(fd).size;
+  if (size > MAX_RESULTS_BYTES) throw new UsageError(`${shown}: ${fmtMemory(size)}; a journal holds at most what a results document does, ${fmtMemory(MAX_RESULTS_BYTES)}`);
+  const buf = Buffer.alloc(size);
+  let off = 0;
+  while (off < size) {
+    const n = readSync(fd, buf, off, size - off, off);
+    if (n === 0) break;
+    off += n;
+  }
+  return buf.subarray(0, off);
+}
+
+/**
+ * Lines of a journal's bytes: each whole line must be UTF-8 JSON; the last line, when it has no
+ * newline, is kept if it is whole JSON and dropped as torn if not. `keep` is the byte length of
+ * what is kept.
+ */
+export function parseJournal<C>(bytes: Buffer, shown: string, entry: (raw: unknown, line: number) => C): { contents: JournalContents<C>; keep: number } {
+  const lines: { text: string | undefined; start: number; end: number; newline: boolean }[] = [];
+  for (let start = 0; start < bytes.length; ) {
+    const nl = bytes.indexOf(0x0a, start);
+    const end = nl < 0 ? bytes.length : nl;
+    let text: string | undefined;
+    try {
+      text = utf8.decode(bytes.subarray(start, end));
+    } catch {
+      text = undefined;
+    }
+    lines.push({ text, start, end, newline: nl >= 0 });
+    start = nl < 0 ? bytes.length : nl + 1;
+  }
+  const parse = (s: string | undefined, i: number): unknown => {
+    if (s === undefined) return undefined;
+    if (firstTooDeep(s) >= 0) throw new UsageError(`${shown}: line ${i + 1}: nested too deep`);
+    try {
+      return JSON.parse(s);
+    } catch {
+      return undefined;
+    }
+  };
+  let torn = false;
+  let keep = bytes.length;
+  const values: unknown[] = [];
+  lines.forEach((l, i) => {
+    const v = parse(l.text, i);
+    if (v !== undefined) {
+      values.push(v);
+      return;
+    }
+    // Only the last line, written without its newline, may be cut short; any other is damage.
+    if (i === lines.length - 1 && !l.newline) {
+      torn = true;
+      keep = l.start;
+      return;
+    }
+    const why = l.text === undefined ? 'is not UTF-8' : 'is not valid JSON';
+    throw new UsageError(`${shown}: line ${i + 1} ${why}; the journal is damaged`);
+  });
+  const header = values[0];
+  if (!header || typeof header !== 'object' || (header as { writeprofJournal?: unknown }).writeprofJournal !== JOURNAL_VERSION) {
+    throw new UsageError(`${shown}: not a writeprof journal (version ${JOURNAL_VERSION}); --resume takes the .journal file a run left beside its results`);
+  }
+  const entries: C[] = [];
+  for (let i = 1; i < values.length; i++) {
+    const raw = values[i] as { case?: unknown; resumedBy?: unknown } | null;
+    if (raw && typeof raw === 'object' && 'resumedBy' in raw && !('case' in raw)) continue;
+    entries.push(entry(raw && typeof raw === 'object' ? raw.case : undefined, i + 1));
+  }
+  return { contents: { header, entries, torn }, keep };
 }

@@ -168,13 +168,13 @@ export function parseJson(text: string): { ok: true; value: unknown } | { ok: fa
 }
 
 /** Reads a file's text (bounded: src/io/read.ts); any failure is one UsageError line naming the file. */
-export function readTextFile(path: string): string {
-  return readInputText(path);
+export function readTextFile(path: string, limit = INPUT_LIMITS.maxInputBytes): string {
+  return readInputText(path, limit);
 }
 
 /** Reads and parses a JSON file; one-line UsageError for a missing file or invalid JSON. */
-export function readJsonFile(path: string): unknown {
-  const parsed = parseJson(readTextFile(path));
+export function readJsonFile(path: string, limit = INPUT_LIMITS.maxInputBytes): unknown {
+  const parsed = parseJson(readTextFile(path, limit));
   if (!parsed.ok) {
     const { line, column, message } = parsed.error;
     throw new UsageError(`${printable(path)}: invalid JSON at line ${line}, column ${column}: ${message}`);

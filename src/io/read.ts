@@ -15,8 +15,8 @@ function sleepMs(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
 }
 
-function tooLarge(path: string, seen: string): UsageError {
-  return new UsageError(`${printable(path)}: ${seen}; inputs are limited to ${fmtMemory(INPUT_LIMITS.maxInputBytes)}`);
+function tooLarge(path: string, seen: string, limit: number): UsageError {
+  return new UsageError(`${printable(path)}: ${seen}; inputs are limited to ${fmtMemory(limit)}`);
 }
 
 function openFailure(path: string, err: unknown): UsageError {
@@ -46,7 +46,7 @@ export function readInputBytes(path: string, limit = INPUT_LIMITS.maxInputBytes)
   try {
     const st = fstatSync(fd);
     if (st.isDirectory()) throw new UsageError(`${printable(path)}: is a directory, not a file`);
-    if (st.isFile() && st.size > limit) throw tooLarge(path, `${fmtMemory(st.size)}`);
+    if (st.isFile() && st.size > limit) throw tooLarge(path, `${fmtMemory(st.size)}`, limit);
     const chunks: Buffer[] = [];
     let total = 0;
     let idleSince = Date.now();
@@ -67,7 +67,7 @@ export function readInputBytes(path: string, limit = INPUT_LIMITS.maxInputBytes)
       if (n === 0) break;
       idleSince = Date.now();
       total += n;
-      if (total > limit) throw tooLarge(path, `more than ${fmtMemory(limit)}`);
+      if (total > limit) throw tooLarge(path, `more than ${fmtMemory(limit)}`, limit);
       chunks.push(Buffer.from(chunk.subarray(0, n)));
     }
     return Buffer.concat(chunks, total);

@@ -6,7 +6,8 @@
  *  - a symbolic link is followed: its target is what gets written (atomically) and checked;
  *  - a regular file (or a new one) is written atomically: temp file + rename.
  * Sockets, block devices, directories and dangling links are refused, as is any output that is
- * one of the command's inputs (same file, by device and inode, or same resolved path). Baseline
+ * one of the command's inputs (same file, by device and inode through links, or same resolved
+ * path): every command states its inputs, and every output goes through here. Baseline
  * protection looks at the resolved path, so a symlinked directory does not get around it.
  */
 import { accessSync, constants, fstatSync, lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
@@ -46,7 +47,8 @@ export interface TargetOptions {
   field: string;
   /** allow replacing a file under reports/baselines/ */
   force?: boolean;
-  inputs?: readonly InputFile[];
+  /** every file the command reads: an output that is one of them is refused (inputClash) */
+  inputs: readonly InputFile[];
   /** false for outputs the user did not name (charts, the JSON beside a report): regular files only */
   named?: boolean;
 }
@@ -83,9 +85,37 @@ export function inputFile(path: string): InputFile {
   }
 }
 
-function sameInput(inputs: readonly InputFile[], path: string, st: Stats | undefined): InputFile | undefined {
-  return inputs.find((i) => (st && i.dev === st.dev && i.ino === st.ino && st.isFile()) || i.path === path);
+/**
+ * The input that `path` is, by identity: the same file (device and inode, links followed, so a
+ * symbolic or hard link to an input is the input) or, for an input that did not exist when it
+ * was read, the same resolved path. Every command's every output is checked with this.
+ */
+export function inputClash(inputs: readonly InputFile[], path: string): InputFile | undefined {
+  let st: Stats | undefined;
+  try {
+    st = statSync(path);
+  } catch {
+    st = undefined;
+  }
+  return sameInput(inputs, resolveLoosely(path), st);
 }
+
+function sameInput(inputs: readonly InputFile[], path: string, st: Stats | undefined): InputFile | undefined {
+  return inputs.find((i) => (st && i.dev === st.dev && i.ino === st.ino) || i.path === path);
+}
+
+function clashError(field: string, shown: string, clash: InputFile): UsageError {
+  return new UsageError(`${field}: ${shown} is the input ${clash.shown}; writing it would destroy the input: give another path`);
+}
+
+/** A UsageError when `path` is one of `inputs` (see inputClash). */
+export function refuseInput(field: string, path: string, inputs: readonly InputFile[]): void {
+  const clash = inputClash(inputs, path);
+  if (clash) throw clashError(field, printable(path), clash);
+}
+
+/** This process's stderr as an output. */
+export const STDERR_TARGET: Target = { shown: 'stderr', kind: 'stderr', path: '/dev/stderr', existed: true, baseline: false, exclusive: false };
 
 function fdStat(fd: number): Stats | undefined {
   try {
@@ -109,7 +139,7 @@ function kindName(st: Stats): string {
 
 export function resolveTarget(path: string, opts: TargetOptions): Target {
   const named = opts.named !== false;
-  const inputs = opts.inputs ?? [];
+  const inputs = opts.inputs;
   const shown = printable(path);
   const field = opts.field;
   if (path.trim() === '') throw invalid(field, path, 'a file path');
@@ -148,6 +178,8 @@ export function resolveTarget(path: string, opts: TargetOptions): Target {
   if (st && !st.isFile()) {
     if (named && same(fdStat(1), st)) return { shown, kind: 'stdout', path: abs, existed: true, baseline: false, exclusive: false };
     if (named && same(fdStat(2), st)) return { shown, kind: 'stderr', path: abs, existed: true, baseline: false, exclusive: false };
+    const input = sameInput(inputs, real, st);
+    if (input) throw clashError(field, shown, input);
     if (!named) throw new UsageError(`${field}: ${shown} is ${kindName(st)}, not a regular file; it is not replaced (move it away)`);
     if (!st.isFIFO() && !st.isCharacterDevice()) {
       throw new UsageError(`${field}: ${shown} is ${kindName(st)}; outputs are regular files, FIFOs, character devices or - (stdout)`);
@@ -161,7 +193,7 @@ export function resolveTarget(path: string, opts: TargetOptions): Target {
   }
 
   const clash = sameInput(inputs, real, st);
-  if (clash) throw new UsageError(`${field}: ${shown} is the input ${clash.shown}; writing it would destroy the input: give another path`);
+  if (clash) throw clashError(field, shown, clash);
   const baseline = isBaselinePath(real);
   const existed = st !== undefined;
   if (existed && baseline && !opts.force) {

@@ -14,7 +14,7 @@ import { IoFailure, UsageError } from '../errors.js';
 import { describeErrno, errnoCode, isIoFailure } from './errno.js';
 import { tempPathFor } from './names.js';
 import { printable } from './sanitize.js';
-import { resolveTarget, type Target } from './target.js';
+import { resolveTarget, type InputFile, type Target } from './target.js';
 
 /** UsageError or IoFailure by what the errno says. */
 export function failure(message: string, err: unknown): Error {
@@ -184,14 +184,15 @@ export async function writeTarget(t: Target, data: string | Uint8Array, field: s
  * Writes `data` to the regular file `path` atomically (temp file + fsync + rename), creating
  * directories; a symbolic link's target is written; anything but a regular file is refused.
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array, opts: { force?: boolean } = {}): void {
-  writeFileTarget(resolveTarget(path, { field: printable(path), named: false, force: opts.force ?? true }), data, printable(path));
+export function writeFileAtomic(path: string, data: string | Uint8Array, opts: { inputs: readonly InputFile[]; force?: boolean; field?: string }): void {
+  const field = opts.field ?? printable(path);
+  writeFileTarget(resolveTarget(path, { field, named: false, force: opts.force ?? true, inputs: opts.inputs }), data, field);
 }
 
 /**
  * Fails now, before a long sweep, if `path` could not be written later: resolves it (links,
  * devices, baselines), creates its directory and writes a probe file there.
  */
-export function checkWritable(path: string, opts: { field: string; force?: boolean }): void {
-  probeFileTarget(resolveTarget(path, { field: opts.field, force: opts.force ?? false }), opts.field);
+export function checkWritable(path: string, opts: { field: string; inputs: readonly InputFile[]; force?: boolean }): void {
+  probeFileTarget(resolveTarget(path, { field: opts.field, force: opts.force ?? false, inputs: opts.inputs }), opts.field);
 }

@@ -3,7 +3,7 @@ import { STRATEGIES, type Measurement, type Strategy } from '../model.js';
 import { CASE_LIMITS, RUN_LIMITS } from '../limits.js';
 import { parseKeyDist, parseList, parseLoadFactor, parseNumber, parseSize, parseStrategy } from './values.js';
 
-export const AXES = ['strategy', 'valueSize', 'batchSize', 'threads', 'keyDist', 'loadFactor', 'keys'] as const;
+export const AXES = ['strategy', 'valueSize', 'batchSize', 'threads', 'keyDist', 'updateShare', 'loadFactor', 'keys'] as const;
 export type AxisName = (typeof AXES)[number];
 
 export interface AxisValues {
@@ -12,6 +12,8 @@ export interface AxisValues {
   batchSize: number[];
   threads: number[];
   keyDist: string[];
+  /** uniform streams: the share of writes repeating an earlier key */
+  updateShare: number[];
   loadFactor: number[];
   keys: number[];
 }
@@ -24,6 +26,9 @@ export const DEFAULT_AXES: AxisValues = {
   batchSize: [1000],
   threads: [2],
   keyDist: ['uniform'],
+  // Every case updates keys unless told otherwise: the update paths and their ordering promise
+  // (kernels/include/writeprof/order.h) are what a cache depends on, so they are always exercised.
+  updateShare: [0.25],
   loadFactor: [0.5],
   keys: [20_000],
 };
@@ -44,6 +49,7 @@ const ITEM: Record<AxisName, ItemParser> = {
   batchSize: (f, v) => parseNumber(f, v, CASE_LIMITS.batchSize),
   threads: (f, v) => parseNumber(f, v, CASE_LIMITS.threads),
   keyDist: parseKeyDist,
+  updateShare: (f, v) => parseNumber(f, v, CASE_LIMITS.updateShare),
   loadFactor: parseLoadFactor,
   keys: (f, v) => parseNumber(f, v, CASE_LIMITS.keys),
 };

@@ -34,17 +34,38 @@ export function applyOverrides(profile: Profile, ov: Overrides): Profile {
     // Keep the order the modes were asked in; suites of one mode keep the profile's order.
     suites = modes.flatMap((m) => kept.filter((s) => s.mode === m));
   }
+  refuseIgnoredAxes(ov.axes, suites);
   return { ...profile, measurement, suites };
 }
 
 /**
- * Axes a mode ignores are pinned so that equivalent cases share one id: a single write is a
- * batch of one on one thread, and batch mode runs on one thread.
+ * A flag that no suite of the run uses would be ignored in silence (a single write is a batch of
+ * one on one thread, and batch mode runs on one thread): it is refused instead.
+ */
+function refuseIgnoredAxes(axes: PartialAxes, suites: readonly Suite[]): void {
+  if (suites.length === 0) return;
+  if (axes.batchSize !== undefined && suites.every((s) => s.mode === 'single')) {
+    throw new UsageError(`${flagName('batchSize')}: every suite of this run is single mode, which submits one write at a time; the flag sets batch and concurrent suites (add --mode batch or concurrent)`);
+  }
+  if (axes.threads !== undefined && suites.every((s) => s.mode !== 'concurrent')) {
+    throw new UsageError(`${flagName('threads')}: no suite of this run is concurrent mode, the only one that runs several threads (add --mode concurrent)`);
+  }
+  if (axes.updateShare !== undefined && suites.every((s) => s.axes.keyDist.every((d) => d !== 'uniform'))) {
+    throw new UsageError(`${flagName('updateShare')}: every key distribution of this run is zipf, which repeats keys by its own law; the flag sets uniform streams (add --key-dist uniform)`);
+  }
+}
+
+/**
+ * Axes a case ignores are pinned so that equivalent cases share one id: a single write is a
+ * batch of one on one thread, batch mode runs on one thread, and a zipf stream repeats keys by its
+ * own law (no update share).
  */
 function normalize(mode: Mode, c: Omit<CaseSpec, 'id' | 'mode'>): Omit<CaseSpec, 'id'> {
-  if (mode === 'single') return { ...c, mode, batchSize: 1, threads: 1 };
-  if (mode === 'batch') return { ...c, mode, threads: 1 };
-  return { ...c, mode };
+  const { updateShare, ...rest } = c;
+  const stream = c.keyDist === 'uniform' ? { ...rest, updateShare } : rest;
+  if (mode === 'single') return { ...stream, mode, batchSize: 1, threads: 1 };
+  if (mode === 'batch') return { ...stream, mode, threads: 1 };
+  return { ...stream, mode };
 }
 
 /**
@@ -65,15 +86,16 @@ export function expandCases(suites: readonly Suite[]): CaseSpec[] {
       for (const batchSize of a.batchSize)
         for (const threads of a.threads)
           for (const keyDist of a.keyDist)
-            for (const loadFactor of a.loadFactor)
-              for (const keys of a.keys)
-                for (const strategy of a.strategy) {
-                  const spec = normalize(suite.mode, { strategy, valueSize, batchSize, threads, keyDist, loadFactor, keys });
-                  const id = caseId(spec);
-                  if (seen.has(id)) continue;
-                  seen.add(id);
-                  out.push({ id, ...spec });
-                }
+            for (const updateShare of a.updateShare)
+              for (const loadFactor of a.loadFactor)
+                for (const keys of a.keys)
+                  for (const strategy of a.strategy) {
+                    const spec = normalize(suite.mode, { strategy, valueSize, batchSize, threads, keyDist, updateShare, loadFactor, keys });
+                    const id = caseId(spec);
+                    if (seen.has(id)) continue;
+                    seen.add(id);
+                    out.push({ id, ...spec });
+                  }
   }
   return out;
 }

@@ -41,6 +41,7 @@ export const FIELD_ALLOWED: Record<string, string> = {
   batchSize: `an integer (${AXIS_ALLOWED})`,
   threads: `an integer (${AXIS_ALLOWED})`,
   keyDist: `uniform or zipf:<theta> (${AXIS_ALLOWED})`,
+  updateShare: `${CASE_LIMITS.updateShare.allowed}: the share of a uniform stream's writes that repeat an earlier key (${AXIS_ALLOWED})`,
   loadFactor: `${CASE_LIMITS.loadFactor.allowed} (${AXIS_ALLOWED})`,
   keys: `an integer (${AXIS_ALLOWED})`,
   warmup: 'a number',

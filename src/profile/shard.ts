@@ -30,7 +30,7 @@
  * Same plan, same shards: the digest (./digest.ts) names PLAN_FORMAT, which changes with this.
  */
 import { invalid, UsageError } from '../errors.js';
-import { axesKey, type CaseSpec, type Measurement, type Mode } from '../model.js';
+import { axesKey, streamName, type CaseSpec, type Measurement, type Mode } from '../model.js';
 
 const WRITE_NS: Record<Mode, number> = { single: 5000, batch: 20, concurrent: 20 };
 const UNTIMED_NS = 1000;
@@ -90,7 +90,7 @@ export function caseSeconds(c: CaseSpec, m: Measurement): number {
 
 function unitKey(c: CaseSpec): string {
   if (c.mode !== 'concurrent') return axesKey(c);
-  return [c.mode, c.strategy, `v${c.valueSize}`, `b${c.batchSize}`, c.keyDist, `lf${c.loadFactor}`, `k${c.keys}`].join('/');
+  return [c.mode, c.strategy, `v${c.valueSize}`, `b${c.batchSize}`, streamName(c), `lf${c.loadFactor}`, `k${c.keys}`].join('/');
 }
 
 /** The plan's indivisible units, in plan order. */

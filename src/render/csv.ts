@@ -1,6 +1,10 @@
-/** CSV: one row per case, every scalar field flattened to a dotted column (RFC 4180 quoting). */
+/**
+ * CSV: one row per case, every scalar field flattened to a dotted column (RFC 4180 quoting), its
+ * unit in brackets in the header ("opsPerSec [ops/s]"): a spreadsheet needs no source to read it.
+ */
 import { PEERS } from '../model.js';
 import type { CaseResult, ResultsDocument } from '../results/schema.js';
+import { noiseOf } from '../results/metrics.js';
 
 type Cell = string | number | boolean | undefined;
 
@@ -13,6 +17,7 @@ const FIXED: [string, (c: CaseResult) => Cell][] = [
   ['batchSize', (c) => c.batchSize],
   ['threads', (c) => c.threads],
   ['keyDist', (c) => c.keyDist],
+  ['updateShare', (c) => c.updateShare],
   ['loadFactor', (c) => c.loadFactor],
   ['keys', (c) => c.keys],
   ['status', (c) => c.status],
@@ -20,6 +25,8 @@ const FIXED: [string, (c: CaseResult) => Cell][] = [
   ['opsPerSec', (c) => c.opsPerSec],
   ['opsPerSecPerThread', (c) => c.opsPerSecPerThread],
   ['bytesPerSec', (c) => c.bytesPerSec],
+  // The one noise measure (half-width of the median's 95% interval over the median), as --max-noise.
+  ['noise', (c) => noiseOf(c)],
   ['speedup.value', (c) => c.speedup?.value],
   ['speedup.low', (c) => c.speedup?.low],
   ['speedup.high', (c) => c.speedup?.high],
@@ -31,7 +38,9 @@ const FIXED: [string, (c: CaseResult) => Cell][] = [
     [`countersPerWrite.${k}`, (c) => c.countersPerWrite[k]],
   ]),
   ...(['p50', 'p90', 'p99', 'p999', 'n'] as const).map((k): [string, (c: CaseResult) => Cell] => [`latency.${k}`, (c) => c.latency?.[k]]),
-  ...(['written', 'verified', 'lost', 'corrupted'] as const).map((k): [string, (c: CaseResult) => Cell] => [`verification.${k}`, (c) => c.verification[k]]),
+  ...(['writes', 'distinct', 'verified', 'lost', 'stale', 'corrupted', 'duplicates'] as const).map((k): [string, (c: CaseResult) => Cell] => [`verification.${k}`, (c) => c.verification[k]]),
+  ['stop.reason', (c) => c.stop?.reason],
+  ['stop.seconds', (c) => c.stop?.seconds],
   // Arrays are not scalars: the note list is joined, the samples are summarized by stats.*.
   ['notes', (c) => c.notes?.join('; ')],
 ];
@@ -45,6 +54,25 @@ export function csvField(v: Cell): string {
 
 function keysOf(cases: readonly CaseResult[], pick: (c: CaseResult) => Record<string, number> | undefined): string[] {
   return [...new Set(cases.flatMap((c) => Object.keys(pick(c) ?? {})))].sort();
+}
+
+/** The unit of a column, by its name; none for labels, flags and plain counts. */
+export function unitOf(column: string): string | undefined {
+  if (column === 'valueSize') return 'B';
+  if (column === 'bytesPerSec') return 'B/s';
+  if (column === 'noise' || column === 'stats.relNoise' || column.startsWith('bandwidth.')) return 'fraction';
+  if (/^(opsPerSec|opsPerSecPerThread)$/.test(column) || /^stats\.(median|mean|stdev|min|max|ciLow|ciHigh)$/.test(column)) return 'ops/s';
+  if (/^(speedup|vsPeer)\./.test(column)) return 'x';
+  if (/^latency\.p/.test(column)) return 'ns';
+  if (column.startsWith('breakdown.')) return 'ns/write';
+  if (column.startsWith('countersPerWrite.')) return 'per write';
+  if (column === 'stop.seconds') return 's';
+  return undefined;
+}
+
+function header(column: string): string {
+  const unit = unitOf(column);
+  return unit ? `${column} [${unit}]` : column;
 }
 
 export function renderCsv(doc: ResultsDocument): string {
@@ -61,7 +89,7 @@ export function renderCsv(doc: ResultsDocument): string {
       (['value', 'low', 'high'] as const).map((k): [string, (c: CaseResult) => Cell] => [`vsPeer.${p}.${k}`, (c) => c.vsPeer?.[p]?.[k]]),
     ),
   ];
-  const lines = [columns.map(([name]) => csvField(name)).join(',')];
+  const lines = [columns.map(([name]) => csvField(header(name))).join(',')];
   for (const c of doc.cases) lines.push(columns.map(([, get]) => csvField(get(c))).join(','));
   // RFC 4180 lines end in CRLF.
   return lines.join('\r\n') + '\r\n';

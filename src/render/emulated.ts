@@ -4,7 +4,6 @@
  * figure with EMULATED_MARK and say why once per report; verification and counters are unmarked.
  */
 import type { ResultsDocument } from '../results/schema.js';
-import type { ChartSpec } from './charts.js';
 
 export const EMULATED_MARK = '†';
 
@@ -24,17 +23,7 @@ export function emulatedLegend(doc: ResultsDocument): string {
   return (
     `${EMULATED_MARK} Emulated: the CUDA kernels ran on the host SIMT emulator${how}. ` +
     'Every timing, rate, speedup and time share is the emulator\'s, not a performance figure; ' +
-    'verification (lost/corrupted writes) and conflict counters are real.'
+    'verification (lost/stale/corrupted writes) and conflict counters are real.'
   );
 }
 
-/** A chart of an emulated run says so in its title (the SVG travels without the report). */
-export function markChart(c: ChartSpec): ChartSpec {
-  const note = `${EMULATED_MARK} emulated: not performance figures`;
-  const t = c.spec.title;
-  const title =
-    typeof t === 'object' && t !== null && !Array.isArray(t) && 'text' in t
-      ? { ...t, subtitle: [...(t.subtitle === undefined ? [] : [t.subtitle].flat()), note] }
-      : { text: String(t ?? c.title), subtitle: note };
-  return { ...c, title: `${c.title} (${note})`, spec: { ...c.spec, title } };
-}

@@ -5,6 +5,7 @@
  */
 import { MODES, type CaseStrategy, type Mode, type PeerName, type Strategy } from '../model.js';
 import type { CaseResult, ResultsDocument } from '../results/schema.js';
+import { verificationFailed, verificationText } from '../results/verification.js';
 import {
   bestOptimized,
   breakdownOf,
@@ -16,7 +17,8 @@ import {
   isNoisy,
   isStrategyCase,
   mean,
-  NOISE_WARN,
+  noiseOf,
+  noiseTarget,
   okBaseline,
   peerCaseOf,
   peerSpeedupOf,
@@ -31,9 +33,9 @@ import {
   type StrategyCase,
   type Summary,
 } from '../results/metrics.js';
-import { fmtValueSize, fmtInt } from '../format.js';
+import { fmtValueSize, fmtInt, fmtPercent } from '../format.js';
 
-export { NOISE_WARN, OUTLIER_WARN_SHARE, type BreakdownModel, type SpeedupFigure } from '../results/metrics.js';
+export { NOISE_WARN, OUTLIER_WARN_SHARE, noiseOf, type BreakdownModel, type SpeedupFigure } from '../results/metrics.js';
 
 export type AxisName = 'valueSize' | 'batchSize' | 'threads';
 
@@ -46,15 +48,29 @@ export interface FailedCase {
   peer?: PeerName;
   mode: Mode;
   error: string;
+  writes: number;
+  distinct: number;
   lost: number;
+  stale: number;
   corrupted: number;
 }
 
-/** One per noisy case: what tripped (relative stdev, outliers) in words. */
+/** One per noisy case (noise above the target, or many outliers): what tripped, in words. */
 export interface Warning {
   id: string;
   kinds: ('noise' | 'outliers')[];
   text: string;
+}
+
+/** A table's figures against the noise target: what its one warning line says. */
+export interface TableNoise {
+  /** ok cases in the table, and those noisier than the target */
+  total: number;
+  noisy: number;
+  /** the noisiest case */
+  worst?: { id: string; noise: number };
+  /** how the noisy cases stopped (src/engine/stopping.ts); unknown: documents without it */
+  stoppedBy: { maxSamples: number; maxTime: number; unknown: number };
 }
 
 export interface Measured {
@@ -62,8 +78,13 @@ export interface Measured {
   strategy: CaseStrategy;
   opsPerSec: number;
   opsPerSecPerThread: number;
-  /** relNoise or outliers over the warning thresholds */
+  /** noise above the target (see noiseOf) */
   noisy: boolean;
+  /** the half-width of the median's 95% interval over the median */
+  noise: number;
+  /** ciLow/ciHigh of the median, ops/s */
+  low: number;
+  high: number;
 }
 
 /** Cases of one mode sharing every axis but the strategy and the mode's varying axis. */
@@ -101,6 +122,7 @@ export interface RateRow {
 export interface RateTable {
   group: Group;
   rows: RateRow[];
+  noise: TableNoise;
 }
 
 export interface ScalingRow {
@@ -120,12 +142,15 @@ export interface ScalingTable {
   strategy?: Strategy;
   maxThreads: number;
   rows: ScalingRow[];
+  noise: TableNoise;
 }
 
 export interface StrategyCell {
   measured?: Measured;
   speedup?: SpeedupFigure;
   failed?: FailedCase;
+  /** lock retries + CAS failures per write (ok cases) */
+  conflictsPerWrite?: number;
 }
 
 export interface StrategyRow {
@@ -173,6 +198,11 @@ export interface Matrix {
   failed: FailedCase[];
   warnings: Warning[];
   summary: Summary;
+  /** the noise figures are held to (fraction), and the measurement settings behind it */
+  noiseTarget: number;
+  measurement: ResultsDocument['profile']['measurement'];
+  /** cases whose --max-samples ended them before --min-time was reached */
+  minTimeCut: string[];
 }
 
 export function axisLabel(axis: AxisName, value: number): string {
@@ -181,12 +211,37 @@ export function axisLabel(axis: AxisName, value: number): string {
 
 export function failedCase(c: CaseResult): FailedCase {
   const v = c.verification;
-  const error = c.error ?? (v.lost || v.corrupted ? `${v.lost} lost, ${v.corrupted} corrupted writes` : 'failed');
-  return { id: c.id, strategy: c.strategy, ...(c.peer ? { peer: c.peer } : {}), mode: c.mode, error, lost: v.lost, corrupted: v.corrupted };
+  const error = c.error ?? (verificationFailed(v) ? verificationText(v) : 'failed');
+  const counts = { writes: v.writes, distinct: v.distinct, lost: v.lost, stale: v.stale, corrupted: v.corrupted };
+  return { id: c.id, strategy: c.strategy, ...(c.peer ? { peer: c.peer } : {}), mode: c.mode, error, ...counts };
 }
 
-function measured(c: CaseResult): Measured {
-  return { id: c.id, strategy: c.strategy, opsPerSec: c.opsPerSec, opsPerSecPerThread: c.opsPerSecPerThread, noisy: isNoisy(c) };
+/** `target`: the noise the figures are held to (noiseTarget of the document's measurement). */
+function measured(c: CaseResult, target: number): Measured {
+  return {
+    id: c.id,
+    strategy: c.strategy,
+    opsPerSec: c.opsPerSec,
+    opsPerSecPerThread: c.opsPerSecPerThread,
+    noisy: isNoisy(c, target),
+    noise: noiseOf(c),
+    low: c.stats.ciLow,
+    high: c.stats.ciHigh,
+  };
+}
+
+/** How a set of cases (a table's) stands against the noise target. */
+export function tableNoise(cases: readonly CaseResult[], noiseTargetOf: number): TableNoise {
+  const ok = cases.filter((c) => c.status === 'ok');
+  const noisy = ok.filter((c) => isNoisy(c, noiseTargetOf));
+  const out: TableNoise = { total: ok.length, noisy: noisy.length, stoppedBy: { maxSamples: 0, maxTime: 0, unknown: 0 } };
+  for (const c of noisy) {
+    if (!c.stop) out.stoppedBy.unknown++;
+    else if (c.stop.reason === 'maxSamples') out.stoppedBy.maxSamples++;
+    else if (c.stop.reason === 'maxTime') out.stoppedBy.maxTime++;
+    if (!out.worst || noiseOf(c) > out.worst.noise) out.worst = { id: c.id, noise: noiseOf(c) };
+  }
+  return out;
 }
 
 /** A failure of an optimized strategy (not baseline's, not a peer's). */
@@ -200,11 +255,11 @@ export function hasStrategyRows(rows: readonly { baseline?: Measured; best?: Mea
 }
 
 /** Each peer beside one axis point, with `optimized` (when any) measured against it. */
-function peerFigures(peers: readonly PeerName[], list: readonly CaseResult[], optimized: CaseResult | undefined): PeerFigure[] {
+function peerFigures(peers: readonly PeerName[], list: readonly CaseResult[], optimized: CaseResult | undefined, target: number): PeerFigure[] {
   return peers.map((peer) => {
     const pc = peerCaseOf(list, peer);
     const f: PeerFigure = { peer };
-    if (pc?.status === 'ok') f.measured = measured(pc);
+    if (pc?.status === 'ok') f.measured = measured(pc, target);
     else if (pc) f.failed = failedCase(pc);
     const vs = optimized ? peerSpeedupOf(optimized, pc, peer) : undefined;
     if (vs) f.vs = vs;
@@ -218,6 +273,7 @@ function captionOf(c: CaseResult, axis: AxisName): string {
   if (axis !== 'batchSize' && (c.mode !== 'single' || c.batchSize !== 1)) bits.push(`batch ${fmtInt(c.batchSize)}`);
   if (axis !== 'threads' && c.threads !== 1) bits.push(`${c.threads} threads`);
   bits.push(c.keyDist === 'uniform' ? 'uniform keys' : `${c.keyDist} keys`);
+  if (c.updateShare) bits.push(`${fmtPercent(c.updateShare, 0)} updates`);
   bits.push(`load factor ${c.loadFactor}`);
   bits.push(`${fmtInt(c.keys)} keys per sample`);
   return bits.join(', ');
@@ -244,21 +300,22 @@ export function groupsOf(cases: readonly CaseResult[], mode: Mode): { group: Gro
   return [...out.values()];
 }
 
-function rateTables(cases: readonly CaseResult[], mode: 'single' | 'batch', peers: readonly PeerName[]): RateTable[] {
+function rateTables(cases: readonly CaseResult[], mode: 'single' | 'batch', peers: readonly PeerName[], target: number): RateTable[] {
   return groupsOf(cases, mode).map(({ group, byAxis }) => ({
     group,
+    noise: tableNoise([...byAxis.values()].flat(), target),
     rows: [...byAxis.entries()].map(([axisValue, list]) => {
       const base = list.find((c) => c.strategy === 'baseline');
       const best = bestOptimized(list);
       const row: RateRow = {
         axisValue,
         label: axisLabel(group.axis, axisValue),
-        peers: peerFigures(peers, list, best),
+        peers: peerFigures(peers, list, best, target),
         failed: sortByStrategy(list).filter((c) => c.status !== 'ok').map(failedCase),
       };
-      if (base?.status === 'ok') row.baseline = measured(base);
+      if (base?.status === 'ok') row.baseline = measured(base, target);
       if (best) {
-        row.best = measured(best);
+        row.best = measured(best, target);
         const s = speedupOf(best, base);
         if (s) row.speedup = s;
       }
@@ -267,39 +324,39 @@ function rateTables(cases: readonly CaseResult[], mode: 'single' | 'batch', peer
   }));
 }
 
-function scalingTables(cases: readonly CaseResult[], peers: readonly PeerName[]): ScalingTable[] {
+function scalingTables(cases: readonly CaseResult[], peers: readonly PeerName[], target: number): ScalingTable[] {
   return groupsOf(cases, 'concurrent').map(({ group, byAxis }) => {
     const strategy = scalingStrategy(byAxis);
     const rows: ScalingRow[] = [...byAxis.entries()].map(([threads, list]) => {
       const chosen = strategy === undefined ? undefined : list.find((c) => c.strategy === strategy && c.status === 'ok');
       const row: ScalingRow = {
         threads,
-        peers: peerFigures(peers, list, chosen).map((f) => {
+        peers: peerFigures(peers, list, chosen, target).map((f) => {
           const e = efficiencyOf(byAxis, 'peer', threads, f.peer);
           return e === undefined ? f : { ...f, efficiency: e };
         }),
         failed: sortByStrategy(list).filter((c) => c.status !== 'ok').map(failedCase),
       };
       if (chosen && strategy) {
-        row.best = measured(chosen);
+        row.best = measured(chosen, target);
         const e = efficiencyOf(byAxis, strategy, threads);
         if (e !== undefined) row.efficiency = e;
       }
       const base = okBaseline(list);
       if (base) {
-        row.baseline = measured(base);
+        row.baseline = measured(base, target);
         const e = efficiencyOf(byAxis, 'baseline', threads);
         if (e !== undefined) row.baselineEfficiency = e;
       }
       return row;
     });
-    const t: ScalingTable = { group, maxThreads: Math.max(...byAxis.keys()), rows };
+    const t: ScalingTable = { group, maxThreads: Math.max(...byAxis.keys()), rows, noise: tableNoise([...byAxis.values()].flat(), target) };
     if (strategy) t.strategy = strategy;
     return t;
   });
 }
 
-function strategyTables(cases: readonly CaseResult[]): StrategyTable[] {
+function strategyTables(cases: readonly CaseResult[], target: number): StrategyTable[] {
   const out: StrategyTable[] = [];
   for (const mode of MODES) {
     for (const { group, byAxis } of groupsOf(cases, mode)) {
@@ -311,7 +368,7 @@ function strategyTables(cases: readonly CaseResult[]): StrategyTable[] {
         const cells: Partial<Record<Strategy, StrategyCell>> = {};
         const peerCells: Partial<Record<PeerName, StrategyCell>> = {};
         for (const c of list) {
-          const cell: StrategyCell = c.status !== 'ok' ? { failed: failedCase(c) } : { measured: measured(c) };
+          const cell: StrategyCell = c.status !== 'ok' ? { failed: failedCase(c) } : { measured: measured(c, target), conflictsPerWrite: conflictsPerWrite(c) };
           if (!isStrategyCase(c)) {
             if (c.peer) peerCells[c.peer] = cell;
             continue;
@@ -358,15 +415,18 @@ function conflictTables(cases: readonly CaseResult[]): ConflictTable[] {
   return out;
 }
 
-function warningsOf(cases: readonly CaseResult[]): Warning[] {
+const STOPPED: Record<NonNullable<CaseResult['stop']>['reason'], string> = { maxSamples: 'stopped at --max-samples', maxTime: 'stopped at --max-time', noise: 'reached the target' };
+
+function warningsOf(cases: readonly CaseResult[], target: number): Warning[] {
   const out: Warning[] = [];
   for (const c of cases) {
     if (c.status !== 'ok') continue;
     const w: Warning = { id: c.id, kinds: [], text: '' };
     const parts: string[] = [];
-    if (c.stats.relNoise > NOISE_WARN) {
+    if (isNoisy(c, target)) {
       w.kinds.push('noise');
-      parts.push(`noise ${(c.stats.relNoise * 100).toFixed(1)}% (relative stdev over ${c.stats.n} samples)`);
+      const how = c.stop ? `, ${STOPPED[c.stop.reason]} after ${c.stop.seconds.toFixed(2)} s` : '';
+      parts.push(`noise ±${(noiseOf(c) * 100).toFixed(1)}% over ${c.stats.n} samples${how}`);
     }
     if (hasManyOutliers(c)) {
       w.kinds.push('outliers');
@@ -380,16 +440,21 @@ function warningsOf(cases: readonly CaseResult[]): Warning[] {
 export function buildMatrix(doc: ResultsDocument): Matrix {
   const cases = doc.cases;
   const peers = peersPresent(cases);
+  const measurement = doc.profile.measurement;
+  const target = noiseTarget(measurement);
   return {
+    noiseTarget: target,
+    measurement,
+    minTimeCut: cases.filter((c) => c.stop?.reason === 'maxSamples' && c.stop.seconds < measurement.minTime).map((c) => c.id),
     peers,
-    single: rateTables(cases, 'single', peers),
-    batch: rateTables(cases, 'batch', peers),
-    concurrent: scalingTables(cases, peers),
-    strategies: strategyTables(cases),
+    single: rateTables(cases, 'single', peers, target),
+    batch: rateTables(cases, 'batch', peers, target),
+    concurrent: scalingTables(cases, peers, target),
+    strategies: strategyTables(cases, target),
     conflicts: conflictTables(cases.filter(isStrategyCase)),
     breakdown: breakdownOf(cases, peers),
     failed: cases.filter((c) => c.status !== 'ok').map(failedCase),
-    warnings: warningsOf(cases),
+    warnings: warningsOf(cases, target),
     summary: summaryOf(cases),
   };
 }

@@ -2,7 +2,8 @@
 import type { Measurement } from '../model.js';
 import type { Suite } from '../profile/types.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
-import { SCHEMA_VERSION, type CaseResult, type PlanRecord, type ResultsDocument, type ShardRecord } from './schema.js';
+import type { CheckSection } from './check.js';
+import { RESULTS_SCHEMA, SCHEMA_VERSION, type CaseResult, type PlanRecord, type ResultsDocument, type ShardRecord } from './schema.js';
 
 export interface DocumentParts {
   environment: ResultsDocument['environment'];
@@ -10,6 +11,8 @@ export interface DocumentParts {
   plan?: PlanRecord;
   shard?: ShardRecord;
   cases: CaseResult[];
+  /** `writeprof check`'s findings (then no case was measured) */
+  check?: CheckSection;
   partial?: boolean;
   createdAt?: Date;
 }
@@ -21,6 +24,7 @@ function emulated(environment: ResultsDocument['environment']): boolean {
 
 export function buildDocument(p: DocumentParts): ResultsDocument {
   return {
+    schema: RESULTS_SCHEMA,
     schemaVersion: SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     createdAt: (p.createdAt ?? new Date()).toISOString(),
@@ -35,6 +39,7 @@ export function buildDocument(p: DocumentParts): ResultsDocument {
     ...(p.shard ? { shard: p.shard } : {}),
     ...(p.partial ? { partial: true } : {}),
     ...(emulated(p.environment) ? { emulated: true } : {}),
+    ...(p.check ? { check: p.check } : {}),
     cases: p.cases,
   };
 }

@@ -8,7 +8,7 @@
  * them, so a table and a claim about the same cases cannot disagree.
  */
 import { median } from 'simple-statistics';
-import { axesKey, MODES, PEERS, STRATEGIES, type CaseStrategy, type Mode, type PeerName, type Strategy } from '../model.js';
+import { axesKey, MODES, PEERS, STRATEGIES, streamName, type CaseStrategy, type Mode, type PeerName, type Strategy } from '../model.js';
 import { bootstrapRatioOfMedians, DEFAULT_SEED } from '../stats/bootstrap.js';
 import type { CaseResult } from './schema.js';
 
@@ -18,17 +18,34 @@ export interface SpeedupFigure {
   high?: number;
 }
 
-/** Relative stdev above which a figure is flagged as noisy. */
+/**
+ * Noise, the one measure everywhere (the stopping rule's --max-noise, the ⚠ marks, the warnings,
+ * the report): the half-width of the 95% interval of a case's median, as a fraction of the
+ * median. "±2%" means the median is known to within 2% either way.
+ */
+export function noiseOf(c: CaseResult): number {
+  const m = Math.abs(c.stats.median);
+  return m > 0 && Number.isFinite(c.stats.ciLow) && Number.isFinite(c.stats.ciHigh) ? (c.stats.ciHigh - c.stats.ciLow) / 2 / m : Infinity;
+}
+
+/** The noise target when the profile turned the noise rule off (maxNoise 0): ±5%. */
 export const NOISE_WARN = 0.05;
-/** Outliers flagged when at least this share of samples (and at least 2) lie outside Tukey's fences. */
+
+/** The noise a figure is held to: the profile's --max-noise target, or NOISE_WARN without one. */
+export function noiseTarget(measurement: { maxNoise: number }): number {
+  return measurement.maxNoise > 0 ? measurement.maxNoise / 100 : NOISE_WARN;
+}
+
+/** Outliers are noted when at least this share of samples (and at least 2) lie outside Tukey's fences. */
 export const OUTLIER_WARN_SHARE = 0.1;
 
 export function hasManyOutliers(c: CaseResult): boolean {
   return c.stats.outliers >= 2 && c.stats.outliers >= OUTLIER_WARN_SHARE * c.stats.n;
 }
 
-export function isNoisy(c: CaseResult): boolean {
-  return c.stats.relNoise > NOISE_WARN || hasManyOutliers(c);
+/** A figure noisier than the target: marked ⚠, counted in its table's warning line. */
+export function isNoisy(c: CaseResult, target: number): boolean {
+  return noiseOf(c) > target;
 }
 
 // ---------- which case is which ----------
@@ -63,7 +80,7 @@ export function sortByStrategy<T extends CaseResult>(cases: readonly T[]): T[] {
 export function groupKeyOf(c: CaseResult, axis: 'valueSize' | 'batchSize' | 'threads'): string {
   const parts: (string | number)[] = [c.mode];
   for (const a of ['valueSize', 'batchSize', 'threads'] as const) if (a !== axis) parts.push(c[a]);
-  parts.push(c.keyDist, c.loadFactor, c.keys);
+  parts.push(streamName(c), c.loadFactor, c.keys);
   return parts.join('|');
 }
 
@@ -296,8 +313,8 @@ export interface Summary {
 export function summaryOf(cases: readonly CaseResult[]): Summary {
   const ok = cases.filter((c) => c.status === 'ok');
   const ns = cases.map((c) => c.stats.n);
-  const noise = ok.map((c) => c.stats.relNoise);
-  const noisiest = ok.reduce<CaseResult | undefined>((a, c) => (!a || c.stats.relNoise > a.stats.relNoise ? c : a), undefined);
+  const noise = ok.map(noiseOf).filter(Number.isFinite);
+  const noisiest = ok.filter((c) => Number.isFinite(noiseOf(c))).reduce<CaseResult | undefined>((a, c) => (!a || noiseOf(c) > noiseOf(a) ? c : a), undefined);
   const s: Summary = {
     cases: cases.length,
     ok: ok.length,
@@ -306,7 +323,7 @@ export function summaryOf(cases: readonly CaseResult[]): Summary {
     samplesMax: ns.length ? Math.max(...ns) : 0,
     samplesMedian: ns.length ? median(ns) : 0,
     noiseMedian: noise.length ? median(noise) : NaN,
-    noiseMax: noisiest?.stats.relNoise ?? NaN,
+    noiseMax: noisiest ? noiseOf(noisiest) : NaN,
   };
   if (noisiest) s.noiseMaxId = noisiest.id;
   return s;

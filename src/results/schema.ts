@@ -1,10 +1,17 @@
 import { z } from 'zod';
 import { BACKENDS, MODES, PEER_STRATEGY, PEERS, STRATEGIES, type EmulatorSettings as RunEmulatorSettings } from '../model.js';
+import type { RawSample } from '../backends/contract.js';
 import type { PlanRecord as DigestPlanRecord } from '../profile/digest.js';
 import type { Stats as Summary } from '../stats/summary.js';
+import { checkSchema } from './check.js';
 
-/** Bump on any incompatible change; compare refuses documents of another version. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Bump on any incompatible change; older versions are upgraded on read (./upgrade.ts) and record
+ * `upgradedFrom`. 2: verification counts writes, distinct keys and stale values (1 counted
+ * `written`, the distinct keys, and never checked which write a key ended with); uniform cases
+ * carry their update share.
+ */
+export const SCHEMA_VERSION = 2;
 
 const counters = z.object({
   lockRetries: z.number().nonnegative(),
@@ -60,6 +67,27 @@ export const environmentSchema = z.object({
   peers: z.object(Object.fromEntries(PEERS.map((p) => [p, peerEnvSchema.optional()])) as Record<(typeof PEERS)[number], z.ZodOptional<typeof peerEnvSchema>>).optional(),
 });
 
+/**
+ * What a case's verification counted, summed over its measured samples (each sample writes the
+ * whole stream once and checks every distinct key): kernels/include/writeprof/verify.h.
+ */
+export const verificationSchema = z.object({
+  /** writes made */
+  writes: z.number().int().nonnegative(),
+  /** distinct keys checked; each one verified, lost, stale or corrupted */
+  distinct: z.number().int().nonnegative(),
+  /** found once, holding the intact value of a write it may end with under the strategy's ordering promise */
+  verified: z.number().int().nonnegative(),
+  /** not found */
+  lost: z.number().int().nonnegative(),
+  /** found holding the intact value of a write that a later write of the key overwrote */
+  stale: z.number().int().nonnegative(),
+  /** found with wrong bytes, size or tag; and entries beyond the keys found (duplicates, strays, LOCKED slots) */
+  corrupted: z.number().int().nonnegative(),
+  /** of corrupted: entries holding a key stored elsewhere too */
+  duplicates: z.number().int().nonnegative(),
+});
+
 export const caseResultSchema = z.object({
   id: z.string(),
   /** `peer` for a peer's case (then `peer` names it) */
@@ -70,6 +98,8 @@ export const caseResultSchema = z.object({
   batchSize: z.number().int().positive(),
   threads: z.number().int().positive(),
   keyDist: z.string(),
+  /** uniform streams: the share of writes repeating an earlier key (absent for zipf streams) */
+  updateShare: z.number().min(0).lt(1).optional(),
   loadFactor: z.number().positive(),
   keys: z.number().int().positive(),
   /** ops/s of each measured sample, in order */
@@ -91,12 +121,7 @@ export const caseResultSchema = z.object({
   vsPeer: perPeerSchema.optional(),
   /** CUDA: bytesPerSec as a fraction of measured references */
   bandwidth: z.record(z.string(), z.number()).optional(),
-  verification: z.object({
-    written: z.number().int().nonnegative(),
-    verified: z.number().int().nonnegative(),
-    lost: z.number().int().nonnegative(),
-    corrupted: z.number().int().nonnegative(),
-  }),
+  verification: verificationSchema,
   status: z.enum(['ok', 'failed']),
   error: z.string().optional(),
   notes: z.array(z.string()).optional(),
@@ -109,6 +134,8 @@ export const caseResultSchema = z.object({
   environment: environmentSchema.optional(),
   /** `writeprof ab`: the round each sample was measured in (same length as samples; src/ab/) */
   rounds: z.array(z.number().int().nonnegative()).optional(),
+  /** What ended the measuring (the stopping rule, src/engine/stopping.ts) and after how long. */
+  stop: z.object({ reason: z.enum(['maxSamples', 'maxTime', 'noise']), seconds: z.number().nonnegative() }).optional(),
 });
 
 const suiteSchema = z.object({
@@ -119,6 +146,7 @@ const suiteSchema = z.object({
     batchSize: z.array(z.number().int().positive()),
     threads: z.array(z.number().int().positive()),
     keyDist: z.array(z.string()),
+    updateShare: z.array(z.number().min(0).lt(1)),
     loadFactor: z.array(z.number().positive()),
     keys: z.array(z.number().int().positive()),
   }),
@@ -173,8 +201,15 @@ export const pairingSchema = z.object({
   order: z.string(),
 });
 
+/** The name of the JSON Schema a results document follows (schemas/<name>.json). */
+export const RESULTS_SCHEMA = `writeprof.results.v${SCHEMA_VERSION}`;
+
 export const resultsSchema = z.object({
+  /** the JSON Schema this document follows: schemas/<schema>.json */
+  schema: z.string().optional(),
   schemaVersion: z.number().int(),
+  /** read from a document of this older schemaVersion (./upgrade.ts): its stale values were never checked */
+  upgradedFrom: z.number().int().positive().optional(),
   tool: z.object({ name: z.string(), version: z.string() }),
   createdAt: z.string(),
   /** Where the run happened; in a merged document, the first shard's (each case carries its own). */
@@ -206,6 +241,8 @@ export const resultsSchema = z.object({
    */
   emulated: z.boolean().optional(),
   pairing: pairingSchema.optional(),
+  /** `writeprof check`: tools, runs, findings and the summary (./check.ts); then `cases` is empty */
+  check: checkSchema.optional(),
   cases: z.array(caseResultSchema),
 });
 
@@ -213,6 +250,7 @@ export type Stats = z.infer<typeof statsSchema>;
 export type Interval = z.infer<typeof intervalSchema>;
 export type EmulatorSettings = z.infer<typeof emulatorSchema>;
 export type CaseResult = z.infer<typeof caseResultSchema>;
+export type Verification = z.infer<typeof verificationSchema>;
 export type ResultsDocument = z.infer<typeof resultsSchema>;
 export type Environment = z.infer<typeof environmentSchema>;
 export type PlanRecord = z.infer<typeof planSchema>;
@@ -223,4 +261,9 @@ export type Pairing = z.infer<typeof pairingSchema>;
 // The document holds what the stages upstream produce, field for field: a schema that drifts from
 // their types fails to compile here.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-export const SHAPES_AGREE: [Same<Stats, Summary>, Same<PlanRecord, DigestPlanRecord>, Same<EmulatorSettings, RunEmulatorSettings>] = [true, true, true];
+export const SHAPES_AGREE: [
+  Same<Stats, Summary>,
+  Same<PlanRecord, DigestPlanRecord>,
+  Same<EmulatorSettings, RunEmulatorSettings>,
+  Same<Verification, RawSample['verification']>,
+] = [true, true, true, true];

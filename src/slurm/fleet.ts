@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { readJsonFile, formatPath } from '../io/json.js';
 import { writeFileAtomic } from '../io/write.js';
+import type { InputFile } from '../io/target.js';
 
 export const FLEET_FORMAT = 'writeprof-fleet/1';
 
@@ -24,7 +25,8 @@ const manifestSchema = z.object({
   seed: z.number().int().nonnegative(),
   countConflicts: z.boolean(),
   slurm: z.record(z.string(), z.string()),
-  submissions: z.array(z.object({ at: z.string(), shards: z.array(z.number().int().positive()), arrayJob: z.string(), mergeJob: z.string() })),
+  /** each array queued, and the merge job after it (null: refused, or not yet submitted) */
+  submissions: z.array(z.object({ at: z.string(), shards: z.array(z.number().int().positive()), arrayJob: z.string(), mergeJob: z.string().nullable() })),
 });
 export type FleetManifest = z.infer<typeof manifestSchema>;
 
@@ -52,6 +54,6 @@ export function readManifest(dir: string): FleetManifest {
   return parsed.data;
 }
 
-export function writeManifest(dir: string, m: FleetManifest): void {
-  writeFileAtomic(fleetPaths(dir).manifest, JSON.stringify(m, null, 2) + '\n');
+export function writeManifest(dir: string, m: FleetManifest, inputs: readonly InputFile[]): void {
+  writeFileAtomic(fleetPaths(dir).manifest, JSON.stringify(m, null, 2) + '\n', { inputs, field: '--dir' });
 }

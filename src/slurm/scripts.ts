@@ -5,17 +5,19 @@
  * shard writes the cases it finished, marked partial, and merge names the rest.
  */
 import { UsageError } from '../errors.js';
+import { isPrintable, printable } from '../io/sanitize.js';
+import { shellArg } from '../io/shell.js';
 import { sbatchOptions, type SlurmSettings } from './options.js';
 import { fleetPaths } from './fleet.js';
 
-/** Single-quoted for bash. */
-export function shq(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-/** #SBATCH lines hold one word: a path with spaces, quotes or % (a filename pattern) cannot go there. */
+/**
+ * #SBATCH lines hold one word: a path with spaces, quotes, % (a filename pattern), # (sbatch reads
+ * the rest of the line as a comment) or a control character cannot go there.
+ */
 export function checkSbatchPath(field: string, path: string): void {
-  if (/[\s'"%\\$`]/.test(path)) throw new UsageError(`${field}: ${JSON.stringify(path)} contains a space, quote, backslash, $ or %; Slurm's #SBATCH lines cannot hold it: choose another directory`);
+  if (/[\s'"%#\\$`]/.test(path) || !isPrintable(path)) {
+    throw new UsageError(`${field}: ${JSON.stringify(printable(path))} contains a space, quote, backslash, $, %, # or control character; Slurm's #SBATCH lines cannot hold it: choose another directory`);
+  }
 }
 
 export interface ScriptParts {
@@ -53,7 +55,7 @@ function jobName(name: string): string {
 
 export function shardScript(p: ScriptParts): string {
   const paths = fleetPaths(p.dir);
-  const wp = p.writeprof.map(shq).join(' ');
+  const wp = p.writeprof.map(shellArg).join(' ');
   const out = paths.shardResult('${shard}', p.shards);
   return [
     ...header(p, 'one shard per array task', jobName(p.name), `${paths.logs}/shard-%a-job-%A.out`, sbatchOptions(p.slurm)),
@@ -63,7 +65,7 @@ export function shardScript(p: ScriptParts): string {
     '# finished cases beside the results: a requeued task continues from it instead of starting over.',
     `journal="${out.replace(/["\\`]/g, '\\$&')}.journal"`,
     `if [ -f "\${journal}" ]; then exec ${wp} run --resume "\${journal}"; fi`,
-    `exec ${wp} run --profile ${shq(paths.profile)} --backend ${shq(p.backend)} --seed ${p.seed}${p.countConflicts ? '' : ' --no-count-conflicts'} \\`,
+    `exec ${wp} run --profile ${shellArg(paths.profile)} --backend ${shellArg(p.backend)} --seed ${p.seed}${p.countConflicts ? '' : ' --no-count-conflicts'} \\`,
     `  --shard "\${shard}/${p.shards}" --output "${out.replace(/["\\`]/g, '\\$&')}" --format table`,
     '',
   ].join('\n');
@@ -71,13 +73,13 @@ export function shardScript(p: ScriptParts): string {
 
 export function mergeScript(p: ScriptParts): string {
   const paths = fleetPaths(p.dir);
-  const wp = p.writeprof.map(shq).join(' ');
+  const wp = p.writeprof.map(shellArg).join(' ');
   return [
     ...header(p, 'merge the shards and write the report, after every shard ended', `${jobName(p.name)}-merge`, `${paths.logs}/merge-job-%j.out`, sbatchOptions(p.slurm, true)),
     'set -uo pipefail',
     '# Exit 1 names the missing shards (failed, cancelled, preempted): re-run only those.',
-    `${wp} merge ${shq(paths.shards)} --output ${shq(paths.results)} --format table || exit $?`,
-    `exec ${wp} report ${shq(paths.results)} --output ${shq(paths.report)}`,
+    `${wp} merge ${shellArg(paths.shards)} --output ${shellArg(paths.results)} --format table || exit $?`,
+    `exec ${wp} report ${shellArg(paths.results)} --output ${shellArg(paths.report)}`,
     '',
   ].join('\n');
 }

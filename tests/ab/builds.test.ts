@@ -27,14 +27,14 @@ afterAll(() => {
 });
 
 describe('ab builds', () => {
-  it('builds a commit CPU-only once, then finds it cached; the addon runs a verified sample', () => {
+  it('builds a commit CPU-only once, then finds it cached; the addon runs a verified sample', async () => {
     const sha = git(ROOT, 'rev-parse', 'HEAD').stdout.trim();
-    const built = buildCommit(resolveCommit('HEAD', ctx()), 'HEAD', ctx());
+    const built = await buildCommit(resolveCommit('HEAD', ctx()), 'HEAD', ctx());
     expect(built.addonPath).toBe(join(dir, 'cache', `${sha}-cpu`, 'writeprof.node'));
     expect(built.label).toBe(`git ${sha.slice(0, 10)} (HEAD)`);
     expect(logs.some((l) => /building the addon of git \w+ \(HEAD\), CPU only/.test(l))).toBe(true);
     logs.length = 0;
-    expect(resolveBuild(sha, ctx()).addonPath).toBe(built.addonPath);
+    expect((await resolveBuild(sha, ctx())).addonPath).toBe(built.addonPath);
     expect(logs.join('\n')).toMatch(/cached build/);
 
     const addon = loadAddonAt(built.addonPath, '--base');
@@ -45,24 +45,23 @@ describe('ab builds', () => {
       .runSample()
       .then((s) => {
         expect(s.writes).toBe(2000);
-        expect(s.verification).toMatchObject({ written: 2000, lost: 0, corrupted: 0 });
+        expect(s.verification).toMatchObject({ writes: 2000, distinct: 2000, lost: 0, stale: 0, corrupted: 0 });
       })
       .finally(() => handle.close());
   }, 240_000);
 
-  it('takes a built addon by path, or a checkout folder holding one', () => {
+  it('takes a built addon by a .node path; anything else is a git ref', async () => {
     copyFileSync(ADDON, join(dir, 'copy.node'));
-    expect(resolveBuild(join(dir, 'copy.node'), ctx()).addonPath).toBe(join(dir, 'copy.node'));
-    expect(resolveBuild(ROOT, ctx()).addonPath).toBe(ADDON);
-    expect(() => resolveBuild(dir, ctx())).toThrow(/is a folder without build\/Release\/writeprof\.node/);
+    expect((await resolveBuild(join(dir, 'copy.node'), ctx())).addonPath).toBe(join(dir, 'copy.node'));
+    expect(() => resolveBuild(dir, ctx())).toThrow(/is not a branch, a tag or a commit/);
     expect(() => resolveBuild(join(dir, 'nope.node'), ctx())).toThrow(/is not a built addon \(no such file\)/);
     writeFileSync(join(dir, 'junk.node'), 'not an ELF file');
     expect(() => loadAddonAt(join(dir, 'junk.node'), '--base')).toThrow(/--base: .*junk\.node cannot be loaded/);
   });
 
   it('names what is missing: no repository, no such ref, a shallow clone without the commit', () => {
-    expect(() => resolveCommit('main', ctx(dir))).toThrow(/is not a file, and .* is not a git repository/);
-    expect(() => resolveCommit('no-such-branch-9c1', ctx())).toThrow(/"no-such-branch-9c1" is not a file, a branch, a tag or a commit/);
+    expect(() => resolveCommit('main', ctx(dir))).toThrow(/is not a \.node file, and .* is not a git repository/);
+    expect(() => resolveCommit('no-such-branch-9c1', ctx())).toThrow(/"no-such-branch-9c1" is not a branch, a tag or a commit/);
     const shallow = join(dir, 'shallow');
     const cloned = spawnSync('git', ['clone', '--quiet', '--depth', '1', `file://${ROOT}`, shallow], { encoding: 'utf8' });
     expect(cloned.status, cloned.stderr).toBe(0);

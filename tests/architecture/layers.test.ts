@@ -19,7 +19,7 @@ const SRC = join(ROOT, 'src');
  */
 const LAYERS: { name: string; holds: (path: string) => boolean; reads: string[] }[] = [
   // the vocabulary, limits, number formats and file I/O every layer may use
-  { name: 'foundation', holds: (p) => ['model.ts', 'errors.ts', 'version.ts', 'limits.ts', 'format.ts'].includes(p) || p.startsWith('io/'), reads: [] },
+  { name: 'foundation', holds: (p) => ['model.ts', 'errors.ts', 'version.ts', 'limits.ts', 'format.ts', 'screen.ts'].includes(p) || p.startsWith('io/'), reads: [] },
   // profiles, their axes, and the plan they expand to (cases, digest, shards)
   { name: 'profile', holds: (p) => p.startsWith('profile/'), reads: ['foundation'] },
   // what runs a case (and the native addon's contract); what the CUDA kernels occupy
@@ -32,6 +32,8 @@ const LAYERS: { name: string; holds: (path: string) => boolean; reads: string[] 
   { name: 'results', holds: (p) => p.startsWith('results/'), reads: ['foundation', 'profile', 'backends', 'stats'] },
   // drives a plan's cases on a backend, hands the samples to stats, emits results
   { name: 'engine', holds: (p) => p.startsWith('engine/'), reads: ['foundation', 'profile', 'backends', 'stats', 'results'] },
+  // runs a plan's cases on the check addon under `writeprof check`'s tools, emits findings
+  { name: 'check', holds: (p) => p.startsWith('check/'), reads: ['foundation', 'profile', 'backends', 'results'] },
   { name: 'render', holds: (p) => p.startsWith('render/'), reads: ['foundation', 'results'] },
   { name: 'gates', holds: (p) => p.startsWith('gates/'), reads: ['foundation', 'stats', 'results'] },
   { name: 'ab', holds: (p) => p.startsWith('ab/'), reads: ['foundation', 'profile', 'backends', 'stats', 'results', 'engine'] },
@@ -39,7 +41,7 @@ const LAYERS: { name: string; holds: (path: string) => boolean; reads: string[] 
   {
     name: 'commands',
     holds: (p) => p.startsWith('commands/'),
-    reads: ['foundation', 'profile', 'backends', 'occupancy', 'emu', 'stats', 'results', 'engine', 'render', 'gates', 'ab', 'slurm'],
+    reads: ['foundation', 'profile', 'backends', 'occupancy', 'emu', 'stats', 'results', 'engine', 'check', 'render', 'gates', 'ab', 'slurm'],
   },
   { name: 'cli', holds: (p) => p === 'cli.ts', reads: ['foundation', 'commands'] },
 ];

@@ -1,4 +1,4 @@
-// The bench's target verdicts (issue 6) on crafted documents: each target passes and fails on
+// The bench's target verdicts on crafted documents: each target passes and fails on
 // the numbers it names, and a missing case is a failure, never a silent pass.
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: plain ESM module without type declarations (bench/ is a script, not src/)

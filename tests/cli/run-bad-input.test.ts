@@ -56,7 +56,7 @@ describe.concurrent('writeprof run: bad flags', () => {
 describe.concurrent('writeprof run: bad profile files', () => {
   it('unknown key, named with its place and the allowed keys', async () => {
     const p = file('unknown.json', JSON.stringify({ name: 'x', suites: [{ mode: 'batch', treads: 4 }] }));
-    await expectUsage(['--profile', p], /unknown\.json: suites\[0\]\.treads: unknown key; allowed: mode, strategy, valueSize, batchSize, threads, keyDist, loadFactor, keys$/);
+    await expectUsage(['--profile', p], /unknown\.json: suites\[0\]\.treads: unknown key; allowed: mode, strategy, valueSize, batchSize, threads, keyDist, updateShare, loadFactor, keys$/);
   });
 
   it('bad values inside the file', async () => {
@@ -82,7 +82,7 @@ describe.concurrent('writeprof run: impossible sweeps fail before anything runs'
   it('a value arena over the limit names the case', async () => {
     await expectUsage(
       ['--profile', 'quick', '--mode', 'batch', '--strategy', 'baseline', '--keys', '100000000', '--value-size', '64K'],
-      /^writeprof: case batch\/baseline\/v65536\/b100\/t1\/uniform\/lf0\.5\/k100000000: value arena needs 6\.0 TiB/,
+      /^writeprof: case batch\/baseline\/v65536\/b100\/t1\/uniform\/u0\.25\/lf0\.5\/k100000000: value arena needs 6\.0 TiB/,
     );
   });
 

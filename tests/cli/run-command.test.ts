@@ -65,7 +65,7 @@ describe('runCommand', () => {
     const stderr = io.err.join('');
     expect(stderr).toContain('backend: cpu (fake)\n');
     // identical fake samples: the noise rule stops each case at --min-samples (2)
-    expect(stderr).toContain('writeprof: case batch/lock-free/v64/b100/t1/uniform/lf0.5/k1000 failed: verification: 6 lost, 0 corrupted of 2000 written\n');
+    expect(stderr).toContain('writeprof: case batch/lock-free/v64/b100/t1/uniform/u0.25/lf0.5/k1000 failed: verification: 6 lost, 0 stale, 0 corrupted of 2,000 writes to 2,000 distinct keys\n');
     expect(JSON.parse(io.out.join(''))).toEqual(doc);
   });
 

@@ -36,8 +36,12 @@ describe('writeprof run --profile quick --backend cpu --format json', () => {
     expect(new Set(printed.cases.map((c) => c.id)).size).toBe(printed.cases.length);
     for (const c of printed.cases) {
       expect(c.status, `${c.id}: ${c.error}`).toBe('ok');
-      expect(c.verification.lost + c.verification.corrupted).toBe(0);
-      expect(c.verification.written).toBe(c.keys * c.stats.n);
+      expect(c.verification).toMatchObject({ lost: 0, stale: 0, corrupted: 0 });
+      expect(c.verification.writes).toBe(c.keys * c.stats.n);
+      // Every quick case is uniform with the default update share: a quarter of the writes are updates.
+      expect(c.updateShare, c.id).toBe(0.25);
+      expect(c.verification.distinct).toBe(0.75 * c.keys * c.stats.n);
+      expect(c.verification.verified).toBe(c.verification.distinct);
       expect(c.stats.n).toBeGreaterThanOrEqual(printed.profile.measurement.minSamples);
       expect(c.stats.n).toBeLessThanOrEqual(printed.profile.measurement.maxSamples);
       expect(c.opsPerSec).toBeGreaterThan(0);

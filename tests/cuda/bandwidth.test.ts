@@ -21,7 +21,7 @@ function sample(elapsedNs: number, refs?: { deviceCopy: number; h2d: number }): 
     writes: 100000,
     phasesNs: { stage: 1, kernel: 1 },
     counters: { lockRetries: 0, casFailures: 0, probeSteps: 0 },
-    verification: { written: 100000, verified: 100000, lost: 0, corrupted: 0 },
+    verification: { writes: 100000, distinct: 100000, verified: 100000, lost: 0, stale: 0, corrupted: 0, duplicates: 0 },
     ...(refs ? { bandwidth: { deviceCopyBytesPerSec: refs.deviceCopy, pinnedH2DBytesPerSec: refs.h2d, deviceCopyBytes: 2 ** 28, h2dBytes: 2 ** 26 } } : {}),
   };
 }

@@ -34,8 +34,13 @@ const h100: RawCudaStatus = {
 };
 
 describe('CUDA backend status', () => {
-  it('without a driver: unavailable, with the runtime message as the reason', () => {
-    expect(statusFromRaw(noDriver)).toEqual({ name: 'cuda', available: false, reason: noDriver.reason });
+  it('without a driver: unavailable, "no NVIDIA driver" first and the runtime message after', () => {
+    expect(statusFromRaw(noDriver)).toEqual({ name: 'cuda', available: false, reason: `no NVIDIA driver: ${noDriver.reason}` });
+  });
+
+  it('with a driver older than the runtime: says so, not "no driver"', () => {
+    const old = statusFromRaw({ ...noDriver, driverVersion: 12020 });
+    expect(old.reason).toBe(`NVIDIA driver too old (CUDA 12.2, writeprof was built with CUDA 13.0): ${noDriver.reason}`);
   });
 
   it('built without nvcc: unavailable, saying so', () => {

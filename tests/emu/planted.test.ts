@@ -23,7 +23,7 @@ describe('planted bugs on the emulator', () => {
     const r = runDriver(bin, ['no-cas', '1', '2', '1']);
     const v = r.lines[0]!;
     expect(v['fault']).toBe('');
-    expect(v['written']).toBe(4096);
+    expect(v['distinct']).toBe(4096);
     expect(Number(v['lost'])).toBeGreaterThan(0);
     expect(Number(v['verified'])).toBeLessThan(4096);
   });

@@ -11,6 +11,8 @@ export interface FakeScript {
   /** seconds the fake clock advances per sample (default: elapsedNs / 1e9) */
   wallS?: (i: number) => number;
   lost?: (i: number) => number;
+  /** keys holding an overwritten write in sample i */
+  stale?: (i: number) => number;
   throwAt?: (i: number, spec: CaseSpec) => string | undefined;
   openError?: (spec: CaseSpec) => string | undefined;
   /** called after sample i completes (e.g. to abort) */
@@ -46,13 +48,14 @@ export class FakeBackend implements Backend {
         const elapsedNs = this.script.elapsedNs(k, spec, opts);
         this.now += this.script.wallS?.(k) ?? elapsedNs / 1e9;
         const lost = this.script.lost?.(k) ?? 0;
+        const stale = this.script.stale?.(k) ?? 0;
         const writes = spec.keys;
         const sample: NativeSample = {
           elapsedNs,
           writes,
           phasesNs: { stage: writes * 10, kernel: writes * (k + 1) },
           counters: { lockRetries: 2, casFailures: 1, probeSteps: writes },
-          verification: { written: writes, verified: writes - lost, lost, corrupted: 0 },
+          verification: { writes, distinct: writes, verified: writes - lost - stale, lost, stale, corrupted: 0, duplicates: 0 },
           ...(spec.mode === 'single' ? { latencyNs: Uint32Array.from([100 + k, 200 + k, 300 + k, 400 + k]) } : {}),
           notes: ['fake note'],
         };

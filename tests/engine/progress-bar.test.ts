@@ -1,4 +1,4 @@
-/** The progress line's content and fit, and the ETA from measured case durations (issue 11). */
+/** The progress line's content and fit, and the ETA from measured case durations. */
 import { describe, expect, it } from 'vitest';
 import { clockTime, estimateRemaining, progressLine } from '../../src/engine/progress-bar.js';
 import type { CaseSpec, Mode } from '../../src/model.js';

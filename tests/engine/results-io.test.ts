@@ -46,27 +46,27 @@ describe('atomic writes', () => {
   it('round-trips a results document through writeResultsAtomic / readResults, creating directories', async () => {
     const doc = await sampleDoc();
     const path = join(dir, 'deep', 'er', 'r.json');
-    writeResultsAtomic(path, doc);
+    writeResultsAtomic(path, doc, { inputs: [] });
     expect(readResults(path)).toEqual(doc);
     expect(readdirSync(join(dir, 'deep', 'er'))).toEqual(['r.json']); // no temp file left behind
   });
 
   it('replaces an existing file whole and leaves it intact when the write fails', async () => {
     const path = join(dir, 'keep.json');
-    writeFileAtomic(path, 'old\n');
-    writeFileAtomic(path, 'new\n');
+    writeFileAtomic(path, 'old\n', { inputs: [] });
+    writeFileAtomic(path, 'new\n', { inputs: [] });
     expect(readFileSync(path, 'utf8')).toBe('new\n');
     // A directory where the file should go: the rename fails, nothing is left half-written.
     const blocked = join(dir, 'blocked');
     mkdirSync(join(blocked, 'x.json'), { recursive: true });
-    expect(usage(() => writeFileAtomic(join(blocked, 'x.json'), 'data'))).toMatch(/x\.json" is invalid; allowed: a file path \(this is a directory\)$/);
+    expect(usage(() => writeFileAtomic(join(blocked, 'x.json'), 'data', { inputs: [] }))).toMatch(/x\.json" is invalid; allowed: a file path \(this is a directory\)$/);
     expect(readdirSync(blocked)).toEqual(['x.json']);
   });
 
   it('refuses to write a document that fails its own schema', async () => {
     const doc = await sampleDoc();
     (doc.cases[0] as { opsPerSec: unknown }).opsPerSec = 'fast';
-    expect(() => writeResultsAtomic(join(dir, 'never.json'), doc)).toThrow(/^internal: results document invalid at cases\[0\]\.opsPerSec/);
+    expect(() => writeResultsAtomic(join(dir, 'never.json'), doc, { inputs: [] })).toThrow(/^internal: results document invalid at cases\[0\]\.opsPerSec/);
   });
 
   it('names reports by time, filesystem-safe', () => {
@@ -99,20 +99,20 @@ describe('output paths', () => {
     mkdirSync(base, { recursive: true });
     const b = join(base, 'cpu.json');
     writeFileSync(b, '{}');
-    expect(usage(() => checkWritable(b, { field: '--output' }))).toMatch(/^--output: .*cpu\.json is a committed baseline; pass --force/);
-    expect(() => checkWritable(b, { field: '--output', force: true })).not.toThrow();
-    expect(() => checkWritable(join(base, 'new.json'), { field: '--output' })).not.toThrow();
+    expect(usage(() => checkWritable(b, { field: '--output', inputs: [] }))).toMatch(/^--output: .*cpu\.json is a committed baseline; pass --force/);
+    expect(() => checkWritable(b, { field: '--output', force: true, inputs: [] })).not.toThrow();
+    expect(() => checkWritable(join(base, 'new.json'), { field: '--output', inputs: [] })).not.toThrow();
     const file = join(dir, 'afile');
     writeFileSync(file, '');
-    expect(usage(() => checkWritable(join(file, 'r.json'), { field: '--output' }))).toMatch(/^--output: cannot create directory .*afile \(EEXIST: a file is in the way\)$/);
-    expect(usage(() => checkWritable(dir, { field: '--output' }))).toMatch(/is invalid; allowed: a file path \(this is a directory\)$/);
+    expect(usage(() => checkWritable(join(file, 'r.json'), { field: '--output', inputs: [] }))).toMatch(/^--output: cannot create directory .*afile \(EEXIST: a file is in the way\)$/);
+    expect(usage(() => checkWritable(dir, { field: '--output', inputs: [] }))).toMatch(/is invalid; allowed: a file path \(this is a directory\)$/);
   });
 
   it.skipIf(isRoot)('an unwritable directory fails before anything runs', () => {
     const ro = join(dir, 'ro');
     mkdirSync(ro);
     chmodSync(ro, 0o500);
-    expect(usage(() => checkWritable(join(ro, 'r.json'), { field: '--output' }))).toMatch(/cannot write in .*ro \(EACCES: permission denied\)/);
+    expect(usage(() => checkWritable(join(ro, 'r.json'), { field: '--output', inputs: [] }))).toMatch(/cannot write in .*ro \(EACCES: permission denied\)/);
     chmodSync(ro, 0o700);
   });
 

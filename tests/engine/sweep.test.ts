@@ -86,7 +86,7 @@ describe('case results', () => {
     expect(c.countersPerWrite).toEqual({ lockRetries: 6 / 3000, casFailures: 3 / 3000, probeSteps: 1 });
     // stage 10 ns/write every sample; kernel (k+1) ns/write → mean 2
     expect(c.breakdown).toEqual({ stage: 10, kernel: 2 });
-    expect(c.verification).toEqual({ written: 3000, verified: 3000, lost: 0, corrupted: 0 });
+    expect(c.verification).toEqual({ writes: 3000, distinct: 3000, verified: 3000, lost: 0, stale: 0, corrupted: 0, duplicates: 0 });
     expect(c.latency).toBeUndefined();
     expect(c.status).toBe('ok');
     expect(c.notes).toEqual(['fake note']);
@@ -109,8 +109,17 @@ describe('case results', () => {
     const c = out.cases[0]!;
     expect(c.status).toBe('failed');
     expect(c.verification.lost).toBe(2);
-    expect(c.error).toBe('verification: 2 lost, 0 corrupted of 3000 written');
+    expect(c.error).toBe('verification: 2 lost, 0 stale, 0 corrupted of 3,000 writes to 3,000 distinct keys');
     expect(c.opsPerSec).toBe(1e6);
+  });
+
+  it('fails a case whose keys hold stale values, as it fails one with lost writes', async () => {
+    const fake = new FakeBackend({ elapsedNs: () => 1e6, stale: (i) => (i === 2 ? 5 : 0) });
+    const out = await runSweep([spec()], fake, opts(fake, { measurement: M({ maxSamples: 3 }) }));
+    const c = out.cases[0]!;
+    expect(c.status).toBe('failed');
+    expect(c.verification).toMatchObject({ stale: 5, lost: 0, verified: 2995 });
+    expect(c.error).toBe('verification: 0 lost, 5 stale, 0 corrupted of 3,000 writes to 3,000 distinct keys');
   });
 
   it('a sample that throws fails its case, keeps the message, and the sweep goes on', async () => {

@@ -97,15 +97,16 @@ describe('compareDocuments', () => {
     expect(r.onlyInBaseline).toEqual([base.cases[2]!.id]);
     expect(r.onlyInCurrent).toEqual([cur.cases[2]!.id]);
     expect(r.failedGate).toBe(true);
-    const table = renderComparison(r, 'table', false);
+    const table = renderComparison(r, 'table').replace(/\n {2,}(?=\S)/g, ' ');
     expect(table).toContain('only in baseline (1): batch/mem-opt/v256');
     expect(table).toContain('only in current (1): batch/write-combine/v64');
-    expect(table).toContain('FAIL: 1 regression(s)');
-    const md = renderComparison(r, 'markdown', false);
-    expect(md).toMatch(/\| `batch\/lock-free\/v64[^|]*` \| [\d,]+ \| [\d,]+ \| -\d+\.\d% \(/);
-    expect(md).toContain('**slower (regression)**');
-    const json = JSON.parse(renderComparison(r, 'json', false));
+    expect(table.split('\n')[0]).toMatch(/^REGRESSION: 1 case\(s\) slower than -5%: batch lock-free -\d/);
+    const md = renderComparison(r, 'markdown');
+    expect(md).toMatch(/\| `batch lock-free` \| [\d,]+ \| [\d,]+ \| -\d+\.\d% \(/);
+    expect(md).toContain('**REGRESSION**');
+    const json = JSON.parse(renderComparison(r, 'json'));
     expect(json.regressions).toEqual(r.regressions);
+    expect(json.verdict).toBe('REGRESSION');
   });
 
   it('adjusts p-values over the family of cases (Holm): one marginal case among many is not a regression', () => {
@@ -140,12 +141,16 @@ describe('compareDocuments', () => {
     expect(r.failedGate).toBe(true);
     expect(r.confirmation!.notReproduced).toEqual([base.cases[0]!.id]);
     const transient = r.cases.find((c) => c.id === base.cases[0]!.id)!;
-    expect(transient.verdict).toBe('noisy');
+    // the re-run decided it: unchanged there, with the re-run's figures
+    expect(transient.verdict).toBe('unchanged');
     expect(transient.reason).toMatch(/first run only/);
     // nothing reproduces: the gate passes
     const none = confirmRegressions(r1, compareDocuments(base, makeDoc([makeCase(noisySamples(20, 1e6, 0.02, 7), a), makeCase(noisySamples(20, 1e6, 0.02, 8), b)]), opts));
     expect(none.failedGate).toBe(false);
-    expect(renderComparison(none, 'table', false)).toContain('a regression must reproduce in both runs; 2 did not');
+    expect(renderComparison(none, 'table')).toContain('a regression must reproduce in both runs; 2 did not');
+    // both cases decided by the confirmation run (unchanged there): the gate passes
+    expect(none.cases.map((c) => c.verdict)).toEqual(['unchanged', 'unchanged']);
+    expect(renderComparison(none, 'table').split('\n')[0]).toMatch(/^PASS: /);
   });
 
   it('a failed current case fails the gate even without a slowdown', () => {
@@ -162,7 +167,7 @@ describe('compareDocuments', () => {
   it('refuses different schema versions, backends and devices unless allowed', () => {
     const c = [makeCase(noisySamples(20, 1e6, 0.02, 1))];
     const a = makeDoc(c);
-    expect(() => checkComparable(a, makeDoc(c, { schemaVersion: 2 }), true)).toThrow(/schemaVersion/);
+    expect(() => checkComparable(a, makeDoc(c, { schemaVersion: 3 }), true)).toThrow(/schemaVersion/);
     expect(() => checkComparable(a, makeDoc(c, { backend: 'cuda' }))).toThrow(UsageError);
     expect(() => checkComparable(a, makeDoc(c, { device: 'Other CPU' }))).toThrow(/environment.device.name.*--allow-env-mismatch/);
     expect(checkComparable(a, makeDoc(c, { device: 'Other CPU' }), true)).toHaveLength(1);
@@ -177,7 +182,11 @@ describe('compareDocuments', () => {
     expect(slow.cases[0]!).toMatchObject({ verdict: 'inconclusive', regression: false });
     expect(slow.cases[0]!.reason).toMatch(/^separate runs; use `writeprof ab` or `--repeat`: .*20x/);
     expect(slow.failedGate).toBe(false);
-    expect(renderComparison(slow, 'table', false)).toMatch(/inconclusive batch\/lock-free\S* separate runs; use `writeprof ab`/);
+    expect(renderComparison(slow, 'table')).toMatch(/inconclusive: separate runs; use `writeprof ab`/);
+    expect(renderComparison(slow, 'table').split('\n')[0]).toMatch(/^INCONCLUSIVE: 1 of 1 cases undecided/);
+    // an unchanged case between separate runs is no pass either: drift can hide a slowdown
+    const same = compareDocuments(base, makeDoc([makeCase(noisySamples(20, 1e6, 0.02, 9), a)]), opts);
+    expect(same.cases[0]!.verdict).toBe('inconclusive');
     const fast = compareDocuments(base, makeDoc([makeCase(noisySamples(20, 1.5e6, 0.02, 3), a)]), opts);
     expect(fast.cases[0]!.verdict).toBe('inconclusive');
     // a collapse beyond the factor is still a regression

@@ -83,12 +83,12 @@ describe('paired comparison of one ab run', () => {
     expect(fast!.verdict).toBe('faster');
     expect(r.regressions).toEqual([caseId(base.cases[0]!)]);
     expect(r.failedGate).toBe(true);
-    const table = renderComparison(r, 'table', false);
+    const table = renderComparison(r, 'table', { verbose: true });
     expect(table).toContain('p (sign)');
     expect(table).toContain('1 slower, 1 faster, 1 unchanged, 0 inconclusive');
     expect(table).toContain('baseline build: git 1111111111 (main); current build: working tree');
-    expect(table).toContain('FAIL: 1 regression(s)');
-    expect(renderComparison(r, 'markdown', false)).toMatch(/^### writeprof ab: 1 regression\(s\)/);
+    expect(table.split('\n')[0]).toMatch(/^REGRESSION: 1 case\(s\) slower than -5%/);
+    expect(renderComparison(r, 'markdown')).toMatch(/^### writeprof ab: REGRESSION\n/);
   });
 
   it('inconclusive: an interval across the threshold, too few rounds, or a failed baseline side', () => {
@@ -106,6 +106,11 @@ describe('paired comparison of one ab run', () => {
     expect(r.cases[0]!).toMatchObject({ verdict: 'inconclusive', regression: false, baselineFailed: true });
     expect(r.cases[0]!.reason).toMatch(/baseline side failed: params: unknown field/);
     expect(r.failedGate).toBe(false);
+    // undecided: INCONCLUSIVE with the ab run that decides the case (twice the rounds, at least 60)
+    const wideReport = comparePaired(wide.base, wide.head, { threshold: 5 });
+    const d = JSON.parse(renderComparison(wideReport, 'json'));
+    expect(d).toMatchObject({ verdict: 'INCONCLUSIVE', exitCode: 2, undecided: [wideReport.cases[0]!.id] });
+    expect(d.decideWith).toMatch(/^writeprof ab --base 1111111111 --rounds 60 --mode batch --strategy /);
   });
 
   it('a head case that lost writes fails the gate; documents of different runs are not paired', () => {

@@ -12,9 +12,13 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const STORY = join(ROOT, 'profiles/claims/story-3.1.json');
 const dir = mkdtempSync(join(tmpdir(), 'writeprof-validate-'));
 
+/** The claim lines of validate's table (wrapped lines continue indented; the verdict line is last). */
+const claimLines = (out: string): string[] => out.split('\n').filter((l) => /^(PASS|FAIL|N\/A) +[^:\s]+:/.test(l));
+
 function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin/writeprof'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  // Wrapped lines continue indented: join them, so a line is one claim again.
+  return { code: r.status, stdout: r.stdout.replace(/\n {2,}(?=\S)/g, ' '), stderr: r.stderr };
 }
 
 function writeJson(name: string, value: unknown): string {
@@ -45,15 +49,17 @@ describe('writeprof validate', () => {
     const r = cli('validate', SAMPLE_PATH, '--claims', writeJson('pass.json', passing));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n');
+    const lines = claimLines(r.stdout);
     expect(lines).toHaveLength(4);
     expect(lines.every((l) => l.startsWith('PASS '))).toBe(true);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('PASS: all 4 claims hold');
   });
 
   it('exits 1 when a claim fails (the story\'s claims on the fixture, Redis measured beside it)', () => {
     const r = cli('validate', writeJson('with-redis.json', addPeerCases(sampleCopy(), 'redis', 60)), '--claims', STORY);
     expect(r.code).toBe(1);
-    expect(r.stdout.trim().split('\n').map((l) => l.split(' ')[0])).toEqual(['PASS', 'PASS', 'FAIL', 'PASS', 'PASS', 'FAIL']);
+    expect(claimLines(r.stdout).map((l) => l.split(' ')[0])).toEqual(['PASS', 'PASS', 'FAIL', 'PASS', 'PASS', 'FAIL']);
+    expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^FAIL: 2 of 6 claims failed: bandwidth-85, no-lost-writes$/);
     expect(r.stdout).toMatch(/^PASS redis-47x: measured 60\.00x, required >= 47x over Redis/m);
     expect(r.stderr).toBe('writeprof: 2 of 6 claims failed: bandwidth-85, no-lost-writes\n');
   });
@@ -74,6 +80,20 @@ describe('writeprof validate', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^N\/A  bandwidth-85: cannot be evaluated: the cpu backend recorded no bandwidth reference/m);
     expect(r.stderr).toBe('writeprof: 1 of 6 claims failed: no-lost-writes; 2 cannot be evaluated: bandwidth-85, redis-47x\n');
+  });
+
+  it('--format json says the same verdict as the exit code, names its schema, and the step summary gets the markdown', () => {
+    const summary = join(dir, 'step-summary.md');
+    writeFileSync(summary, '');
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/writeprof'), 'validate', SAMPLE_PATH, '--claims', STORY, '-f', 'json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_STEP_SUMMARY: summary } });
+    const d = JSON.parse(r.stdout);
+    expect(d).toMatchObject({ schema: 'writeprof.validate.v1', verdict: 'FAIL', exitCode: 1 });
+    expect(r.status).toBe(d.exitCode);
+    expect(d.claims.map((c: { id: string; verdict: string }) => `${c.verdict} ${c.id}`)).toContain('N/A redis-47x');
+    expect(readFileSync(summary, 'utf8')).toMatch(/^### writeprof validate: FAIL\n/);
+    const pass = cli('validate', SAMPLE_PATH, '--claims', writeJson('pass-json.json', passing), '-f', 'json');
+    expect(JSON.parse(pass.stdout)).toMatchObject({ verdict: 'PASS', exitCode: 0 });
+    expect(pass.code).toBe(0);
   });
 
   it('exits 2 when the claim\'s cases are absent from the results', () => {
@@ -112,6 +132,8 @@ describe('writeprof report', () => {
     expect(md).toContain('| Value Size | Baseline (ops/sec) | Optimized (ops/sec) | Speedup |');
     const svgs = readdirSync(dir).filter((f) => f.startsWith('run1-') && f.endsWith('.svg'));
     expect(svgs).toHaveLength(5);
+    // the summary opens the report
+    expect(md.split('\n').slice(0, 10).join('\n')).toMatch(/## Summary\n\n.*\n\n- \*\*run\*\* FAILED \(exit 1\): 1 of 75 cases/);
     for (const f of svgs) expect(md).toContain(`](${f})`);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
@@ -125,6 +147,6 @@ describe('writeprof report', () => {
     const bad = cli('report', broken);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^writeprof: .*broken\.json: cases: "none" is invalid/);
-    expect(cli('report', SAMPLE_PATH, '--output', join(dir, 'x.json')).code).toBe(2);
+    expect(cli('report', SAMPLE_PATH, '--output', join(dir, 'x.txt')).code).toBe(2);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Generated input for the readers the gates depend on (issue 5): the claims parser, the results
+ * Generated input for the readers the gates depend on: the claims parser, the results
  * reader and the compare/validate/report command lines. Each input either parses or fails with
  * exactly one line and exit 2 — never a stack trace, never an uncaught exception.
  */

@@ -33,6 +33,11 @@ export async function samples(s: CaseSpec, n = 1, o: NativeOpenOptions = options
   }
 }
 
+/** What a sample of `writes` writes to `distinct` keys counts when every key verified. */
+export function clean(writes: number, distinct = writes): NativeSample['verification'] {
+  return { writes, distinct, verified: distinct, lost: 0, stale: 0, corrupted: 0, duplicates: 0 };
+}
+
 export async function sample(s: CaseSpec, o: NativeOpenOptions = options): Promise<NativeSample> {
   return (await samples(s, 1, o))[0]!;
 }

@@ -45,6 +45,7 @@ describe('parsePeerFlags', () => {
       peers: ['redis', 'libcuckoo'],
       redisPersistence: 'aof',
       redisCommand: 'mset',
+      redisTimeoutMs: 10_000,
     });
     expect(parsePeerFlags({ redisUrl: 'redis://:pw@127.0.0.1:6390/1' }, 'redis').redisEndpoint).toEqual({ host: '127.0.0.1', port: 6390, db: 1, user: '', password: 'pw' });
     expect(parsePeerFlags({ peer: 'redis' }, 'redis').peers).toEqual([]);

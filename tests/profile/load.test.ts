@@ -48,7 +48,7 @@ describe('profileFromJson', () => {
       'p.json: colour: unknown key; allowed: name, description, measurement, defaults, suites',
     );
     expect(usage(() => profileFromJson({ name: 'p', suites: [{ mode: 'batch' }, { mode: 'batch', valuesize: 64 }] }, F))).toBe(
-      'p.json: suites[1].valuesize: unknown key; allowed: mode, strategy, valueSize, batchSize, threads, keyDist, loadFactor, keys',
+      'p.json: suites[1].valuesize: unknown key; allowed: mode, strategy, valueSize, batchSize, threads, keyDist, updateShare, loadFactor, keys',
     );
     expect(usage(() => profileFromJson({ ...minimal, measurement: { samples: 3 } }, F))).toMatch(
       /^p\.json: measurement\.samples: unknown key; allowed: warmup, minSamples/,

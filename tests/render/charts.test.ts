@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { render } from '../../src/render/index.js';
-import { chartSpecs, renderSvg } from '../../src/render/charts.js';
+import { chartSpecs, needsLog, renderSvg } from '../../src/render/charts.js';
 import { buildMatrix } from '../../src/render/matrix.js';
 import { loadSample } from './helpers.js';
 import { parseXml, walk, type XmlElement } from './xml.js';
@@ -16,10 +16,10 @@ beforeAll(async () => {
 }, 60_000);
 
 /** Data marks of one kind: children of vega's role-mark groups (axes, legends excluded). */
-function marks(svg: XmlElement, kind: 'rect' | 'symbol' | 'line'): XmlElement[] {
+function marks(svg: XmlElement, kind: 'rect' | 'symbol' | 'line' | 'rule' | 'text'): XmlElement[] {
   return walk(svg)
     .filter((e) => e.name === 'g' && (e.attrs['class'] ?? '').split(' ').includes(`mark-${kind}`) && (e.attrs['class'] ?? '').includes('role-mark'))
-    .flatMap((g) => g.children.filter((c) => c.name === 'path'));
+    .flatMap((g) => g.children.filter((c) => c.name === 'path' || c.name === 'line' || c.name === 'text'));
 }
 
 function svg(name: string): XmlElement {
@@ -47,12 +47,36 @@ describe('charts', () => {
     }
   });
 
-  it('draw one bar per speedup: 4 value sizes x 4 optimized strategies, 3 batch sizes x 4', () => {
-    expect(marks(svg('run-speedup-value-size.svg'), 'rect')).toHaveLength(16);
-    expect(marks(svg('run-speedup-batch-size.svg'), 'rect')).toHaveLength(12);
-    // bars carry their value in the accessible label
-    const labels = marks(svg('run-speedup-value-size.svg'), 'rect').map((m) => m.attrs['aria-label'] ?? '');
-    expect(labels.some((l) => l === 'Value Size: 64B; speedup over baseline (×): 22.4889; strategy: write-combine')).toBe(true);
+  it('draw one point and one error bar (its 95% interval) per speedup: 4 value sizes x 4 optimized strategies, 3 batch sizes x 4', () => {
+    expect(marks(svg('run-speedup-value-size.svg'), 'symbol')).toHaveLength(16);
+    expect(marks(svg('run-speedup-batch-size.svg'), 'symbol')).toHaveLength(12);
+    // 16 error bars, and the 1x reference line (no claims file given: no threshold)
+    expect(marks(svg('run-speedup-value-size.svg'), 'rule')).toHaveLength(16 + 1);
+    const labels = marks(svg('run-speedup-value-size.svg'), 'symbol').map((m) => m.attrs['aria-label'] ?? '');
+    expect(labels.some((l) => /^Value Size: 64B; speedup over baseline \(×\): 22\.4889; series: write-combine/.test(l))).toBe(true);
+    const bars = marks(svg('run-speedup-value-size.svg'), 'rule').map((m) => m.attrs['aria-label'] ?? '');
+    expect(bars.some((l) => /^Value Size: 64B; low: 21\.\d+; high: 23\.\d+; series: write-combine/.test(l))).toBe(true);
+    expect(marks(svg('run-speedup-value-size.svg'), 'text')).toHaveLength(1);
+    expect(files.get('run-speedup-value-size.svg')).toContain('>1× (no change)</text>');
+  });
+
+  it('draw the claim\'s threshold and go to a log scale when the values span more than 10x', async () => {
+    const m = buildMatrix(loadSample());
+    const [chart] = chartSpecs(m, { thresholds: [{ kind: 'speedup', id: 'speedup-20x', min: 20, modes: ['single'] }] });
+    const raw = await renderSvg(chart!.spec);
+    expect(marks(parseXml(raw), 'rule')).toHaveLength(16 + 2);
+    expect(raw).toContain('>claim speedup-20x: 20×</text>');
+    expect(JSON.stringify(chart!.spec)).toContain('"type":"log"');
+    expect(needsLog([1, 9.9])).toBe(false);
+    expect(needsLog([1, 10.1])).toBe(true);
+    // the sample's speedups (18-25x) and the 1x line span more than 10x: log
+    expect(JSON.stringify(chartSpecs(m)[0]!.spec)).toContain('"type":"log"');
+  });
+
+  it('no timing chart for an emulated run: its conflict counts instead', () => {
+    const specs = chartSpecs(buildMatrix(loadSample()), { emulated: true });
+    expect(specs.map((c) => c.slug)).toEqual(['conflicts-threads', 'conflicts-threads-2']);
+    expect(JSON.stringify(specs[0]!.spec)).toContain('conflicts per write');
   });
 
   it('draw one point per measured case in the scaling charts (the failed case has none)', () => {

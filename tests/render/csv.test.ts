@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { csvField } from '../../src/render/csv.js';
 import { render } from '../../src/render/index.js';
 import type { CaseResult } from '../../src/results/schema.js';
+import { noiseOf } from '../../src/results/metrics.js';
 import { loadSample, sampleCopy } from './helpers.js';
 
 /** RFC 4180 reader (test-side, independent of the writer): CRLF records, quoted fields. */
@@ -62,7 +63,10 @@ describe('csv', () => {
     const tricky = doc.cases.find((c) => c.status === 'failed')!;
     tricky.error = 'lost writes, "3" of them\r\nand a second line';
     const rows = parseCsv((await render(doc, 'csv', { color: false })).text);
-    const [head, ...body] = rows;
+    const [withUnits, ...body] = rows;
+    // Headers carry units in brackets: "opsPerSec [ops/s]"; the field path is what precedes them.
+    const head = withUnits!.map((h) => h.replace(/ \[[^\]]+\]$/, ''));
+    expect(withUnits).toEqual(expect.arrayContaining(['opsPerSec [ops/s]', 'valueSize [B]', 'latency.p99 [ns]', 'breakdown.kernel [ns/write]', 'speedup.low [x]', 'noise [fraction]', 'countersPerWrite.casFailures [per write]']));
     expect(body).toHaveLength(doc.cases.length);
     expect(new Set(head).size).toBe(head!.length);
     for (const col of ['id', 'opsPerSec', 'stats.relNoise', 'speedup.low', 'countersPerWrite.casFailures', 'breakdown.kernel', 'breakdown.publish', 'bandwidth.h2d', 'verification.lost', 'latency.p99']) {
@@ -72,7 +76,7 @@ describe('csv', () => {
       const c = doc.cases[i]!;
       expect(r).toHaveLength(head!.length);
       head!.forEach((col, j) => {
-        const want = col === 'notes' ? c.notes?.join('; ') : col === 'emulated' ? doc.emulated === true : get(c, col);
+        const want = col === 'notes' ? c.notes?.join('; ') : col === 'emulated' ? doc.emulated === true : col === 'noise' ? noiseOf(c) : get(c, col);
         const cell = r[j]!;
         if (want === undefined) expect(cell, `${c.id} ${col}`).toBe('');
         else if (typeof want === 'number') expect(Number(cell), `${c.id} ${col}`).toBe(want);
@@ -99,6 +103,6 @@ describe('json', () => {
     const doc = loadSample();
     const out = (await render(doc, 'json', { color: false })).text;
     expect(JSON.parse(out)).toEqual(doc);
-    expect(out).toMatch(/^\{\n {2}"schemaVersion": 1,/);
+    expect(out).toMatch(/^\{\n {2}"schemaVersion": 2,/);
   });
 });

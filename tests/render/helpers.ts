@@ -3,12 +3,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { axesKey, caseId, type PeerName } from '../../src/model.js';
 import { resultsSchema, type Environment, type ResultsDocument } from '../../src/results/schema.js';
+import { resultsFromJson } from '../../src/results/file.js';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 export const SAMPLE_PATH = `${FIXTURES}results-sample.json`;
 
 export function loadSample(): ResultsDocument {
-  return resultsSchema.parse(JSON.parse(readFileSync(SAMPLE_PATH, 'utf8')));
+  return resultsFromJson(JSON.parse(readFileSync(SAMPLE_PATH, 'utf8')), SAMPLE_PATH);
 }
 
 /** A deep copy to mutate in one test without touching the others. */

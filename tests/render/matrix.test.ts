@@ -58,7 +58,7 @@ describe('buildMatrix', () => {
     const failed = hot!.rows.find((r) => r.threads === 4)!.failed;
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ strategy: 'write-combine', lost: 3, corrupted: 1 });
-    expect(failed[0]!.error).toContain('verification failed');
+    expect(failed[0]!.error).toContain('verification: 3 lost, 2 stale, 1 corrupted (1 duplicate)');
   });
 
   it('conflicts: per-write figures per strategy and the reduction against baseline', () => {

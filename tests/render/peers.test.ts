@@ -72,16 +72,22 @@ describe('vs peer figures', () => {
     expect(bestOptimized(doc.cases.filter((c) => c.mode === 'batch'))?.strategy).not.toBe('peer');
   });
 
-  it('terminal and markdown tables gain "Optimized vs Redis" columns with the interval', async () => {
+  it('peers get a table of their own: each peer\'s rate, how it was reached, and "Optimized vs Redis" with the interval', async () => {
     const doc = withPeers();
-    const text = renderTerminal(doc, false);
-    expect(text).toContain('Optimized vs Redis');
-    expect(text).toContain('Optimized vs libcuckoo');
+    const text = renderTerminal(doc, { color: false });
+    // Two-line heads: the peer and how it was reached; the optimized figure over it.
+    const peersTable = text.slice(text.indexOf('Peers beside'), text.indexOf('Single-Write Latency'));
+    expect(peersTable).toMatch(/│ Value Size │\s+Redis \(ops\/sec\) │\s+Optimized │ libcuckoo \(ops\/sec\) │\s+Optimized │/);
+    expect(peersTable).toMatch(/│\s+vs Redis │\s+in process │\s+vs libcuckoo │/);
+    expect(peersTable).toMatch(/loopback TCP, a round/);
     expect(text).toMatch(/Concurrent Write Performance — \S+ \(best total/);
-    expect(text).toMatch(/\S+ vs Redis/);
     expect(text).toMatch(/50\.0× \(\d+\.\d–\d+\.\d\)/);
+    // The strategies' own table keeps its five columns.
+    expect(text).toMatch(/│ Batch Size │ Baseline \(ops\/sec\) │ Optimized \(ops\/sec\) │ Strategy\s+│\s+Speedup \(95% CI\) │\n/);
     const md = (await renderMarkdown(doc)).text;
-    expect(md).toMatch(/\| Batch Size \| Baseline \(ops\/sec\) \| Optimized \(ops\/sec\) \| Speedup \| Redis \(ops\/sec\) \| Optimized vs Redis \| libcuckoo \(ops\/sec\) \| Optimized vs libcuckoo \|/);
+    expect(md).toContain('| Batch Size | Baseline (ops/sec) | Optimized (ops/sec) | Speedup |\n');
+    expect(md).toContain('| Batch Size | Redis (ops/sec; loopback TCP, pipelined N = batch) | Optimized vs Redis | libcuckoo (ops/sec; in process) | Optimized vs libcuckoo |');
+    expect(md).toContain('Redis (ops/sec; loopback TCP, a connection per thread, pipelined 1,000)');
     expect(md).toMatch(/\| Redis `version` \| 7\.0\.15 \|/);
     // The per-strategy tables list the peers after the strategies.
     expect(md).toMatch(/\| write-combine \(ops\/sec\) \| Redis \(ops\/sec\) \| libcuckoo \(ops\/sec\) \|/);
@@ -96,7 +102,7 @@ describe('vs peer figures', () => {
     expect(vs[0]!.points).toBe(m.single[0]!.rows.length * 2);
     const scaling = specs.find((c) => c.slug === 'scaling-threads')!;
     expect(scaling.points).toBe(m.strategies.find((t) => t.group.mode === 'concurrent')!.rows.length * 7);
-    const r = await renderMarkdown(doc, join('out', 'r.md'));
+    const r = await renderMarkdown(doc, { outputPath: join('out', 'r.md') });
     expect(r.text).toContain('](r-vs-peers-batch-size.svg)');
     const files = new Map(r.files.map((f) => [f.path, f.data]));
     expect(files.has(join('out', 'r-vs-peers-value-size.svg'))).toBe(true);
@@ -107,14 +113,14 @@ describe('vs peer figures', () => {
     const csv = renderCsv(withPeers()).split('\r\n');
     const head = csv[0]!.split(',');
     expect(head.slice(0, 3)).toEqual(['id', 'strategy', 'peer']);
-    expect(head).toEqual(expect.arrayContaining(['vsPeer.redis.value', 'vsPeer.redis.low', 'vsPeer.redis.high', 'vsPeer.libcuckoo.value']));
+    expect(head).toEqual(expect.arrayContaining(['vsPeer.redis.value [x]', 'vsPeer.redis.low [x]', 'vsPeer.redis.high [x]', 'vsPeer.libcuckoo.value [x]']));
     const redisRow = csv.find((l) => l.startsWith('batch/redis/'))!.split(',');
     expect(redisRow[1]).toBe('peer');
     expect(redisRow[2]).toBe('redis');
   });
 
   it('a peer-only document (--backend redis) shows the peer\'s own figures and scaling', () => {
-    const text = renderTerminal(peerOnly(), false);
+    const text = renderTerminal(peerOnly(), { color: false });
     expect(text).not.toContain('Baseline (ops/sec)');
     expect(text).toContain('Redis (ops/sec)');
     expect(text).toContain('Concurrent Write Performance — peers');
@@ -130,7 +136,7 @@ describe('vs peer figures', () => {
     const row = m.batch[0]!.rows.find((r) => r.axisValue === redis.batchSize)!;
     expect(row.best).toBeDefined();
     expect(row.peers[0]!.failed?.error).toContain('closed the connection');
-    const text = renderTerminal(doc, false);
+    const text = renderTerminal(doc, { color: false }).replace(/\n {2,}(?=\S)/g, ' ');
     expect(text).toContain(`✗ FAILED ${redis.id}: redis 127.0.0.1:1: SET: the server closed the connection`);
   });
 });

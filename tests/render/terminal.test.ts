@@ -17,7 +17,7 @@ describe('terminal tables', () => {
 
   it('have the story\'s three table shapes, the best strategy named', async () => {
     const out = (await render(loadSample(), 'table', { color: false })).text;
-    expect(out).toMatch(/│ Value Size │ Baseline \(ops\/sec\) │ Optimized \(ops\/sec\) │ Strategy\s+│\s+Speedup │/);
+    expect(out).toMatch(/│ Value Size │ Baseline \(ops\/sec\) │ Optimized \(ops\/sec\) │ Strategy\s+│\s+Speedup \(95% CI\) │/);
     expect(out).toMatch(/│ 64B\s+│\s+45,000 │\s+1,012,000 │ write-combine │ 22\.5× \(21\.6–23\.4\) │/);
     expect(out).toMatch(/│ Batch Size │/);
     expect(out).toMatch(/│ Threads │\s+ops\/sec │ per thread │ scaling │/);
@@ -26,10 +26,19 @@ describe('terminal tables', () => {
   });
 
   it('show failed cases with their error and counts, and noisy figures with a marker', async () => {
-    const out = (await render(loadSample(), 'table', { color: false })).text;
-    expect(out).toContain('✗ FAILED concurrent/write-combine/v256/b1000/t4/zipf:0.99/lf0.5/k20000: verification failed: 3 lost, 1 corrupted writes (lost 3, corrupted 1)');
+    const flat = (t: string): string => t.replace(/\n {2,}(?=\S)/g, ' ');
+    const out = flat((await render(loadSample(), 'table', { color: false })).text);
+    // The error states what verification found; nothing is said twice.
+    expect(out).toContain(
+      '✗ FAILED concurrent/write-combine/v256/b1000/t4/zipf:0.99/lf0.5/k20000: verification: 3 lost, 2 stale, 1 corrupted (1 duplicate) of 140,000 writes to 56,000 distinct keys\n',
+    );
     expect(out).toMatch(/480,000 ⚠/);
-    expect(out).toContain('concurrent/baseline/v256/b1000/t16/uniform/lf0.5/k20000: noise 10.8%');
+    // one warning line per table (the noise measure: half-width of the median's 95% interval)
+    expect(out).toContain('⚠ 1/25 noisier than ±2% (worst ±15.0%)');
+    // the per-case list with --verbose only
+    expect(out).not.toContain('concurrent/baseline/v256/b1000/t16/uniform/lf0.5/k20000: noise');
+    const verbose = flat((await render(loadSample(), 'table', { color: false, verbose: true })).text);
+    expect(verbose).toContain('concurrent/baseline/v256/b1000/t16/uniform/lf0.5/k20000: noise ±15.0% over 7 samples');
   });
 
   it('colour the output only when asked', async () => {

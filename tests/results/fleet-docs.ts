@@ -1,6 +1,8 @@
 /**
  * Shard documents for merge tests, cut from a real quick-profile run (tests/fixtures/
- * results-cpu-quick.json) along the shard layout `writeprof run --shard i/n` uses.
+ * results-cpu-quick.json) along the shard layout `writeprof run --shard i/n` uses. The run is a
+ * results schema 1 document, read as the current schema (src/results/upgrade.ts): recorded before
+ * uniform streams had updates, so its plan is the quick profile with update share 0.
  */
 import { fileURLToPath } from 'node:url';
 import { buildDocument } from '../../src/results/document.js';
@@ -13,7 +15,8 @@ import { expandCases } from '../../src/profile/plan.js';
 import { layoutShards } from '../../src/profile/shard.js';
 
 export const QUICK_RUN = readResults(fileURLToPath(new URL('../fixtures/results-cpu-quick.json', import.meta.url)));
-export const QUICK = loadProfile('quick');
+const quick = loadProfile('quick');
+export const QUICK = { ...quick, suites: quick.suites.map((s) => ({ ...s, axes: { ...s.axes, updateShare: [0] } })) };
 export const QUICK_SPECS = expandCases(QUICK.suites);
 export const QUICK_PLAN = planRecord(QUICK_SPECS, QUICK.measurement, { seed: 42, countConflicts: true, calibrateSlowdown: 0 });
 

@@ -62,7 +62,11 @@ describe.concurrent('item 9: results survive a full disk and a killed run', () =
     const slow = ['--backend', 'cpu', '--profile', 'quick', '--mode', 'batch', '--strategy', 'all', '--batch-size', '100,200', '--keys', '20000', '--warmup', '0', '--min-samples', '3', '--max-samples', '3', '--min-time', '0.4', '--max-time', '0.4', '-q'];
     const run = startCli(['run', ...slow, '-o', out]);
     // Kill it once two cases are in the journal (header + 2 lines).
-    for (let i = 0; i < 200 && !(existsSync(journal) && readFileSync(journal, 'utf8').split('\n').length >= 4); i++) await sleep(50);
+    // However long that takes under load: the ten cases take seconds more, so it cannot end first.
+    while (!(existsSync(journal) && readFileSync(journal, 'utf8').split('\n').length >= 4)) {
+      expect(run.child.exitCode, 'the run ended before two cases were journaled').toBeNull();
+      await sleep(50);
+    }
     run.child.kill('SIGKILL');
     await run.done;
     const lines = readFileSync(journal, 'utf8').trim().split('\n');

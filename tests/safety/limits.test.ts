@@ -44,16 +44,18 @@ describe.concurrent('item 8: limits', () => {
     expect(r.ms).toBeLessThan(10_000);
   });
 
-  it('an input over 16 MiB is refused before parsing', () => {
+  it('an input over its limit is refused before parsing: 16 MiB for a profile, what the largest results document takes for results', () => {
+    writeFileSync(f('padded-profile.json'), JSON.stringify({ name: 'p', suites: [{ mode: 'batch' }] }) + ' '.repeat(17 * 2 ** 20));
+    expectOneLine(bounded(['run', '--profile', f('padded-profile.json')]), /padded-profile\.json: 17\.0 MiB; inputs are limited to 16\.0 MiB$/);
     const small = JSON.stringify(makeDoc([makeCase([1e6, 1e6, 1e6, 1e6, 1e6])]));
-    writeFileSync(f('padded.json'), small + ' '.repeat(17 * 2 ** 20));
-    expectOneLine(bounded(['compare', f('padded.json'), f('padded.json')]), /padded\.json: 17\.0 MiB; inputs are limited to 16\.0 MiB$/);
+    writeFileSync(f('padded.json'), small + ' '.repeat(51 * 2 ** 20));
+    expectOneLine(bounded(['compare', f('padded.json'), f('padded.json')]), /padded\.json: 51\.0 MiB; inputs are limited to 50\.5 MiB$/);
   });
 
   it.skipIf(!isRoot)('a device that never ends (a zero device) is read up to the limit, then refused', () => {
     const zero = mknodChar(f('zero'), 1, 5);
     const r = bounded(['compare', zero, writeDoc(f('ok.json'))]);
-    expectOneLine(r, /zero: more than 16\.0 MiB; inputs are limited to 16\.0 MiB$/);
+    expectOneLine(r, /zero: more than 50\.5 MiB; inputs are limited to 50\.5 MiB$/);
   });
 
   it('more samples in a case than any run takes: refused (compare would bootstrap for minutes)', () => {

@@ -4,7 +4,7 @@
  * cases equal an unsharded run's. Then the fault path: a shard cancelled before it ran is named
  * by the merge job, and `--resume` re-runs that shard alone and completes the set.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -37,7 +37,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 }, 30_000);
 
-function manifest(dir: string): { digest: string; submissions: { shards: number[]; arrayJob: string; mergeJob: string }[] } {
+function manifest(dir: string): { digest: string; submissions: { shards: number[]; arrayJob: string; mergeJob: string | null }[] } {
   return JSON.parse(readFileSync(join(dir, 'fleet.json'), 'utf8'));
 }
 
@@ -87,11 +87,11 @@ describe('writeprof slurm on a real Slurm cluster', () => {
       env: { ...c.env, SBATCH_HOLD: '1' },
     });
     const until = Date.now() + 20_000;
-    while (!existsSync(join(dir, 'fleet.json')) || manifest(dir).submissions.length === 0) {
+    while (!existsSync(join(dir, 'fleet.json')) || !manifest(dir).submissions[0]?.mergeJob) {
       if (Date.now() > until) throw new Error('writeprof slurm --submit did not record its jobs');
       await sleep(100);
     }
-    const { arrayJob, mergeJob } = manifest(dir).submissions[0]!;
+    const { arrayJob, mergeJob } = manifest(dir).submissions[0]! as { arrayJob: string; mergeJob: string };
     c.cmd('scancel', [`${arrayJob}_2`]);
     // Release the other tasks by id: releasing the whole array would also name the cancelled task.
     c.cmd('scontrol', ['release', [1, 3, 4].map((i) => `${arrayJob}_${i}`).join(',')]);
@@ -124,5 +124,49 @@ describe('writeprof slurm on a real Slurm cluster', () => {
     const done = await runCli(['slurm', '--resume', dir], { cwd: work, env: c.env });
     expect(done.code).toBe(0);
     expect(done.stdout).toContain('every shard has complete results; nothing to re-run');
+  }, 90_000);
+
+  it('a merge job refused after the array was queued: the array is recorded, and --resume queues only the merge job', async () => {
+    const c = cluster!;
+    const dir = join(work, 'refused');
+    // A site's submit filter that refuses the merge job (a job with a dependency), in front of the
+    // real sbatch; what it passes on is held, so the array is still queued when --resume looks.
+    const bin = join(work, 'filter-bin');
+    mkdirSync(bin, { recursive: true });
+    const realSbatch = c.cmd('bash', ['-c', 'command -v sbatch']).trim();
+    writeFileSync(
+      join(bin, 'sbatch'),
+      `#!/bin/bash\nfor a in "$@"; do case "$a" in --dependency=*) echo "sbatch: error: Batch job submission failed: Job violates accounting/QOS policy" >&2; exit 1;; esac; done\nexec ${realSbatch} --hold "$@"\n`,
+    );
+    chmodSync(join(bin, 'sbatch'), 0o755);
+    const refused = await runCli(['slurm', '--profile', profile, '--shards', '2', '--dir', dir, '--backend', 'cpu', '--submit'], {
+      cwd: work,
+      env: { ...c.env, PATH: `${bin}:${c.env['PATH']}` },
+    });
+    expect(refused.code).toBe(2);
+    const [first] = manifest(dir).submissions;
+    expect(first).toMatchObject({ shards: [1, 2], mergeJob: null });
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toMatch(new RegExp(`^writeprof: sbatch refused the merge job: .*QOS policy; job array ${first!.arrayJob} \\(shards 1-2\\) is queued and recorded in .*fleet\\.json; submit the merge job once the cause is fixed: writeprof slurm --resume \\S+ --submit`));
+
+    const again = startCli(['slurm', '--resume', dir, '--submit', '--wait'], { cwd: work, env: c.env });
+    const until = Date.now() + 20_000;
+    while (manifest(dir).submissions[0]!.mergeJob === null) {
+      if (Date.now() > until) {
+        again.child.kill('SIGKILL');
+        const out = await again.done;
+        throw new Error(`--resume did not submit the merge job: ${out.stdout} ${out.stderr}`);
+      }
+      await sleep(100);
+    }
+    const m = manifest(dir);
+    expect(m.submissions).toHaveLength(1); // no second array: the queued shards were not queued again
+    c.cmd('scontrol', ['release', m.submissions[0]!.arrayJob]);
+    const done = await again.done;
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stdout).toMatch(new RegExp(`queued already in job array ${first!.arrayJob}: shard 1, 2`));
+    expect(done.stdout).toMatch(/submitted: nothing new/);
+    expect(manifest(dir).submissions).toHaveLength(1);
+    expect(readResults(join(dir, 'all.json')).partial).toBeUndefined();
   }, 90_000);
 });

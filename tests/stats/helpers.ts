@@ -34,7 +34,7 @@ export function makeCase(samples: number[], axes: Partial<Omit<CaseResult, 'id' 
     counters: { lockRetries: 0, casFailures: 0, probeSteps: 0 },
     countersPerWrite: { lockRetries: 0, casFailures: 0, probeSteps: 0 },
     breakdown: { stage: 1, kernel: 10 },
-    verification: { written: spec.keys, verified: spec.keys, lost: 0, corrupted: 0 },
+    verification: { writes: spec.keys, distinct: spec.keys, verified: spec.keys, lost: 0, stale: 0, corrupted: 0, duplicates: 0 },
     status: 'ok',
   };
 }

@@ -12,6 +12,8 @@
 #include <mutex>
 
 #include "grid_sync.h"
+#include "wpemu/control.h"
+#include "wpemu/findings.h"
 #include "wpemu/notes.h"
 
 WPEMU_TLS_HIDDEN thread_local dim3 threadIdx, blockIdx, blockDim, gridDim;
@@ -173,7 +175,7 @@ uint64_t Block::next_random() {
 
 void Block::entry(void* arg) {
   auto* f = static_cast<Fiber*>(arg);
-  f->block->job_->body();
+  f->block->job_->run(f->block->job_->args);
   f->block->exit_current();
 }
 
@@ -222,7 +224,16 @@ std::string Block::run(LaunchJob& job, unsigned linear) {
   fault_.clear();
   faultCode_ = cudaErrorLaunchFailure;
   progress_ = sleepsWithoutProgress_ = switches_ = 0;
-  rng_ = mix64(job.seed ^ mix64(uint64_t(linear) + 0x9e3779b97f4a7c15ULL)) | 1;
+  rng_ = rng_seed_ = mix64(job.seed ^ mix64(uint64_t(linear) + 0x9e3779b97f4a7c15ULL)) | 1;
+  if (observe::on()) {
+    stackRanges_.resize(2 * threads_);
+    for (unsigned t = 0; t < threads_; ++t) {
+      stackRanges_[2 * t] = reinterpret_cast<uintptr_t>(stacks_[t]->bottom());
+      stackRanges_[2 * t + 1] = reinterpret_cast<uintptr_t>(stacks_[t]->top());
+    }
+    info_ = BlockInfo{&job.info, linear, threads_, dynShared_.data(), dynShared_.size(), stackRanges_.data()};
+    observe::each([&](Observer& o) { o.block_begin(info_); });
+  }
 
   const double timeoutNs = config().timeoutSec * 1e9;
   const uint64_t started = now_ns();
@@ -252,6 +263,7 @@ std::string Block::run(LaunchJob& job, unsigned linear) {
     cur_ = &fibers_[runnable_[pick(runnable_.size())]];
     tls_thread = &cur_->ctx;
     ::threadIdx = cur_->ctx.tidx;
+    notify_switch(nullptr, cur_);
     switch_context(sched_, cur_->cpu);
     tls_thread = nullptr;
     if (signalFiber_) {
@@ -277,6 +289,7 @@ std::string Block::run(LaunchJob& job, unsigned linear) {
     }
   }
   cur_ = nullptr;
+  if (observe::on()) observe::each([&](Observer& o) { o.block_end(info_); });
   tls_runtime = nullptr;
   if (progress_ != seenProgress) g_last_progress_ns.store(now_ns(), std::memory_order_relaxed);
   return faulted_ ? fault_ : std::string();
@@ -297,27 +310,46 @@ void Block::yield(const char* what, const Loc& loc) {
   dispatch(f);
 }
 
+void Block::yield_access() {
+  Fiber& f = *cur_;
+  f.what = "a load or store";
+  f.file = nullptr;
+  dispatch(f);
+}
+
 // The seeded scheduler's choice of the next fiber, switched to straight from `from` (possibly
 // `from` itself: then nothing switches). Returns when `from` runs again.
 void Block::dispatch(Fiber& from) {
   ++switches_;
   if (runnable_.empty() || switches_ % kCheckEvery == 0) {
+    notify_switch(&from, nullptr);
     switch_context(from.cpu, sched_);
     return;
   }
   Fiber& next = fibers_[runnable_[pick(runnable_.size())]];
   if (&next == &from) return;
+  notify_switch(&from, &next);
   cur_ = &next;
   tls_thread = &next.ctx;
   ::threadIdx = next.ctx.tidx;
   switch_context(from.cpu, next.cpu);
 }
 
+void Block::notify_switch(const Fiber* from, const Fiber* to) {
+  if (!observe::on()) return;
+  const int a = from ? int(from->ctx.tid) : -1, b = to ? int(to->ctx.tid) : -1;
+  observe::each([&](Observer& o) { o.switch_threads(a, b); });
+}
+
 void Block::nanosleep(const Loc& loc) {
   // A block whose threads only sleep and poll gives its core away: the thread it waits for (a
   // lock holder in another block, or the host answering a mailbox) may need it, and on a machine
-  // with few cores spinning here only delays that.
-  if (runnable_.size() == 1 || ++sleepsWithoutProgress_ % 64 == 0) sched_yield();
+  // with few cores spinning here only delays that. A lone poller past a short spin waits for the
+  // host to ring (wpemu/control.h), or 200 us: yielding alone kept it on a shared core, and the
+  // host then waited for a time slice on every request.
+  if (++sleepsWithoutProgress_ == 1) ringsSeen_ = mapped_rings();
+  if (runnable_.size() == 1 && sleepsWithoutProgress_ > 64) wait_mapped(ringsSeen_, 200);
+  else if (runnable_.size() == 1 || sleepsWithoutProgress_ % 64 == 0) sched_yield();
   yield("__nanosleep", loc);
 }
 
@@ -353,6 +385,35 @@ void Block::set_fault(const std::string& what) {
            "): block " + block_str(tls_block.bidx, j.grid) + ": " + what + "; " + dump();
 }
 
+// A synccheck finding by the running thread, at `where` (its last switch point when empty).
+Finding Block::synccheck_finding(const char* kind, Severity severity, const std::string& where, const std::string& what) {
+  Finding f;
+  f.tool = "synccheck";
+  f.kind = kind;
+  f.severity = severity;
+  f.kernel = job_->name;
+  f.grid = job_->grid;
+  f.block = job_->block;
+  f.message = what;
+  f.seed = config().seed;
+  FindingSite at;
+  at.where = where;
+  if (cur_) {
+    if (at.where.empty()) at.where = site(cur_->file, cur_->line);
+    at.block = linear_;
+    at.warp = int(cur_->ctx.warp);
+    at.lane = int(cur_->ctx.lane);
+    at.access = cur_->what ? cur_->what : "";
+  }
+  f.sites.push_back(at);
+  return f;
+}
+
+void Block::sync_fault(const char* kind, const std::string& what) {
+  if (collecting_findings()) report_finding(synccheck_finding(kind, Severity::Error, std::string(), what));
+  fault(what);
+}
+
 void Block::fault(const std::string& what) {
   set_fault(what);
   if (cur_) {
@@ -362,6 +423,7 @@ void Block::fault(const std::string& what) {
 }
 
 void Block::exit_current() {
+  observe::Quiet q;
   Fiber& f = *cur_;
   const unsigned bit = 1u << f.ctx.lane;
   Warp& w = warps_[f.ctx.warp];
@@ -385,9 +447,10 @@ void Block::exit_current() {
     }
   }
   if (barrier_.arrived > 0)
-    fault("thread " + std::to_string(f.ctx.tid) + " exited while " + std::to_string(barrier_.arrived) +
+    sync_fault("exit during barrier", "thread " + std::to_string(f.ctx.tid) + " exited while " + std::to_string(barrier_.arrived) +
           " threads wait at " + barrier_name(barrier_.op) + " (" + site(barrier_.file, barrier_.line) +
           "): a barrier in divergent code");
+  if (observe::on()) observe::each([&](Observer& o) { o.thread_exit(f.ctx.tid); });
   w.exited |= bit;
   ++exitedCount_;
   --live_;
@@ -411,6 +474,7 @@ void Block::note_portability(const char* file, unsigned line, const std::string&
     if (f == file && l == line) return;
   noted_.emplace_back(file, line);
   record_note(job_->name, file, line, what);
+  if (collecting_findings()) report_finding(synccheck_finding("portability", Severity::Note, site(file, line), what));
 }
 
 // The convergence rule. Lanes reaching the same __activemask()/coalesced_threads() call site are
@@ -528,13 +592,13 @@ void Block::check_waits_for(const Fiber& me, unsigned lanes, const Rendezvous* m
       if (&theirs != mine && (theirs.mask & bit) && !(theirs.arrived & bit)) {
         std::string mineStr = mine ? std::string(op_name(mine->op)) + "(mask " + hex(mine->mask) + ")"
                                    : std::string(barrier_name(barrier_.op));
-        fault("mask mismatch in warp " + std::to_string(me.ctx.warp) + ": lane " + std::to_string(me.ctx.lane) +
+        sync_fault("warp mask mismatch", "mask mismatch in warp " + std::to_string(me.ctx.warp) + ": lane " + std::to_string(me.ctx.lane) +
               " waits in " + mineStr + " for lane " + std::to_string(k) + ", which waits in " + op_name(theirs.op) +
               "(mask " + hex(theirs.mask) + ") at " + site(theirs.file, theirs.line) + " for lane " +
               std::to_string(me.ctx.lane));
       }
     } else if (other.state == State::InBarrier && mine) {
-      fault("warp " + std::to_string(me.ctx.warp) + " lane " + std::to_string(me.ctx.lane) + " waits in " +
+      sync_fault("barrier in rendezvous", "warp " + std::to_string(me.ctx.warp) + " lane " + std::to_string(me.ctx.lane) + " waits in " +
             op_name(mine->op) + "(mask " + hex(mine->mask) + ") for lane " + std::to_string(k) +
             ", which waits at " + barrier_name(barrier_.op) + " (" + site(barrier_.file, barrier_.line) + ")");
     }
@@ -551,9 +615,9 @@ uint64_t Block::warp_collective(WarpOp op, unsigned mask, uint64_t value, int ar
     return "warp " + std::to_string(warp) + " lane " + std::to_string(lane) + " calls " + op_name(op) + "(mask " +
            hex(mask) + ") at " + site(loc.file_name(), unsigned(loc.line()));
   };
-  if (!(mask & bit)) fault(who() + ", whose mask does not include the calling lane");
+  if (!(mask & bit)) sync_fault("invalid warp mask", who() + ", whose mask does not include the calling lane");
   if (width < 1 || width > 32 || (width & (width - 1)))
-    fault(who() + ": width " + std::to_string(width) + " is not a power of two from 1 to 32");
+    sync_fault("invalid shuffle width", who() + ": width " + std::to_string(width) + " is not a power of two from 1 to 32");
   // PTX (sm_70+): the intrinsic waits for the non-exited lanes of its mask; lanes that exited or
   // do not exist are not waited for. A GPU before sm_70 would hang: a portability note.
   const unsigned live = w.exists & ~w.exited;
@@ -577,7 +641,7 @@ uint64_t Block::warp_collective(WarpOp op, unsigned mask, uint64_t value, int ar
     r = &w.rv[w.open++];
     *r = Rendezvous{op, mask & live, 0, width, loc.file_name(), unsigned(loc.line()), mask};
   } else if (r->op != op) {
-    fault(who() + " while lanes " + lanes_of(r->arrived) + " of the same mask wait in " + op_name(r->op) + " at " +
+    sync_fault("warp mask mismatch", who() + " while lanes " + lanes_of(r->arrived) + " of the same mask wait in " + op_name(r->op) + " at " +
           site(r->file, r->line));
   }
   check_waits_for(f, r->mask & ~r->arrived, r);
@@ -602,7 +666,7 @@ uint64_t Block::warp_collective(WarpOp op, unsigned mask, uint64_t value, int ar
 // the reader's own value (and a portability note).
 uint64_t Block::shuffle_source(const Rendezvous& r, unsigned warp, unsigned reader, unsigned src) {
   if (src >= 32 || !(r.named >> src & 1))
-    fault("warp " + std::to_string(warp) + " lane " + std::to_string(reader) + " reads lane " + std::to_string(src) +
+    sync_fault("shuffle outside mask", "warp " + std::to_string(warp) + " lane " + std::to_string(reader) + " reads lane " + std::to_string(src) +
           " outside the mask " + hex(r.named) + " of " + op_name(r.op) + " at " + site(r.file, r.line));
   if (!(r.mask >> src & 1)) {
     note_portability(r.file, r.line,
@@ -687,6 +751,7 @@ void Block::complete(Warp& w, Rendezvous& r, unsigned warp) {
       case WarpOp::ReduceXor: f.result = xorv; break;
     }
   }
+  if (observe::on()) observe::each([&](Observer& o) { o.warp_sync(warp, mask); });
   for (unsigned rest = mask; rest; rest &= rest - 1) {
     Fiber& f = lane_fiber(warp, unsigned(__builtin_ctz(rest)));
     if (&f != cur_) {
@@ -713,7 +778,7 @@ int Block::barrier(BarrierOp op, int pred, const Loc& loc) {
     fault("thread " + std::to_string(f.ctx.tid) + " calls grid.sync() at " + here() +
           " in a kernel not launched cooperatively (cudaLaunchCooperativeKernel)");
   if (exitedCount_ > 0)
-    fault("thread " + std::to_string(f.ctx.tid) + " reaches " + barrier_name(op) + " at " + here() + " after " +
+    sync_fault("divergent barrier", "thread " + std::to_string(f.ctx.tid) + " reaches " + barrier_name(op) + " at " + here() + " after " +
           std::to_string(exitedCount_) + " threads of the block exited: a barrier in divergent code");
   if (barrier_.arrived == 0) {
     barrier_.op = op;
@@ -721,7 +786,7 @@ int Block::barrier(BarrierOp op, int pred, const Loc& loc) {
     barrier_.line = unsigned(loc.line());
     barrier_.acc = op == BarrierOp::And ? 1 : 0;
   } else if (barrier_.line != unsigned(loc.line()) || std::strcmp(barrier_.file, loc.file_name()) != 0) {
-    fault("divergent " + std::string(barrier_name(op)) + ": " + std::to_string(barrier_.arrived) +
+    sync_fault("divergent barrier", "divergent " + std::string(barrier_name(op)) + ": " + std::to_string(barrier_.arrived) +
           " threads wait at " + site(barrier_.file, barrier_.line) + ", thread " + std::to_string(f.ctx.tid) +
           " arrives at " + here());
   }
@@ -730,7 +795,7 @@ int Block::barrier(BarrierOp op, int pred, const Loc& loc) {
   const unsigned bit = 1u << f.ctx.lane;
   for (int i = 0; i < w.open; ++i)
     if (const Rendezvous& r = w.rv[i]; (r.mask & bit) && !(r.arrived & bit))
-      fault("warp " + std::to_string(f.ctx.warp) + " lane " + std::to_string(f.ctx.lane) + " reaches " +
+      sync_fault("barrier in rendezvous", "warp " + std::to_string(f.ctx.warp) + " lane " + std::to_string(f.ctx.lane) + " reaches " +
             barrier_name(op) + " at " + here() + " while lanes " + lanes_of(r.arrived) + " wait for it in " +
             op_name(r.op) + "(mask " + hex(r.mask) + ") at " + site(r.file, r.line));
   switch (op) {
@@ -747,6 +812,7 @@ int Block::barrier(BarrierOp op, int pred, const Loc& loc) {
       if (!job_->gridSync->arrive_and_wait(*job_, linear_, &why))
         fault(why.empty() ? std::string("abandoned at grid.sync(): another block faulted") : why);
     }
+    if (observe::on()) observe::each([&](Observer& o) { o.block_sync(); });
     const int result = barrier_.acc;
     for (Fiber& o : fibers_) {
       o.result = uint64_t(result);
@@ -795,7 +861,7 @@ std::string Block::dump() const {
       if (g == groups.end()) groups.emplace_back(d, 1u << l);
       else g->second |= 1u << l;
       if (d == "runnable") {
-        std::string at = std::string(f.what) + " at " + site(f.file, f.line);
+        std::string at = f.file ? std::string(f.what) + " at " + site(f.file, f.line) : std::string(f.what);
         if (std::find(spinSites.begin(), spinSites.end(), at) == spinSites.end()) spinSites.push_back(at);
       }
     }
@@ -828,14 +894,17 @@ std::string Block::dump() const {
 // ---- sched.h: the device-side entry points ----
 
 void switch_point(const char* what, const Loc& loc) {
+  observe::Quiet q;
   if (tls_thread) tls_runtime->yield(what, loc);
 }
 
 void progress_point() {
+  observe::Quiet q;
   if (tls_thread) tls_runtime->progress();
 }
 
 uint64_t warp_collective(WarpOp op, unsigned mask, uint64_t value, int arg, int width, int* pred, const Loc& loc) {
+  observe::Quiet q;
   if (!tls_thread) {
     std::fprintf(stderr, "wpemu: %s called outside a kernel (%s:%u)\n", "warp intrinsic", loc.file_name(),
                  unsigned(loc.line()));
@@ -845,6 +914,7 @@ uint64_t warp_collective(WarpOp op, unsigned mask, uint64_t value, int arg, int 
 }
 
 int block_barrier(BarrierOp op, int pred, const Loc& loc) {
+  observe::Quiet q;
   if (!tls_thread) {
     std::fprintf(stderr, "wpemu: __syncthreads called outside a kernel (%s:%u)\n", loc.file_name(),
                  unsigned(loc.line()));
@@ -854,6 +924,7 @@ int block_barrier(BarrierOp op, int pred, const Loc& loc) {
 }
 
 void nanosleep(unsigned, const Loc& loc) {
+  observe::Quiet q;
   if (tls_thread) tls_runtime->nanosleep(loc);
 }
 
@@ -867,6 +938,7 @@ void device_assert(const char* expr, const char* file, unsigned line, const char
 }
 
 void trap(const char* why, const Loc& loc) {
+  observe::Quiet q;
   if (tls_thread)
     tls_runtime->fault(std::string(why) + " by thread " + std::to_string(tls_thread->tid) + " at " +
                        site(loc.file_name(), unsigned(loc.line())));
@@ -875,6 +947,20 @@ void trap(const char* why, const Loc& loc) {
 }
 
 void* dynamic_shared() { return tls_runtime ? tls_runtime->dynamic_shared() : nullptr; }
+
+// ---- observe.h: services for observers on a kernel thread ----
+
+void fault_block(const std::string& what) {
+  if (tls_thread) tls_runtime->fault(what);
+  std::fprintf(stderr, "wpemu: %s outside a kernel\n", what.c_str());
+  std::abort();
+}
+
+void access_switch_point() {
+  if (tls_thread) tls_runtime->yield_access();
+}
+
+uint64_t block_seed() { return tls_runtime ? tls_runtime->seed() : 0; }
 
 unsigned active_mask() { return tls_thread ? tls_runtime->active_mask() : 0u; }
 

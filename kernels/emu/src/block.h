@@ -12,6 +12,8 @@
 
 #include "context.h"
 #include "runtime.h"
+#include "wpemu/findings.h"
+#include "wpemu/observe.h"
 #include "wpemu/sched.h"
 
 namespace wpemu {
@@ -24,6 +26,7 @@ class Block {
 
   // Called by device code through sched.h, on the running fiber.
   void yield(const char* what, const Loc& loc);
+  void yield_access();  // a plain load or store made a switch point (observers that ask for it)
   uint64_t warp_collective(WarpOp op, unsigned mask, uint64_t value, int arg, int width, int* pred, const Loc& loc);
   int barrier(BarrierOp op, int pred, const Loc& loc);
   void nanosleep(const Loc& loc);
@@ -39,6 +42,9 @@ class Block {
     faultCode_ = code;
     fault(what);
   }
+  // A fault of warp or barrier discipline: also a synccheck finding (wpemu/findings.h).
+  [[noreturn]] void sync_fault(const char* kind, const std::string& what);
+  uint64_t seed() const { return rng_seed_; }
   void* dynamic_shared() { return dynShared_.data(); }
   unsigned active_mask() const;
   unsigned converge(const Loc& loc);
@@ -106,10 +112,12 @@ class Block {
   void unqueue(Fiber& f);
   void make_runnable(Fiber& f);
   void note(Fiber& f, const char* what, const Loc& loc);
+  void notify_switch(const Fiber* from, const Fiber* to);
   void complete(Warp& w, Rendezvous& r, unsigned warp);
   void check_waits_for(const Fiber& me, unsigned lanes, const Rendezvous* mine);
   void set_fault(const std::string& what);
   void note_portability(const char* file, unsigned line, const std::string& what);
+  Finding synccheck_finding(const char* kind, Severity severity, const std::string& where, const std::string& what);
   bool settled(const Convergence& c, unsigned lane) const;
   void settle_convergences(unsigned warp);
   void complete_convergence(Convergence& c);
@@ -131,8 +139,11 @@ class Block {
   std::vector<unsigned char> dynShared_;
   Context sched_;
   Fiber* cur_ = nullptr;
-  uint64_t rng_ = 0;
+  uint64_t rng_ = 0, rng_seed_ = 0;
+  BlockInfo info_;                   // what observers are told of this block
+  std::vector<uintptr_t> stackRanges_;
   uint64_t progress_ = 0, sleepsWithoutProgress_ = 0, switches_ = 0;
+  uint64_t ringsSeen_ = 0;  // mapped_rings() when the current run of sleeps began
   bool faulted_ = false;
   std::string fault_;
   cudaError_t faultCode_ = cudaErrorLaunchFailure;

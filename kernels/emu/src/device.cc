@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <deque>
@@ -57,6 +58,29 @@ const char* plain_message(cudaError_t e) {
 void (*g_fault_reporter)(const char*) = nullptr;
 
 }  // namespace
+
+namespace {
+std::atomic<uint64_t> g_rings{0};
+std::atomic<int> g_ring_waiters{0};
+std::mutex g_ring_mu;
+std::condition_variable g_ring_cv;
+}  // namespace
+
+uint64_t mapped_rings() { return g_rings.load(std::memory_order_acquire); }
+
+void ring_mapped() {
+  g_rings.fetch_add(1, std::memory_order_acq_rel);
+  if (g_ring_waiters.load(std::memory_order_acquire) == 0) return;
+  std::lock_guard<std::mutex> lock(g_ring_mu);
+  g_ring_cv.notify_all();
+}
+
+void wait_mapped(uint64_t seen, unsigned micros) {
+  std::unique_lock<std::mutex> lock(g_ring_mu);
+  g_ring_waiters.fetch_add(1, std::memory_order_acq_rel);
+  g_ring_cv.wait_for(lock, std::chrono::microseconds(micros), [&] { return mapped_rings() != seen; });
+  g_ring_waiters.fetch_sub(1, std::memory_order_acq_rel);
+}
 
 uint64_t now_ns() {
   return uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(

@@ -87,7 +87,6 @@ void set_kernel_attributes(const void* fn, const KernelAttributes& a) {
 
 void launch_kernel(const void* fn, const char* name, const LaunchConfig& c, KernelBody kb) {
   std::shared_ptr<void> closure(kb.closure, kb.destroy);  // freed with the launch, whatever happens
-  auto run = kb.run;
   const KernelAttributes a = kernel_attributes(fn);
   const size_t allowed = a.maxDynamicSharedBytes > 0 ? size_t(a.maxDynamicSharedBytes) : kDefaultDynamicShared;
   if (c.sharedBytes > allowed) {
@@ -103,7 +102,7 @@ void launch_kernel(const void* fn, const char* name, const LaunchConfig& c, Kern
       return;
     }
   }
-  launch_kernel(name, c.grid, c.block, c.sharedBytes, c.stream, [closure, run] { run(closure.get()); }, c.cooperative);
+  launch_kernel(name, c.grid, c.block, c.sharedBytes, c.stream, kb.run, closure, kb.closure, kb.bytes, c.cooperative);
 }
 
 }  // namespace wpemu

@@ -175,7 +175,7 @@ CoopPool& coop_pool() {
 void run_cooperative(const std::shared_ptr<LaunchJob>& job) { coop_pool().run(job); }
 
 void launch_kernel(const char* name, dim3 grid, dim3 block, size_t sharedBytes, cudaStream_t s,
-                   std::function<void()> body, bool cooperative) {
+                   void (*run)(void*), std::shared_ptr<void> keep, void* args, size_t argBytes, bool cooperative) {
   const uint64_t threads = uint64_t(block.x) * block.y * block.z;
   const uint64_t blocks = uint64_t(grid.x) * grid.y * grid.z;
   if (threads == 0 || threads > 1024 || block.z > 64 || blocks == 0 || grid.y > 65535 || grid.z > 65535 ||
@@ -189,19 +189,28 @@ void launch_kernel(const char* name, dim3 grid, dim3 block, size_t sharedBytes, 
     return;
   }
   auto job = std::make_shared<LaunchJob>();
+  static std::atomic<uint64_t> launches{0};
+  job->info.id = ++launches;
+  job->info.stream = st->id;
+  job->info.params = args;
+  job->info.paramBytes = argBytes;
   job->name = name;
   job->grid = grid;
   job->block = block;
   job->sharedBytes = sharedBytes;
-  job->body = std::move(body);
+  job->run = run;
+  job->args = args;
+  job->keep = std::move(keep);
   job->blocks = unsigned(blocks);
   job->cooperative = cooperative;
   // Seeds follow the host's order of launches on each stream, not the order executors run them.
   job->seed = mix64(config().seed ^ mix64(st->id * 0x100000001b3ULL + st->launches++));
   st->enqueue([job] {
     if (sticky_error() != cudaSuccess) return;
+    if (observe::on()) observe::each([&](Observer& o) { o.launch_begin(job->info); });
     if (job->cooperative) run_cooperative(job);
     else run_launch(job);
+    if (observe::on()) observe::each([&](Observer& o) { o.launch_end(job->info); });
     if (!job->fault.empty()) set_sticky_error(job->faultCode, job->fault);
   });
 }

@@ -2,6 +2,7 @@
 // own device pointer). Device allocations count against the emulated device's memory so that
 // cudaMemGetInfo and out-of-memory behave like a device's.
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -11,6 +12,7 @@
 #include "runtime.h"
 #include "stream.h"
 #include "wpemu/api.h"
+#include "wpemu/observe.h"
 
 namespace wpemu {
 
@@ -33,13 +35,30 @@ size_t g_device_used = 0;
 constexpr size_t kAlign = 256;  // cudaMalloc's alignment
 
 // Large blocks come straight from mmap: zero-filled pages, and the memory goes back to the OS
-// on free (a sweep allocates and frees a table and an arena per case).
-void* allocate(size_t bytes) {
-  size_t rounded = (bytes + kAlign - 1) / kAlign * kAlign;
-  if (rounded == 0) rounded = kAlign;
-  void* p = mmap(nullptr, rounded, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  return p == MAP_FAILED ? nullptr : p;
+// on free (a sweep allocates and frees a table and an arena per case). An inaccessible guard page
+// on each side keeps one allocation's overrun out of the next (the checker reports it; without the
+// checker it faults).
+size_t page_bytes() {
+  static const size_t p = size_t(sysconf(_SC_PAGESIZE));
+  return p;
 }
+
+size_t mapped_bytes(size_t bytes) {
+  const size_t page = page_bytes();
+  return ((bytes ? bytes : kAlign) + page - 1) / page * page + 2 * page;
+}
+
+void* allocate(size_t bytes) {
+  const size_t total = mapped_bytes(bytes), page = page_bytes();
+  void* p = mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return nullptr;
+  char* c = static_cast<char*>(p);
+  mprotect(c, page, PROT_NONE);
+  mprotect(c + total - page, page, PROT_NONE);
+  return c + page;
+}
+
+void unmap(void* p, size_t bytes) { munmap(static_cast<char*>(p) - page_bytes(), mapped_bytes(bytes)); }
 
 cudaError_t record(void** out, size_t bytes, bool device) {
   if (!out) return cudaErrorInvalidValue;
@@ -50,6 +69,7 @@ cudaError_t record(void** out, size_t bytes, bool device) {
   allocations()[p] = Allocation{bytes, device};
   if (device) g_device_used += bytes;
   *out = p;
+  if (observe::on()) observe::each([&](Observer& o) { o.allocated(p, bytes, device); });
   return cudaSuccess;
 }
 
@@ -59,8 +79,8 @@ cudaError_t release(void* p, bool device) {
   auto it = allocations().find(p);
   if (it == allocations().end() || it->second.device != device)
     return device ? cudaErrorInvalidDevicePointer : cudaErrorInvalidValue;
-  size_t rounded = (it->second.bytes + kAlign - 1) / kAlign * kAlign;
-  munmap(p, rounded ? rounded : kAlign);
+  if (observe::on()) observe::each([&](Observer& o) { o.freed(p, it->second.bytes, device); });
+  unmap(p, it->second.bytes);
   if (device) g_device_used -= it->second.bytes;
   allocations().erase(it);
   return cudaSuccess;
@@ -103,8 +123,10 @@ cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t bytes, cudaMemcpy
   if (!st) return cudaErrorInvalidResourceHandle;
   if (cudaError_t e = wpemu::sticky_error()) return e;
   st->enqueue([=] {
-    if (wpemu::sticky_error() == cudaSuccess) std::memcpy(dst, src, bytes);
-  });
+    if (wpemu::sticky_error() != cudaSuccess) return;
+    std::memcpy(dst, src, bytes);
+    if (wpemu::observe::on()) wpemu::observe::each([&](wpemu::Observer& o) { o.copied(dst, src, bytes); });
+  }, true);
   return cudaSuccess;
 }
 
@@ -114,8 +136,10 @@ cudaError_t cudaMemsetAsync(void* p, int value, size_t bytes, cudaStream_t s) {
   if (!st) return cudaErrorInvalidResourceHandle;
   if (cudaError_t e = wpemu::sticky_error()) return e;
   st->enqueue([=] {
-    if (wpemu::sticky_error() == cudaSuccess) std::memset(p, value, bytes);
-  });
+    if (wpemu::sticky_error() != cudaSuccess) return;
+    std::memset(p, value, bytes);
+    if (wpemu::observe::on()) wpemu::observe::each([&](wpemu::Observer& o) { o.filled(p, bytes); });
+  }, true);
   return cudaSuccess;
 }
 

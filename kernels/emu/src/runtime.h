@@ -3,12 +3,12 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 
 #include "wpemu/control.h"
+#include "wpemu/observe.h"
 #include "wpemu/types.h"
 
 namespace wpemu {
@@ -18,10 +18,14 @@ class GridBarrier;
 // One kernel launch: its blocks are claimed one at a time by the stream's executor and by idle
 // workers; the first fault wins and stops the blocks not yet started.
 struct LaunchJob {
-  std::string name;
-  dim3 grid, block;
-  size_t sharedBytes = 0;
-  std::function<void()> body;
+  LaunchInfo info;  // name, geometry, stream, arguments: what observers see
+  std::string& name = info.name;
+  dim3& grid = info.grid;
+  dim3& block = info.block;
+  size_t& sharedBytes = info.sharedBytes;
+  void (*run)(void*) = nullptr;  // every thread calls run(args)
+  void* args = nullptr;
+  std::shared_ptr<void> keep;    // owns args
   uint64_t seed = 0;  // the block seeds derive from it (and the stream and launch numbers)
   unsigned blocks = 0;
   std::atomic<unsigned> next{0};

@@ -6,6 +6,7 @@
 
 #include "runtime.h"
 #include "wpemu/api.h"
+#include "wpemu/observe.h"
 #include "wpemu/sched.h"
 
 namespace wpemu {
@@ -52,7 +53,7 @@ Stream::~Stream() {
 // The legacy default stream's implicit synchronization: an op on the default stream first waits
 // for what the blocking streams had enqueued, an op on a blocking stream for what the default
 // stream had; a non-blocking stream's op waits for nothing but its own stream.
-void Stream::enqueue(std::function<void()> op) {
+void Stream::enqueue(std::function<void()> op, bool inlineIfIdle) {
   std::vector<Dependency> deps;
   Stream& legacy = default_stream();
   if (this == &legacy) {
@@ -68,19 +69,34 @@ void Stream::enqueue(std::function<void()> op) {
     std::lock_guard<std::mutex> plock(legacy.progress->mu);
     if (legacy.progress->completed < legacy.enqueued_) deps.push_back({legacy.progress, legacy.enqueued_});
   }
-  if (deps.empty()) {
-    push(std::move(op));
-    return;
+  if (!deps.empty()) {
+    inlineIfIdle = false;  // it waits for another stream: never on the caller
+    op = [deps = std::move(deps), op = std::move(op)] {
+      for (const Dependency& d : deps) d.progress->wait_for(d.op);
+      op();
+    };
   }
-  push([deps = std::move(deps), op = std::move(op)] {
-    for (const Dependency& d : deps) d.progress->wait_for(d.op);
-    op();
-  });
-}
-
-void Stream::push(std::function<void()> op) {
+  if (observe::on()) {
+    // Observers order the operation after what the enqueuing host thread did so far.
+    std::vector<void*> tokens;
+    observe::each([&](Observer& o) { tokens.push_back(o.op_enqueue(id)); });
+    op = [op = std::move(op), tokens = std::move(tokens), sid = id] {
+      size_t i = 0;
+      observe::each([&](Observer& o) { o.op_begin(sid, i < tokens.size() ? tokens[i++] : nullptr); });
+      op();
+      observe::each([&](Observer& o) { o.op_end(sid); });
+    };
+  }
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::unique_lock<std::mutex> lock(mu_);
+    if (inlineIfIdle && queue_.empty() && !running_) {
+      // Nothing ahead of it: done now, on the caller (an async copy may complete before it
+      // returns), without waking the executor: a single write then costs one hand-over less.
+      ++enqueued_;
+      run_locked(lock, op);
+      if (!queue_.empty()) work_.notify_one();  // queued meanwhile: the executor's now
+      return;
+    }
     queue_.push_back(std::move(op));
     ++enqueued_;
   }
@@ -90,22 +106,29 @@ void Stream::push(std::function<void()> op) {
 void Stream::loop() {
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
-    work_.wait(lock, [&] { return quit_ || !queue_.empty(); });
+    // An operation running on its caller (inlineIfIdle) comes first: wait for it.
+    work_.wait(lock, [&] { return quit_ || (!queue_.empty() && !running_); });
     if (queue_.empty()) return;  // quit, and nothing left to run
     auto op = std::move(queue_.front());
     queue_.pop_front();
-    running_ = true;
-    lock.unlock();
-    op();
-    {
-      std::lock_guard<std::mutex> plock(progress->mu);
-      ++progress->completed;
-    }
-    progress->cv.notify_all();
-    lock.lock();
-    running_ = false;
-    if (queue_.empty()) drained_.notify_all();
+    run_locked(lock, op);
   }
+}
+
+// Runs `op` with the lock released, marked running; counts it done (for other streams' waits) and
+// tells waiters when the stream drained.
+void Stream::run_locked(std::unique_lock<std::mutex>& lock, const std::function<void()>& op) {
+  running_ = true;
+  lock.unlock();
+  op();
+  {
+    std::lock_guard<std::mutex> plock(progress->mu);
+    ++progress->completed;
+  }
+  progress->cv.notify_all();
+  lock.lock();
+  running_ = false;
+  if (queue_.empty()) drained_.notify_all();
 }
 
 void Stream::synchronize() {
@@ -116,6 +139,10 @@ void Stream::synchronize() {
 bool Stream::idle() {
   std::lock_guard<std::mutex> lock(mu_);
   return queue_.empty() && !running_;
+}
+
+void host_waited(Stream& st) {
+  if (observe::on()) observe::each([&](Observer& o) { o.host_waited_stream(st.id); });
 }
 
 Stream* resolve_stream(cudaStream_t s) {
@@ -166,6 +193,7 @@ cudaError_t cudaStreamSynchronize(cudaStream_t s) {
   Stream* st = wpemu::resolve_stream(s);
   if (!st) return cudaErrorInvalidResourceHandle;
   st->synchronize();
+  wpemu::host_waited(*st);
   return wpemu::sticky_error();
 }
 
@@ -173,7 +201,9 @@ cudaError_t cudaStreamQuery(cudaStream_t s) {
   Stream* st = wpemu::resolve_stream(s);
   if (!st) return cudaErrorInvalidResourceHandle;
   if (cudaError_t e = wpemu::sticky_error()) return e;
-  return st->idle() ? cudaSuccess : cudaErrorNotReady;
+  if (!st->idle()) return cudaErrorNotReady;
+  wpemu::host_waited(*st);
+  return cudaSuccess;
 }
 
 cudaError_t cudaDeviceSynchronize() {
@@ -185,6 +215,8 @@ cudaError_t cudaDeviceSynchronize() {
   }
   wpemu::resolve_stream(nullptr)->synchronize();
   for (Stream* s : all) s->synchronize();
+  wpemu::host_waited(*wpemu::resolve_stream(nullptr));
+  for (Stream* s : all) wpemu::host_waited(*s);
   return wpemu::sticky_error();
 }
 
@@ -216,12 +248,15 @@ cudaError_t cudaEventRecord(cudaEvent_t e, cudaStream_t s) {
     std::lock_guard<std::mutex> lock(e->mu);
     gen = ++e->recorded;
   }
-  st->enqueue([e, gen] {
+  st->enqueue(
+      [e, gen, sid = st->id] {
+    if (wpemu::observe::on()) wpemu::observe::each([&](wpemu::Observer& o) { o.event_reached(e, sid); });
     std::lock_guard<std::mutex> lock(e->mu);
     e->timeNs = wpemu::now_ns();
     if (gen > e->completed) e->completed = gen;
     e->cv.notify_all();
-  });
+      },
+      true);
   return wpemu::sticky_error();
 }
 
@@ -229,14 +264,19 @@ cudaError_t cudaEventSynchronize(cudaEvent_t e) {
   if (!e) return cudaErrorInvalidResourceHandle;
   std::unique_lock<std::mutex> lock(e->mu);
   e->cv.wait(lock, [&] { return e->completed >= e->recorded; });
+  lock.unlock();
+  if (wpemu::observe::on()) wpemu::observe::each([&](wpemu::Observer& o) { o.host_waited_event(e); });
   return wpemu::sticky_error();
 }
 
 cudaError_t cudaEventQuery(cudaEvent_t e) {
   if (!e) return cudaErrorInvalidResourceHandle;
   if (cudaError_t err = wpemu::sticky_error()) return err;
-  std::lock_guard<std::mutex> lock(e->mu);
-  return e->completed >= e->recorded ? cudaSuccess : cudaErrorNotReady;
+  std::unique_lock<std::mutex> lock(e->mu);
+  if (e->completed < e->recorded) return cudaErrorNotReady;
+  lock.unlock();
+  if (wpemu::observe::on()) wpemu::observe::each([&](wpemu::Observer& o) { o.host_waited_event(e); });
+  return cudaSuccess;
 }
 
 cudaError_t cudaEventElapsedTime(float* ms, cudaEvent_t a, cudaEvent_t b) {

@@ -29,7 +29,9 @@ struct Stream {
   // their work waits for the default stream's earlier work.
   Stream(uint64_t id, bool blocking);
   ~Stream();  // drains the queue, then joins the executor
-  void enqueue(std::function<void()> op);
+  // `inlineIfIdle`: with nothing queued or running, run `op` now on the caller (copies, fills,
+  // event records; never a kernel, which may wait for its host).
+  void enqueue(std::function<void()> op, bool inlineIfIdle = false);
   void synchronize();  // until every enqueued op has run
   bool idle();
 
@@ -40,7 +42,7 @@ struct Stream {
 
  private:
   void loop();
-  void push(std::function<void()> op);
+  void run_locked(std::unique_lock<std::mutex>& lock, const std::function<void()>& op);
   std::mutex mu_;
   std::condition_variable work_, drained_;
   std::deque<std::function<void()>> queue_;
@@ -59,5 +61,7 @@ struct Event {
 
 // nullptr is the default stream; a destroyed or foreign handle gives nullptr.
 Stream* resolve_stream(cudaStream_t s);
+// The calling host thread waited for everything enqueued on `st` so far (observers learn of it).
+void host_waited(Stream& st);
 
 }  // namespace wpemu

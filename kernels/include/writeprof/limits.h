@@ -31,6 +31,7 @@ namespace cases {
   inline constexpr Range kKeys{1.0, 100000000.0, true, false, "an integer from 1 to 100000000"};
   inline constexpr Range kLoadFactor{0.0, 0.95, false, true, "a number in (0, 0.95]"};
   inline constexpr Range kZipfTheta{0.0, 5.0, false, true, "a number in (0, 5]"};
+  inline constexpr Range kUpdateShare{0.0, 0.99, false, false, "a number from 0 to 0.99"};
   inline constexpr Range kSeed{0.0, 9007199254740991.0, true, false, "an integer from 0 to 9007199254740991"};
   inline constexpr Range kSlowdownNs{0.0, 1000000000.0, true, false, "an integer from 0 to 1000000000"};
   inline constexpr Range kLatencyEvery{0.0, 4294967295.0, true, false, "an integer from 0 to 4294967295"};
@@ -51,6 +52,9 @@ namespace redis {
   inline constexpr Range kUserBytes{0.0, 255.0, true, false, "an integer from 0 to 255"};
   inline constexpr Range kPasswordBytes{0.0, 4096.0, true, false, "an integer from 0 to 4096"};
   inline constexpr Range kPrefixBytes{0.0, 64.0, true, false, "an integer from 0 to 64"};
+  inline constexpr uint64_t kReplyBytes = 1048576ull;
+  inline constexpr uint64_t kReplyElements = 1024ull;
+  inline constexpr Range kTimeoutSec{0.1, 3600.0, false, false, "seconds from 0.1 to 3600"};
 }  // namespace redis
 
 namespace budget {

@@ -40,6 +40,7 @@ inline void check_params(const CaseParams& p) {
   check_range("threads", p.threads, limits::cases::kThreads);
   if (const char* allowed = table_problem(p.keys, p.loadFactor)) invalid_param("loadFactor", p.loadFactor, allowed);
   if (p.zipf) check_range("zipfTheta", p.zipfTheta, limits::cases::kZipfTheta);
+  check_range("updateShare", p.updateShare, limits::cases::kUpdateShare);
 }
 
 }  // namespace wp

@@ -9,12 +9,10 @@
 #include <utility>
 #include <vector>
 #include "limits.h"
+#include "strategy.h"
 #include "verify.h"
 
 namespace wp {
-
-enum class Strategy { Baseline, WarpCoop, LockFree, MemOpt, WriteCombine };
-enum class Mode { Single, Batch, Concurrent };
 
 struct CaseParams {
   Strategy strategy = Strategy::Baseline;
@@ -26,6 +24,7 @@ struct CaseParams {
   double loadFactor = 0.5;    // distinct keys / slots
   bool zipf = false;
   double zipfTheta = 0.99;
+  double updateShare = 0;     // uniform streams: the share of writes repeating an earlier key (keystream.h)
   uint64_t seed = 42;
   bool countConflicts = true;  // off: counters are not maintained (to measure their cost)
   uint32_t slowdownNs = 0;     // calibration knob: a fixed spin added per write
@@ -99,5 +98,7 @@ struct EmuOptions {
   double timeoutSec = limits::defaults::kEmulatorTimeoutSec;  // no thread making progress this long fails the case
 };
 std::unique_ptr<CaseRunner> makeEmulatedCudaRunner(const CaseParams& p, const EmuOptions& o);
+// The same runner built from the instrumented objects, under `writeprof check`'s tools (kernels/emu/check).
+std::unique_ptr<CaseRunner> makeCheckedCudaRunner(const CaseParams& p, const EmuOptions& o);
 
 }  // namespace wp

@@ -20,17 +20,22 @@ const FLAG = '--redis-url';
 const FORM = 'redis://[user:password@]host:port[/db]';
 
 /**
- * The URL with its credentials' secret part replaced by `***`; works on strings that do not
- * parse too. Everything between "//" and the last "@" counts as credentials (a password may
- * hold an unescaped "@" or "/"): the user before the first ":" is kept, the rest hidden.
+ * The URL with its credentials replaced by `***`; works on any string, parsed or not, whatever
+ * its spelling (`redis://`, `redis:/`, `redis:`, `//`, backslashes or no scheme at all).
+ * Everything between the scheme (and the slashes after it) and the last "@" counts as
+ * credentials (a password may hold an unescaped "@" or "/"). Only in the proper form
+ * `scheme://user:password@` is the user (before the first ":") kept; in any other spelling
+ * nothing tells a user from a password, and all of it is hidden.
  */
 export function redactUrl(raw: string): string {
-  const start = raw.indexOf('//');
   const at = raw.lastIndexOf('@');
-  if (start < 0 || at < start) return raw;
-  const cred = raw.slice(start + 2, at);
+  if (at < 0) return raw;
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*:)?([/\\]*)/.exec(raw)!;
+  const start = m[0].length;
+  const cred = raw.slice(start, at);
   const colon = cred.indexOf(':');
-  return `${raw.slice(0, start + 2)}${colon < 0 ? '***' : `${cred.slice(0, colon)}:***`}${raw.slice(at)}`;
+  const user = m[1] !== undefined && m[2] === '//' && colon >= 0 ? `${cred.slice(0, colon)}:` : '';
+  return `${raw.slice(0, start)}${user}***${raw.slice(at)}`;
 }
 
 function bad(raw: string, why: string): UsageError {

@@ -135,8 +135,8 @@ int no_cas(unsigned) {
   cudaMemcpy(ht.data(), table, buckets * sizeof(Bucket), cudaMemcpyDeviceToHost);
   cudaMemcpy(ha.data(), arena, ha.size(), cudaMemcpyDeviceToHost);
   Verification v = verify_table(ht.data(), buckets, ha.data(), ha.size(), size, keys.data(), writes);
-  std::printf("{\"name\":\"no-cas\",\"fault\":\"%s\",\"written\":%llu,\"verified\":%llu,\"lost\":%llu,\"corrupted\":%llu}\n",
-              json_escape(fault).c_str(), (unsigned long long)v.written, (unsigned long long)v.verified,
+  std::printf("{\"name\":\"no-cas\",\"fault\":\"%s\",\"distinct\":%llu,\"verified\":%llu,\"lost\":%llu,\"corrupted\":%llu}\n",
+              json_escape(fault).c_str(), (unsigned long long)v.distinct, (unsigned long long)v.verified,
               (unsigned long long)v.lost, (unsigned long long)v.corrupted);
   return 0;
 }

@@ -93,6 +93,7 @@ inline int run_capacity_case(const StrategyFn& sf, uint64_t buckets, uint64_t wr
   if (!overfull && full != 0) fail("\"table full\" on a table with room");
 
   uint64_t occupied = 0, intact = 0;
+  const FinalWrites anyWrite(stream.data(), writes, {1, uint32_t(writes)}, OrderPromise{1});  // distinct keys: every write legal
   for (uint64_t b = 0; b < buckets; ++b) {
     if (table[b].lock != 0) fail("bucket " + std::to_string(b) + " left locked");
     for (int s = 0; s < kSlotsPerBucket; ++s) {
@@ -100,15 +101,15 @@ inline int run_capacity_case(const StrategyFn& sf, uint64_t buckets, uint64_t wr
       if (k == kKeyEmpty) continue;
       ++occupied;
       if (k == kKeyLocked) { fail("slot left LOCKED"); continue; }
-      if (slot_intact(table[b], s, arena.data(), arena.size(), valueSize, stream.data(), writes, k)) ++intact;
+      if (slot_held(table[b], s, arena.data(), arena.size(), valueSize, stream.data(), k, anyWrite) == FinalWrites::kVerified) ++intact;
     }
   }
   if (occupied != std::min<uint64_t>(slots, writes))
     fail("occupied " + std::to_string(occupied) + " slots, expected " + std::to_string(std::min<uint64_t>(slots, writes)));
   if (intact != occupied) fail(std::to_string(occupied - intact) + " published slots are not intact");
   if (!overfull) {
-    Verification v = verify_table(table.data(), buckets, arena.data(), arena.size(), valueSize, stream.data(), writes);
-    if (v.verified != writes || v.lost || v.corrupted) fail("exactly full table did not verify");
+    Verification v = verify_table(table.data(), buckets, arena.data(), arena.size(), valueSize, stream.data(), anyWrite);
+    if (v.verified != writes || v.lost || v.stale || v.corrupted) fail("exactly full table did not verify");
   }
   return problems;
 }

@@ -2,7 +2,7 @@
 // keys, values from 8 B (combine buffer) to 4 KiB (mem-opt's streaming stores), several batch
 // sizes; two samples per case (the reset between samples runs too). Then the table-full paths
 // with several writers throwing at once. Any race is a TSan report (the script makes it fatal);
-// any lost or corrupted write, or an unexpected error, fails the exit status.
+// any lost, stale or corrupted write, or an unexpected error, fails the exit status.
 // The libcuckoo peer's concurrent runner as well (its submitters, staging and arena; libcuckoo's
 // own locking), both stores.
 // Usage: tsan_driver [--quick]
@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
           p.valueSize = vs;
           p.zipf = d.zipf;
           p.zipfTheta = d.theta;
+          p.updateShare = d.zipf ? 0 : 0.25;  // uniform streams update a quarter of their keys
           p.batchSize = batches[n++ % 3];
           p.keys = quick ? 300 : (vs >= 4096 ? 600 : 1500);
           p.loadFactor = n % 2 ? 0.9 : 0.5;  // long probe paths as well as short ones
@@ -50,11 +51,11 @@ int main(int argc, char** argv) {
               SampleResult res = r->runSample();
               ++runs;
               const Verification& v = res.verification;
-              if (v.lost || v.corrupted || v.verified != v.written || res.writes != p.keys) {
+              if (v.lost || v.stale || v.corrupted || v.verified != v.distinct || res.writes != p.keys) {
                 ++failures;
-                std::printf("FAIL %s %s threads=%u size=%u batch=%u: written=%llu verified=%llu lost=%llu corrupted=%llu\n",
-                            st.name, d.name, threads, vs, p.batchSize, (unsigned long long)v.written,
-                            (unsigned long long)v.verified, (unsigned long long)v.lost,
+                std::printf("FAIL %s %s threads=%u size=%u batch=%u: distinct=%llu verified=%llu lost=%llu stale=%llu corrupted=%llu\n",
+                            st.name, d.name, threads, vs, p.batchSize, (unsigned long long)v.distinct,
+                            (unsigned long long)v.verified, (unsigned long long)v.lost, (unsigned long long)v.stale,
                             (unsigned long long)v.corrupted);
               }
             }
@@ -72,6 +73,7 @@ int main(int argc, char** argv) {
         p.valueSize = 64;
         p.zipf = d.zipf;
         p.zipfTheta = d.theta;
+        p.updateShare = d.zipf ? 0 : 0.25;
         p.batchSize = batches[n++ % 3];
         p.keys = quick ? 300 : 1500;
         try {
@@ -79,10 +81,10 @@ int main(int argc, char** argv) {
           for (int i = 0; i < 2; ++i) {
             const Verification v = r->runSample().verification;
             ++runs;
-            if (v.lost || v.corrupted || v.verified != v.written) {
+            if (v.lost || v.stale || v.corrupted || v.verified != v.distinct) {
               ++failures;
-              std::printf("FAIL libcuckoo %s threads=%u: lost=%llu corrupted=%llu\n", d.name, threads, (unsigned long long)v.lost,
-                          (unsigned long long)v.corrupted);
+              std::printf("FAIL libcuckoo %s threads=%u: lost=%llu stale=%llu corrupted=%llu\n", d.name, threads,
+                          (unsigned long long)v.lost, (unsigned long long)v.stale, (unsigned long long)v.corrupted);
             }
           }
         } catch (const std::exception& e) {

@@ -18,6 +18,13 @@ void configure(const Config& c);
 Config config();
 unsigned effective_workers();
 
+// Host and device meeting in mapped memory (a persistent kernel's mailbox): the side that
+// publishes there rings; the side that polls waits for a ring (or `micros`) instead of spinning on
+// a core the other side needs. System-scope atomic stores of device code ring by themselves.
+uint64_t mapped_rings();
+void ring_mapped();
+void wait_mapped(uint64_t seen, unsigned micros);
+
 // Clears a sticky kernel fault (what cudaDeviceReset does to it) so the next case can run.
 void clear_sticky_error();
 

@@ -17,6 +17,7 @@ struct ThreadCtx {
   unsigned tid;    // linear index in the block
   unsigned lane;   // tid % 32
   unsigned warp;   // tid / 32
+  int quiet;       // > 0: runtime code runs on this thread, unobserved (wpemu/observe.h)
 };
 
 struct BlockCtx {
@@ -64,9 +65,14 @@ bool cooperative_launch();
 
 // CUDA's built-in variables, as variables (not macros: a struct member or a host variable may
 // have these names, as with nvcc). A block's OS thread holds its blockIdx/blockDim/gridDim; the
-// scheduler sets threadIdx to the running thread's at every switch.
+// scheduler sets threadIdx to the running thread's at every switch. The instrumented build
+// (kernels/emu/check) knows them by name as the runtime's own thread-locals, not shared memory.
 extern WPEMU_TLS_HIDDEN thread_local dim3 threadIdx;
 extern WPEMU_TLS_HIDDEN thread_local dim3 blockIdx;
 extern WPEMU_TLS_HIDDEN thread_local dim3 blockDim;
 extern WPEMU_TLS_HIDDEN thread_local dim3 gridDim;
 inline constexpr int warpSize = 32;
+
+// The emulator's bookkeeping in device code is no memory access of the kernel: in the
+// instrumented build (kernels/emu/check) functions marked so stay unobserved.
+#define WPEMU_UNOBSERVED __attribute__((no_sanitize_thread))

@@ -9,12 +9,14 @@
 #include <string>
 
 #include "writeprof/limits.h"
+#include "writeprof/verify.h"
 
 namespace wp::host {
 
-// Host bytes per write of a case's key stream, its sorted distinct copy and the transient zipf
-// CDF or sort copy (an upper bound: every key distinct).
-constexpr uint64_t kStreamBytesPerKey = 32;
+// Host bytes per write of a case's key stream (8), its distinct keys (8) and, while they are
+// built, verify.h's FinalWrites (24; the zipf CDF before it is gone by then): an upper bound,
+// every key distinct.
+constexpr uint64_t kStreamBytesPerKey = 16 + FinalWrites::kBuildBytesPerWrite;
 
 // "1234 bytes": how native messages spell a size.
 inline std::string bytes_str(uint64_t b) { return std::to_string(b) + " bytes"; }

@@ -14,8 +14,15 @@ namespace wp::host {
 
 inline uint32_t submitters(const CaseParams& p) { return p.mode == Mode::Concurrent ? p.threads : 1; }
 
-// Submitter i of n writes [share_begin(i), share_begin(i + 1)) of the stream.
+// Submitter i of n writes [share_begin(i), share_begin(i + 1)) of the stream (verify.h's
+// FinalWrites cuts the stream the same way).
 inline uint64_t share_begin(uint64_t writes, uint32_t i, uint32_t n) { return writes * i / n; }
+
+// Writes per submission: batchSize, one in single mode.
+inline uint32_t submission_writes(const CaseParams& p) { return p.mode == Mode::Single ? 1 : p.batchSize; }
+
+// How verification sees the split (verify.h).
+inline Submissions submissions(const CaseParams& p) { return {submitters(p), submission_writes(p)}; }
 
 // The largest submission a submitter makes: what its staging must hold.
 inline uint32_t max_submission(const CaseParams& p) {

@@ -1,0 +1,33 @@
+/**
+ * A case's verification counts (./schema.ts verificationSchema) as every layer reads them: which
+ * writes fail a case, and how a failure is told. Lost, stale and corrupted writes alike fail it.
+ */
+import { fmtInt } from '../format.js';
+import type { Verification } from './schema.js';
+
+/** Keys that failed the check: not found, holding an overwritten write, or holding no whole write of theirs. */
+export function failedWrites(v: Verification): number {
+  return v.lost + v.stale + v.corrupted;
+}
+
+export function verificationFailed(v: Verification): boolean {
+  return failedWrites(v) > 0;
+}
+
+/** "2 lost, 5 stale, 1 corrupted (1 duplicate) of 20,000 writes to 15,000 distinct keys" */
+export function verificationText(v: Verification): string {
+  const dup = v.duplicates > 0 ? ` (${fmtInt(v.duplicates)} duplicate${v.duplicates === 1 ? '' : 's'})` : '';
+  return `${fmtInt(v.lost)} lost, ${fmtInt(v.stale)} stale, ${fmtInt(v.corrupted)} corrupted${dup} of ${fmtInt(v.writes)} writes to ${fmtInt(v.distinct)} distinct keys`;
+}
+
+/** Zero counts, to sum samples into. */
+export function noVerification(): Verification {
+  return { writes: 0, distinct: 0, verified: 0, lost: 0, stale: 0, corrupted: 0, duplicates: 0 };
+}
+
+/** The counts of several samples (or cases) together. */
+export function sumVerification(all: Iterable<Verification>): Verification {
+  const out = noVerification();
+  for (const v of all) for (const k of Object.keys(out) as (keyof Verification)[]) out[k] += v[k];
+  return out;
+}
