@@ -2,7 +2,7 @@
  * `writeprof emu build` as a user meets it: nvcc's flags accepted, an unknown one refused naming
  * it, a missing input or a source that does not compile is exit 2 with the reason and leaves no
  * file behind (the output is written whole or not at all), -c makes objects that link later, and
- * --instrument is refused until the instrumented build exists.
+ * --instrument makes objects whose accesses call the checker's hooks, and is refused for a program.
  */
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,11 +48,22 @@ describe('writeprof emu build', () => {
     }
   });
 
-  it('--instrument is refused until `writeprof check` brings the instrumented build', async () => {
-    writeFileSync(join(work, 'ok.cu'), '__global__ void k() {}\nint main() { k<<<1, 1>>>(); return cudaDeviceSynchronize(); }\n');
-    const r = await runCli(['emu', 'build', 'ok.cu', '--instrument', '-o', 'ok'], { cwd: work });
+  it('--instrument: objects whose loads and stores call the checker\'s hooks (copies renamed to them); a program is refused', async () => {
+    writeFileSync(join(work, 'ok.cu'), '#include <cstring>\n__global__ void k(int* p, int* q, size_t n) { p[threadIdx.x] = 1; memcpy(q, p, n); }\nint main() { k<<<1, 1>>>(nullptr, nullptr, 0); return cudaDeviceSynchronize(); }\n');
+    const symbols = (obj: string): string => spawnSync('nm', ['-u', obj], { encoding: 'utf8' }).stdout;
+    let r = await runCli(['emu', 'build', '-c', 'ok.cu', '-o', 'plain.o'], { cwd: work });
+    expect(r.code, r.stderr).toBe(0);
+    expect(symbols(join(work, 'plain.o'))).not.toContain('__tsan_');
+    r = await runCli(['emu', 'build', '-c', 'ok.cu', '--instrument', '-o', 'checked.o'], { cwd: work });
+    expect(r.code, r.stderr).toBe(0);
+    const checked = symbols(join(work, 'checked.o'));
+    expect(checked).toMatch(/__tsan_write4/);
+    expect(checked).toContain('wpemu_check_memcpy');
+    expect(checked).not.toMatch(/\bU memcpy\b/);
+    r = await runCli(['emu', 'build', 'ok.cu', '--instrument', '-o', 'ok'], { cwd: work });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--instrument');
+    oneLine(r.stderr);
+    expect(r.stderr).toContain('--instrument builds objects for `writeprof check`: use it with -c');
     expect(existsSync(join(work, 'ok'))).toBe(false);
   });
 
