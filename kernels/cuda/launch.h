@@ -9,15 +9,6 @@
 #include "writeprof/layout.h"
 #include "writeprof/runner.h"
 
-// Every launch is written WP_LAUNCH(kernel, grid, block, sharedBytes, stream)(args...): nvcc sees
-// kernel<<<grid, block, sharedBytes, stream>>>(args...); g++ building the host SIMT emulator
-// (kernels/emu, -DWP_CUDA_EMU) sees an enqueue of the same kernel on the emulated stream.
-#if defined(WP_CUDA_EMU)
-#define WP_LAUNCH(kernel, grid, block, shared, stream) WPEMU_LAUNCH(kernel, grid, block, shared, stream)
-#else
-#define WP_LAUNCH(kernel, grid, block, shared, stream) kernel<<<grid, block, shared, stream>>>
-#endif
-
 #define WP_BLOCK_BASELINE 256
 #define WP_BLOCK_WARP_COOP 256
 #define WP_BLOCK_LOCK_FREE 256

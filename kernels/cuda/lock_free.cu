@@ -46,8 +46,8 @@ extern "C" __global__ void __launch_bounds__(WP_BLOCK_LOCK_FREE, WP_MINB_BATCH_2
 namespace wp::gpu {
 
 void launch_lock_free(bool count, const BatchArgs& a, uint32_t blocks, cudaStream_t stream) {
-  if (count) WP_LAUNCH(wp_lock_free_count, blocks, WP_BLOCK_LOCK_FREE, 0, stream)(a);
-  else WP_LAUNCH(wp_lock_free_plain, blocks, WP_BLOCK_LOCK_FREE, 0, stream)(a);
+  if (count) wp_lock_free_count<<<blocks, WP_BLOCK_LOCK_FREE, 0, stream>>>(a);
+  else wp_lock_free_plain<<<blocks, WP_BLOCK_LOCK_FREE, 0, stream>>>(a);
 }
 
 }  // namespace wp::gpu

@@ -55,8 +55,8 @@ extern "C" __global__ void __launch_bounds__(WP_BLOCK_MEM_OPT, WP_MINB_BATCH_256
 namespace wp::gpu {
 
 void launch_mem_opt(bool count, const BatchArgs& a, uint32_t blocks, cudaStream_t stream) {
-  if (count) WP_LAUNCH(wp_mem_opt_count, blocks, WP_BLOCK_MEM_OPT, 0, stream)(a);
-  else WP_LAUNCH(wp_mem_opt_plain, blocks, WP_BLOCK_MEM_OPT, 0, stream)(a);
+  if (count) wp_mem_opt_count<<<blocks, WP_BLOCK_MEM_OPT, 0, stream>>>(a);
+  else wp_mem_opt_plain<<<blocks, WP_BLOCK_MEM_OPT, 0, stream>>>(a);
 }
 
 }  // namespace wp::gpu

@@ -99,8 +99,8 @@ extern "C" __global__ void __launch_bounds__(WP_BLOCK_WARP_COOP, WP_MINB_BATCH_2
 namespace wp::gpu {
 
 void launch_warp_coop(bool count, const BatchArgs& a, uint32_t blocks, cudaStream_t stream) {
-  if (count) WP_LAUNCH(wp_warp_coop_count, blocks, WP_BLOCK_WARP_COOP, 0, stream)(a);
-  else WP_LAUNCH(wp_warp_coop_plain, blocks, WP_BLOCK_WARP_COOP, 0, stream)(a);
+  if (count) wp_warp_coop_count<<<blocks, WP_BLOCK_WARP_COOP, 0, stream>>>(a);
+  else wp_warp_coop_plain<<<blocks, WP_BLOCK_WARP_COOP, 0, stream>>>(a);
 }
 
 }  // namespace wp::gpu

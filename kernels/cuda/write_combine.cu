@@ -126,8 +126,8 @@ extern "C" __global__ void __launch_bounds__(WP_BLOCK_WRITE_COMBINE, WP_MINB_BAT
 namespace wp::gpu {
 
 void launch_write_combine(bool count, const BatchArgs& a, uint32_t blocks, cudaStream_t stream) {
-  if (count) WP_LAUNCH(wp_write_combine_count, blocks, WP_BLOCK_WRITE_COMBINE, 0, stream)(a);
-  else WP_LAUNCH(wp_write_combine_plain, blocks, WP_BLOCK_WRITE_COMBINE, 0, stream)(a);
+  if (count) wp_write_combine_count<<<blocks, WP_BLOCK_WRITE_COMBINE, 0, stream>>>(a);
+  else wp_write_combine_plain<<<blocks, WP_BLOCK_WRITE_COMBINE, 0, stream>>>(a);
 }
 
 }  // namespace wp::gpu
