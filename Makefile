@@ -23,7 +23,7 @@ LIMITS_H := kernels/include/writeprof/limits.h
 # The host SIMT emulator: kernels/cuda compiled by g++ against kernels/emu, plain and instrumented
 # for `writeprof check` (kernels/emu/build.mk); the program hooks of `writeprof emu build`.
 EMU_LIBS := out/emu/libwpemu_rt.a out/emu/libwpemu_cuda.a out/emu/libwpemu_cuda_check.a out/emu/libwpemu_check.a \
-  out/emu/wpemu_program.o
+  out/emu/wpemu_program.o out/emu/wpemu_check_program.o
 EMU_SRC := $(CUDA_SRC) $(shell find kernels/emu -type f 2>/dev/null)
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 

@@ -9,6 +9,8 @@
 #                                  (kernels/emu/traffic), and the addon's entry (not instrumented)
 #   out/emu/wpemu_program.o        linked into programs `writeprof emu build` makes (settings from the
 #                                  environment, faults on stderr)
+#   out/emu/wpemu_check_program.o  and into those built with --instrument: the checker's tools from
+#                                  the environment, its report at exit (kernels/emu/program/check.cc)
 # The same .cu sources nvcc builds, unchanged: no kernel is copied. Dependencies come from -MMD/-MD.
 OUT := out/emu
 CXX ?= g++
@@ -31,12 +33,13 @@ CHECK_OBJ := $(patsubst kernels/emu/check/%.cc,$(OUT)/check/%.o,$(CHECK_SRC)) \
   $(patsubst kernels/emu/traffic/%.cc,$(OUT)/traffic/%.o,$(TRAFFIC_SRC))
 CUDA_OBJ := $(patsubst kernels/cuda/%.cu,$(OUT)/cuda/%.o,$(CUDA_SRC)) $(OUT)/cuda/runner_entry.o
 CUDA_CHECK_OBJ := $(patsubst kernels/cuda/%.cu,$(OUT)/cuda-check/%.o,$(CUDA_SRC))
+CHECK_PROGRAM_OBJ := $(OUT)/program/check.o $(OUT)/program/report.o
 
 # One short line per step, as the CUDA build prints its own (`make V=1` shows the full commands).
 Q := $(if $(V),,@)
 
 all: $(OUT)/libwpemu_rt.a $(OUT)/libwpemu_cuda.a $(OUT)/libwpemu_cuda_check.a $(OUT)/libwpemu_check.a \
-  $(OUT)/wpemu_program.o
+  $(OUT)/wpemu_program.o $(OUT)/wpemu_check_program.o
 
 $(TRANSLATOR_STAMP): $(TRANSLATOR_JS) kernels/emu/build.mk
 	@mkdir -p $(@D)
@@ -73,6 +76,16 @@ $(OUT)/wpemu_program.o: kernels/emu/program/env.cc kernels/emu/build.mk
 	@echo "g++ $<"
 	$(Q)$(CXX) $(EMU_CXXFLAGS) -c $< -o $@
 
+$(OUT)/program/%.o: kernels/emu/program/%.cc kernels/emu/build.mk
+	@mkdir -p $(@D)
+	@echo "g++ $<"
+	$(Q)$(CXX) $(EMU_CXXFLAGS) -Ikernels/emu/src -Ikernels/emu/check -c $< -o $@
+
+# One object, linked whole: its constructor and its wraps of main and exit must be in the program.
+$(OUT)/wpemu_check_program.o: $(CHECK_PROGRAM_OBJ)
+	@echo "ld -r $@"
+	$(Q)ld -r $^ -o $@.tmp && mv $@.tmp $@
+
 $(OUT)/cuda/runner_entry.o: kernels/emu/runner_entry.cc kernels/emu/build.mk
 	@mkdir -p $(@D)
 	@echo "g++ $<"
@@ -99,4 +112,5 @@ $(OUT)/libwpemu_check.a: $(CHECK_OBJ) $(OUT)/cuda/runner_entry.o
 print-cuda-emu-flags:
 	@echo $(CUDA_EMU_FLAGS)
 
--include $(RT_OBJ:.o=.d) $(CUDA_OBJ:.o=.d) $(CUDA_CHECK_OBJ:.o=.d) $(CHECK_OBJ:.o=.d) $(OUT)/wpemu_program.d
+-include $(RT_OBJ:.o=.d) $(CUDA_OBJ:.o=.d) $(CUDA_CHECK_OBJ:.o=.d) $(CHECK_OBJ:.o=.d) $(OUT)/wpemu_program.d \
+  $(CHECK_PROGRAM_OBJ:.o=.d)

@@ -83,7 +83,10 @@ export interface SharedVariable {
   name: string;
 }
 
-/** Drops parameter lists and writeprof's namespaces: "wp::gpu::(anonymous namespace)::f<true>(A const&)::x" -> "f<true>::x". */
+/**
+ * Drops parameter lists, the translation's kernel-body lambda and writeprof's namespaces:
+ * "wp::gpu::(anonymous namespace)::f<true>(A const&)::x" -> "f<true>::x".
+ */
 export function shortVariable(name: string): string {
   let out = '';
   let depth = 0;
@@ -93,7 +96,8 @@ export function shortVariable(name: string): string {
     if (depth === 0) out += ch;
     if (ch === ')' && depth > 0) depth--;
   }
-  return out.replace(/\(anonymous namespace\)::/g, '').replace(/^(wp::gpu::|wp::)/, '');
+  // A kernel's body is a lambda in its translation (src/emu/rewrite.ts): its variables are the kernel's.
+  return out.replace(/\(anonymous namespace\)::/g, '').replace(/::\{lambda#\d+\}::operator(?=::)/g, '').replace(/^(wp::gpu::|wp::)/, '');
 }
 
 /** The thread-local (`__shared__`) variables of `module`, from its symbol table (readelf, binutils). */

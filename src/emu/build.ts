@@ -18,6 +18,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const EMU_INCLUDE = join(ROOT, 'kernels', 'emu', 'include');
 export const EMU_RUNTIME = join(ROOT, 'out', 'emu', 'libwpemu_rt.a');
 export const EMU_PROGRAM = join(ROOT, 'out', 'emu', 'wpemu_program.o');
+export const EMU_CHECK = join(ROOT, 'out', 'emu', 'libwpemu_check.a');
+export const EMU_CHECK_PROGRAM = join(ROOT, 'out', 'emu', 'wpemu_check_program.o');
 
 /** The compute capability the emulator gives `__CUDA_ARCH__` (its device is sm_80). */
 export const EMULATED_ARCH = 800;
@@ -59,17 +61,23 @@ function standard(std: string | null): string {
  * entry/exit hooks are off (call sites come from the return address); volatile accesses are told
  * apart (relaxed atomics to racecheck). No scalar replacement of aggregates: a 16-byte vector copy
  * (uint4) stays one 16-byte access, as the GPU's LDG.128/STG.128 is one instruction, instead of
- * four 4-byte ones (memory-traffic counts).
+ * four 4-byte ones (memory-traffic counts). Debug information always: findings name source lines.
  */
 export function flavorFlags(instrument: boolean): { compile: string[] } {
   if (!instrument) return { compile: [] };
   return {
-    compile: ['-fsanitize=thread', '--param', 'tsan-instrument-func-entry-exit=0', '--param', 'tsan-distinguish-volatile=1', '-Wno-tsan', '-fno-tree-sra'],
+    compile: ['-g', '-fsanitize=thread', '--param', 'tsan-instrument-func-entry-exit=0', '--param', 'tsan-distinguish-volatile=1', '-Wno-tsan', '-fno-tree-sra'],
   };
 }
 
 /** Library copies and fills of instrumented code reach the hooks too: the object's calls are renamed. */
 const INSTRUMENT_RENAMES = ['memcpy', 'memset', 'memmove'].flatMap((f) => ['--redefine-sym', `${f}=wpemu_check_${f}`]);
+
+/**
+ * An instrumented program: the checker (hooks, tools) and its program entry, whose wraps of main
+ * and exit print the findings when the program ends and set its status.
+ */
+const CHECK_LINK = [EMU_CHECK_PROGRAM, '-Wl,--start-group', EMU_CHECK, EMU_RUNTIME, '-Wl,--end-group', '-Wl,--wrap=main,--wrap=exit'];
 
 /** Compiles with `compile(to)`; an instrumented object then gets its renames (objcopy). */
 async function compileObject(t: Tool, r: BuildRequest, obj: string, compile: (to: string) => Promise<void>): Promise<void> {
@@ -197,13 +205,8 @@ async function limited<T>(items: readonly T[], width: number, job: (x: T) => Pro
 export async function build(r: BuildRequest): Promise<BuildResult> {
   for (const x of r.inputs) if (!existsSync(x.path)) throw new UsageError(`emu build: ${JSON.stringify(x.path)}: no such file`);
   if (!r.compileOnly) {
-    for (const f of [EMU_RUNTIME, EMU_PROGRAM])
+    for (const f of [EMU_RUNTIME, EMU_PROGRAM, ...(r.instrument ? [EMU_CHECK, EMU_CHECK_PROGRAM] : [])])
       if (!existsSync(f)) throw new UsageError(`emu build: the emulator is not built (${f} is missing): run \`make build\``);
-  }
-  if (r.instrument && !r.compileOnly) {
-    // Its objects link only with the checker's runtime and entry (libwpemu_check.a), which is
-    // `writeprof check`'s addon, not a program of its own.
-    throw new UsageError('emu build: --instrument builds objects for `writeprof check`: use it with -c');
   }
   const t = makeTool(r.verbose);
   const work = mkdtempSync(join(tmpdir(), 'wpemu-build-'));
@@ -239,7 +242,7 @@ export async function build(r: BuildRequest): Promise<BuildResult> {
       await t.run(cxx(), [
         ...objects,
         EMU_PROGRAM,
-        EMU_RUNTIME,
+        ...(r.instrument ? CHECK_LINK : [EMU_RUNTIME]),
         '-pthread',
         ...r.libDirs.map((d) => `-L${d}`),
         ...r.libs.map((l) => `-l${l}`),

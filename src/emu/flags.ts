@@ -89,7 +89,8 @@ SIMT emulator, with no GPU. nvcc's flags are accepted: GPU code generation flags
 and WRITEPROF_EMU_TIMEOUT, and prints the emulator's diagnosis of a kernel fault on stderr.
   -o <file>        the program (or object with -c); default a.out
   -c, -dc          compile to objects only
-  --instrument     objects (-c) as \`writeprof check\` builds them (every load and store observed)
+  --instrument     a program checked as by \`writeprof check\` (every load and store observed; findings at exit),
+                   or with -c objects as \`writeprof check\` builds them
   --keep <dir>     keep the translated sources there
   -v, --verbose    print each command`;
 

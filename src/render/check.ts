@@ -34,8 +34,16 @@ function seedList(seeds: readonly number[]): string {
   return parts.join(',');
 }
 
+const KERNEL_BODY = /::\{lambda\(\)#\d+\}::operator\(\)\(\)(?: const)?(?: \[clone [^\]]*\])*$/;
+
 /** A demangled function without its parameter list: "wp::gpu::(anonymous namespace)::planted_upsert". */
 export function functionName(f: string): string {
+  // A kernel's body is a lambda in its translation (src/emu/rewrite.ts): it is named by the kernel.
+  const body = KERNEL_BODY.exec(f);
+  if (body) return functionName(f.slice(0, body.index));
+  // The compiler's specialised copies ("f(int) [clone .isra.0]") are the function.
+  const clone = / \[clone [^\]]*\]$/.exec(f);
+  if (clone) return functionName(f.slice(0, clone.index));
   if (!f.endsWith(')')) return f;
   let depth = 0;
   for (let i = f.length - 1; i >= 0; i--) {

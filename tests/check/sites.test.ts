@@ -28,6 +28,8 @@ describe('sites', () => {
 
   it('names a __shared__ variable by its function, without parameters or namespaces, and the offset in it', () => {
     expect(shortVariable('wp::gpu::(anonymous namespace)::mem_opt_body<true>(wp::gpu::BatchArgs const&)::piece')).toBe('mem_opt_body<true>::piece');
+    // A __shared__ array declared in a kernel's body: the translation's lambda is not shown.
+    expect(shortVariable('rotate_sum(int const*, int*, bool)::{lambda()#1}::operator()()::tile')).toBe('rotate_sum::tile');
     const vars = [
       { start: 0x280, size: 16384, name: 'mem_opt_body<false>::piece' },
       { start: 0x8300, size: 1024, name: 'write_combine_body<false>::order' },

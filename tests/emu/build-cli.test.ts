@@ -2,7 +2,7 @@
  * `writeprof emu build` as a user meets it: nvcc's flags accepted, an unknown one refused naming
  * it, a missing input or a source that does not compile is exit 2 with the reason and leaves no
  * file behind (the output is written whole or not at all), -c makes objects that link later, and
- * --instrument makes objects whose accesses call the checker's hooks, and is refused for a program.
+ * --instrument makes objects whose accesses call the checker's hooks, or a program with the checker.
  */
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,7 +48,7 @@ describe('writeprof emu build', () => {
     }
   });
 
-  it('--instrument: objects whose loads and stores call the checker\'s hooks (copies renamed to them); a program is refused', async () => {
+  it('--instrument: objects whose loads and stores call the checker\'s hooks (copies renamed to them); a program links the checker', async () => {
     writeFileSync(join(work, 'ok.cu'), '#include <cstring>\n__global__ void k(int* p, int* q, size_t n) { p[threadIdx.x] = 1; memcpy(q, p, n); }\nint main() { k<<<1, 1>>>(nullptr, nullptr, 0); return cudaDeviceSynchronize(); }\n');
     const symbols = (obj: string): string => spawnSync('nm', ['-u', obj], { encoding: 'utf8' }).stdout;
     let r = await runCli(['emu', 'build', '-c', 'ok.cu', '-o', 'plain.o'], { cwd: work });
@@ -60,11 +60,13 @@ describe('writeprof emu build', () => {
     expect(checked).toMatch(/__tsan_write4/);
     expect(checked).toContain('wpemu_check_memcpy');
     expect(checked).not.toMatch(/\bU memcpy\b/);
+    // A whole program links the checker too: its main and exit are wrapped (tests/emu/instrumented.test.ts runs one).
     r = await runCli(['emu', 'build', 'ok.cu', '--instrument', '-o', 'ok'], { cwd: work });
-    expect(r.code).toBe(2);
-    oneLine(r.stderr);
-    expect(r.stderr).toContain('--instrument builds objects for `writeprof check`: use it with -c');
-    expect(existsSync(join(work, 'ok'))).toBe(false);
+    expect(r.code, r.stderr).toBe(0);
+    const defined = spawnSync('nm', ['--defined-only', join(work, 'ok')], { encoding: 'utf8' }).stdout;
+    expect(defined).toMatch(/\b__wrap_main\b/);
+    expect(defined).toMatch(/\b__wrap_exit\b/);
+    expect(defined).toMatch(/\b__tsan_write4\b/);
   });
 
   it('a source that does not compile: the compiler\'s messages, exit 2, and no output or temporary file left', async () => {

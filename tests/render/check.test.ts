@@ -86,6 +86,9 @@ describe('rendering a check document', () => {
   it('names a function without its parameters, templates and anonymous namespaces kept', () => {
     expect(functionName('wp::gpu::(anonymous namespace)::planted_upsert(wp::Bucket*, unsigned long)')).toBe('wp::gpu::(anonymous namespace)::planted_upsert');
     expect(functionName('void std::sort<int*>(int*, int*)')).toBe('void std::sort<int*>');
+    expect(functionName('rotate_sum(int const*, int*, bool)::{lambda()#1}::operator()()')).toBe('rotate_sum');
+    expect(functionName('fill(int*, int)::{lambda()#1}::operator()() [clone .isra.0]')).toBe('fill');
+    expect(functionName('f(int) [clone .constprop.0] [clone .isra.0]')).toBe('f');
     expect(functionName('main')).toBe('main');
   });
 });

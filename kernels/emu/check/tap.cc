@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 #include <link.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -36,39 +37,56 @@ struct TlsSearch {
   uintptr_t lo = 0, hi = 0;
 };
 
+struct ModuleSearch {
+  uintptr_t inside = 0;
+  uintptr_t bias = 0;
+  std::string file;
+  bool found = false;
+};
+
+int find_module(dl_phdr_info* info, size_t, void* data) {
+  auto* s = static_cast<ModuleSearch*>(data);
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    const uintptr_t lo = info->dlpi_addr + ph.p_vaddr;
+    if (ph.p_type != PT_LOAD || s->inside < lo || s->inside >= lo + ph.p_memsz) continue;
+    s->bias = info->dlpi_addr;
+    // The main program has no name here (dladdr would give argv[0], not a path to open).
+    if (info->dlpi_name && *info->dlpi_name) {
+      s->file = info->dlpi_name;
+    } else {
+      char path[4096];
+      const ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+      s->file = n > 0 ? std::string(path, size_t(n)) : "/proc/self/exe";
+    }
+    s->found = true;
+    return 1;
+  }
+  return 0;
+}
+
+const ModuleSearch& this_module() {
+  static const ModuleSearch m = [] {
+    ModuleSearch s;
+    s.inside = reinterpret_cast<uintptr_t>(&module_offset);
+    dl_iterate_phdr(find_module, &s);
+    return s;
+  }();
+  return m;
+}
+
+bool is_runtime_tls(const std::string& name) {
+  return name.rfind("_ZN5wpemu", 0) == 0 || name.rfind("_ZZN5wpemu", 0) == 0 || name.rfind("_ZGVZN5wpemu", 0) == 0 ||
+         name.rfind("__", 0) == 0 || name == "threadIdx" || name == "blockIdx" || name == "blockDim" || name == "gridDim";
+}
+
 // The module's thread-local variables that are the runtime's own (the emulator's bookkeeping, the
 // coordinates it may keep in thread_locals): offsets in its TLS segment. Everything else there is
-// a kernel's __shared__ variable. Read from the module file's symbol table.
+// a kernel's __shared__ variable.
 std::vector<std::pair<uintptr_t, uintptr_t>> runtime_tls_ranges() {
   std::vector<std::pair<uintptr_t, uintptr_t>> out;
-  Dl_info info{};
-  if (!dladdr(reinterpret_cast<void*>(&runtime_tls_ranges), &info) || !info.dli_fname) return out;
-  FILE* f = std::fopen(info.dli_fname, "rb");
-  if (!f) return out;
-  std::vector<char> img;
-  char buf[1 << 16];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) img.insert(img.end(), buf, buf + n);
-  std::fclose(f);
-  if (img.size() < sizeof(ElfW(Ehdr))) return out;
-  const auto* eh = reinterpret_cast<const ElfW(Ehdr)*>(img.data());
-  if (std::memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_shoff + size_t(eh->e_shnum) * sizeof(ElfW(Shdr)) > img.size())
-    return out;
-  const auto* sh = reinterpret_cast<const ElfW(Shdr)*>(img.data() + eh->e_shoff);
-  for (int i = 0; i < eh->e_shnum; ++i) {
-    if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum) continue;
-    const ElfW(Shdr)& strs = sh[sh[i].sh_link];
-    if (sh[i].sh_offset + sh[i].sh_size > img.size() || strs.sh_offset + strs.sh_size > img.size()) continue;
-    const auto* sym = reinterpret_cast<const ElfW(Sym)*>(img.data() + sh[i].sh_offset);
-    const size_t count = sh[i].sh_size / sizeof(ElfW(Sym));
-    for (size_t k = 0; k < count; ++k) {
-      if (ELF64_ST_TYPE(sym[k].st_info) != STT_TLS || sym[k].st_size == 0 || sym[k].st_name >= strs.sh_size) continue;
-      const std::string name(img.data() + strs.sh_offset + sym[k].st_name);
-      const bool runtime = name.rfind("_ZN5wpemu", 0) == 0 || name.rfind("_ZZN5wpemu", 0) == 0 ||
-                           name.rfind("_ZGVZN5wpemu", 0) == 0 || name.rfind("__", 0) == 0 || name == "threadIdx" ||
-                           name == "blockIdx" || name == "blockDim" || name == "gridDim";
-      if (runtime) out.emplace_back(sym[k].st_value, sym[k].st_value + sym[k].st_size);
-    }
-  }
+  for (const TlsSymbol& s : module_tls_symbols())
+    if (s.runtime) out.emplace_back(s.offset, s.offset + s.size);
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -157,6 +175,41 @@ void install_tap() {
 }
 
 uint32_t module_offset(uintptr_t pc) { return uint32_t(pc - module().base); }
+
+std::string module_file() { return this_module().file; }
+
+uintptr_t module_address(uint32_t offset) { return module().base + offset - this_module().bias; }
+
+// Read from the module file's symbol table.
+std::vector<TlsSymbol> module_tls_symbols() {
+  std::vector<TlsSymbol> out;
+  const std::string path = module_file();
+  FILE* f = path.empty() ? nullptr : std::fopen(path.c_str(), "rb");
+  if (!f) return out;
+  std::vector<char> img;
+  char buf[1 << 16];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) img.insert(img.end(), buf, buf + n);
+  std::fclose(f);
+  if (img.size() < sizeof(ElfW(Ehdr))) return out;
+  const auto* eh = reinterpret_cast<const ElfW(Ehdr)*>(img.data());
+  if (std::memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_shoff + size_t(eh->e_shnum) * sizeof(ElfW(Shdr)) > img.size())
+    return out;
+  const auto* sh = reinterpret_cast<const ElfW(Shdr)*>(img.data() + eh->e_shoff);
+  for (int i = 0; i < eh->e_shnum; ++i) {
+    if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum) continue;
+    const ElfW(Shdr)& strs = sh[sh[i].sh_link];
+    if (sh[i].sh_offset + sh[i].sh_size > img.size() || strs.sh_offset + strs.sh_size > img.size()) continue;
+    const auto* sym = reinterpret_cast<const ElfW(Sym)*>(img.data() + sh[i].sh_offset);
+    const size_t count = sh[i].sh_size / sizeof(ElfW(Sym));
+    for (size_t k = 0; k < count; ++k) {
+      if (ELF64_ST_TYPE(sym[k].st_info) != STT_TLS || sym[k].st_size == 0 || sym[k].st_name >= strs.sh_size) continue;
+      std::string name(img.data() + strs.sh_offset + sym[k].st_name);
+      const bool runtime = is_runtime_tls(name);
+      out.push_back(TlsSymbol{std::move(name), sym[k].st_value, sym[k].st_size, runtime});
+    }
+  }
+  return out;
+}
 
 Access classify(uintptr_t addr, uint32_t size, uintptr_t pc) {
   Access x;

@@ -6,6 +6,8 @@
 // with a fault (after observers, memcheck among them, saw it).
 #pragma once
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "memory_map.h"
 #include "shadow.h"
@@ -34,6 +36,19 @@ constexpr size_t kAtomicStripes = 1024;
 inline size_t atomic_stripe(uintptr_t a) { return (a >> 3) & (kAtomicStripes - 1); }
 // Offset of `pc` in the module holding the instrumented code.
 uint32_t module_offset(uintptr_t pc);
+// The file of that module (the program itself: /proc/self/exe), and the address an offset has in
+// it as linked (what addr2line takes: the offset itself for a shared object or a PIE).
+std::string module_file();
+uintptr_t module_address(uint32_t offset);
+// The module's thread-local variables, from its symbol table: a kernel's __shared__ variables and
+// the runtime's own (`runtime`). `offset` counts from the start of the module's TLS block.
+struct TlsSymbol {
+  std::string name;  // mangled
+  uintptr_t offset = 0;
+  size_t size = 0;
+  bool runtime = false;
+};
+std::vector<TlsSymbol> module_tls_symbols();
 // The Access for [addr, addr + size) by the running thread (host code when no kernel thread runs).
 Access classify(uintptr_t addr, uint32_t size, uintptr_t pc);
 
