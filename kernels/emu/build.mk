@@ -73,7 +73,10 @@ $(OUT)/libwpemu_check.a: $(CHECK_OBJ) $(OUT)/cuda/runner_entry.o
 	@echo "ar $@"
 	$(Q)rm -f $@.tmp && ar rcs $@.tmp $^ && mv $@.tmp $@
 
-# Tests build their own planted kernels exactly as kernels/cuda is built for the checker.
+# A strategy file (`--strategy-file`, src/strategy-file/build.ts) is built as kernels/cuda is, for
+# either build; so do the tests' planted kernels for the checker.
+print-emu-cxxflags:
+	@echo $(EMU_CXXFLAGS)
 print-check-cxxflags:
 	@echo $(EMU_CXXFLAGS) $(CHECK_INSTRUMENT)
 print-check-redefine:
