@@ -18,7 +18,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from '../errors.js';
+import { CompileError, UsageError } from '../errors.js';
 import { printable } from '../io/sanitize.js';
 import type { StrategySource } from './source.js';
 
@@ -104,7 +104,7 @@ export function firstErrors(stderr: string, max = 5): string[] {
   const lines = stderr.split('\n');
   const errors = lines.filter((l) => /^[^\s:][^:]*:\d+(:\d+)?: (fatal )?error: /.test(l));
   const picked = errors.length > 0 ? errors : lines.filter((l) => l.trim() !== '' && !/^\s*(In file included|In function|\s+from )/.test(l));
-  return picked.slice(0, max).map((l) => printable(l));
+  return picked.slice(0, max);
 }
 
 interface Manifest {
@@ -168,9 +168,7 @@ export function buildStrategy(src: StrategySource, flavor: Flavor): string {
     const depFile = join(work, 'strategy.d');
     // Compiled from the user's directory with the path as given: messages name their file.
     const c = run(cxx, [...flags, '-MMD', '-MF', depFile, '-x', 'c++', '-c', src.shown, '-o', raw], process.cwd());
-    if (!c.ok) {
-      throw new UsageError(`${printable(src.shown)} does not compile (${cxx}, ${flavor === 'check' ? 'the instrumented build' : 'the emulator build'}):\n${firstErrors(c.stderr).join('\n')}`);
-    }
+    if (!c.ok) throw new CompileError(firstErrors(c.stderr));
     if (spec.redefine) {
       const r = run('objcopy', [...redefine, raw, obj], ROOT);
       if (!r.ok) throw new Error(`objcopy of ${src.shown} failed: ${r.stderr.trim()}`);
@@ -182,7 +180,7 @@ export function buildStrategy(src: StrategySource, flavor: Flavor): string {
         ...glue, obj, '-Wl,--start-group', ...libs, '-Wl,--end-group', '-lpthread'],
       ROOT,
     );
-    if (!l.ok) throw new UsageError(`${printable(src.shown)} does not link with writeprof's runner:\n${firstErrors(l.stderr).join('\n')}`);
+    if (!l.ok) throw new CompileError(firstErrors(l.stderr));
     const deps = depsOf(depFile).map((p) => (isAbsolute(p) ? p : join(process.cwd(), p)));
     const manifest: Manifest = { key, deps: deps.map((path) => ({ path, sha256: fileHash(path) ?? '' })) };
     writeFileSync(join(work, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);

@@ -1,0 +1,155 @@
+/**
+ * A user's strategy file, end to end through the CLI: the example (examples/strategies/) profiled
+ * on the emulator beside the built-ins and ranked against baseline, every write verified, checked
+ * under every tool; a planted bug caught by run and check; a kernel that never finishes failed by
+ * the emulator's no-progress rule; a file that does not compile shown as the compiler's errors;
+ * builds cached by content under the cache directory, never beside the user's file.
+ */
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildIfStale, requireBuilt, ROOT, runCli } from '../cli/helpers.js';
+
+const EXAMPLE = 'examples/strategies/coop4_cas.cu';
+const FIXTURES = join(ROOT, 'tests', 'strategy-file', 'fixtures');
+// One batch suite, small: the strategies' order, verification and ranking, not their speed.
+const SMALL = ['--profile', 'check', '--mode', 'batch', '--value-size', '64', '--key-dist', 'uniform', '--keys', '600', '--batch-size', '200'];
+
+let cache: string;
+let work: string;
+const env = (): Record<string, string> => ({ WRITEPROF_CACHE_DIR: cache });
+
+function entries(): string[] {
+  try {
+    return readdirSync(join(cache, 'strategies')).filter((e) => !e.startsWith('.')).sort();
+  } catch {
+    return [];
+  }
+}
+
+beforeAll(() => {
+  requireBuilt();
+  buildIfStale();
+  cache = mkdtempSync(join(tmpdir(), 'wp-strategy-cache-'));
+  work = mkdtempSync(join(tmpdir(), 'wp-strategy-work-'));
+});
+
+afterAll(() => {
+  rmSync(cache, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('writeprof run --strategy-file', () => {
+  it('profiles the example beside the five built-in strategies, every write verified, ranked against baseline', async () => {
+    const out = join(work, 'run.json');
+    const r = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', EXAMPLE, ...SMALL, '-o', out, '--no-claims'], { env: env() });
+    expect(r.stderr).toMatch(/strategy file: coop4-cas = examples\/strategies\/coop4_cas\.cu \(sha256 [0-9a-f]{12}\)/);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    const sha = createHash('sha256').update(readFileSync(join(ROOT, EXAMPLE))).digest('hex');
+    expect(doc.strategyFiles).toEqual([{ name: 'coop4-cas', path: EXAMPLE, sha256: sha, orderRun: 1, block: 128, writesPerBlock: 32 }]);
+    expect(doc.cases.map((c: { strategy: string }) => c.strategy)).toEqual(['baseline', 'warp-coop', 'lock-free', 'mem-opt', 'write-combine', 'coop4-cas']);
+    const mine = doc.cases.find((c: { strategy: string }) => c.strategy === 'coop4-cas');
+    expect(mine.status).toBe('ok');
+    expect(mine.verification.writes).toBeGreaterThan(0);
+    expect(mine.verification.verified).toBe(mine.verification.distinct);
+    expect(mine.speedup?.value).toBeGreaterThan(0);
+    // The table shows it in its own row beside the built-ins.
+    expect(r.stdout).toMatch(/coop4-cas/);
+    // Nothing was written beside the user's file; the build went to the cache.
+    expect(readdirSync(join(ROOT, 'examples', 'strategies'))).toEqual(['coop4_cas.cu']);
+    expect(entries()).toHaveLength(1);
+  });
+
+  it('reuses the cached build, and rebuilds when the file changes', async () => {
+    const before = entries();
+    const node = join(cache, 'strategies', before[0]!, 'writeprof_emu.node');
+    const mtime = statSync(node).mtimeMs;
+    const again = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', EXAMPLE, ...SMALL, '--strategy', 'baseline', '-o', join(work, 'again.json'), '--no-claims', '-q'], { env: env() });
+    expect(again.code).toBe(0);
+    expect(statSync(node).mtimeMs).toBe(mtime);
+    const copy = join(work, 'coop4_copy.cu');
+    writeFileSync(copy, `${readFileSync(join(ROOT, EXAMPLE), 'utf8')}\n// changed\n`);
+    const changed = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', copy, ...SMALL, '--strategy', 'baseline', '-o', join(work, 'changed.json'), '--no-claims', '-q'], { env: env() });
+    expect(changed.code).toBe(0);
+    expect(entries()).toHaveLength(2);
+    expect(readdirSync(work).sort()).toEqual(['again.json', 'changed.json', 'coop4_copy.cu', 'run.json']);
+  });
+
+  it('fails the cases of a planted bug with lost writes, and only those', async () => {
+    const out = join(work, 'planted.json');
+    const r = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', join(FIXTURES, 'drops_last.cu'), ...SMALL, '--strategy', 'baseline', '-o', out, '--no-claims'], { env: env() });
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    const byStrategy = Object.fromEntries(doc.cases.map((c: { strategy: string }) => [c.strategy, c]));
+    expect(byStrategy['baseline'].status).toBe('ok');
+    expect(byStrategy['drops-last'].status).toBe('failed');
+    expect(byStrategy['drops-last'].verification.lost + byStrategy['drops-last'].verification.stale).toBeGreaterThan(0);
+    expect(r.stderr).toMatch(/case batch\/drops-last\/.* failed: verification: \d+ lost, \d+ stale/);
+  });
+
+  it('fails a kernel that never finishes with the emulator\'s no-progress fault', async () => {
+    const out = join(work, 'spins.json');
+    const r = await runCli(['run', '--backend', 'cuda-emu', '--emu-timeout', '1', '--strategy-file', join(FIXTURES, 'spins.cu'), ...SMALL, '--strategy', 'baseline', '-o', out, '--no-claims', '-q'], { env: env() });
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    const spins = doc.cases.find((c: { strategy: string }) => c.strategy === 'spins');
+    expect(spins.status).toBe('failed');
+    expect(spins.error).toMatch(/wp_user_(count|plain)/);
+    expect(spins.error).toMatch(/no (thread|progress)/i);
+  });
+
+  it('shows a file that does not compile as the compiler\'s errors at their file:line, and exits 2', async () => {
+    copyFileSync(join(FIXTURES, 'broken.cu'), join(work, 'broken.cu'));
+    const r = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', 'broken.cu', ...SMALL, '-o', join(work, 'never.json')], { cwd: work, env: env() });
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    for (const l of lines) expect(l).toMatch(/^broken\.cu:\d+:\d+: (fatal )?error: /);
+    expect(lines[0]).toMatch(/^broken\.cu:6:\d+: error: .*undeclared_key/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('refuses what it cannot run, in one line naming the problem', async () => {
+    const cpu = await runCli(['run', '--backend', 'cpu', '--strategy-file', EXAMPLE, ...SMALL], { env: env() });
+    expect(cpu.code).toBe(2);
+    expect(cpu.stderr).toMatch(/^writeprof: --strategy-file: a strategy file runs on cuda-emu; --backend is cpu/);
+    const twice = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', EXAMPLE, '--strategy-file', EXAMPLE, ...SMALL], { env: env() });
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/given twice/);
+    const taken = join(work, 'baseline.cu');
+    writeFileSync(taken, '#include <writeprof/kernel.cuh>\n// WP_STRATEGY(...) comes later\n');
+    const reserved = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', taken, ...SMALL], { env: env() });
+    expect(reserved.code).toBe(2);
+    expect(reserved.stderr).toMatch(/the name "baseline" \(from the file's stem/);
+    const unknown = await runCli(['run', '--backend', 'cuda-emu', ...SMALL, '--strategy', 'nobody-s'], { env: env() });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/"nobody-s" is not a built-in strategy and no --strategy-file declares it/);
+  });
+});
+
+describe('writeprof check --strategy-file', () => {
+  it('runs every tool on the example beside the built-ins: no finding, every write verified', async () => {
+    const out = join(work, 'check.json');
+    const r = await runCli(['check', '--strategy-file', EXAMPLE, ...SMALL, '--strategy', 'baseline', '-o', out], { env: env() });
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    expect(doc.check.tools).toEqual(['memcheck', 'racecheck', 'initcheck', 'synccheck', 'weak']);
+    expect(doc.strategyFiles[0].name).toBe('coop4-cas');
+    const mine = doc.check.runs.filter((run: { case: string }) => run.case.includes('/coop4-cas/'));
+    expect(mine.map((run: { kernels: string[] }) => run.kernels[0]).sort()).toEqual(['wp_user_count', 'wp_user_plain']);
+    for (const run of mine) {
+      expect(run.status).toBe('ok');
+      expect(run.verification.verified).toBeGreaterThan(0);
+    }
+    expect(doc.check.findings).toEqual([]);
+  });
+
+  it('fails the planted bug\'s runs', async () => {
+    const r = await runCli(['check', '--strategy-file', join(FIXTURES, 'drops_last.cu'), ...SMALL, '--strategy', 'baseline', '--variant', 'count', '-o', join(work, 'check-planted.json')], { env: env() });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/check failed: 1 failed runs/);
+  });
+});
