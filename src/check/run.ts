@@ -111,8 +111,8 @@ export async function runCheck(req: CheckRequest, addonFor: (spec: CaseSpec) => 
         try {
           const s = await handle.runSample();
           const v = s.verification;
-          // Stale values fail a check run as lost ones do (the last write of a key did not land).
-          run.verification = { written: v.writes, verified: v.verified, lost: v.lost + v.stale, corrupted: v.corrupted };
+          // Per distinct key, as check counts; a stale value fails a run as a lost one does.
+          run.verification = { written: v.distinct, verified: v.verified, lost: v.lost + v.stale, corrupted: v.corrupted };
           const bad = run.verification.lost + run.verification.corrupted;
           if (bad > 0) {
             run.status = 'failed';

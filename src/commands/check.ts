@@ -164,7 +164,7 @@ export function register(program: Command): void {
       .option('-p, --profile <file|name>', `profile file, or a name in profiles/ (default: ${CHECK_PROFILE})`),
   )
     .option('--variant <list>', 'kernel variants: count,plain (default both)')
-    .option('--strategy-file <path>', 'a .cu file declaring a strategy (kernels/include/writeprof/kernel.cuh): checked beside the built-in ones (repeatable)', collect)
+    .option('--strategy-file <path>', 'a .cu file declaring a strategy (writeprof/kernel.cuh): checked beside the built-in ones (repeatable)', collect)
     .option('--seed <n>', 'seed of the key streams', String(DEFAULTS.seed))
     .option('--emu-seed <n>', 'scheduler seed (default 1)')
     .option('--emu-seeds <list>', 'scheduler seeds, as 1-3 or 1,4,9: every case runs under each')

@@ -7,7 +7,7 @@ import type { Backend } from '../backends/backend.js';
 import { createEmuBackend } from '../backends/cuda-emu.js';
 import { UsageError } from '../errors.js';
 import { printable } from '../io/sanitize.js';
-import { isBuiltinStrategy, type CaseSpec, type EmulatorSettings } from '../model.js';
+import { isBuiltinStrategy, STRATEGIES, type CaseSpec, type EmulatorSettings } from '../model.js';
 import type { Suite } from '../profile/types.js';
 import type { StrategyFileRecord } from '../results/schema.js';
 import { prepareStrategyFiles, routeStrategyFiles, strategyFileRecord, STRATEGY_FILE_BACKENDS, type Flavor, type StrategyFile } from '../strategy-file/index.js';
@@ -40,7 +40,8 @@ export function withFileStrategies(suites: readonly Suite[], files: readonly Str
 export function requireFiles(specs: readonly CaseSpec[], files: readonly StrategyFile[]): void {
   const missing = specs.find((s) => s.strategy !== 'peer' && !isBuiltinStrategy(s.strategy) && !files.some((f) => f.name === s.strategy));
   if (missing) {
-    throw new UsageError(`strategy: ${JSON.stringify(missing.strategy)} is not a built-in strategy and no --strategy-file declares it`);
+    const given = files.length ? files.map((f) => f.name).join(', ') : 'none given';
+    throw new UsageError(`strategy: ${JSON.stringify(missing.strategy)} is invalid; allowed: all, ${STRATEGIES.join(', ')}, or the name a --strategy-file declares (${given})`);
   }
 }
 

@@ -479,7 +479,7 @@ export function register(program: Command): void {
     .option('--emu-seed <n>', 'cuda-emu: scheduler seed (a failing seed reproduces; default 1)')
     .option('--emu-workers <n>', 'cuda-emu: OS threads running blocks, 0 = one per core (1 makes each launch deterministic)')
     .option('--emu-timeout <seconds>', 'cuda-emu: a launch with no thread making progress this long fails its case (default 10)')
-    .option('--strategy-file <path>', 'a .cu file declaring a strategy (kernels/include/writeprof/kernel.cuh): run beside the built-in ones (cuda-emu; repeatable)', collect)
+    .option('--strategy-file <path>', 'a .cu file declaring a strategy (writeprof/kernel.cuh): run beside the built-in ones (cuda-emu; repeatable)', collect)
     .option('--shard <i/n>', 'run only the i-th of n disjoint slices of the plan, balanced by expected cost (see `writeprof merge`)')
     .option('--repeat <n>', 'run the whole sweep n times; each case keeps every run\'s median (see below)')
     .option('-q, --quiet', 'no progress, notes or summary on stderr')

@@ -126,7 +126,39 @@ describe('writeprof run --strategy-file', () => {
     expect(reserved.stderr).toMatch(/the name "baseline" \(from the file's stem/);
     const unknown = await runCli(['run', '--backend', 'cuda-emu', ...SMALL, '--strategy', 'nobody-s'], { env: env() });
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/"nobody-s" is not a built-in strategy and no --strategy-file declares it/);
+    expect(unknown.stderr).toMatch(/^writeprof: strategy: "nobody-s" is invalid; allowed: all, baseline, .*, or the name a --strategy-file declares \(none given\)$/);
+  });
+});
+
+describe('writeprof slurm --strategy-file', () => {
+  it('freezes a copy of the file into the sweep; the shards run it and merge keeps its record', async () => {
+    const profile = join(work, 'tiny.json');
+    writeFileSync(profile, JSON.stringify({
+      name: 'tiny',
+      measurement: { warmup: 0, minSamples: 1, maxSamples: 1, minTime: 0, maxTime: 1, maxNoise: 0 },
+      defaults: { strategy: ['baseline'], keyDist: 'uniform', loadFactor: 0.5 },
+      suites: [{ mode: 'batch', valueSize: 64, batchSize: [100, 200], keys: 400 }],
+    }));
+    const dir = join(work, 'fleet');
+    const r = await runCli(['slurm', '--backend', 'cuda-emu', '--profile', profile, '--shards', '2', '--dir', dir, '--strategy-file', EXAMPLE], { env: env() });
+    expect(r.code).toBe(0);
+    const copy = join(dir, 'strategies', 'coop4-cas.cu');
+    expect(readFileSync(copy, 'utf8')).toBe(readFileSync(join(ROOT, EXAMPLE), 'utf8'));
+    const script = readFileSync(join(dir, 'shard.sbatch'), 'utf8');
+    expect(script).toContain(`--strategy-file ${copy}`);
+    const manifest = JSON.parse(readFileSync(join(dir, 'fleet.json'), 'utf8'));
+    expect(manifest.strategyFiles).toEqual([{ name: 'coop4-cas', path: EXAMPLE, sha256: createHash('sha256').update(readFileSync(copy)).digest('hex'), copy }]);
+    // Each shard as its array task runs it (the script's command, by hand), then the merge.
+    for (const shard of [1, 2]) {
+      const s = await runCli(['run', '--profile', join(dir, 'profile.json'), '--backend', 'cuda-emu', '--shard', `${shard}/2`, '--output', join(dir, 'shards', `shard-${shard}-of-2.json`), '--strategy-file', copy, '-q', '--no-claims'], { env: env() });
+      expect(s.code).toBe(0);
+    }
+    const merged = join(dir, 'all.json');
+    const m = await runCli(['merge', join(dir, 'shards'), '-o', merged, '-q'], { env: env() });
+    expect(m.code).toBe(0);
+    const doc = JSON.parse(readFileSync(merged, 'utf8'));
+    expect(doc.strategyFiles.map((f: { name: string }) => f.name)).toEqual(['coop4-cas']);
+    expect(doc.cases.map((c: { strategy: string }) => c.strategy).sort()).toEqual(['baseline', 'baseline', 'coop4-cas', 'coop4-cas']);
   });
 });
 
