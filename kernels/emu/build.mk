@@ -45,10 +45,11 @@ $(OUT)/cuda/%.o: kernels/cuda/%.cu kernels/emu/build.mk
 	@echo "g++ $<"
 	$(Q)$(CXX) $(EMU_CXXFLAGS) -x c++ -c $< -o $@
 
+# The object is written under a temporary name, so its dependencies are named for the real one.
 $(OUT)/cuda-check/%.o: kernels/cuda/%.cu kernels/emu/build.mk
 	@mkdir -p $(@D)
 	@echo "g++ -fsanitize=thread $<"
-	$(Q)$(CXX) $(EMU_CXXFLAGS) $(CHECK_INSTRUMENT) -x c++ -c $< -o $@.tmp
+	$(Q)$(CXX) $(EMU_CXXFLAGS) $(CHECK_INSTRUMENT) -MF $(@:.o=.d) -MT $@ -x c++ -c $< -o $@.tmp
 	$(Q)$(OBJCOPY) $(CHECK_REDEFINE) $@.tmp $@ && rm -f $@.tmp
 
 $(OUT)/cuda/runner_entry.o: kernels/emu/runner_entry.cc kernels/emu/build.mk

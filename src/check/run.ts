@@ -10,6 +10,8 @@ import { loadCheckAddon, type NativeCheckAddon } from '../backends/native.js';
 import { foldFindings, placeFindings, type CheckFinding } from './findings.js';
 import { resolveSites, sharedVariables } from './sites.js';
 import { TOOLS, type Tool } from './tools.js';
+import type { Verification } from '../results/schema.js';
+import { noVerification, verificationFailed, verificationText } from '../results/verification.js';
 
 export const VARIANTS = KERNEL_VARIANTS;
 export type Variant = KernelVariant;
@@ -34,7 +36,7 @@ export interface CheckRun {
   seed: number;
   status: 'ok' | 'failed';
   error?: string;
-  verification: { written: number; verified: number; lost: number; corrupted: number };
+  verification: Verification;
   /** kernels it launched */
   kernels: string[];
   /** distinct findings it produced (before folding across runs) */
@@ -103,20 +105,17 @@ export async function runCheck(req: CheckRequest, addonFor: (spec: CaseSpec) => 
           variant,
           seed,
           status: 'ok',
-          verification: { written: 0, verified: 0, lost: 0, corrupted: 0 },
+          verification: noVerification(),
           kernels: [],
           findings: 0,
           seconds: 0,
         };
         try {
           const s = await handle.runSample();
-          const v = s.verification;
-          // Per distinct key, as check counts; a stale value fails a run as a lost one does.
-          run.verification = { written: v.distinct, verified: v.verified, lost: v.lost + v.stale, corrupted: v.corrupted };
-          const bad = run.verification.lost + run.verification.corrupted;
-          if (bad > 0) {
+          run.verification = { ...s.verification };
+          if (verificationFailed(s.verification)) {
             run.status = 'failed';
-            run.error = `${run.verification.lost} of ${run.verification.written} keys lost, ${run.verification.corrupted} corrupted`;
+            run.error = verificationText(s.verification);
           }
         } catch (err) {
           run.status = 'failed';

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CHECK_TOOLS, KERNEL_VARIANTS } from '../model.js';
+import { verificationSchema } from './verification-schema.js';
 
 const dims = z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative(), z.number().int().nonnegative()]);
 
@@ -51,12 +52,7 @@ export const checkRunSchema = z.object({
   seed: z.number().int().nonnegative(),
   status: z.enum(['ok', 'failed']),
   error: z.string().optional(),
-  verification: z.object({
-    written: z.number().int().nonnegative(),
-    verified: z.number().int().nonnegative(),
-    lost: z.number().int().nonnegative(),
-    corrupted: z.number().int().nonnegative(),
-  }),
+  verification: verificationSchema,
   kernels: z.array(z.string()),
   /** distinct findings of this run, before folding across runs */
   findings: z.number().int().nonnegative(),

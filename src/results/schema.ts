@@ -4,6 +4,9 @@ import type { RawSample } from '../backends/contract.js';
 import type { PlanRecord as DigestPlanRecord } from '../profile/digest.js';
 import type { Stats as Summary } from '../stats/summary.js';
 import { checkSchema } from './check.js';
+import { verificationSchema } from './verification-schema.js';
+
+export { verificationSchema };
 
 /**
  * Bump on any incompatible change; older versions are upgraded on read (./upgrade.ts) and record
@@ -67,26 +70,6 @@ export const environmentSchema = z.object({
   peers: z.object(Object.fromEntries(PEERS.map((p) => [p, peerEnvSchema.optional()])) as Record<(typeof PEERS)[number], z.ZodOptional<typeof peerEnvSchema>>).optional(),
 });
 
-/**
- * What a case's verification counted, summed over its measured samples (each sample writes the
- * whole stream once and checks every distinct key): kernels/include/writeprof/verify.h.
- */
-export const verificationSchema = z.object({
-  /** writes made */
-  writes: z.number().int().nonnegative(),
-  /** distinct keys checked; each one verified, lost, stale or corrupted */
-  distinct: z.number().int().nonnegative(),
-  /** found once, holding the intact value of a write it may end with under the strategy's ordering promise */
-  verified: z.number().int().nonnegative(),
-  /** not found */
-  lost: z.number().int().nonnegative(),
-  /** found holding the intact value of a write that a later write of the key overwrote */
-  stale: z.number().int().nonnegative(),
-  /** found with wrong bytes, size or tag; and entries beyond the keys found (duplicates, strays, LOCKED slots) */
-  corrupted: z.number().int().nonnegative(),
-  /** of corrupted: entries holding a key stored elsewhere too */
-  duplicates: z.number().int().nonnegative(),
-});
 
 /** A strategy: a built-in one, or a strategy file's (then `strategyFiles` records the file). */
 export const strategyNameSchema = z.string().refine(isStrategyName, { message: `a strategy: ${STRATEGIES.join(', ')}, or a strategy file's name (lower-case letters, digits, - and _)` });

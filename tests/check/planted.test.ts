@@ -28,7 +28,7 @@ interface Plant {
 
 const BATCH = ['--mode', 'batch', '--value-size', '64', '--batch-size', '200', '--keys', '300', '--variant', 'plain'];
 const PLANTS: Plant[] = [
-  { name: 'a slot claimed by a plain load and store', plant: 'PLAIN_CLAIM', tool: 'racecheck', kind: /^(RAW|WAW|WAR) hazard$/, args: ['--strategy', 'lock-free', '--key-dist', 'zipf:0.99', ...BATCH], fails: /keys lost/ },
+  { name: 'a slot claimed by a plain load and store', plant: 'PLAIN_CLAIM', tool: 'racecheck', kind: /^(RAW|WAW|WAR) hazard$/, args: ['--strategy', 'lock-free', '--key-dist', 'zipf:0.99', ...BATCH], fails: /[1-9][0-9,]* lost, / },
   { name: 'a barrier removed between shared-memory staging and its reads', plant: 'NO_BARRIER', tool: 'racecheck', kind: /^(RAW|WAR) hazard$/, args: ['--strategy', 'write-combine', '--key-dist', 'uniform', ...BATCH] },
   { name: 'a write one bucket past the table', plant: 'PAST_TABLE', tool: 'memcheck', kind: /^out-of-bounds (write|atomic)$/, args: ['--strategy', 'baseline', '--key-dist', 'uniform', ...BATCH], fails: /invalid atomic CAS/ },
   { name: 'a read of device memory nothing wrote', plant: 'UNINIT_READ', tool: 'initcheck', kind: /^uninitialized (atomic )?read$/, args: ['--strategy', 'baseline', '--key-dist', 'uniform', ...BATCH] },

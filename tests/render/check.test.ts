@@ -20,8 +20,8 @@ function doc() {
     variants: ['count', 'plain'],
     kernels: ['wp_mem_opt_count', 'wp_mem_opt_plain'],
     runs: [
-      { case: 'batch/mem-opt/v64/b200/t1/uniform/lf0.5/k300', variant: 'count', seed: 1, status: 'ok', verification: { written: 300, verified: 300, lost: 0, corrupted: 0 }, kernels: ['wp_mem_opt_count'], findings: 1, seconds: 0.1 },
-      { case: 'batch/mem-opt/v64/b200/t1/uniform/lf0.5/k300', variant: 'plain', seed: 2, status: 'failed', error: '3 of 300 keys lost, 0 corrupted', verification: { written: 300, verified: 297, lost: 3, corrupted: 0 }, kernels: ['wp_mem_opt_plain'], findings: 1, seconds: 0.1 },
+      { case: 'batch/mem-opt/v64/b200/t1/uniform/lf0.5/k300', variant: 'count', seed: 1, status: 'ok', verification: { writes: 300, distinct: 300, verified: 300, lost: 0, stale: 0, corrupted: 0, duplicates: 0 }, kernels: ['wp_mem_opt_count'], findings: 1, seconds: 0.1 },
+      { case: 'batch/mem-opt/v64/b200/t1/uniform/lf0.5/k300', variant: 'plain', seed: 2, status: 'failed', error: '3 lost, 0 stale, 0 corrupted of 300 writes to 300 distinct keys', verification: { writes: 300, distinct: 300, verified: 297, lost: 3, stale: 0, corrupted: 0, duplicates: 0 }, kernels: ['wp_mem_opt_plain'], findings: 1, seconds: 0.1 },
     ],
     findings: [
       {
@@ -65,7 +65,7 @@ describe('rendering a check document', () => {
     expect(t).toContain('racecheck: RAW hazard in wp_mem_opt_count<<<2, 256>>>, 57 times, seeds 1-2');
     expect(t).toContain('  first:  write at kernels/cuda/device.cuh:252 (wp::gpu::staged_copy<128>), block 1 warp 2 lane 5, shared +4096, 16 B');
     expect(t).toContain('  second: read at kernels/cuda/device.cuh:259 (wp::gpu::staged_copy<128>), block 1 warp 2 lane 9, shared +4096, 16 B');
-    expect(t).toContain('failed: batch/mem-opt/v64/b200/t1/uniform/lf0.5/k300 [plain] seed 2: 3 of 300 keys lost, 0 corrupted');
+    expect(t).toContain('failed: batch/mem-opt/v64/b200/t1/uniform/lf0.5/k300 [plain] seed 2: 3 lost, 0 stale, 0 corrupted of 300 writes to 300 distinct keys');
     expect(t.trimEnd().split('\n').slice(-3)).toEqual([
       'memcheck: 0 errors in 2 kernels, 3 seeds',
       'racecheck: 1 hazard (57 occurrences) in 2 kernels, 3 seeds',

@@ -1,5 +1,5 @@
 /**
- * Issue 11, item 9: a full disk, an I/O error or a killed process does not lose the sweep.
+ * A full disk, an I/O error or a killed process does not lose the sweep.
  * Finished cases go to <results>.journal as they finish; a full disk is met at pre-flight or at the
  * case that fills it (exit 4, saying where the cases are), and `writeprof run --resume` continues.
  */
@@ -16,7 +16,7 @@ const TEN = ['--backend', 'cpu', '--profile', 'quick', '--mode', 'batch', '--str
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe.concurrent('item 9: results survive a full disk and a killed run', () => {
+describe.concurrent('results survive a full disk and a killed run', () => {
   it.skipIf(!isRoot)('a disk that fills mid-sweep: exit 4 at once, the finished cases kept; --resume finishes the run', () => {
     const copy = join(tempDir('enospc'), 'r.json');
     const r = inMountNamespace(`

@@ -1,5 +1,5 @@
 /**
- * Issue 11, item 4: a reader that closes the pipe (`writeprof … | head -1`, `| true`) gets no
+ * A reader that closes the pipe (`writeprof … | head -1`, `| true`) gets no
  * stack trace; the command still writes its files and its exit code says how the work went.
  */
 import { spawn } from 'node:child_process';
@@ -24,7 +24,7 @@ function withClosedPipes(args: string[], closeStderr: boolean): Promise<{ code: 
 
 const NO_TRACE = /EPIPE|node:events|    at /;
 
-describe.concurrent('item 4: EPIPE on stdout/stderr is quiet and changes nothing else', () => {
+describe.concurrent('EPIPE on stdout/stderr is quiet and changes nothing else', () => {
   it('run | head: the results file is written and the exit code is 0', async () => {
     const out = join(tempDir('epipe'), 'r.json');
     const r = await withClosedPipes(['run', ...TINY, '-f', 'json', '-o', out], false);

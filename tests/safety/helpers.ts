@@ -1,5 +1,5 @@
 /**
- * Issue 11's probes: the built CLI as a child process, in temp directories. Cases that need root
+ * The safety probes: the built CLI as a child process, in temp directories. Cases that need root
  * (a tmpfs that fills up, a read-only mount) run in a private mount namespace (`unshare -m`);
  * devices and FIFOs are made with mknod/mkfifo in temp directories, never the real /dev.
  */
@@ -23,7 +23,7 @@ export function requireCli(): void {
 export const TINY = ['--backend', 'cpu', '--profile', 'quick', '--mode', 'batch', '--strategy', 'baseline,lock-free', '--batch-size', '100', '--keys', '1000', '--warmup', '0', '--min-samples', '5', '--max-samples', '5', '--min-time', '0', '-q'];
 
 export function tempDir(tag: string): string {
-  return mkdtempSync(join(tmpdir(), `wp-i11-${tag}-`));
+  return mkdtempSync(join(tmpdir(), `wp-safety-${tag}-`));
 }
 
 export function mkfifo(path: string): string {

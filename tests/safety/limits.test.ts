@@ -1,5 +1,5 @@
 /**
- * Issue 11, item 8: unbounded input ends in bounded time with exit 2 and one line naming the file:
+ * Unbounded input ends in bounded time with exit 2 and one line naming the file:
  * nesting depth, input bytes (a file, a device that never ends), cases per plan, samples per case,
  * and pre-flight steps that could wait forever.
  */
@@ -29,7 +29,7 @@ function expectOneLine(r: { code: number | null; stderr: string }, message: RegE
   expect(lines[0]).toMatch(message);
 }
 
-describe.concurrent('item 8: limits', () => {
+describe.concurrent('limits', () => {
   it('deeply nested JSON: exit 2 naming the file and where, not a stack overflow', () => {
     writeFileSync(f('deep.json'), '['.repeat(200_000) + ']'.repeat(200_000));
     expectOneLine(bounded(['run', '--profile', f('deep.json')]), /^writeprof: .*deep\.json: invalid JSON at line 1, column 65: nested deeper than 64 levels$/);

@@ -1,5 +1,5 @@
 /**
- * Issue 11, item 10: messages say what the input held and what the system said: no value shown
+ * Messages say what the input held and what the system said: no value shown
  * as null, one line whatever a file name holds, no terminal escapes from input reaching the
  * terminal or the markdown, long legal names accepted, the real errno (EROFS, not ENOENT).
  */
@@ -15,7 +15,7 @@ const ESC = '\u001b';
 const dir = tempDir('messages');
 const f = (name: string): string => join(dir, name);
 
-describe.concurrent('item 10: messages that mislead', () => {
+describe.concurrent('messages that mislead', () => {
   it('1e999 is shown as the out-of-range number it is, not as null', async () => {
     writeFileSync(f('inf.json'), '{"name":"x","suites":[{"mode":"batch","keys":1e999}]}');
     const r = await runCli(['run', '--profile', f('inf.json')]);

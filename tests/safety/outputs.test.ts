@@ -1,5 +1,5 @@
 /**
- * Issue 11, items 1, 2, 3 and 7: nothing the user did not name is replaced, nothing named is
+ * Nothing the user did not name is replaced, nothing named is
  * clobbered into something else, default names never collide, baselines stay protected.
  */
 import { spawn } from 'node:child_process';
@@ -17,7 +17,7 @@ const oneLine = (stderr: string): string => {
   return lines[0]!;
 };
 
-describe.concurrent('item 1: outputs that are not regular files are written through, never replaced', () => {
+describe.concurrent('outputs that are not regular files are written through, never replaced', () => {
   it.skipIf(!isRoot)('-o <character device> writes into the device and leaves the node', async () => {
     const dir = tempDir('chr');
     const dev = mknodChar(join(dir, 'null'), 1, 3);
@@ -81,7 +81,7 @@ describe.concurrent('item 1: outputs that are not regular files are written thro
   });
 });
 
-describe.concurrent('item 2: an output is never one of the inputs; names and formats agree', () => {
+describe.concurrent('an output is never one of the inputs; names and formats agree', () => {
   it('`run -o run.md` writes markdown there and the JSON to run.json; `report run.md` is refused', async () => {
     const dir = tempDir('md');
     const r = await runCli(['run', ...TINY, '-o', join(dir, 'run.md')]);
@@ -129,7 +129,7 @@ describe.concurrent('item 2: an output is never one of the inputs; names and for
   });
 });
 
-describe('item 3: default names are unique (created exclusively)', () => {
+describe('default names are unique (created exclusively)', () => {
   it('a run never overwrites reports/<timestamp>.json that already exists', async () => {
     const cwd = tempDir('names');
     mkdirSync(join(cwd, 'reports'));
@@ -162,7 +162,7 @@ describe('item 3: default names are unique (created exclusively)', () => {
   });
 });
 
-describe.concurrent('item 7: baseline protection holds on the resolved path, and creation is exclusive', () => {
+describe.concurrent('baseline protection holds on the resolved path, and creation is exclusive', () => {
   it('a symlinked directory does not get around it', async () => {
     const dir = tempDir('bl-link');
     const base = join(dir, 'reports', 'baselines');

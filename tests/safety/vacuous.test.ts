@@ -1,5 +1,5 @@
 /**
- * Issue 11, items 5 and 6: a check over nothing, or over cases that did not run, is not a pass;
+ * A check over nothing, or over cases that did not run, is not a pass;
  * a results document that contradicts itself is refused; validate's exit order is FAIL, then N/A.
  */
 import { writeFileSync } from 'node:fs';
@@ -27,7 +27,7 @@ beforeAll(() => {
   json('same.json', makeDoc([makeCase(noisySamples(20, 1e6, 0.02, 3), base), makeCase(noisySamples(20, 2e6, 0.02, 4), lockFree)]));
 });
 
-describe.concurrent('item 5: vacuous passes', () => {
+describe.concurrent('vacuous passes', () => {
   it('validate: "no lost writes" over cases that never ran is not a pass (exit 2)', async () => {
     const results = writeDoc(f('allfailed.json'), (doc) => {
       for (const c of doc.cases) {
@@ -80,7 +80,7 @@ describe.concurrent('item 5: vacuous passes', () => {
   });
 });
 
-describe('item 6: validate does not hide a FAIL behind an N/A', () => {
+describe('validate does not hide a FAIL behind an N/A', () => {
   it('one claim fails, one cannot be evaluated, one fails too: exit 1, every failing claim named', async () => {
     const results = writeDoc(f('one-lost.json'), (d) => {
       const c = d.cases[1]!;
