@@ -41,6 +41,22 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
+describe('the kernel interface', () => {
+  it('is what the five built-in strategies are written against', () => {
+    const device = readFileSync(join(ROOT, 'kernels', 'cuda', 'device.cuh'), 'utf8');
+    expect(device).toContain('#include "writeprof/kernel.cuh"');
+    for (const id of ['baseline', 'warp_coop', 'lock_free', 'mem_opt', 'write_combine']) {
+      const src = readFileSync(join(ROOT, 'kernels', 'cuda', `${id}.cu`), 'utf8');
+      expect(src).toContain('#include "device.cuh"');
+      // Their kernels are the interface's entry macro over a body taking BatchArgs, counting through Tally.
+      expect(src).toMatch(new RegExp(`^WP_BATCH_KERNELS\\(${id}, wp::gpu::${id}_body, `, 'm'));
+      expect(src).toMatch(new RegExp(`void ${id}_body\\(const BatchArgs& a\\)`));
+      expect(src).toMatch(/Tally<kCount> t\(/);
+      expect(src).not.toMatch(/extern "C" __global__/);
+    }
+  });
+});
+
 describe('writeprof run --strategy-file', () => {
   it('profiles the example beside the five built-in strategies, every write verified, ranked against baseline', async () => {
     const out = join(work, 'run.json');
