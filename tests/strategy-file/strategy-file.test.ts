@@ -10,6 +10,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstErrors } from '../../src/strategy-file/build.js';
 import { buildIfStale, requireBuilt, ROOT, runCli } from '../cli/helpers.js';
 
 const EXAMPLE = 'examples/strategies/coop4_cas.cu';
@@ -54,6 +55,32 @@ describe('the kernel interface', () => {
       expect(src).toMatch(/Tally<kCount> t\(/);
       expect(src).not.toMatch(/extern "C" __global__/);
     }
+  });
+});
+
+describe('a failed build', () => {
+  it('shows the compiler\'s error lines at their file:line, the first five, without its context lines', () => {
+    const stderr = [
+      'my.cu: In function \'void body(const BatchArgs&)\':',
+      'my.cu:6:3: error: \'x\' was not declared in this scope',
+      '    6 |   x = 1;',
+      '      |   ^',
+      'In file included from my.cu:1:',
+      'my.cuh:2:1: fatal error: nope.h: No such file or directory',
+      ...Array.from({ length: 6 }, (_, i) => `my.cu:${10 + i}:1: error: more ${i}`),
+    ].join('\n');
+    expect(firstErrors(stderr)).toEqual([
+      "my.cu:6:3: error: 'x' was not declared in this scope",
+      'my.cuh:2:1: fatal error: nope.h: No such file or directory',
+      'my.cu:10:1: error: more 0',
+      'my.cu:11:1: error: more 1',
+      'my.cu:12:1: error: more 2',
+    ]);
+    // A linker's complaint has no file:line: its own lines, still without the context.
+    expect(firstErrors("/usr/bin/ld: strategy.o: undefined reference to `f'\ncollect2: error: ld returned 1 exit status")).toEqual([
+      "/usr/bin/ld: strategy.o: undefined reference to `f'",
+      'collect2: error: ld returned 1 exit status',
+    ]);
   });
 });
 
