@@ -169,7 +169,7 @@ describe('writeprof run --strategy-file', () => {
     expect(reserved.stderr).toMatch(/the name "baseline" \(from the file's stem/);
     const unknown = await runCli(['run', '--backend', 'cuda-emu', ...SMALL, '--strategy', 'nobody-s'], { env: env() });
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/^writeprof: strategy: "nobody-s" is invalid; allowed: all, baseline, .*, or the name a --strategy-file declares \(none given\)$/);
+    expect(unknown.stderr.trim()).toMatch(/^writeprof: strategy: "nobody-s" is invalid; allowed: all, baseline, .*, or the name a --strategy-file declares \(none given\)$/);
   });
 });
 
