@@ -49,9 +49,10 @@
     },
     {
       "target_name": "writeprof_check",
-      "sources": ["kernels/addon/addon.cc", "kernels/addon/case.cc", "kernels/addon/params.cc", "kernels/addon/check/findings.cc"],
+      "sources": ["kernels/addon/addon.cc", "kernels/addon/case.cc", "kernels/addon/params.cc", "kernels/addon/check/findings.cc",
+                  "kernels/addon/traffic/traffic.cc"],
       "defines": ["WP_CHECK_ADDON=1"],
-      "include_dirs": ["kernels/emu/include", "kernels/emu/check"],
+      "include_dirs": ["kernels/emu/include", "kernels/emu/check", "kernels/emu/traffic"],
       "libraries": [
         "-Wl,--start-group",
         "<(module_root_dir)/out/emu/libwpemu_cuda_check.a",

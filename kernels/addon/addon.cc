@@ -9,6 +9,7 @@
 #include "case.h"
 #if defined(WP_CHECK_ADDON)
 #include "check/findings.h"
+#include "traffic/traffic.h"
 #endif
 #include "peers.h"
 #include "writeprof/runner.h"
@@ -96,6 +97,8 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("configureCheck", Napi::Function::New<wpaddon::ConfigureCheck>(env, "configureCheck"));
   exports.Set("takeFindings", Napi::Function::New<wpaddon::TakeFindings>(env, "takeFindings"));
   exports.Set("checkInfo", Napi::Function::New<wpaddon::CheckInfo>(env, "checkInfo"));
+  exports.Set("countTraffic", Napi::Function::New<wpaddon::CountTraffic>(env, "countTraffic"));
+  exports.Set("takeTraffic", Napi::Function::New<wpaddon::TakeTraffic>(env, "takeTraffic"));
 #endif
   return exports;
 }

@@ -3,7 +3,8 @@
 #   out/emu/libwpemu_cuda.a        kernels/cuda/*.cu compiled by g++ against it, and the addon's entry
 #   out/emu/libwpemu_cuda_check.a  the same kernels/cuda/*.cu instrumented (-fsanitize=thread without
 #                                  libtsan: every access calls the hooks of kernels/emu/check)
-#   out/emu/libwpemu_check.a       `writeprof check`'s hooks and tools, and the addon's entry (not instrumented)
+#   out/emu/libwpemu_check.a       `writeprof check`'s hooks and tools, the memory-traffic counter
+#                                  (kernels/emu/traffic), and the addon's entry (not instrumented)
 # The same .cu sources nvcc builds: no kernel is copied. Dependencies come from -MMD.
 OUT := out/emu
 CXX ?= g++
@@ -11,17 +12,22 @@ OBJCOPY ?= objcopy
 EMU_CXXFLAGS := -std=c++20 -O2 -g -fPIC -pthread -DWP_CUDA_EMU -Ikernels/emu/include -Ikernels/include \
   -Ikernels/cuda -Ikernels -Wall -Wextra -Wno-unused-parameter -Wno-unknown-pragmas -MMD -MP
 # Only kernel sources get these. Function entry/exit hooks are off (call sites come from the return
-# address); volatile accesses are told apart (they are relaxed atomics to racecheck).
-CHECK_INSTRUMENT := -fsanitize=thread --param tsan-instrument-func-entry-exit=0 --param tsan-distinguish-volatile=1 -Wno-tsan
+# address); volatile accesses are told apart (they are relaxed atomics to racecheck). No scalar
+# replacement of aggregates: a 16-byte vector copy (uint4) stays one 16-byte access, as the GPU's
+# LDG.128/STG.128 is one instruction, instead of four 4-byte ones (memory-traffic counts).
+CHECK_INSTRUMENT := -fsanitize=thread --param tsan-instrument-func-entry-exit=0 --param tsan-distinguish-volatile=1 -Wno-tsan \
+  -fno-tree-sra
 # Library copies and fills of instrumented code are reported by the hooks too.
 CHECK_REDEFINE := --redefine-sym memcpy=wpemu_check_memcpy --redefine-sym memset=wpemu_check_memset \
   --redefine-sym memmove=wpemu_check_memmove
 
 RT_SRC := $(wildcard kernels/emu/src/*.cc)
 CHECK_SRC := $(wildcard kernels/emu/check/*.cc)
+TRAFFIC_SRC := $(wildcard kernels/emu/traffic/*.cc)
 CUDA_SRC := $(wildcard kernels/cuda/*.cu)
 RT_OBJ := $(patsubst kernels/emu/src/%.cc,$(OUT)/rt/%.o,$(RT_SRC))
-CHECK_OBJ := $(patsubst kernels/emu/check/%.cc,$(OUT)/check/%.o,$(CHECK_SRC))
+CHECK_OBJ := $(patsubst kernels/emu/check/%.cc,$(OUT)/check/%.o,$(CHECK_SRC)) \
+  $(patsubst kernels/emu/traffic/%.cc,$(OUT)/traffic/%.o,$(TRAFFIC_SRC))
 CUDA_OBJ := $(patsubst kernels/cuda/%.cu,$(OUT)/cuda/%.o,$(CUDA_SRC)) $(OUT)/cuda/runner_entry.o
 CUDA_CHECK_OBJ := $(patsubst kernels/cuda/%.cu,$(OUT)/cuda-check/%.o,$(CUDA_SRC))
 
@@ -39,6 +45,10 @@ $(OUT)/check/%.o: kernels/emu/check/%.cc kernels/emu/build.mk
 	@mkdir -p $(@D)
 	@echo "g++ $<"
 	$(Q)$(CXX) $(EMU_CXXFLAGS) -Ikernels/emu/src -c $< -o $@
+
+$(OUT)/traffic/%.o: kernels/emu/traffic/%.cc kernels/emu/build.mk
+	@mkdir -p $(@D)
+	$(CXX) $(EMU_CXXFLAGS) -Ikernels/emu/src -Ikernels/emu/check -c $< -o $@
 
 $(OUT)/cuda/%.o: kernels/cuda/%.cu kernels/emu/build.mk
 	@mkdir -p $(@D)

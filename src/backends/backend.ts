@@ -1,5 +1,6 @@
 import type { BackendName, CaseSpec, EmulatorSettings } from '../model.js';
 import type { RawSample } from './contract.js';
+import type { TrafficSample } from './traffic.js';
 
 /** What a device or host looks like, as recorded in results.environment.device. */
 export interface DeviceInfo {
@@ -59,4 +60,6 @@ export interface Backend {
   status(): BackendStatus;
   /** Throws UsageError when the case cannot run (capacity, arena, unusable device). */
   open(spec: CaseSpec, options: OpenOptions): CaseHandle;
+  /** Backends of the CUDA kernels: their memory traffic over one sample, counted on the emulator (./traffic.ts). */
+  countTraffic?(spec: CaseSpec, options: OpenOptions): Promise<TrafficSample>;
 }

@@ -203,6 +203,62 @@ export const CHECK_INFO = {
   kernels: { kind: 'strings' },
 } as const satisfies Record<string, OutRule>;
 
+/** One memory space's warp-level requests over a counted sample (kernels/emu/traffic/counter.h). */
+const TRAFFIC_SPACE = {
+  loadRequests: { kind: 'number' },
+  loadSectors: { kind: 'number' },
+  storeRequests: { kind: 'number' },
+  storeSectors: { kind: 'number' },
+  /** of the loads and stores: atomic ones (acquire/release flags, polls), synchronization rather than data */
+  orderedLoadRequests: { kind: 'number' },
+  orderedLoadSectors: { kind: 'number' },
+  orderedStoreRequests: { kind: 'number' },
+  orderedStoreSectors: { kind: 'number' },
+  atomicRequests: { kind: 'number' },
+  atomicSectors: { kind: 'number' },
+  /** lanes' atomic operations */
+  atomics: { kind: 'number' },
+  /** bytes the lanes asked for */
+  requestedBytes: { kind: 'number' },
+} as const satisfies Record<string, OutRule>;
+
+/** One kernel's memory traffic over a counted sample (the check addon's `takeTraffic()`). */
+export const TRAFFIC_KERNEL = {
+  name: { kind: 'string' },
+  launches: { kind: 'number' },
+  blocks: { kind: 'number' },
+  /** cudaMalloc memory: requests and 32-byte sectors */
+  global: { kind: 'object', fields: TRAFFIC_SPACE },
+  /** mapped pinned host memory read or written by kernel threads (zero-copy) */
+  host: { kind: 'object', fields: TRAFFIC_SPACE },
+  /** atomic read-modify-writes by operation (exchange, add, CAS, ...), lanes' operations */
+  atomicsByOp: { kind: 'record', of: 'number' },
+  sharedLoadRequests: { kind: 'number' },
+  sharedStoreRequests: { kind: 'number' },
+  sharedAtomicRequests: { kind: 'number' },
+  /** shared-memory wavefronts taken, and the fewest the requests' distinct words allow */
+  sharedWavefronts: { kind: 'number' },
+  sharedIdealWavefronts: { kind: 'number' },
+  /** warp memory requests of every space, and their active lanes summed */
+  requests: { kind: 'number' },
+  activeLanes: { kind: 'number' },
+  /**
+   * the same traffic by call site, most sectors first (pc: offset in checkInfo().module; sectors:
+   * wavefronts for shared memory): where the bytes go (bench/traffic-sites.mjs)
+   */
+  sites: {
+    kind: 'objects',
+    fields: { pc: { kind: 'number' }, space: { kind: 'string' }, access: { kind: 'string' }, requests: { kind: 'number' }, sectors: { kind: 'number' }, activeLanes: { kind: 'number' } },
+  },
+} as const satisfies Record<string, OutRule>;
+
+/** What `takeTraffic()` returns: the counts since `countTraffic(true)`. */
+export const TRAFFIC = {
+  kernels: { kind: 'objects', fields: TRAFFIC_KERNEL },
+  /** bytes copied by the runner's own streams (the staging across the host link) */
+  copies: { kind: 'object', fields: { hostToDevice: { kind: 'number' }, deviceToHost: { kind: 'number' }, deviceToDevice: { kind: 'number' } } },
+} as const satisfies Record<string, OutRule>;
+
 /** What `cpuInfo()` returns. */
 export const CPU_INFO = { model: { kind: 'string' }, cores: { kind: 'number' } } as const satisfies Record<string, OutRule>;
 
@@ -258,6 +314,8 @@ export type RawCpuInfo = OutputOf<typeof CPU_INFO>;
 export type NativeCheckTools = InputOf<typeof CHECK_TOOLS>;
 export type RawFinding = OutputOf<typeof FINDING>;
 export type RawCheckInfo = OutputOf<typeof CHECK_INFO>;
+export type RawTraffic = OutputOf<typeof TRAFFIC>;
+export type RawTrafficKernel = OutputOf<typeof TRAFFIC_KERNEL>;
 
 // ---- checking what comes back ----
 
@@ -306,6 +364,13 @@ export function checkFindings(raw: unknown): RawFinding[] {
   const problem = mismatch(raw, { kind: 'objects', fields: FINDING });
   if (problem) throw new Error(`the check addon returned findings outside the contract (src/backends/contract.ts): ${problem}`);
   return raw as RawFinding[];
+}
+
+/** Memory-traffic counts as the contract declares them, or an Error naming the first field that is not. */
+export function checkTraffic(raw: unknown): RawTraffic {
+  const problem = raw !== null && typeof raw === 'object' ? outputProblem(raw as Record<string, unknown>, TRAFFIC) : 'not an object';
+  if (problem) throw new Error(`the check addon returned memory-traffic counts outside the contract (src/backends/contract.ts): ${problem}`);
+  return raw as RawTraffic;
 }
 
 /** A sample as the contract declares it, or an Error naming the first field that is not. */

@@ -8,7 +8,8 @@ import type { Backend, BackendStatus, CaseHandle, DeviceInfo, NativeSample, Open
 import { createNativeBackend } from './native-backend.js';
 import { loadAddon, type NativeAddon, type RawCudaStatus } from './native.js';
 import { fmtBytesPerSec, fmtMemory } from '../format.js';
-import type { CaseSpec } from '../model.js';
+import { DEFAULT_EMULATOR, type CaseSpec } from '../model.js';
+import { countTrafficOnEmulator } from './traffic.js';
 
 /** 12080 -> "12.8" (CUDA encodes versions as 1000 * major + 10 * minor). */
 export function cudaVersionString(v: number): string | null {
@@ -111,4 +112,6 @@ export const cudaBackend: Backend = {
       close: () => handle.close(),
     };
   },
+  // The same kernels' traffic, counted on the emulator (run --memory-traffic): beside GPU timings.
+  countTraffic: (spec, options) => countTrafficOnEmulator(spec, options, DEFAULT_EMULATOR),
 };

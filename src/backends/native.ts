@@ -58,6 +58,10 @@ export interface NativeCheckAddon extends NativeAddon {
   /** Findings since the last call, folded (checked against FINDING by the caller). */
   takeFindings(): unknown;
   checkInfo(): RawCheckInfo;
+  /** Starts (true) or stops counting memory traffic; either way forgets what was counted. */
+  countTraffic(on: boolean): void;
+  /** The memory traffic counted since countTraffic(true) (checked against TRAFFIC by the caller). */
+  takeTraffic(): unknown;
 }
 
 /** The same glue linked with kernels/cuda compiled with -fsanitize=thread and the checker's hooks (kernels/emu/check). */

@@ -159,6 +159,7 @@ export function routeCases(main: Backend, peers: ReadonlyMap<PeerName, Backend>)
       if (!peer) throw new Error(`no ${spec.peer} peer in this run`);
       return peer.open(spec, options);
     },
+    ...(main.countTraffic ? { countTraffic: main.countTraffic.bind(main) } : {}),
   };
 }
 

@@ -10,8 +10,8 @@ import { loadCheckAddon, type NativeCheckAddon } from '../backends/native.js';
 import { foldFindings, placeFindings, type CheckFinding } from './findings.js';
 import { resolveSites, sharedVariables } from './sites.js';
 import { TOOLS, type Tool } from './tools.js';
-import type { Verification } from '../results/schema.js';
 import { noVerification, verificationFailed, verificationText } from '../results/verification.js';
+import type { Verification } from '../results/schema.js';
 
 export const VARIANTS = KERNEL_VARIANTS;
 export type Variant = KernelVariant;

@@ -6,6 +6,7 @@ import { compareDocuments, confirmRegressions, DEFAULT_ALPHA, DEFAULT_THRESHOLD,
 import { COMPARE_FORMATS, renderComparison, renderMarkdown, type CompareFormat } from '../gates/compare-render.js';
 import { anyEmulated, checkEmulated, EMULATED_REFUSAL, renderEmulatedCheck } from '../gates/emulated.js';
 import { comparePaired, isPairedRun } from '../gates/paired.js';
+import { compareBound, GPU_MODEL_HELP, parseGpuModel } from './gpu-model.js';
 import { decideGate, type GateDecision } from '../gates/verdict.js';
 import { inputFile, type InputFile } from '../io/target.js';
 import { appendStepSummary, colorOn, emit, helpAfter, outputWidth, pickFormat } from './output.js';
@@ -16,6 +17,7 @@ interface CompareFlags {
   format?: string;
   allowEnvMismatch?: boolean;
   confirm?: string;
+  gpuModel?: string;
 }
 
 /** A number strictly inside (lo, hi); anything else is one UsageError line. */
@@ -67,6 +69,7 @@ export function register(program: Command): void {
     .option('-v, --verbose', 'every undecided case\'s reason, and the p and n columns')
     .option('--allow-env-mismatch', 'compare documents from different backends or devices')
     .option('--confirm <results.json>', 'a re-run of current: a regression must reproduce against the baseline in both')
+    .option('--gpu-model <name>', `${GPU_MODEL_HELP}; the GPU side's measured rates beside it, counts from either side`)
     .option('--force', 'allow --output to overwrite a file under reports/baselines/')
     .addHelpText('after', helpAfter(HELP))
     .action(async (baselinePath: string, currentPath: string, flags: CompareCommandFlags) => {
@@ -76,6 +79,7 @@ export function register(program: Command): void {
 
       const baseline = readMeasured(baselinePath, 'baseline');
       const current = readMeasured(currentPath, 'current');
+      if (flags.gpuModel !== undefined) process.stdout.write(compareBound(baseline, current, parseGpuModel(flags.gpuModel), format, outputWidth()));
       if (anyEmulated(baseline, current)) {
         const check = checkEmulated(baseline, current, [baselinePath, currentPath]);
         process.stdout.write(renderEmulatedCheck(check, outputWidth()));

@@ -6,7 +6,8 @@ import { probeFileTarget, writeFileTarget, writeTarget } from '../io/write.js';
 import { render, REPORT_FORMATS, type ReportFormat, type Rendered } from '../render/index.js';
 import { checkSummaryClaims, loadSummaryClaims, type ClaimsFlag } from './claims-summary.js';
 import { helpAfter, pickFormat } from './output.js';
-import { readResults } from '../results/file.js';
+import { readMeasured, readResults } from '../results/file.js';
+import { GPU_MODEL_HELP, joinCounts, parseGpuModel } from './gpu-model.js';
 
 const EXTENSION: Record<ReportFormat, string> = { markdown: '.md', html: '.html', csv: '.csv', json: '.json' };
 
@@ -35,6 +36,8 @@ interface ReportFlags {
   format?: string;
   force?: boolean;
   claims?: ClaimsFlag;
+  gpuModel?: string;
+  counts?: string;
 }
 
 const HELP = `
@@ -66,17 +69,21 @@ export async function reportCommand(resultsPath: string, opts: ReportFlags): Pro
   }
   const output = opts.output ?? defaultReportPath(resultsPath, format);
   const force = opts.force ?? false;
+  const model = opts.gpuModel === undefined ? undefined : parseGpuModel(opts.gpuModel);
   const claims = format === 'markdown' || format === 'html' ? loadSummaryClaims(opts.claims) : undefined;
   // The inputs are never outputs: `report run.md` (JSON in a .md file) must not replace it.
-  const inputs = [inputFile(resultsPath), ...(claims ? [inputFile(claims.path)] : [])];
+  const inputs = [inputFile(resultsPath), ...(claims ? [inputFile(claims.path)] : []), ...(opts.counts === undefined ? [] : [inputFile(opts.counts)])];
   const field = opts.output === undefined ? 'report (the default --output)' : '--output';
   const target = resolveTarget(output, { field, force, inputs });
-  const doc = readResults(resultsPath);
+  const read = readResults(resultsPath);
+  // GPU timings beside an emulated run's counts of the same cases, joined by case id.
+  const doc = opts.counts === undefined ? read : joinCounts(read, readMeasured(opts.counts, '--counts'), '--counts', opts.counts);
   probeFileTarget(target, field);
   const checked = checkSummaryClaims(doc, claims);
   // A markdown report written through a stream has no charts (an HTML page carries its own).
   const report = await render(doc, format, {
     color: false,
+    ...(model ? { gpuModel: model } : {}),
     summary: { ...(checked ? { claims: checked } : {}), resultsPath },
     ...(target.kind === 'file' || format === 'html' ? { outputPath: target.kind === 'file' ? target.path : 'report.html' } : {}),
   });
@@ -94,6 +101,8 @@ export function register(program: Command): void {
     .option('--claims <file>', 'the claims the summary checks (default profiles/claims/story-3.1.json)')
     .option('--no-claims', 'check no claims in the summary')
     .option('--force', 'allow overwriting a file under reports/baselines/')
+    .option('--gpu-model <name>', GPU_MODEL_HELP)
+    .option('--counts <results.json>', 'memory-traffic counts of the same cases from an emulated run, joined by case id (GPU timings beside the counts)')
     .addHelpText('after', helpAfter(HELP))
     .action(async (results: string, opts: ReportFlags) => reportCommand(results, opts));
 }

@@ -41,6 +41,10 @@ export interface RunRecord {
   calibrateSlowdown: number;
   /** --force as the run was started: recorded for people, never obeyed by --resume */
   force: boolean;
+  /** each case's memory traffic counted on the emulator after its timed samples */
+  memoryTraffic?: boolean;
+  /** --gpu-model: the tables show a bandwidth bound for it */
+  gpuModel?: string;
   /** --repeat: passes over the whole sweep (absent: 1) */
   repeat?: number;
   /** cuda-emu: the emulator settings, so a resumed run uses the same seed */

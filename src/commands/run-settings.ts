@@ -12,6 +12,7 @@ import type { Overrides } from '../profile/plan.js';
 import { parseShard, type ShardRef } from '../profile/shard.js';
 import { flagName, parseList, parseMode, parseNumber } from '../profile/values.js';
 import { parsePeerFlags, type PeerSettings, type RawPeerOptions } from './run-peers.js';
+import { parseGpuModel } from './gpu-model.js';
 
 /** Options as commander hands them over (every value a string unless a boolean switch). */
 export interface RawRunOptions extends RawPeerOptions {
@@ -38,6 +39,8 @@ export interface RawRunOptions extends RawPeerOptions {
   calibrateSlowdown?: string;
   repeat?: string;
   countConflicts?: boolean;
+  memoryTraffic?: boolean;
+  gpuModel?: string;
   quiet?: boolean;
   force?: boolean;
   emuSeed?: string;
@@ -58,6 +61,10 @@ export interface RunSettings {
   output?: string;
   seed: number;
   countConflicts: boolean;
+  /** --memory-traffic / --no-memory-traffic; undefined: on for cuda-emu, off elsewhere */
+  memoryTraffic?: boolean;
+  /** --gpu-model: a bandwidth bound per counted case in the tables (src/results/gpu-models.ts) */
+  gpuModel?: string;
   /** percent of the measured per-write time added as a spin per write (0 = off) */
   calibrateSlowdown: number;
   /** whole sweeps to run; each case keeps every sweep's median (runMedians) */
@@ -107,6 +114,8 @@ export function parseRunFlags(o: RawRunOptions): RunSettings {
     ...(o.output !== undefined ? { output: o.output } : {}),
     seed: o.seed === undefined ? DEFAULTS.seed : parseNumber('--seed', o.seed, CASE_LIMITS.seed),
     countConflicts: o.countConflicts !== false,
+    ...(o.memoryTraffic !== undefined ? { memoryTraffic: o.memoryTraffic } : {}),
+    ...(o.gpuModel !== undefined ? { gpuModel: parseGpuModel(o.gpuModel).id } : {}),
     calibrateSlowdown: o.calibrateSlowdown === undefined ? 0 : parseNumber('--calibrate-slowdown', o.calibrateSlowdown, RUN_LIMITS.calibrateSlowdown),
     repeat: o.repeat === undefined ? 1 : parseNumber('--repeat', o.repeat, RUN_LIMITS.repeat),
     quiet: o.quiet === true,

@@ -26,8 +26,9 @@ export function checkStrategyFileBackend(backend: string, given: readonly string
   throw new UsageError(`--strategy-file: a strategy file runs on ${STRATEGY_FILE_BACKENDS.join(', ')}; ${field} is ${backend} (the cuda backend's nvcc build of a strategy file is not made yet)`);
 }
 
-export function prepareFiles(given: readonly string[], flavor: Flavor): StrategyFile[] {
-  return given.length ? prepareStrategyFiles(given, flavor) : [];
+/** `withCheck`: the instrumented build too (the memory-traffic pass counts on it). */
+export function prepareFiles(given: readonly string[], flavor: Flavor, withCheck = false): StrategyFile[] {
+  return given.length ? prepareStrategyFiles(given, flavor, withCheck) : [];
 }
 
 /** Every suite also sweeps each strategy file's strategy (after the built-ins it has). */
@@ -54,9 +55,9 @@ export function resultsRecords(files: readonly JournaledStrategyFile[] | undefin
 }
 
 /** --resume: the journal's files, built again; a file changed since the run began is refused. */
-export function resumeFiles(files: readonly JournaledStrategyFile[] | undefined, flavor: Flavor): StrategyFile[] {
+export function resumeFiles(files: readonly JournaledStrategyFile[] | undefined, flavor: Flavor, withCheck = false): StrategyFile[] {
   if (!files?.length) return [];
-  const built = prepareStrategyFiles(files.map((f) => f.absolutePath), flavor);
+  const built = prepareStrategyFiles(files.map((f) => f.absolutePath), flavor, withCheck);
   for (const [i, f] of built.entries()) {
     const was = files[i]!;
     if (f.sha256 !== was.sha256 || f.name !== was.name) {
@@ -66,7 +67,7 @@ export function resumeFiles(files: readonly JournaledStrategyFile[] | undefined,
   return built.map((f, i) => ({ ...f, shown: files[i]!.path }));
 }
 
-/** The run's backend with each file's cases on the emulator build linked with that file. */
+/** The run's backend with each file's cases on the emulator builds linked with that file. */
 export function routeFiles(backend: Backend, files: readonly StrategyFile[], emulator: EmulatorSettings | undefined): Backend {
-  return routeStrategyFiles(backend, files, (addon) => createEmuBackend(emulator, addon));
+  return routeStrategyFiles(backend, files, (addon, checkAddon) => createEmuBackend(emulator, addon, checkAddon));
 }

@@ -38,6 +38,8 @@ import type { PeerOptions, PeerOrigin } from '../backends/peers.js';
 import { axisOptions } from './axis-options.js';
 import { checkStrategyFileBackend, collect, journaled, prepareFiles, requireFiles, resultsRecords, resumeFiles, routeFiles, withFileStrategies } from './run-strategy-files.js';
 import type { StrategyFile } from '../strategy-file/index.js';
+import { gpuModel } from '../results/gpu-models.js';
+import { GPU_MODEL_HELP } from './gpu-model.js';
 import { writeReport } from './report.js';
 import { checkSummaryClaims, loadSummaryClaims, type ClaimsFlag } from './claims-summary.js';
 import { appendStepSummary, colorOn, helpAfter, outputWidth } from './output.js';
@@ -169,7 +171,8 @@ async function prepareFresh(opts: RunOptions): Promise<Prepared> {
   // Strategy files are built (or found in the cache) before anything else: a file that does not
   // compile is bad input, shown as the compiler's errors.
   checkStrategyFileBackend(settings.backend, settings.strategyFiles);
-  const files = prepareFiles(settings.strategyFiles, 'emu');
+  // Strategy files run on cuda-emu, where the memory traffic is counted unless --no-memory-traffic.
+  const files = prepareFiles(settings.strategyFiles, 'emu', settings.memoryTraffic !== false);
   const profile = { ...overridden, suites: withFileStrategies(overridden.suites, files) };
   const planned = planPeerCases(expandCases(profile.suites), settings.backend, settings.peers.peers);
   requireFiles(planned, files);
@@ -185,6 +188,10 @@ async function prepareFresh(opts: RunOptions): Promise<Prepared> {
   checkCases(planned, hostLimits());
   const selected = await selectRunBackend(settings.backend, settings.emulator);
   if (selected.status.name !== 'cpu') checkCases(planned, deviceLimits(selected.status));
+  const memoryTraffic = settings.memoryTraffic ?? selected.status.name === 'cuda-emu';
+  if (memoryTraffic && !selected.backend.countTraffic) {
+    throw new UsageError(`--memory-traffic: counts the CUDA kernels on the emulator; the ${selected.status.name} backend runs none (use --backend cuda or cuda-emu)`);
+  }
   const record: RunRecord = {
     backend: selected.status.name,
     device: deviceOf(selected.status),
@@ -192,6 +199,8 @@ async function prepareFresh(opts: RunOptions): Promise<Prepared> {
     countConflicts: settings.countConflicts,
     calibrateSlowdown: settings.calibrateSlowdown,
     force: settings.force,
+    memoryTraffic,
+    ...(settings.gpuModel ? { gpuModel: settings.gpuModel } : {}),
     ...(settings.repeat > 1 ? { repeat: settings.repeat } : {}),
     ...(selected.status.emulator ? { emulator: selected.status.emulator } : {}),
     peers: peerRecord(settings.peers),
@@ -260,7 +269,7 @@ async function prepareResume(opts: RunOptions, given: readonly string[]): Promis
       throw new UsageError(`--resume: the journal's cases ran on ${rec.backend} "${printable(rec.device)}", this machine offers ${selected.status.name} "${deviceOf(selected.status)}"; results of one document come from one device`);
     }
     if (selected.status.name !== 'cpu') checkCases(rec.specs, deviceLimits(selected.status));
-    const files = resumeFiles(rec.strategyFiles, 'emu');
+    const files = resumeFiles(rec.strategyFiles, 'emu', rec.memoryTraffic === true);
     const inputs = [inputFile(j.path)];
     const field = '--resume';
     const json = resolveTarget(j.outputs.json, { field, named: false, force: rec.force, inputs });
@@ -343,6 +352,7 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
   let doc: ResultsDocument;
   let ok = false;
   let peers: PeerSession | undefined;
+  let trafficSeconds = 0;
   try {
     // Peers start (or are probed) now, before the first case; the finally below stops them.
     const peerNames = [...(isPeerName(record.backend) ? [record.backend] : []), ...(record.peers?.peers ?? [])];
@@ -357,6 +367,7 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
       return runSweep(remaining, backend, {
         measurement: record.profile.measurement,
         countConflicts: record.countConflicts,
+        memoryTraffic: record.memoryTraffic === true,
         seed: record.seed,
         calibrateSlowdown: record.calibrateSlowdown,
         signal: AbortSignal.any([guard.signal, journalFull.signal]),
@@ -374,6 +385,7 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
       });
     });
     bar?.stop();
+    trafficSeconds = outcome.trafficSeconds;
     if (journalError !== undefined) {
       throw new IoFailure(`${printable(journal!.path)}: cannot record a finished case (${describeErrno(journalError)}); the sweep stopped after ${p.finished.length + outcome.cases.length} of ${specs.length} cases${keptNote(journal)}`);
     }
@@ -406,6 +418,9 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
     // After a signal the handlers stay until exit, so a second Ctrl-C still exits at once.
     if (guard.exitCode === undefined) guard.dispose();
   }
+  if (record.memoryTraffic && trafficSeconds > 0) {
+    note(`memory traffic: counted by the emulator in ${trafficSeconds.toFixed(1)} s (one instrumented sample per case, after its timed samples; --no-memory-traffic skips it)`);
+  }
   note(`results: ${plan.json.kind === 'stdout' ? 'stdout' : plan.json.shown}`);
   for (const w of peers?.warnings ?? []) note(`warning: ${w}`);
 
@@ -417,10 +432,12 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
   const checked = checkSummaryClaims(doc, p.claims);
   const resultsPath = plan.json.kind === 'file' ? plan.json.shown : undefined;
   const summary = { ...(checked ? { claims: checked } : {}), ...(resultsPath ? { resultsPath } : {}) };
+  const model = record.gpuModel ? gpuModel(record.gpuModel) : undefined;
+  const withModel = model ? { gpuModel: model } : {};
   if (plan.report) {
     const { target, format } = plan.report;
     try {
-      const report = await render(doc, format, { color: false, summary, ...(target.kind === 'file' ? { outputPath: target.path } : {}) });
+      const report = await render(doc, format, { color: false, summary, ...withModel, ...(target.kind === 'file' ? { outputPath: target.path } : {}) });
       await writeReport(target, report, { field: '--output', force: record.force, inputs: p.inputs, onWait: note });
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
@@ -430,7 +447,7 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
   }
   const width = outputWidth();
   if (plan.print) {
-    process.stdout.write((await render(doc, plan.print, { color: colorOn(process.stdout), width, verbose: opts.verbose === true, summary })).text);
+    process.stdout.write((await render(doc, plan.print, { color: colorOn(process.stdout), width, verbose: opts.verbose === true, summary, ...withModel })).text);
   }
   // The summary goes with the tables. When stdout holds a document (JSON, CSV, markdown) piped
   // elsewhere, the summary goes to stderr; a document printed on the terminal keeps it to itself.
@@ -475,6 +492,9 @@ export function register(program: Command): void {
     .option('--force', 'allow --output to overwrite a file under reports/baselines/')
     .option('--seed <n>', 'seed of the key streams (same seed: same writes for every strategy)', String(DEFAULTS.seed))
     .option('--no-count-conflicts', 'do not maintain conflict counters (to measure what counting costs)')
+    .option('--memory-traffic', 'count each case\'s GPU memory traffic on the emulator after its timed samples (default with cuda-emu; with cuda: beside GPU timings)')
+    .option('--no-memory-traffic', 'skip the memory-traffic count (one instrumented emulator sample per case)')
+    .option('--gpu-model <name>', GPU_MODEL_HELP)
     .option('--calibrate-slowdown <percent>', 'add a spin per write of this percent of the measured per-write time')
     .option('--emu-seed <n>', 'cuda-emu: scheduler seed (a failing seed reproduces; default 1)')
     .option('--emu-workers <n>', 'cuda-emu: OS threads running blocks, 0 = one per core (1 makes each launch deterministic)')

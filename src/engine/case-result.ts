@@ -4,6 +4,7 @@ import type { CaseSpec } from '../model.js';
 import { INPUT_LIMITS } from '../limits.js';
 import { printable } from '../io/sanitize.js';
 import type { CaseResult } from '../results/schema.js';
+import type { MemoryTraffic } from '../results/memory.js';
 import { sumVerification, verificationFailed, verificationText } from '../results/verification.js';
 import { latencyPercentiles } from '../stats/latency.js';
 import { summarize } from '../stats/summary.js';
@@ -84,6 +85,8 @@ export interface CaseExtras {
   notes?: readonly string[];
   /** what ended the measuring, and after how many seconds */
   stop?: { reason: 'maxSamples' | 'maxTime' | 'noise'; seconds: number };
+  /** the case's memory traffic, counted on the emulator */
+  memory?: MemoryTraffic;
 }
 
 export function buildCaseResult(spec: CaseSpec, samples: readonly NativeSample[], extras: CaseExtras = {}): CaseResult {
@@ -130,5 +133,6 @@ export function buildCaseResult(spec: CaseSpec, samples: readonly NativeSample[]
     ...(error ? { error } : samples.length === 0 ? { error: 'no samples were measured' } : {}),
     ...(notes.size > 0 ? { notes: [...notes] } : {}),
     ...(extras.stop ? { stop: extras.stop } : {}),
+    ...(extras.memory ? { memory: extras.memory } : {}),
   };
 }

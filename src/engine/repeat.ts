@@ -12,9 +12,11 @@ export async function runRepeated(times: number, sweep: (pass: number) => Promis
   if (times <= 1) return sweep(0);
   const byId = new Map<string, CaseResult[]>();
   let aborted = false;
+  let trafficSeconds = 0;
   for (let pass = 0; pass < times && !aborted; pass++) {
     const outcome = await sweep(pass);
     aborted = outcome.aborted;
+    trafficSeconds += outcome.trafficSeconds;
     for (const c of outcome.cases) {
       const id = caseId(c);
       const runs = byId.get(id);
@@ -22,5 +24,5 @@ export async function runRepeated(times: number, sweep: (pass: number) => Promis
       else byId.set(id, [c]);
     }
   }
-  return { cases: [...byId.values()].map((runs) => mergeCase(runs, 'repeated')), aborted };
+  return { cases: [...byId.values()].map((runs) => mergeCase(runs, 'repeated')), aborted, trafficSeconds };
 }

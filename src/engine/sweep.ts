@@ -8,6 +8,8 @@ import type { CaseSpec, Measurement } from '../model.js';
 import type { CaseResult } from '../results/schema.js';
 import { median } from 'simple-statistics';
 import { buildCaseResult, sampleOpsPerSec, warmupError as warmupFailure, type CaseExtras } from './case-result.js';
+import { memoryOf, type MemoryTraffic } from '../results/memory.js';
+import { verificationFailed, verificationText } from '../results/verification.js';
 import type { ProgressListener } from './events.js';
 import { stopReason } from './stopping.js';
 
@@ -15,6 +17,8 @@ export interface SweepOptions {
   measurement: Measurement;
   countConflicts: boolean;
   seed: number;
+  /** After the timed samples, count each case's memory traffic on the emulator (backends that can). */
+  memoryTraffic?: boolean;
   /** Gate calibration: spin per write = this percent of a pilot's per-write time (0 = off). */
   calibrateSlowdown?: number;
   signal?: AbortSignal;
@@ -27,6 +31,8 @@ export interface SweepOutcome {
   cases: CaseResult[];
   /** true when the signal ended the sweep before every case finished */
   aborted: boolean;
+  /** wall time of the memory-traffic passes (0 when none ran) */
+  trafficSeconds: number;
 }
 
 /** Single mode times about this many writes per sample for latency percentiles. */
@@ -75,7 +81,7 @@ async function calibrate(spec: CaseSpec, backend: Backend, o: SweepOptions, perc
   }
 }
 
-async function runCase(spec: CaseSpec, index: number, total: number, backend: Backend, o: SweepOptions): Promise<CaseResult> {
+async function runCase(spec: CaseSpec, index: number, total: number, backend: Backend, o: SweepOptions, traffic: { seconds: number }): Promise<CaseResult> {
   const clock = o.clock ?? realClock;
   const m = o.measurement;
   const emit = (phase: 'pilot' | 'warmup' | 'measure') => (n: number, opsPerSec: number) =>
@@ -120,25 +126,37 @@ async function runCase(spec: CaseSpec, index: number, total: number, backend: Ba
   } finally {
     await handle?.close();
   }
-  return buildCaseResult(spec, measured, { ...(error ? { error } : {}), ...(warmupError ? { warmupError } : {}), notes, ...(stop ? { stop } : {}) });
+  let memory: MemoryTraffic | undefined;
+  if (o.memoryTraffic && backend.countTraffic && !spec.peer && error === undefined && !o.signal?.aborted) {
+    try {
+      const t = await backend.countTraffic(spec, openOptionsFor(spec, o, 0));
+      traffic.seconds += t.seconds;
+      if (verificationFailed(t.verification)) throw new Error(`verification failed: ${verificationText(t.verification)}`);
+      memory = memoryOf(t.traffic, t.writes, spec.valueSize, o.countConflicts ? 'count' : 'plain', t.emulatorSeed);
+    } catch (err) {
+      error = `memory-traffic pass: ${message(err, spec)}`;
+    }
+  }
+  return buildCaseResult(spec, measured, { ...(error ? { error } : {}), ...(warmupError ? { warmupError } : {}), notes, ...(stop ? { stop } : {}), ...(memory ? { memory } : {}) });
 }
 
 /** Runs every case in order; a failing case is recorded and the sweep goes on. */
 export async function runSweep(specs: readonly CaseSpec[], backend: Backend, o: SweepOptions): Promise<SweepOutcome> {
   const cases: CaseResult[] = [];
+  const traffic = { seconds: 0 };
   for (let i = 0; i < specs.length; i++) {
-    if (o.signal?.aborted) return { cases, aborted: true };
+    if (o.signal?.aborted) return { cases, aborted: true, trafficSeconds: traffic.seconds };
     const spec = specs[i]!;
     o.onProgress?.({ kind: 'case-start', index: i, total: specs.length, spec });
     let result: CaseResult;
     try {
-      result = await runCase(spec, i, specs.length, backend, o);
+      result = await runCase(spec, i, specs.length, backend, o, traffic);
     } catch (err) {
-      if (err instanceof Aborted) return { cases, aborted: true };
+      if (err instanceof Aborted) return { cases, aborted: true, trafficSeconds: traffic.seconds };
       throw err;
     }
     cases.push(result);
     o.onProgress?.({ kind: 'case-end', index: i, total: specs.length, result });
   }
-  return { cases, aborted: false };
+  return { cases, aborted: false, trafficSeconds: traffic.seconds };
 }

@@ -9,6 +9,9 @@
  *  - minBandwidthFraction.min: fraction of a reference bandwidth, 0..1 (0.85 = "85%")
  *  - minScalingEfficiency.min: fraction, ops(T) / (T * ops(1)) (0.8 = "80%")
  *  - maxLostWrites.max: count of lost + stale + corrupted writes (a stale value is a lost update)
+ *  - maxSectorsPerRequest.max: 32-byte sectors per warp memory request (counted by the emulator)
+ *  - maxBytesPerWrite.max: device memory bytes moved per write (sectors x 32, counted by the emulator)
+ *  - minTrafficEfficiency.min: fraction, (key + value bytes) / bytes moved per write (0.45 = "45%")
  */
 import { z } from 'zod';
 import { isStrategyName, MODES, PEERS, STRATEGIES, type Strategy } from '../model.js';
@@ -104,6 +107,24 @@ export const claimSchema = z.discriminatedUnion('kind', [
     kind: z.literal('maxLostWrites'),
     max: z.number().int().nonnegative(),
   }),
+  // Memory traffic, counted by the emulator (case.memory): every selected case is checked.
+  z.strictObject({
+    ...base,
+    kind: z.literal('maxSectorsPerRequest'),
+    max: z.number().positive(),
+    /** which warp requests: global loads, global stores, or both together */
+    access: z.enum(['load', 'store', 'any']).default('any'),
+  }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('maxBytesPerWrite'),
+    max: z.number().positive(),
+  }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('minTrafficEfficiency'),
+    min: z.number().gt(0).lte(1),
+  }),
 ]);
 
 export const claimsFileSchema = z
@@ -124,7 +145,17 @@ export const claimsFileSchema = z
 export type Selector = z.infer<typeof selectorSchema>;
 export type Claim = z.infer<typeof claimSchema>;
 export type ClaimsFile = z.infer<typeof claimsFileSchema>;
-export const CLAIM_KINDS = ['minSpeedup', 'minSpeedupOverPeer', 'minConflictReduction', 'minBandwidthFraction', 'minScalingEfficiency', 'maxLostWrites'] as const;
+export const CLAIM_KINDS = [
+  'minSpeedup',
+  'minSpeedupOverPeer',
+  'minConflictReduction',
+  'minBandwidthFraction',
+  'minScalingEfficiency',
+  'maxLostWrites',
+  'maxSectorsPerRequest',
+  'maxBytesPerWrite',
+  'minTrafficEfficiency',
+] as const;
 
 const UNITS: Record<string, string> = {
   minSpeedup: 'a ratio over baseline (20 means 20x)',
@@ -133,6 +164,9 @@ const UNITS: Record<string, string> = {
   minBandwidthFraction: 'a fraction in (0, 1] (0.85 means 85%)',
   minScalingEfficiency: 'a fraction in (0, 1] (0.8 means 80%)',
   maxLostWrites: 'a count of writes, 0 or more',
+  maxSectorsPerRequest: 'a number of 32-byte sectors per warp request (16 = 32 lanes x 16 contiguous bytes, 32 = one line per lane)',
+  maxBytesPerWrite: 'device memory bytes moved per write (sectors x 32)',
+  minTrafficEfficiency: 'a fraction in (0, 1]: (key + value bytes) / device bytes moved per write',
 };
 
 /** Validates parsed JSON as a claims file; one-line UsageError naming the field, value and rule. */

@@ -6,6 +6,7 @@
 import { axesKey, PEER_LABEL, type PeerName, type Strategy } from '../model.js';
 import { EMULATED_REFUSAL, TIMING_CLAIM_KINDS } from './emulated.js';
 import type { CaseResult, ResultsDocument } from '../results/schema.js';
+import type { MemoryTraffic } from '../results/memory.js';
 import { failedWrites } from '../results/verification.js';
 import {
   bestOptimized,
@@ -226,6 +227,31 @@ function bandwidthPoints(doc: ResultsDocument, claim: Extract<Claim, { kind: 'mi
   return out;
 }
 
+type TrafficClaim = Extract<Claim, { kind: 'maxSectorsPerRequest' | 'maxBytesPerWrite' | 'minTrafficEfficiency' }>;
+
+/** The claim's measure of one case's counted memory traffic. */
+function trafficMeasure(claim: TrafficClaim, m: MemoryTraffic): number {
+  switch (claim.kind) {
+    case 'maxSectorsPerRequest':
+      return claim.access === 'load' ? m.loadSectorsPerRequest : claim.access === 'store' ? m.storeSectorsPerRequest : m.sectorsPerRequest;
+    case 'maxBytesPerWrite':
+      return m.perWrite.globalBytes;
+    case 'minTrafficEfficiency':
+      return m.trafficEfficiency;
+  }
+}
+
+/** Every selected strategy case, by its memory traffic (counts, not timings: emulated results qualify). */
+function trafficPoints(claim: TrafficClaim, selected: CaseResult[]): Point[] {
+  const ours = selected.filter(isStrategyCase);
+  if (ours.length === 0) return [{ absent: 'no strategy case among the selected cases (peers run no kernel)' }];
+  return ours.map((c): Point => {
+    if (c.status !== 'ok') return { failed: c.id, why: c.error ?? 'failed' };
+    if (!c.memory) return { absent: `${c.id} carries no memory-traffic counts (run it with --backend cuda-emu, or --memory-traffic)` };
+    return { value: trafficMeasure(claim, c.memory), caseId: c.id };
+  });
+}
+
 function scalingPoints(claim: Extract<Claim, { kind: 'minScalingEfficiency' }>, selected: CaseResult[]): Point[] {
   const out: Point[] = [];
   const curves = scalingCurves(selected);
@@ -290,7 +316,16 @@ const FORMAT: Record<Claim['kind'], { measured: (v: number) => string; required:
   minBandwidthFraction: { measured: pct, required: (c) => `>= ${pct((c as { min: number }).min)}` },
   minScalingEfficiency: { measured: pct, required: (c) => `>= ${pct((c as { min: number }).min)}` },
   maxLostWrites: { measured: (v) => String(v), required: (c) => `<= ${(c as { max: number }).max}` },
+  maxSectorsPerRequest: {
+    measured: (v) => `${v.toFixed(2)} sectors/request`,
+    required: (c) => `<= ${(c as { max: number }).max} (${(c as { access: string }).access === 'any' ? 'loads and stores' : `${(c as { access: string }).access}s`})`,
+  },
+  maxBytesPerWrite: { measured: (v) => `${v.toFixed(1)} B/write`, required: (c) => `<= ${(c as { max: number }).max} B/write` },
+  minTrafficEfficiency: { measured: pct, required: (c) => `>= ${pct((c as { min: number }).min)}` },
 };
+
+/** Claims whose measure must stay at or below `max` (the worst case is the highest). */
+const AT_MOST: ReadonlySet<Claim['kind']> = new Set(['maxSectorsPerRequest', 'maxBytesPerWrite']);
 
 /** value >= min, forgiving float noise (a 75% reduction computed as 74.99999999%). */
 function meets(value: number, min: number): boolean {
@@ -306,9 +341,10 @@ function verdictOf(claim: Claim, points: Point[], notes: string[]): ClaimResult 
   if (failed) return { ...head, verdict: 'FAIL', measuredText: 'case failed', worst: failed.failed, detail: failed.why };
   const values = points as { value: number; caseId: string }[];
   if (values.length === 0) return { ...head, verdict: 'N/A', measuredText: 'n/a', detail: notes.join('; ') || 'nothing to measure' };
-  const worst = values.reduce((a, b) => (b.value < a.value ? b : a));
-  const min = (claim as { min: number }).min;
-  const r: ClaimResult = { ...head, verdict: meets(worst.value, min) ? 'PASS' : 'FAIL', measured: worst.value, measuredText: fmt.measured(worst.value), worst: worst.caseId };
+  const atMost = AT_MOST.has(claim.kind);
+  const worst = values.reduce((a, b) => ((atMost ? b.value > a.value : b.value < a.value) ? b : a));
+  const pass = atMost ? meets(-worst.value, -(claim as { max: number }).max) : meets(worst.value, (claim as { min: number }).min);
+  const r: ClaimResult = { ...head, verdict: pass ? 'PASS' : 'FAIL', measured: worst.value, measuredText: fmt.measured(worst.value), worst: worst.caseId };
   if (notes.length) r.detail = notes.join('; ');
   return r;
 }
@@ -337,6 +373,10 @@ export function evaluateClaim(doc: ResultsDocument, claim: Claim): ClaimResult {
       return verdictOf(claim, bandwidthPoints(doc, claim, chosen), []);
     case 'minScalingEfficiency':
       return verdictOf(claim, scalingPoints(claim, chosen), []);
+    case 'maxSectorsPerRequest':
+    case 'maxBytesPerWrite':
+    case 'minTrafficEfficiency':
+      return verdictOf(claim, trafficPoints(claim, chosen), []);
     case 'maxLostWrites': {
       const lostIn = (c: CaseResult): number => failedWrites(c.verification);
       const total = chosen.reduce((a, c) => a + lostIn(c), 0);

@@ -4,6 +4,8 @@
  */
 import { PEERS } from '../model.js';
 import type { CaseResult, ResultsDocument } from '../results/schema.js';
+import type { GpuModel } from '../results/gpu-models.js';
+import { trafficCsvColumns, trafficUnitOf } from './traffic.js';
 import { noiseOf } from '../results/metrics.js';
 
 type Cell = string | number | boolean | undefined;
@@ -67,7 +69,7 @@ export function unitOf(column: string): string | undefined {
   if (column.startsWith('breakdown.')) return 'ns/write';
   if (column.startsWith('countersPerWrite.')) return 'per write';
   if (column === 'stop.seconds') return 's';
-  return undefined;
+  return trafficUnitOf(column);
 }
 
 function header(column: string): string {
@@ -75,7 +77,7 @@ function header(column: string): string {
   return unit ? `${column} [${unit}]` : column;
 }
 
-export function renderCsv(doc: ResultsDocument): string {
+export function renderCsv(doc: ResultsDocument, model?: GpuModel): string {
   const phases = keysOf(doc.cases, (c) => c.breakdown);
   const refs = keysOf(doc.cases, (c) => c.bandwidth);
   const columns: [string, (c: CaseResult) => Cell][] = [
@@ -88,6 +90,8 @@ export function renderCsv(doc: ResultsDocument): string {
     ...PEERS.filter((p) => doc.cases.some((c) => c.vsPeer?.[p])).flatMap((p) =>
       (['value', 'low', 'high'] as const).map((k): [string, (c: CaseResult) => Cell] => [`vsPeer.${p}.${k}`, (c) => c.vsPeer?.[p]?.[k]]),
     ),
+    // Counted by the emulator (exact, valid without a GPU).
+    ...trafficCsvColumns(doc, model),
   ];
   const lines = [columns.map(([name]) => csvField(header(name))).join(',')];
   for (const c of doc.cases) lines.push(columns.map(([, get]) => csvField(get(c))).join(','));

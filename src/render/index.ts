@@ -1,4 +1,5 @@
 import type { ResultsDocument } from '../results/schema.js';
+import type { GpuModel } from '../results/gpu-models.js';
 import { DEFAULT_WIDTH } from '../screen.js';
 import { renderCheckCsv, renderCheckText } from './check.js';
 import { renderCsv } from './csv.js';
@@ -27,6 +28,8 @@ export interface RenderOptions {
   summary?: SummaryOptions | false;
   /** markdown: the summary and the story's tables only (a CI job summary) */
   brief?: boolean;
+  /** --gpu-model: a bandwidth bound per counted case (a model, never a measurement; ./traffic.ts) */
+  gpuModel?: GpuModel;
 }
 
 /** A file that goes with a rendered text (a report's chart), at the path it is linked by. */
@@ -53,6 +56,7 @@ export async function render(doc: ResultsDocument, format: Format | ReportFormat
   if (doc.check && format === 'csv') return { text: renderCheckCsv(doc), files: [] };
   const md = {
     ...(options.outputPath !== undefined ? { outputPath: options.outputPath } : {}),
+    ...(options.gpuModel ? { gpuModel: options.gpuModel } : {}),
     ...(options.summary !== undefined ? { summary: options.summary } : {}),
     ...(options.brief ? { brief: true } : {}),
   };
@@ -60,7 +64,7 @@ export async function render(doc: ResultsDocument, format: Format | ReportFormat
     case 'json':
       return { text: JSON.stringify(doc, null, 2) + '\n', files: [] };
     case 'csv':
-      return { text: renderCsv(doc), files: [] };
+      return { text: renderCsv(doc, options.gpuModel), files: [] };
     case 'markdown':
       return renderMarkdown(doc, md);
     case 'html':
@@ -72,6 +76,7 @@ export async function render(doc: ResultsDocument, format: Format | ReportFormat
           width: options.width ?? DEFAULT_WIDTH,
           verbose: options.verbose === true,
           ...(options.summary !== undefined ? { summary: options.summary } : {}),
+          ...(options.gpuModel ? { gpuModel: options.gpuModel } : {}),
         }),
         files: [],
       };

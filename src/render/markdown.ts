@@ -17,6 +17,8 @@ import { batchOf, buildSummary, noiseLine, SUMMARY_NOTE, type SummaryOptions } f
 import { peerHow } from './peer-how.js';
 import type { ChartThreshold } from '../results/claim-outcome.js';
 import type { Rendered, RenderedFile } from './index.js';
+import { trafficMarkdown } from './traffic.js';
+import type { GpuModel } from '../results/gpu-models.js';
 import {
   buildMatrix,
   hasStrategyRows,
@@ -286,6 +288,8 @@ export interface MarkdownOptions {
   summary?: SummaryOptions | false;
   /** the summary and the story's tables only (a CI job summary) */
   brief?: boolean;
+  /** --gpu-model: a bandwidth bound per case with memory-traffic counts (./traffic.ts) */
+  gpuModel?: GpuModel;
 }
 
 function summarySection(doc: ResultsDocument, m: Matrix, o: SummaryOptions): string {
@@ -368,6 +372,8 @@ export async function renderMarkdown(doc: ResultsDocument, o: MarkdownOptions = 
     for (const t of m.conflicts) out.push(conflictSection(t));
   }
   if (m.breakdown.rows.length) out.push([breakdownSection(m, emu), ...link('breakdown')].join('\n'));
+  const traffic = trafficMarkdown(doc, o.gpuModel);
+  if (traffic) out.push(traffic);
   const failed = failures(m);
   if (failed) out.push(failed);
   out.push('## Appendix');

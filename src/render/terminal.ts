@@ -13,6 +13,8 @@ import { renderDevicesTerminal } from './devices-terminal.js';
 import { mergedNote, partialNote } from './merged-notes.js';
 import { fmtInt, fmtPerWrite, fmtNs, fmtPercent, fmtSpeedup } from '../format.js';
 import { emulatedLegend, isEmulated, markTiming } from './emulated.js';
+import { boundTerminal, trafficTerminal } from './traffic.js';
+import type { GpuModel } from '../results/gpu-models.js';
 import { peerHow } from './peer-how.js';
 import { batchOf, buildSummary, noiseLine, SUMMARY_NOTE, type Summary, type SummaryOptions } from './summary.js';
 import {
@@ -38,6 +40,8 @@ export interface TerminalOptions {
   verbose?: boolean;
   /** the summary's claims and results path; false: no summary */
   summary?: SummaryOptions | false;
+  /** --gpu-model: a bandwidth bound per case with memory-traffic counts (./traffic.ts) */
+  gpuModel?: GpuModel;
 }
 
 interface Ctx {
@@ -237,6 +241,10 @@ export function renderTerminal(doc: ResultsDocument, o: TerminalOptions): string
   for (const t of m.concurrent) blocks.push(scalingTable(ctx, m, t));
   for (const t of m.conflicts) blocks.push(conflictTable(ctx, t));
   if (m.breakdown.rows.length) blocks.push(breakdownTable(ctx, m));
+  const traffic = trafficTerminal(doc, ctx.c, width);
+  if (traffic) blocks.push(traffic);
+  const bound = o.gpuModel ? boundTerminal(doc, ctx.c, o.gpuModel, width) : '';
+  if (bound) blocks.push(bound);
   if (o.verbose) {
     const warn = warningLines(ctx, m);
     if (warn.length) blocks.push(warn.join('\n'));

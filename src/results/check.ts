@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { CHECK_TOOLS, KERNEL_VARIANTS } from '../model.js';
-import { verificationSchema } from './verification-schema.js';
+import { verificationSchema } from './verification.js';
 
 const dims = z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative(), z.number().int().nonnegative()]);
 

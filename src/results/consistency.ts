@@ -6,7 +6,7 @@
  */
 import { INPUT_LIMITS, RUN_LIMITS } from '../limits.js';
 import type { ResultsDocument, Verification } from './schema.js';
-import { failedWrites } from './verification.js';
+import { failedWrites, verificationFailed, verificationText } from './verification.js';
 
 export interface Inconsistency {
   path: (string | number)[];
@@ -15,19 +15,17 @@ export interface Inconsistency {
 
 const RATES = ['opsPerSec', 'opsPerSecPerThread', 'bytesPerSec'] as const;
 
-/**
- * Each distinct key is exactly one of verified, lost, stale or corrupted; corrupted also counts
- * entries beyond the keys found, of which duplicates are some.
- */
-function countsInconsistency(v: Verification, at: (...p: (string | number)[]) => (string | number)[]): Inconsistency | undefined {
-  if (v.distinct > v.writes) return { path: at('distinct'), message: `${v.distinct} distinct keys exceed the ${v.writes} writes made` };
+/** Each distinct key is exactly one of verified, lost, stale or corrupted; corrupted also counts
+ *  entries beyond the keys found, of which duplicates are some. `at` is where `v` sits. */
+function verificationInconsistency(v: Verification, at: (...p: (string | number)[]) => (string | number)[]): Inconsistency | undefined {
+  if (v.distinct > v.writes) return { path: at('verification', 'distinct'), message: `${v.distinct} distinct keys exceed the ${v.writes} writes made` };
   if (v.verified + v.lost + v.stale > v.distinct) {
-    return { path: at(), message: `${v.verified} verified + ${v.lost} lost + ${v.stale} stale exceed the ${v.distinct} distinct keys` };
+    return { path: at('verification'), message: `${v.verified} verified + ${v.lost} lost + ${v.stale} stale exceed the ${v.distinct} distinct keys` };
   }
   if (v.verified + v.lost + v.stale + v.corrupted < v.distinct) {
-    return { path: at(), message: `${v.verified} verified, ${v.lost} lost, ${v.stale} stale and ${v.corrupted} corrupted do not account for the ${v.distinct} distinct keys` };
+    return { path: at('verification'), message: `${v.verified} verified, ${v.lost} lost, ${v.stale} stale and ${v.corrupted} corrupted do not account for the ${v.distinct} distinct keys` };
   }
-  if (v.duplicates > v.corrupted) return { path: at('duplicates'), message: `${v.duplicates} duplicates exceed the ${v.corrupted} corrupted entries they are part of` };
+  if (v.duplicates > v.corrupted) return { path: at('verification', 'duplicates'), message: `${v.duplicates} duplicates exceed the ${v.corrupted} corrupted entries they are part of` };
   return undefined;
 }
 
@@ -39,9 +37,9 @@ function checkInconsistency(doc: ResultsDocument): Inconsistency | undefined {
   if (c.runs.length > INPUT_LIMITS.maxCasesPerPlan * 2 * 64) return { path: ['check', 'runs'], message: `${c.runs.length} runs; more than any check makes` };
   for (let i = 0; i < c.runs.length; i++) {
     const v = c.runs[i]!.verification;
-    const odd = countsInconsistency(v, (...p) => ['check', 'runs', i, 'verification', ...p]);
-    if (odd) return odd;
-    if (c.runs[i]!.status === 'ok' && failedWrites(v) > 0) return { path: ['check', 'runs', i, 'status'], message: `"ok" but verification counted ${v.lost} lost, ${v.stale} stale and ${v.corrupted} corrupted writes` };
+    const vBad = verificationInconsistency(v, (...p) => ['check', 'runs', i, ...p]);
+    if (vBad) return vBad;
+    if (c.runs[i]!.status === 'ok' && verificationFailed(v)) return { path: ['check', 'runs', i, 'status'], message: `"ok" but verification counted ${verificationText(v)}` };
   }
   for (let i = 0; i < c.findings.length; i++) {
     const f = c.findings[i]!;
@@ -78,8 +76,8 @@ export function findInconsistency(doc: ResultsDocument): Inconsistency | undefin
       if (!(c.opsPerSec > 0)) return { path: at('status'), message: `"ok" but opsPerSec is ${c.opsPerSec}` };
       if (v.writes === 0) return { path: at('status'), message: '"ok" but no write was made (verification.writes is 0)' };
     }
-    const odd = countsInconsistency(v, (...p) => at('verification', ...p));
-    if (odd) return odd;
+    const vBad = verificationInconsistency(v, at);
+    if (vBad) return vBad;
   }
   return undefined;
 }

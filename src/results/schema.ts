@@ -4,9 +4,8 @@ import type { RawSample } from '../backends/contract.js';
 import type { PlanRecord as DigestPlanRecord } from '../profile/digest.js';
 import type { Stats as Summary } from '../stats/summary.js';
 import { checkSchema } from './check.js';
-import { verificationSchema } from './verification-schema.js';
-
-export { verificationSchema };
+import { memorySchema } from './memory.js';
+import { verificationSchema } from './verification.js';
 
 /**
  * Bump on any incompatible change; older versions are upgraded on read (./upgrade.ts) and record
@@ -70,6 +69,7 @@ export const environmentSchema = z.object({
   peers: z.object(Object.fromEntries(PEERS.map((p) => [p, peerEnvSchema.optional()])) as Record<(typeof PEERS)[number], z.ZodOptional<typeof peerEnvSchema>>).optional(),
 });
 
+export { verificationSchema } from './verification.js';
 
 /** A strategy: a built-in one, or a strategy file's (then `strategyFiles` records the file). */
 export const strategyNameSchema = z.string().refine(isStrategyName, { message: `a strategy: ${STRATEGIES.join(', ')}, or a strategy file's name (lower-case letters, digits, - and _)` });
@@ -122,6 +122,8 @@ export const caseResultSchema = z.object({
   rounds: z.array(z.number().int().nonnegative()).optional(),
   /** What ended the measuring (the stopping rule, src/engine/stopping.ts) and after how long. */
   stop: z.object({ reason: z.enum(['maxSamples', 'maxTime', 'noise']), seconds: z.number().nonnegative() }).optional(),
+  /** GPU memory traffic of its kernels, counted by the emulator over one sample (./memory.ts) */
+  memory: memorySchema.optional(),
 });
 
 const suiteSchema = z.object({

@@ -3,8 +3,8 @@
  * addon and run as one more strategy beside the built-in ones. Its cases go to that addon as the
  * native `user` strategy; every other case to writeprof's own.
  */
-import type { Backend } from '../backends/backend.js';
-import { loadAddonAt, type NativeAddon, type RawStrategyFile } from '../backends/native.js';
+import type { Backend, OpenOptions } from '../backends/backend.js';
+import { loadAddonAt, type NativeAddon, type NativeCheckAddon, type RawStrategyFile } from '../backends/native.js';
 import { UsageError } from '../errors.js';
 import { printable } from '../io/sanitize.js';
 import type { BackendName, CaseSpec } from '../model.js';
@@ -17,6 +17,8 @@ export { cacheDir, type Flavor } from './build.js';
 export interface StrategyFile extends StrategySource {
   /** the build of the flavor asked for */
   addonPath: string;
+  /** the instrumented build too, when asked for (the memory-traffic pass counts on it) */
+  checkAddonPath?: string;
   /** what its WP_STRATEGY declared */
   declared: RawStrategyFile;
 }
@@ -24,15 +26,19 @@ export interface StrategyFile extends StrategySource {
 /** The backends a strategy file's kernel runs on: the emulator's builds (an nvcc build is not made yet). */
 export const STRATEGY_FILE_BACKENDS: readonly BackendName[] = ['cuda-emu'];
 
-/** Reads, builds (or finds in the cache) and loads each file; the first problem is a UsageError. */
-export function prepareStrategyFiles(given: readonly string[], flavor: Flavor): StrategyFile[] {
+/**
+ * Reads, builds (or finds in the cache) and loads each file; the first problem is a UsageError.
+ * `withCheck`: the instrumented build as well.
+ */
+export function prepareStrategyFiles(given: readonly string[], flavor: Flavor, withCheck = false): StrategyFile[] {
   return readStrategySources(given).map((src) => {
     const addonPath = buildStrategy(src, flavor);
+    const check = withCheck && flavor !== 'check' ? { checkAddonPath: buildStrategy(src, 'check') } : {};
     const declared = loadAddonAt(addonPath).strategyFile();
     if (!declared) {
       throw new UsageError(`--strategy-file: ${printable(src.shown)}: its WP_STRATEGY declaration did not reach the build (kernels/include/writeprof/kernel.cuh shows the form)`);
     }
-    return { ...src, addonPath, declared };
+    return { ...src, addonPath, ...check, declared };
   });
 }
 
@@ -48,14 +54,24 @@ export function fileOf(files: readonly StrategyFile[], spec: Pick<CaseSpec, 'str
 
 /**
  * `backend` with each strategy file's cases sent to a backend of the same kind over that file's
- * addon (`over` makes it, e.g. createEmuBackend with the file's addon).
+ * builds (`over` makes it, e.g. createEmuBackend with the file's addons): its samples and its
+ * memory-traffic pass.
  */
-export function routeStrategyFiles(backend: Backend, files: readonly StrategyFile[], over: (addon: () => NativeAddon) => Backend): Backend {
+export function routeStrategyFiles(
+  backend: Backend,
+  files: readonly StrategyFile[],
+  over: (addon: () => NativeAddon, checkAddon: (() => NativeCheckAddon) | undefined) => Backend,
+): Backend {
   if (files.length === 0) return backend;
-  const own = new Map(files.map((f) => [f.name, over(() => loadAddonAt(f.addonPath))]));
+  const own = new Map(
+    files.map((f) => [f.name, over(() => loadAddonAt(f.addonPath), f.checkAddonPath ? () => loadAddonAt(f.checkAddonPath!) as NativeCheckAddon : undefined)]),
+  );
+  const pick = (spec: CaseSpec): Backend => own.get(spec.strategy) ?? backend;
+  const count = backend.countTraffic;
   return {
     name: backend.name,
     status: () => backend.status(),
-    open: (spec, options) => (own.get(spec.strategy) ?? backend).open(spec, options),
+    open: (spec, options) => pick(spec).open(spec, options),
+    ...(count ? { countTraffic: (spec: CaseSpec, options: OpenOptions) => (own.has(spec.strategy) ? pick(spec).countTraffic!(spec, options) : count(spec, options)) } : {}),
   };
 }

@@ -52,10 +52,10 @@ export function plantedAddon(): string {
 }
 
 /** A test driver (its own main) built as kernels/cuda is for the checker, linked with the checker. */
-export function checkDriver(source: string, name: string): string {
+export function checkDriver(source: string, name: string, includes: string[] = []): string {
   const cached = join(dir ?? '', name);
   if (dir && existsSync(cached)) return cached;
-  const obj = instrumented(source, name, ['-Ikernels/emu/check']);
+  const obj = instrumented(source, name, ['-Ikernels/emu/check', ...includes.map((d) => `-I${d}`)]);
   const bin = join(dir!, name);
   execFileSync('g++', ['-pthread', obj, '-Wl,--start-group', ...LIBS.slice(1), '-Wl,--end-group', '-o', bin], OPTS);
   return bin;

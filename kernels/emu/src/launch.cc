@@ -132,7 +132,7 @@ void launch_kernel(const char* name, dim3 grid, dim3 block, size_t sharedBytes, 
   job->keep = std::move(keep);
   job->blocks = unsigned(blocks);
   // Seeds follow the host's order of launches on each stream, not the order executors run them.
-  job->seed = mix64(config().seed ^ mix64(st->id * 0x100000001b3ULL + st->launches++));
+  job->seed = mix64(config().seed ^ mix64(st->seedNumber * 0x100000001b3ULL + st->launches++));
   st->enqueue([job] {
     if (sticky_error() != cudaSuccess) return;
     if (observe::on()) observe::each([&](Observer& o) { o.launch_begin(job->info); });

@@ -118,6 +118,11 @@ cudaError_t cudaStreamCreateWithFlags(cudaStream_t* s, unsigned) {
   if (!s) return cudaErrorInvalidValue;
   auto* st = new Stream(wpemu::g_next_stream_id.fetch_add(1));
   std::lock_guard<std::mutex> lock(wpemu::g_streams_mu);
+  std::vector<bool> taken(wpemu::live_streams().size() + 2, false);
+  for (const Stream* o : wpemu::live_streams())
+    if (o->seedNumber < taken.size()) taken[o->seedNumber] = true;
+  st->seedNumber = 1;
+  while (taken[st->seedNumber]) ++st->seedNumber;
   wpemu::live_streams().insert(st);
   *s = st;
   return cudaSuccess;

@@ -23,6 +23,9 @@ struct Stream {
   bool idle();
 
   const uint64_t id;
+  // For block seeds: the lowest number no live stream had when this one was created (0: the
+  // default stream), so a case's schedule does not depend on the streams of the cases before it.
+  uint64_t seedNumber = 0;
   std::atomic<uint64_t> launches{0};  // launch number on this stream, for block seeds
 
  private:
