@@ -99,25 +99,30 @@ describe('writeprof run --strategy-file', () => {
     expect(mine.verification.writes).toBeGreaterThan(0);
     expect(mine.verification.verified).toBe(mine.verification.distinct);
     expect(mine.speedup?.value).toBeGreaterThan(0);
+    // Its memory traffic, counted on its own instrumented build: CAS claims, bytes moved.
+    expect(mine.memory.writes).toBe(mine.verification.writes / mine.samples.length);
+    expect(mine.memory.perWrite.globalBytes).toBeGreaterThan(64);
+    expect(mine.memory.perWrite.atomicsByOp.CAS).toBeGreaterThan(0);
     // The table shows it in its own row beside the built-ins.
     expect(r.stdout).toMatch(/coop4-cas/);
     // Nothing was written beside the user's file; the build went to the cache.
     expect(readdirSync(join(ROOT, 'examples', 'strategies'))).toEqual(['coop4_cas.cu']);
-    expect(entries()).toHaveLength(1);
+    // Two builds of the file: the emulator's, and the instrumented one the traffic is counted on.
+    expect(entries().map((e) => e.replace(/-[0-9a-f]{16}$/, ''))).toEqual(['coop4-cas-check', 'coop4-cas-emu']);
   });
 
   it('reuses the cached build, and rebuilds when the file changes', async () => {
     const before = entries();
-    const node = join(cache, 'strategies', before[0]!, 'writeprof_emu.node');
+    const node = join(cache, 'strategies', before.find((e) => e.startsWith('coop4-cas-emu-'))!, 'writeprof_emu.node');
     const mtime = statSync(node).mtimeMs;
-    const again = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', EXAMPLE, ...SMALL, '--strategy', 'baseline', '-o', join(work, 'again.json'), '--no-claims', '-q'], { env: env() });
+    const again = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', EXAMPLE, ...SMALL, '--strategy', 'baseline', '-o', join(work, 'again.json'), '--no-claims', '--no-memory-traffic', '-q'], { env: env() });
     expect(again.code).toBe(0);
     expect(statSync(node).mtimeMs).toBe(mtime);
     const copy = join(work, 'coop4_copy.cu');
     writeFileSync(copy, `${readFileSync(join(ROOT, EXAMPLE), 'utf8')}\n// changed\n`);
-    const changed = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', copy, ...SMALL, '--strategy', 'baseline', '-o', join(work, 'changed.json'), '--no-claims', '-q'], { env: env() });
+    const changed = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', copy, ...SMALL, '--strategy', 'baseline', '-o', join(work, 'changed.json'), '--no-claims', '--no-memory-traffic', '-q'], { env: env() });
     expect(changed.code).toBe(0);
-    expect(entries()).toHaveLength(2);
+    expect(entries()).toHaveLength(before.length + 1);
     expect(readdirSync(work).sort()).toEqual(['again.json', 'changed.json', 'coop4_copy.cu', 'run.json']);
   });
 
@@ -130,12 +135,13 @@ describe('writeprof run --strategy-file', () => {
     expect(byStrategy['baseline'].status).toBe('ok');
     expect(byStrategy['drops-last'].status).toBe('failed');
     expect(byStrategy['drops-last'].verification.lost + byStrategy['drops-last'].verification.stale).toBeGreaterThan(0);
-    expect(r.stderr).toMatch(/case batch\/drops-last\/.* failed: verification: \d+ lost, \d+ stale/);
+    // The message a built-in's lost writes get, from the timed samples or the memory-traffic pass.
+    expect(r.stderr).toMatch(/case batch\/drops-last\/.* failed: (memory-traffic pass: )?verification( failed)?: \d+ lost, \d+ stale/);
   });
 
   it('fails a kernel that never finishes with the emulator\'s no-progress fault', async () => {
     const out = join(work, 'spins.json');
-    const r = await runCli(['run', '--backend', 'cuda-emu', '--emu-timeout', '1', '--strategy-file', join(FIXTURES, 'spins.cu'), ...SMALL, '--strategy', 'baseline', '-o', out, '--no-claims', '-q'], { env: env() });
+    const r = await runCli(['run', '--backend', 'cuda-emu', '--emu-timeout', '1', '--strategy-file', join(FIXTURES, 'spins.cu'), ...SMALL, '--strategy', 'baseline', '-o', out, '--no-claims', '--no-memory-traffic', '-q'], { env: env() });
     expect(r.code).toBe(1);
     const doc = JSON.parse(readFileSync(out, 'utf8'));
     const spins = doc.cases.find((c: { strategy: string }) => c.strategy === 'spins');
