@@ -21,8 +21,9 @@ CUDA_SRC := $(shell find kernels/cuda kernels/include -name '*.cu' -o -name '*.c
 # of other commits and nvcc need no generator; a test fails when it is stale).
 LIMITS_H := kernels/include/writeprof/limits.h
 # The host SIMT emulator: kernels/cuda compiled by g++ against kernels/emu, plain and instrumented
-# for `writeprof check` (kernels/emu/build.mk).
-EMU_LIBS := out/emu/libwpemu_rt.a out/emu/libwpemu_cuda.a out/emu/libwpemu_cuda_check.a out/emu/libwpemu_check.a
+# for `writeprof check` (kernels/emu/build.mk); the program hooks of `writeprof emu build`.
+EMU_LIBS := out/emu/libwpemu_rt.a out/emu/libwpemu_cuda.a out/emu/libwpemu_cuda_check.a out/emu/libwpemu_check.a \
+  out/emu/wpemu_program.o
 EMU_SRC := $(CUDA_SRC) $(shell find kernels/emu -type f 2>/dev/null)
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 
@@ -32,6 +33,11 @@ build: ts addon
 
 $(LIMITS_H): src/limits.ts scripts/gen-native.mjs | $(DEPS_STAMP)
 	node scripts/gen-native.mjs
+
+# The occupancy model's per-SM limits for the emulator's cudaOccupancy* (committed, like limits.h).
+ARCH_LIMITS_H := kernels/emu/include/wpemu/arch_limits.h
+$(ARCH_LIMITS_H): src/occupancy/occupancy.ts scripts/gen-occupancy.mjs scripts/gen-native.mjs | $(DEPS_STAMP)
+	node scripts/gen-occupancy.mjs
 
 $(DEPS_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -64,8 +70,9 @@ peer-deps:
 redis-deps:
 	@command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || $(call apt_install,redis-server redis-tools)
 
-# One rule makes both emulator libraries; the sub-make rebuilds only the objects whose inputs changed.
-$(EMU_LIBS) &: $(EMU_SRC)
+# One rule makes the emulator's libraries; the sub-make rebuilds only the objects whose inputs
+# changed. kernels/cuda is built by `writeprof emu build` (the CUDA translation), hence dist/.
+$(EMU_LIBS) &: $(EMU_SRC) $(TS_OUT)
 	$(MAKE) --no-print-directory -j$(NPROC) -f kernels/emu/build.mk
 emu: $(EMU_LIBS)
 

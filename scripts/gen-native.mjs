@@ -101,25 +101,32 @@ export async function renderHeader(source = SOURCE) {
   ].join('\n');
 }
 
-if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
-  const want = await renderHeader();
+/**
+ * A generated header's command line, shared by the generators: write `header` when its content
+ * is not `want` (else touch it, so that make sees it up to date), or with --check exit 1 when stale.
+ */
+export function writeOrCheck(header, want, script) {
   let have = '';
   try {
-    have = readFileSync(HEADER, 'utf8');
+    have = readFileSync(header, 'utf8');
   } catch {
     /* not there yet */
   }
   if (process.argv.includes('--check')) {
     if (have !== want) {
-      process.stderr.write(`${HEADER} is stale: run node scripts/gen-native.mjs\n`);
+      process.stderr.write(`${header} is stale: run node ${script}\n`);
       process.exit(1);
     }
   } else if (have !== want) {
-    writeFileSync(`${HEADER}.tmp`, want);
-    renameSync(`${HEADER}.tmp`, HEADER);
-    process.stdout.write(`wrote ${HEADER}\n`);
+    writeFileSync(`${header}.tmp`, want);
+    renameSync(`${header}.tmp`, header);
+    process.stdout.write(`wrote ${header}\n`);
   } else {
     const now = new Date();
-    utimesSync(HEADER, now, now);
+    utimesSync(header, now, now);
   }
+}
+
+if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
+  writeOrCheck(HEADER, await renderHeader(), 'scripts/gen-native.mjs');
 }

@@ -14,6 +14,7 @@ import { register as registerKernels } from './commands/kernels.js';
 import { register as registerMerge } from './commands/merge.js';
 import { register as registerSlurm } from './commands/slurm.js';
 import { register as registerAb } from './commands/ab.js';
+import { register as registerEmu } from './commands/emu.js';
 import { register as registerCheck } from './commands/check.js';
 
 const MAIN_HELP = `
@@ -44,8 +45,11 @@ export function buildProgram(): Command {
   // Fleet sweeps.
   registerMerge(program);
   registerSlurm(program);
+  // The emulator as a CUDA toolchain.
+  registerEmu(program);
   // Sub-commands inherit the override so commander never calls process.exit itself.
-  for (const cmd of program.commands) cmd.exitOverride();
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  for (const cmd of all(program).slice(1)) cmd.exitOverride();
   return program;
 }
 

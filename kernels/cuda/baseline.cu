@@ -34,8 +34,8 @@ void launch_baseline(bool count, const BatchArgs& a, uint32_t blocks, cudaStream
   // One thread per write: a submission smaller than a block (a lone single write) launches only
   // the warps it needs, not 256 threads of which all but one have nothing to do.
   const uint32_t threads = a.n < WP_BLOCK_BASELINE ? (a.n + 31) / 32 * 32 : WP_BLOCK_BASELINE;
-  if (count) WP_LAUNCH(wp_baseline_count, blocks, threads, 0, stream)(a);
-  else WP_LAUNCH(wp_baseline_plain, blocks, threads, 0, stream)(a);
+  if (count) wp_baseline_count<<<blocks, threads, 0, stream>>>(a);
+  else wp_baseline_plain<<<blocks, threads, 0, stream>>>(a);
 }
 
 }  // namespace wp::gpu

@@ -76,11 +76,11 @@ namespace wp::gpu {
 
 void launch_single_server(bool lockFree, bool count, const ServerArgs& a, cudaStream_t stream) {
   if (lockFree) {
-    if (count) WP_LAUNCH(wp_single_lock_free_count, 1, WP_BLOCK_SINGLE, 0, stream)(a);
-    else WP_LAUNCH(wp_single_lock_free_plain, 1, WP_BLOCK_SINGLE, 0, stream)(a);
+    if (count) wp_single_lock_free_count<<<1, WP_BLOCK_SINGLE, 0, stream>>>(a);
+    else wp_single_lock_free_plain<<<1, WP_BLOCK_SINGLE, 0, stream>>>(a);
   } else {
-    if (count) WP_LAUNCH(wp_single_locked_count, 1, WP_BLOCK_SINGLE, 0, stream)(a);
-    else WP_LAUNCH(wp_single_locked_plain, 1, WP_BLOCK_SINGLE, 0, stream)(a);
+    if (count) wp_single_locked_count<<<1, WP_BLOCK_SINGLE, 0, stream>>>(a);
+    else wp_single_locked_plain<<<1, WP_BLOCK_SINGLE, 0, stream>>>(a);
   }
 }
 

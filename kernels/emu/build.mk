@@ -1,29 +1,30 @@
 # The host SIMT emulator (run from the repository root by the top Makefile, in parallel):
 #   out/emu/libwpemu_rt.a          the emulated CUDA runtime (kernels/emu/src)
-#   out/emu/libwpemu_cuda.a        kernels/cuda/*.cu compiled by g++ against it, and the addon's entry
-#   out/emu/libwpemu_cuda_check.a  the same kernels/cuda/*.cu instrumented (-fsanitize=thread without
-#                                  libtsan: every access calls the hooks of kernels/emu/check)
+#   out/emu/libwpemu_cuda.a        kernels/cuda/*.cu built by `writeprof emu build -c` (the CUDA
+#                                  translation, then g++) against it, and the addon's entry
+#   out/emu/libwpemu_cuda_check.a  the same kernels/cuda/*.cu built by `writeprof emu build -c
+#                                  --instrument` (-fsanitize=thread without libtsan: every access
+#                                  calls the hooks of kernels/emu/check)
 #   out/emu/libwpemu_check.a       `writeprof check`'s hooks and tools, the memory-traffic counter
 #                                  (kernels/emu/traffic), and the addon's entry (not instrumented)
-# The same .cu sources nvcc builds: no kernel is copied. Dependencies come from -MMD.
+#   out/emu/wpemu_program.o        linked into programs `writeprof emu build` makes (settings from the
+#                                  environment, faults on stderr)
+# The same .cu sources nvcc builds, unchanged: no kernel is copied. Dependencies come from -MMD/-MD.
 OUT := out/emu
 CXX ?= g++
-OBJCOPY ?= objcopy
 EMU_CXXFLAGS := -std=c++20 -O2 -g -fPIC -pthread -DWP_CUDA_EMU -Ikernels/emu/include -Ikernels/include \
   -Ikernels/cuda -Ikernels -Wall -Wextra -Wno-unused-parameter -Wno-unknown-pragmas -MMD -MP
-# Only kernel sources get these. Function entry/exit hooks are off (call sites come from the return
-# address); volatile accesses are told apart (they are relaxed atomics to racecheck). No scalar
-# replacement of aggregates: a 16-byte vector copy (uint4) stays one 16-byte access, as the GPU's
-# LDG.128/STG.128 is one instruction, instead of four 4-byte ones (memory-traffic counts).
-CHECK_INSTRUMENT := -fsanitize=thread --param tsan-instrument-func-entry-exit=0 --param tsan-distinguish-volatile=1 -Wno-tsan \
-  -fno-tree-sra
-# Library copies and fills of instrumented code are reported by the hooks too.
-CHECK_REDEFINE := --redefine-sym memcpy=wpemu_check_memcpy --redefine-sym memset=wpemu_check_memset \
-  --redefine-sym memmove=wpemu_check_memmove
 
 RT_SRC := $(wildcard kernels/emu/src/*.cc)
 CHECK_SRC := $(wildcard kernels/emu/check/*.cc)
 TRAFFIC_SRC := $(wildcard kernels/emu/traffic/*.cc)
+# The translation's code: a change rebuilds the kernels only when the translator itself changed
+# (tsc rewrites every file of dist/ on each build; the stamp holds their hash).
+TRANSLATOR_JS := $(wildcard dist/emu/*.js)
+TRANSLATOR_STAMP := $(OUT)/translator.stamp
+EMU_BUILD := node bin/writeprof emu build
+CUDA_EMU_FLAGS := -DWP_CUDA_EMU -Ikernels/include -Ikernels/cuda -Ikernels -O2 -g \
+  -Xcompiler -fPIC,-Wall,-Wextra,-Wno-unused-parameter
 CUDA_SRC := $(wildcard kernels/cuda/*.cu)
 RT_OBJ := $(patsubst kernels/emu/src/%.cc,$(OUT)/rt/%.o,$(RT_SRC))
 CHECK_OBJ := $(patsubst kernels/emu/check/%.cc,$(OUT)/check/%.o,$(CHECK_SRC)) \
@@ -34,7 +35,12 @@ CUDA_CHECK_OBJ := $(patsubst kernels/cuda/%.cu,$(OUT)/cuda-check/%.o,$(CUDA_SRC)
 # One short line per step, as the CUDA build prints its own (`make V=1` shows the full commands).
 Q := $(if $(V),,@)
 
-all: $(OUT)/libwpemu_rt.a $(OUT)/libwpemu_cuda.a $(OUT)/libwpemu_cuda_check.a $(OUT)/libwpemu_check.a
+all: $(OUT)/libwpemu_rt.a $(OUT)/libwpemu_cuda.a $(OUT)/libwpemu_cuda_check.a $(OUT)/libwpemu_check.a \
+  $(OUT)/wpemu_program.o
+
+$(TRANSLATOR_STAMP): $(TRANSLATOR_JS) kernels/emu/build.mk
+	@mkdir -p $(@D)
+	@h=$$(cat $(sort $(TRANSLATOR_JS)) | sha1sum | cut -c1-40); [ "$$(cat $@ 2>/dev/null)" = "$$h" ] || echo "$$h" > $@
 
 $(OUT)/rt/%.o: kernels/emu/src/%.cc kernels/emu/build.mk
 	@mkdir -p $(@D)
@@ -48,19 +54,24 @@ $(OUT)/check/%.o: kernels/emu/check/%.cc kernels/emu/build.mk
 
 $(OUT)/traffic/%.o: kernels/emu/traffic/%.cc kernels/emu/build.mk
 	@mkdir -p $(@D)
-	$(CXX) $(EMU_CXXFLAGS) -Ikernels/emu/src -Ikernels/emu/check -c $< -o $@
+	@echo "g++ $<"
+	$(Q)$(CXX) $(EMU_CXXFLAGS) -Ikernels/emu/src -Ikernels/emu/check -c $< -o $@
 
-$(OUT)/cuda/%.o: kernels/cuda/%.cu kernels/emu/build.mk
+$(OUT)/cuda/%.o: kernels/cuda/%.cu kernels/emu/build.mk $(TRANSLATOR_STAMP)
+	@mkdir -p $(@D)
+	@echo "writeprof emu build $<"
+	$(Q)$(EMU_BUILD) -c $< -o $@ $(CUDA_EMU_FLAGS) -MD -MF $(@:.o=.d)
+
+# The instrumented flavor's flags (and its renames of memcpy/memset/memmove) are emu build's own.
+$(OUT)/cuda-check/%.o: kernels/cuda/%.cu kernels/emu/build.mk $(TRANSLATOR_STAMP)
+	@mkdir -p $(@D)
+	@echo "writeprof emu build --instrument $<"
+	$(Q)$(EMU_BUILD) --instrument -c $< -o $@ $(CUDA_EMU_FLAGS) -MD -MF $(@:.o=.d)
+
+$(OUT)/wpemu_program.o: kernels/emu/program/env.cc kernels/emu/build.mk
 	@mkdir -p $(@D)
 	@echo "g++ $<"
-	$(Q)$(CXX) $(EMU_CXXFLAGS) -x c++ -c $< -o $@
-
-# The object is written under a temporary name, so its dependencies are named for the real one.
-$(OUT)/cuda-check/%.o: kernels/cuda/%.cu kernels/emu/build.mk
-	@mkdir -p $(@D)
-	@echo "g++ -fsanitize=thread $<"
-	$(Q)$(CXX) $(EMU_CXXFLAGS) $(CHECK_INSTRUMENT) -MF $(@:.o=.d) -MT $@ -x c++ -c $< -o $@.tmp
-	$(Q)$(OBJCOPY) $(CHECK_REDEFINE) $@.tmp $@ && rm -f $@.tmp
+	$(Q)$(CXX) $(EMU_CXXFLAGS) -c $< -o $@
 
 $(OUT)/cuda/runner_entry.o: kernels/emu/runner_entry.cc kernels/emu/build.mk
 	@mkdir -p $(@D)
@@ -84,13 +95,9 @@ $(OUT)/libwpemu_check.a: $(CHECK_OBJ) $(OUT)/cuda/runner_entry.o
 	@echo "ar $@"
 	$(Q)rm -f $@.tmp && ar rcs $@.tmp $^ && mv $@.tmp $@
 
-# A strategy file (`--strategy-file`, src/strategy-file/build.ts) is built as kernels/cuda is, for
-# either build; so do the tests' planted kernels for the checker.
-print-emu-cxxflags:
-	@echo $(EMU_CXXFLAGS)
-print-check-cxxflags:
-	@echo $(EMU_CXXFLAGS) $(CHECK_INSTRUMENT)
-print-check-redefine:
-	@echo $(CHECK_REDEFINE)
+# Tests build their own kernels, and writeprof a strategy file (`--strategy-file`,
+# src/strategy-file/build.ts), exactly as kernels/cuda is built (plain or --instrument).
+print-cuda-emu-flags:
+	@echo $(CUDA_EMU_FLAGS)
 
--include $(RT_OBJ:.o=.d) $(CUDA_OBJ:.o=.d) $(CUDA_CHECK_OBJ:.o=.d) $(CHECK_OBJ:.o=.d)
+-include $(RT_OBJ:.o=.d) $(CUDA_OBJ:.o=.d) $(CUDA_CHECK_OBJ:.o=.d) $(CHECK_OBJ:.o=.d) $(OUT)/wpemu_program.d

@@ -2,8 +2,9 @@
  * A strategy file built into its own copy of an addon: the user's kernel object linked with the
  * very glue and runner objects of writeprof's own build (node-gyp's objects, out/emu's archives),
  * so the unchanged CUDA runner launches it as the native `user` strategy beside the built-in
- * kernels. Flavors: `emu` (cuda-emu: g++ against the host SIMT emulator, as kernels/emu/build.mk
- * builds kernels/cuda) and `check` (the instrumented build `writeprof check` runs).
+ * kernels. Flavors: `emu` (cuda-emu) and `check` (the instrumented build `writeprof check` runs),
+ * both compiled by `writeprof emu build -c` (the CUDA translation, then g++) with the flags
+ * kernels/emu/build.mk gives kernels/cuda.
  *
  * Builds are cached by content: the key hashes the file, the flavor, the compiler, its flags and
  * the objects linked; an entry also lists every header the compile read with its hash (a changed
@@ -30,21 +31,17 @@ export type Flavor = (typeof FLAVORS)[number];
 interface FlavorSpec {
   /** node-gyp's target: its glue objects (module entry, Case, params) are linked again */
   target: string;
-  /** kernels/emu/build.mk's variable printers: the compile flags, and objcopy's renames (check) */
-  flags: string;
-  redefine?: string;
+  /** `emu build --instrument`: every load and store reaches the checker's hooks */
+  instrument: boolean;
   libs: string[];
 }
 
 const SPECS: Record<Flavor, FlavorSpec> = {
-  emu: { target: 'writeprof_emu', flags: 'print-emu-cxxflags', libs: ['libwpemu_cuda.a', 'libwpemu_rt.a'] },
-  check: {
-    target: 'writeprof_check',
-    flags: 'print-check-cxxflags',
-    redefine: 'print-check-redefine',
-    libs: ['libwpemu_cuda_check.a', 'libwpemu_check.a', 'libwpemu_rt.a'],
-  },
+  emu: { target: 'writeprof_emu', instrument: false, libs: ['libwpemu_cuda.a', 'libwpemu_rt.a'] },
+  check: { target: 'writeprof_check', instrument: true, libs: ['libwpemu_cuda_check.a', 'libwpemu_check.a', 'libwpemu_rt.a'] },
 };
+
+const BIN = join(ROOT, 'bin', 'writeprof');
 
 /** The writeprof cache directory (strategy builds live in its strategies/). */
 export function cacheDir(): string {
@@ -66,12 +63,15 @@ function fileHash(path: string): string | undefined {
   }
 }
 
-/** A variable of kernels/emu/build.mk, its relative paths made absolute (compiles run in the user's directory). */
+/**
+ * A variable of kernels/emu/build.mk, its relative paths made absolute (compiles run in the user's
+ * directory); kernels/cuda's private headers are not a strategy file's.
+ */
 function makeVar(target: string): string[] {
   return execFileSync('make', ['-s', '-f', 'kernels/emu/build.mk', target], { cwd: ROOT, encoding: 'utf8' })
     .trim()
     .split(/\s+/)
-    .filter((f) => f !== '-MMD' && f !== '-MP' && f !== '-Ikernels/cuda')
+    .filter((f) => f !== '-Ikernels/cuda')
     .map((f) => (f.startsWith('-I') && !isAbsolute(f.slice(2)) ? `-I${join(ROOT, f.slice(2))}` : f));
 }
 
@@ -138,8 +138,7 @@ function run(cmd: string, args: string[], cwd: string): { ok: boolean; stderr: s
 export function buildStrategy(src: StrategySource, flavor: Flavor): string {
   const spec = SPECS[flavor];
   const cxx = process.env['CXX'] || 'g++';
-  const flags = makeVar(spec.flags);
-  const redefine = spec.redefine ? makeVar(spec.redefine) : [];
+  const flags = makeVar('print-cuda-emu-flags');
   const { glue, libs } = linkInputs(spec);
   const addonName = `${spec.target}.node`;
   const key = sha256(
@@ -148,7 +147,9 @@ export function buildStrategy(src: StrategySource, flavor: Flavor): string {
       flavor,
       compiler: compilerId(cxx),
       flags,
-      redefine,
+      instrument: spec.instrument,
+      // the CUDA translation's own code
+      translator: readdirSync(join(ROOT, 'dist', 'emu')).sort().map((f) => fileHash(join(ROOT, 'dist', 'emu', f))),
       linked: [...glue, ...libs].map((f) => fileHash(f)),
     }),
   );
@@ -164,15 +165,10 @@ export function buildStrategy(src: StrategySource, flavor: Flavor): string {
   const work = mkdtempSync(join(root, '.build-'));
   try {
     const obj = join(work, 'strategy.o');
-    const raw = spec.redefine ? join(work, 'strategy.raw.o') : obj;
     const depFile = join(work, 'strategy.d');
     // Compiled from the user's directory with the path as given: messages name their file.
-    const c = run(cxx, [...flags, '-MMD', '-MF', depFile, '-x', 'c++', '-c', src.shown, '-o', raw], process.cwd());
+    const c = run(process.execPath, [BIN, 'emu', 'build', ...(spec.instrument ? ['--instrument'] : []), '-c', src.shown, '-o', obj, ...flags, '-MD', '-MF', depFile], process.cwd());
     if (!c.ok) throw new CompileError(firstErrors(c.stderr));
-    if (spec.redefine) {
-      const r = run('objcopy', [...redefine, raw, obj], ROOT);
-      if (!r.ok) throw new Error(`objcopy of ${src.shown} failed: ${r.stderr.trim()}`);
-    }
     const out = join(work, addonName);
     const l = run(
       cxx,
@@ -184,7 +180,7 @@ export function buildStrategy(src: StrategySource, flavor: Flavor): string {
     const deps = depsOf(depFile).map((p) => (isAbsolute(p) ? p : join(process.cwd(), p)));
     const manifest: Manifest = { key, deps: deps.map((path) => ({ path, sha256: fileHash(path) ?? '' })) };
     writeFileSync(join(work, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
-    rmSync(raw === obj ? depFile : raw, { force: true });
+    rmSync(depFile, { force: true });
     // A stale entry of this key (a header changed) makes way; a concurrent build's entry wins.
     rmSync(dir, { recursive: true, force: true });
     try {

@@ -26,6 +26,8 @@ const LAYERS: { name: string; holds: (path: string) => boolean; reads: string[] 
   { name: 'backends', holds: (p) => p.startsWith('backends/'), reads: ['foundation'] },
   { name: 'occupancy', holds: (p) => p.startsWith('occupancy/'), reads: ['foundation'] },
   { name: 'stats', holds: (p) => p.startsWith('stats/'), reads: ['foundation'] },
+  // the emulator as a CUDA toolchain: the translation of CUDA sources and `emu build`
+  { name: 'emu', holds: (p) => p.startsWith('emu/'), reads: ['foundation'] },
   // the results document (of a plan's cases, on a backend, summarized by stats) and every figure derived from it
   { name: 'results', holds: (p) => p.startsWith('results/'), reads: ['foundation', 'profile', 'backends', 'stats'] },
   // a user's strategy file: read, built into its own addon (cached), routed to as a backend
@@ -41,7 +43,7 @@ const LAYERS: { name: string; holds: (path: string) => boolean; reads: string[] 
   {
     name: 'commands',
     holds: (p) => p.startsWith('commands/'),
-    reads: ['foundation', 'profile', 'backends', 'occupancy', 'stats', 'results', 'strategy-file', 'engine', 'check', 'render', 'gates', 'ab', 'slurm'],
+    reads: ['foundation', 'profile', 'backends', 'occupancy', 'emu', 'stats', 'results', 'strategy-file', 'engine', 'check', 'render', 'gates', 'ab', 'slurm'],
   },
   { name: 'cli', holds: (p) => p === 'cli.ts', reads: ['foundation', 'commands'] },
 ];

@@ -30,15 +30,17 @@ function run(bin: string, scenario: string, seed: number) {
 }
 
 describe('what orders two threads, as the checker sees it', () => {
-  const bin = () => checkDriver('tests/check/native/orders.cu', 'orders');
+  let built: string | undefined;
+  const driver = async (): Promise<string> => (built ??= await checkDriver('tests/check/native/orders.cu', 'orders'));
 
   for (const p of PAIRS) {
-    it(`${p.name}: ordered, no finding; unordered, ${Object.keys(p.broken).join(' and ')} under seeds 1 and 2`, { timeout: 120_000 }, () => {
+    it(`${p.name}: ordered, no finding; unordered, ${Object.keys(p.broken).join(' and ')} under seeds 1 and 2`, { timeout: 120_000 }, async () => {
+      const bin = await driver();
       for (const seed of [1, 2]) {
-        const ok = run(bin(), `${p.name}-ordered`, seed);
+        const ok = run(bin, `${p.name}-ordered`, seed);
         for (const t of TOOLS) expect(ok[t], `${p.name}-ordered seed ${seed}: ${String(ok['kinds'])}`).toBe(0);
         expect(ok['fault']).toBe('');
-        const bad = run(bin(), `${p.name}-broken`, seed);
+        const bad = run(bin, `${p.name}-broken`, seed);
         for (const t of TOOLS) {
           if (p.broken[t]) expect(bad[t], `${p.name}-broken seed ${seed} ${t}`).toBeGreaterThan(0);
           else if (t !== 'weak') expect(bad[t], `${p.name}-broken seed ${seed} ${t}: ${String(bad['kinds'])}`).toBe(0);
@@ -47,22 +49,25 @@ describe('what orders two threads, as the checker sees it', () => {
     });
   }
 
-  it('a shuffle is a rendezvous: what its lanes did before it is ordered', () => {
-    const r = run(bin(), 'shuffle', 1);
+  it('a shuffle is a rendezvous: what its lanes did before it is ordered', async () => {
+    const bin = await driver();
+    const r = run(bin, 'shuffle', 1);
     for (const t of TOOLS) expect(r[t]).toBe(0);
   });
 
-  it('memcheck: a misaligned atomic and a read after cudaFree end their launch with a finding, and the process lives', () => {
-    const m = run(bin(), 'misaligned', 1);
+  it('memcheck: a misaligned atomic and a read after cudaFree end their launch with a finding, and the process lives', async () => {
+    const bin = await driver();
+    const m = run(bin, 'misaligned', 1);
     expect(m['kinds']).toBe('memcheck:misaligned atomic');
     expect(m['fault']).toMatch(/misaligned atomic add of 4 bytes/);
-    const f = run(bin(), 'freed', 2);
+    const f = run(bin, 'freed', 2);
     expect(f['kinds']).toBe('memcheck:use-after-free read');
     expect(f['fault']).toMatch(/invalid read of 4 bytes/);
   });
 
-  it('synccheck: a divergent barrier is a finding in the same format', () => {
-    const r = run(bin(), 'divergent', 1);
+  it('synccheck: a divergent barrier is a finding in the same format', async () => {
+    const bin = await driver();
+    const r = run(bin, 'divergent', 1);
     expect(r['synccheck']).toBe(1);
     expect(String(r['kinds'])).toMatch(/^synccheck:(exit during barrier|divergent barrier)$/);
   });

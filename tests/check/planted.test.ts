@@ -44,7 +44,7 @@ describe('planted bugs, each caught by its tool under two seeds', () => {
   for (const p of PLANTS) {
     it(`${p.tool}: ${p.name}`, { timeout: SLOW }, async () => {
       const out = join(OUT, `${p.plant}.json`);
-      const r = await runCli(['check', '--tool', p.tool, '--emu-seeds', '1-2', '-o', out, ...p.args], { env: { WRITEPROF_CHECK_ADDON: plantedAddon(), WP_PLANT: p.plant } });
+      const r = await runCli(['check', '--tool', p.tool, '--emu-seeds', '1-2', '-o', out, ...p.args], { env: { WRITEPROF_CHECK_ADDON: await plantedAddon(), WP_PLANT: p.plant } });
       expect(r.signal, r.stderr).toBeNull();
       expect(r.code, r.stderr).toBe(1);
       const check = (JSON.parse(readFileSync(out, 'utf8')) as { check: CheckSection }).check;

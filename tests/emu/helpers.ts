@@ -1,22 +1,20 @@
-/** Builds a test-only driver against the emulator runtime (out/emu/libwpemu_rt.a), as kernels/cuda is built. */
-import { execFileSync, spawnSync } from 'node:child_process';
+/** Builds a test-only driver with `writeprof emu build`, as a user builds a CUDA program. */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from '../../src/emu/build.js';
+import { parseBuildArgs } from '../../src/emu/flags.js';
 import { ROOT } from '../cli/helpers.js';
 
 export const EMU_RT = join(ROOT, 'out', 'emu', 'libwpemu_rt.a');
 
-/** g++ with the emulator's flags: kernels/emu/include first, -DWP_CUDA_EMU, the .cu read as C++. */
-export function buildDriver(source: string, name: string): string {
+/** The .cu file unchanged (plain CUDA: <<<>>>, extern __shared__), with the project's headers on the path. */
+export async function buildDriver(source: string, name: string): Promise<string> {
   if (!existsSync(EMU_RT)) throw new Error(`${EMU_RT} is missing: run \`make build\``);
   const out = join(mkdtempSync(join(tmpdir(), 'wpemu-')), name);
-  execFileSync(
-    'g++',
-    ['-std=c++20', '-O1', '-g', '-pthread', '-DWP_CUDA_EMU', '-Ikernels/emu/include', '-Ikernels/include', '-Ikernels/cuda', '-Ikernels',
-      '-x', 'c++', source, '-x', 'none', EMU_RT, '-o', out],
-    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const inc = ['kernels/include', 'kernels/cuda', 'kernels'].map((d) => `-I${join(ROOT, d)}`);
+  await build(parseBuildArgs([join(ROOT, source), '-o', out, '-O1', '-g', '-DWP_CUDA_EMU', ...inc]));
   return out;
 }
 

@@ -9,8 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDriver, runDriver } from './helpers.js';
 
 let bin = '';
-beforeAll(() => {
-  bin = buildDriver('tests/emu/native/semantics.cu', 'semantics');
+beforeAll(async () => {
+  bin = await buildDriver('tests/emu/native/semantics.cu', 'semantics');
 });
 
 const CHECKS = [

@@ -12,8 +12,8 @@ import { checkDriver } from '../check/helpers.js';
 type Counts = Record<string, number | string>;
 let byPattern: Map<string, Counts>;
 
-beforeAll(() => {
-  const bin = checkDriver('tests/traffic/native/patterns.cu', 'patterns', ['kernels/emu/traffic']);
+beforeAll(async () => {
+  const bin = await checkDriver('tests/traffic/native/patterns.cu', 'patterns', ['kernels/emu/traffic']);
   const r = runDriver(bin, []);
   expect(r.code, r.stderr).toBe(0);
   byPattern = new Map(r.lines.map((l) => [String(l['pattern']), l as Counts]));

@@ -7,7 +7,7 @@
  *
  * Two builds: the CPU addon (kernels/cpu compiled from the tree, the addon and peer objects of the
  * normal node-gyp build, the no-CUDA stub) and the emulator addon (the CUDA kernels that use the
- * shared slot protocol, compiled from the tree against the emulator; the rest from
+ * shared slot protocol, built from the tree by `writeprof emu build`; the rest from
  * out/emu/libwpemu_cuda.a). Both load through WRITEPROF_ADDON / WRITEPROF_EMU_ADDON, so the real
  * CLI runs them.
  */
@@ -16,6 +16,8 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSy
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { build } from '../../src/emu/build.js';
+import { parseBuildArgs } from '../../src/emu/flags.js';
 import { ROOT } from '../cli/helpers.js';
 
 const run = promisify(execFile);
@@ -133,8 +135,10 @@ export async function buildPlantedEmuAddon(tree: string): Promise<string> {
   const kernels = readdirSync(join(tree, 'kernels', 'cuda'))
     .filter((f) => f.endsWith('.cu') && readFileSync(join(tree, 'kernels', 'cuda', f), 'utf8').includes('#include "device.cuh"'))
     .map((f) => `kernels/cuda/${f}`);
-  const flags = [...COMMON, '-DWP_CUDA_EMU', `-I${ROOT}/kernels/emu/include`, `-I${tree}/kernels/include`, `-I${tree}/kernels/cuda`, `-I${tree}/kernels`, '-x', 'c++'];
-  const objects = await compile(tree, kernels, flags, tree);
+  // Plain CUDA, built as kernels/cuda is (`writeprof emu build -c`), the plants force-included.
+  const flags = ['-O1', '-include', PLANT_H, '-DWP_CUDA_EMU', `-I${tree}/kernels/include`, `-I${tree}/kernels/cuda`, `-I${tree}/kernels`, '-Xcompiler', '-fPIC,-w'];
+  const objects = kernels.map((s) => join(tree, s.replace(/[/.]/g, '_') + '.o'));
+  await Promise.all(kernels.map((s, i) => build(parseBuildArgs(['-c', join(tree, s), '-o', objects[i]!, ...flags]))));
   const addon = join(tree, 'writeprof_emu.node');
   const glue = objectsUnder(join(ROOT, 'build', 'Release', 'obj.target', 'writeprof_emu', 'kernels', 'addon'));
   // Kernels first: the archive then supplies only what they leave undefined (runner, launches' hosts).

@@ -1,26 +1,36 @@
 #include "block.h"
 
 #include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 
+#include "grid_sync.h"
 #include "wpemu/control.h"
 #include "wpemu/findings.h"
+#include "wpemu/notes.h"
+
+WPEMU_TLS_HIDDEN thread_local dim3 threadIdx, blockIdx, blockDim, gridDim;
 
 namespace wpemu {
 
-thread_local ThreadCtx* tls_thread = nullptr;
+WPEMU_TLS_HIDDEN thread_local ThreadCtx* tls_thread = nullptr;
 thread_local BlockCtx tls_block{};
 
 namespace {
 
 thread_local Block* tls_runtime = nullptr;  // the block this OS thread is running
 
-constexpr size_t kStackBytes = 128 << 10;
+// A GPU thread may have up to 512 KiB of stack (cudaLimitStackSize); committed lazily (MAP_NORESERVE).
+constexpr size_t kStackBytes = 512 << 10;
+// Switch points a lane may pass elsewhere before a convergence point stops waiting for it.
+constexpr uint32_t kConvergeWindow = 8;
 constexpr uint64_t kCheckEvery = 1024;  // scheduler iterations between clock reads
 
 const char* op_name(WarpOp op) {
@@ -52,6 +62,7 @@ const char* barrier_name(BarrierOp op) {
     case BarrierOp::Count: return "__syncthreads_count";
     case BarrierOp::And: return "__syncthreads_and";
     case BarrierOp::Or: return "__syncthreads_or";
+    case BarrierOp::Grid: return "grid.sync()";
   }
   return "__syncthreads";
 }
@@ -88,6 +99,53 @@ std::string lanes_of(unsigned mask) {
   return out;
 }
 
+// A source site's bit in a 64-bit bloom filter.
+unsigned site_slot(const char* file, unsigned line) {
+  const uint64_t h = (reinterpret_cast<uintptr_t>(file) ^ (uint64_t(line) * 0x9e3779b97f4a7c15ULL)) * 0xbf58476d1ce4e5b9ULL;
+  return unsigned(h >> 58);
+}
+
+// SIGSEGV/SIGBUS on an emulated thread become a fault of its block (kernels/emu/README.md).
+struct sigaction g_old_segv, g_old_bus;
+
+void on_fault_signal(int sig, siginfo_t* si, void* uc);
+
+void install_fault_handler() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    struct sigaction sa {};
+    sa.sa_sigaction = on_fault_signal;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, &g_old_segv);
+    sigaction(SIGBUS, &sa, &g_old_bus);
+  });
+}
+
+// The stack the handler runs on: the faulting fiber's stack may be the one that overflowed.
+struct AltStack {
+  static constexpr size_t kBytes = 64 << 10;
+  void* mem = nullptr;
+  AltStack() {
+    mem = mmap(nullptr, kBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mem == MAP_FAILED) {
+      mem = nullptr;
+      return;
+    }
+    stack_t st{};
+    st.ss_sp = mem;
+    st.ss_size = kBytes;
+    sigaltstack(&st, nullptr);
+  }
+  ~AltStack() {
+    if (!mem) return;
+    stack_t st{};
+    st.ss_flags = SS_DISABLE;
+    sigaltstack(&st, nullptr);
+    munmap(mem, kBytes);
+  }
+};
+
 std::string dim_str(dim3 d) {
   if (d.y == 1 && d.z == 1) return std::to_string(d.x);
   return "(" + std::to_string(d.x) + "," + std::to_string(d.y) + "," + std::to_string(d.z) + ")";
@@ -102,6 +160,10 @@ std::string block_str(dim3 b, dim3 grid) {
 }  // namespace
 
 Block::Block() = default;
+
+// A uniform index below n from the next random number, by multiplication: a division here would
+// cost more than the rest of a switch.
+size_t Block::pick(size_t n) { return size_t((next_random() >> 32) * uint64_t(n) >> 32); }
 
 uint64_t Block::next_random() {
   // xorshift64*: fast, and plenty for choosing among at most 1024 fibers.
@@ -125,7 +187,13 @@ std::string Block::run(LaunchJob& job, unsigned linear) {
   tls_block.bdim = bd;
   tls_block.gdim = gd;
   tls_block.bidx = dim3(linear % gd.x, (linear / gd.x) % gd.y, linear / (gd.x * gd.y));
+  ::blockIdx = tls_block.bidx;
+  ::blockDim = bd;
+  ::gridDim = gd;
   tls_runtime = this;
+  install_fault_handler();
+  thread_local AltStack altStack;
+  (void)altStack;
 
   while (stacks_.size() < threads_) stacks_.push_back(std::make_unique<Stack>(kStackBytes));
   fibers_.assign(threads_, Fiber{});
@@ -141,14 +209,20 @@ std::string Block::run(LaunchJob& job, unsigned linear) {
     f.runPos = int(t);
     runnable_[t] = int(t);
     warps_[t / 32].exists |= 1u << (t % 32);
-    make_context(f.cpu, *stacks_[t], &Block::entry, &f);
+    // Stack tops staggered by a few cache lines per thread: at one offset from a common alignment,
+    // every fiber's hot top lines would compete for the same cache sets.
+    make_context(f.cpu, *stacks_[t], &Block::entry, &f, size_t(t % 61) * 1024 + size_t(t % 7) * 64);
   }
   barrier_ = Barrier{};
+  converges_.clear();
+  noted_.clear();
+  signalFiber_ = nullptr;
   dynShared_.assign(job.sharedBytes, 0);
   live_ = threads_;
   exitedCount_ = 0;
   faulted_ = false;
   fault_.clear();
+  faultCode_ = cudaErrorLaunchFailure;
   progress_ = sleepsWithoutProgress_ = switches_ = 0;
   rng_ = rng_seed_ = mix64(job.seed ^ mix64(uint64_t(linear) + 0x9e3779b97f4a7c15ULL)) | 1;
   if (observe::on()) {
@@ -186,11 +260,33 @@ std::string Block::run(LaunchJob& job, unsigned linear) {
         break;
       }
     }
-    cur_ = &fibers_[runnable_[next_random() % runnable_.size()]];
+    cur_ = &fibers_[runnable_[pick(runnable_.size())]];
     tls_thread = &cur_->ctx;
+    ::threadIdx = cur_->ctx.tidx;
     notify_switch(nullptr, cur_);
     switch_context(sched_, cur_->cpu);
     tls_thread = nullptr;
+    if (signalFiber_) {
+      const Fiber& f = *signalFiber_;
+      const Stack& st = *stacks_[f.ctx.tid];
+      const char* a = static_cast<const char*>(signalAddr_);
+      const bool overflow = a < static_cast<const char*>(st.bottom()) && a >= static_cast<const char*>(st.bottom()) - st.guard();
+      const dim3 bd = job.block;
+      const std::string who = "thread " + std::to_string(f.ctx.tid) +
+                              (bd.y == 1 && bd.z == 1 ? std::string() : " " + dim_str(f.ctx.tidx));
+      char what[256];
+      if (overflow)
+        std::snprintf(what, sizeof what, "stack overflow: %s used more than its %zu KiB of stack", who.c_str(),
+                      kStackBytes >> 10);
+      else
+        std::snprintf(what, sizeof what, "illegal memory access (%s at address %p) by %s, last at %s",
+                      signalNo_ == SIGBUS ? "SIGBUS" : "SIGSEGV", signalAddr_, who.c_str(),
+                      f.what ? (std::string(f.what) + " " + site(f.file, f.line)).c_str() : "its start");
+      signalFiber_ = nullptr;
+      if (!overflow) faultCode_ = cudaErrorIllegalAddress;
+      set_fault(what);
+      break;
+    }
   }
   cur_ = nullptr;
   if (observe::on()) observe::each([&](Observer& o) { o.block_end(info_); });
@@ -208,6 +304,9 @@ void Block::note(Fiber& f, const char* what, const Loc& loc) {
 void Block::yield(const char* what, const Loc& loc) {
   Fiber& f = *cur_;
   note(f, what, loc);
+  f.recent[f.recentPos++ & 3] = uint8_t(site_slot(f.file, f.line) + 1);  // 0: no site yet
+  ++f.switches;
+  if (warps_[f.ctx.warp].openCv) settle_convergences(f.ctx.warp);
   dispatch(f);
 }
 
@@ -227,11 +326,12 @@ void Block::dispatch(Fiber& from) {
     switch_context(from.cpu, sched_);
     return;
   }
-  Fiber& next = fibers_[runnable_[next_random() % runnable_.size()]];
+  Fiber& next = fibers_[runnable_[pick(runnable_.size())]];
   if (&next == &from) return;
   notify_switch(&from, &next);
   cur_ = &next;
   tls_thread = &next.ctx;
+  ::threadIdx = next.ctx.tidx;
   switch_context(from.cpu, next.cpu);
 }
 
@@ -285,27 +385,32 @@ void Block::set_fault(const std::string& what) {
            "): block " + block_str(tls_block.bidx, j.grid) + ": " + what + "; " + dump();
 }
 
-void Block::sync_fault(const char* kind, const std::string& what) {
-  if (collecting_findings()) {
-    Finding f;
-    f.tool = "synccheck";
-    f.kind = kind;
-    f.kernel = job_->name;
-    f.grid = job_->grid;
-    f.block = job_->block;
-    f.message = what;
-    f.seed = config().seed;
-    FindingSite at;
-    if (cur_) {
-      at.where = site(cur_->file, cur_->line);
-      at.block = linear_;
-      at.warp = int(cur_->ctx.warp);
-      at.lane = int(cur_->ctx.lane);
-      at.access = cur_->what ? cur_->what : "";
-    }
-    f.sites.push_back(at);
-    report_finding(std::move(f));
+// A synccheck finding by the running thread, at `where` (its last switch point when empty).
+Finding Block::synccheck_finding(const char* kind, Severity severity, const std::string& where, const std::string& what) {
+  Finding f;
+  f.tool = "synccheck";
+  f.kind = kind;
+  f.severity = severity;
+  f.kernel = job_->name;
+  f.grid = job_->grid;
+  f.block = job_->block;
+  f.message = what;
+  f.seed = config().seed;
+  FindingSite at;
+  at.where = where;
+  if (cur_) {
+    if (at.where.empty()) at.where = site(cur_->file, cur_->line);
+    at.block = linear_;
+    at.warp = int(cur_->ctx.warp);
+    at.lane = int(cur_->ctx.lane);
+    at.access = cur_->what ? cur_->what : "";
   }
+  f.sites.push_back(at);
+  return f;
+}
+
+void Block::sync_fault(const char* kind, const std::string& what) {
+  if (collecting_findings()) report_finding(synccheck_finding(kind, Severity::Error, std::string(), what));
   fault(what);
 }
 
@@ -322,12 +427,24 @@ void Block::exit_current() {
   Fiber& f = *cur_;
   const unsigned bit = 1u << f.ctx.lane;
   Warp& w = warps_[f.ctx.warp];
-  for (int i = 0; i < w.open; ++i) {
-    const Rendezvous& r = w.rv[i];
-    if ((r.mask & bit) && !(r.arrived & bit))
-      sync_fault("lane exited in rendezvous", "warp " + std::to_string(f.ctx.warp) + " lane " + std::to_string(f.ctx.lane) + " exited while lanes " +
-            lanes_of(r.arrived) + " wait for it in " + op_name(r.op) + "(mask " + hex(r.mask) + ") at " +
-            site(r.file, r.line));
+  // PTX (sm_70+): a warp intrinsic waits for the non-exited lanes of its mask. Lanes waiting for
+  // this one stop waiting; a rendezvous it completes by leaving completes now.
+  for (bool again = true; again;) {
+    again = false;
+    for (int i = 0; i < w.open; ++i) {
+      Rendezvous& r = w.rv[i];
+      if (!(r.mask & bit) || (r.arrived & bit)) continue;
+      note_portability(r.file, r.line,
+                       std::string(op_name(r.op)) + "(mask " + hex(r.named) +
+                           "): a lane of the mask exited while the others waited for it (not waited for since "
+                           "sm_70; a GPU before sm_70 would hang)");
+      r.mask &= ~bit;
+      if (r.arrived == r.mask) {
+        complete(w, r, f.ctx.warp);
+        again = true;
+        break;
+      }
+    }
   }
   if (barrier_.arrived > 0)
     sync_fault("exit during barrier", "thread " + std::to_string(f.ctx.tid) + " exited while " + std::to_string(barrier_.arrived) +
@@ -341,6 +458,7 @@ void Block::exit_current() {
   f.what = "exited";
   unqueue(f);
   f.state = State::Exited;
+  if (w.openCv) settle_convergences(f.ctx.warp);
   dispatch(f);
   std::abort();  // an exited fiber is never resumed
 }
@@ -348,6 +466,114 @@ void Block::exit_current() {
 unsigned Block::active_mask() const {
   const Warp& w = warps_[cur_->ctx.warp];
   return w.exists & ~w.exited;
+}
+
+// Recorded once per block and site: what synccheck would flag, and a plain run accepts.
+void Block::note_portability(const char* file, unsigned line, const std::string& what) {
+  for (const auto& [f, l] : noted_)
+    if (f == file && l == line) return;
+  noted_.emplace_back(file, line);
+  record_note(job_->name, file, line, what);
+  if (collecting_findings()) report_finding(synccheck_finding("portability", Severity::Note, site(file, line), what));
+}
+
+// The convergence rule. Lanes reaching the same __activemask()/coalesced_threads() call site are
+// converged there; the point completes, returning the lanes that arrived, once every other live
+// lane of the warp is accounted for: waiting in a warp intrinsic, a barrier or another
+// convergence point, exited, or shown to be elsewhere (it passed a switch point that no arrived
+// lane passed on its way here, or kConvergeWindow switch points, since the point opened). A lane
+// still on the arrived lanes' path is waited for. Of several open points, the earliest in the
+// source completes first. So a lane outside the caller's branch is never included, a lane inside
+// it is unless it lags by a switch point of its own, and the result is a function of the
+// schedule, hence of the seed.
+unsigned Block::converge(const Loc& loc) {
+  Fiber& f = *cur_;
+  note(f, "__activemask", loc);
+  const unsigned warp = f.ctx.warp, bit = 1u << f.ctx.lane;
+  Warp& w = warps_[warp];
+  Convergence* c = nullptr;
+  for (Convergence& x : converges_)
+    if (x.open && x.warp == warp && x.line == unsigned(loc.line()) && x.column == unsigned(loc.column()) &&
+        std::strcmp(x.file, loc.file_name()) == 0) {
+      c = &x;
+      break;
+    }
+  if (!c) {
+    auto slot = std::find_if(converges_.begin(), converges_.end(), [](const Convergence& x) { return !x.open; });
+    if (slot == converges_.end()) slot = converges_.insert(converges_.end(), Convergence{});
+    c = &*slot;
+    *c = Convergence{};
+    c->warp = warp;
+    c->file = loc.file_name();
+    c->line = unsigned(loc.line());
+    c->column = unsigned(loc.column());
+    c->open = true;
+    for (unsigned l = 0; l < 32; ++l)
+      if (w.exists >> l & 1) c->openSwitches[l] = lane_fiber(warp, l).switches;
+    ++w.openCv;
+  }
+  c->arrived |= bit;
+  for (uint32_t s : f.recent)
+    if (s) c->path |= 1ull << (s - 1);
+  f.state = State::InConverge;
+  f.cv = int16_t(c - converges_.data());
+  f.result = 0;
+  unqueue(f);
+  settle_convergences(warp);  // may complete it, this lane included
+  dispatch(f);                // returns when the point completed and the scheduler picked this lane
+  return unsigned(f.result);
+}
+
+bool Block::settled(const Convergence& c, unsigned lane) const {
+  const Fiber& o = fibers_[c.warp * 32 + lane];
+  switch (o.state) {
+    case State::Exited:
+    case State::InWarpOp:
+    case State::InBarrier: return true;
+    case State::InConverge: return &converges_[size_t(o.cv)] != &c;
+    case State::Runnable: break;
+  }
+  const uint32_t since = o.switches - c.openSwitches[lane];
+  if (since == 0) return false;  // not yet run since the point opened: it may be on its way
+  if (since >= kConvergeWindow) return true;
+  const uint32_t last = o.recent[(o.recentPos - 1) & 3];
+  return last && !(c.path >> (last - 1) & 1);
+}
+
+// When several points are open in a warp (lanes split by a branch, or some lanes still behind
+// at an earlier point), the one earliest in the source completes first, as a GPU runs the earlier
+// code before the branches after it; its lanes then join the later points.
+void Block::settle_convergences(unsigned warp) {
+  const Warp& w = warps_[warp];
+  Convergence* first = nullptr;
+  for (Convergence& c : converges_) {
+    if (!c.open || c.warp != warp) continue;
+    if (!first) {
+      first = &c;
+      continue;
+    }
+    const int byFile = std::strcmp(c.file, first->file);
+    if (byFile < 0 || (byFile == 0 && (c.line < first->line || (c.line == first->line && c.column < first->column))))
+      first = &c;
+  }
+  if (!first) return;
+  const unsigned live = w.exists & ~w.exited;
+  for (unsigned rest = live & ~first->arrived; rest; rest &= rest - 1)
+    if (!settled(*first, unsigned(__builtin_ctz(rest)))) return;
+  complete_convergence(*first);
+}
+
+void Block::complete_convergence(Convergence& c) {
+  const unsigned mask = c.arrived;
+  for (unsigned rest = mask; rest; rest &= rest - 1) {
+    Fiber& f = lane_fiber(c.warp, unsigned(__builtin_ctz(rest)));
+    f.result = mask;
+    f.cv = -1;
+    make_runnable(f);
+  }
+  c.open = false;
+  --warps_[c.warp].openCv;
+  ++progress_;
 }
 
 // Lanes `lanes` are awaited by `me` (in rendezvous `mine`, or at the block barrier when null).
@@ -390,49 +616,74 @@ uint64_t Block::warp_collective(WarpOp op, unsigned mask, uint64_t value, int ar
            hex(mask) + ") at " + site(loc.file_name(), unsigned(loc.line()));
   };
   if (!(mask & bit)) sync_fault("invalid warp mask", who() + ", whose mask does not include the calling lane");
-  if (mask & ~w.exists) sync_fault("invalid warp mask", who() + ": lanes " + lanes_of(mask & ~w.exists) + " of its mask do not exist in this block");
-  if (mask & w.exited) sync_fault("invalid warp mask", who() + ": " + (__builtin_popcount(mask & w.exited) == 1 ? "lane " : "lanes ") +
-          lanes_of(mask & w.exited) + " of its mask exited");
   if (width < 1 || width > 32 || (width & (width - 1)))
     sync_fault("invalid shuffle width", who() + ": width " + std::to_string(width) + " is not a power of two from 1 to 32");
+  // PTX (sm_70+): the intrinsic waits for the non-exited lanes of its mask; lanes that exited or
+  // do not exist are not waited for. A GPU before sm_70 would hang: a portability note.
+  const unsigned live = w.exists & ~w.exited;
+  if (mask & ~live) {
+    const unsigned absent = mask & ~w.exists, gone = mask & w.exited;
+    note_portability(loc.file_name(), unsigned(loc.line()),
+                     std::string(op_name(op)) + "(mask " + hex(mask) + ") names " +
+                         (absent ? "lanes " + lanes_of(absent) + ", which do not exist in the block" : std::string()) +
+                         (absent && gone ? ", and " : "") +
+                         (gone ? "lanes " + lanes_of(gone) + ", which exited" : std::string()) +
+                         ": not waited for since sm_70; a GPU before sm_70 would hang");
+  }
 
   Rendezvous* r = nullptr;
   for (int i = 0; i < w.open; ++i)
-    if (w.rv[i].mask == mask && !(w.rv[i].arrived & bit)) {
+    if (w.rv[i].named == mask && !(w.rv[i].arrived & bit)) {
       r = &w.rv[i];
       break;
     }
   if (!r) {
     r = &w.rv[w.open++];
-    *r = Rendezvous{op, mask, 0, width, loc.file_name(), unsigned(loc.line())};
+    *r = Rendezvous{op, mask & live, 0, width, loc.file_name(), unsigned(loc.line()), mask};
   } else if (r->op != op) {
     sync_fault("warp mask mismatch", who() + " while lanes " + lanes_of(r->arrived) + " of the same mask wait in " + op_name(r->op) + " at " +
           site(r->file, r->line));
   }
-  check_waits_for(f, mask & ~r->arrived, r);
+  check_waits_for(f, r->mask & ~r->arrived, r);
   r->arrived |= bit;
   f.value = value;
   f.arg = arg;
-  if (r->arrived == mask) {
+  if (r->arrived == r->mask) {
     complete(w, *r, warp);
     yield(op_name(op), loc);
   } else {
     f.state = State::InWarpOp;
     f.rv = int(r - w.rv);
+    if (w.openCv) settle_convergences(warp);
     block_current();
   }
   if (pred) *pred = f.pred;
   return f.result;
 }
 
+// What lane `reader` of a shuffle reads from lane `src`: outside the mask the caller wrote is a
+// fault; a lane of the mask that exited or does not exist gives an undefined value on a GPU, here
+// the reader's own value (and a portability note).
+uint64_t Block::shuffle_source(const Rendezvous& r, unsigned warp, unsigned reader, unsigned src) {
+  if (src >= 32 || !(r.named >> src & 1))
+    sync_fault("shuffle outside mask", "warp " + std::to_string(warp) + " lane " + std::to_string(reader) + " reads lane " + std::to_string(src) +
+          " outside the mask " + hex(r.named) + " of " + op_name(r.op) + " at " + site(r.file, r.line));
+  if (!(r.mask >> src & 1)) {
+    note_portability(r.file, r.line,
+                     std::string(op_name(r.op)) + "(mask " + hex(r.named) + ") reads lane " + std::to_string(src) +
+                         ", which " + (warps_[warp].exists >> src & 1 ? "exited" : "does not exist") +
+                         ": the value is undefined on a GPU (the emulator returns the reader's own)");
+    return lane_fiber(warp, reader).value;
+  }
+  return lane_fiber(warp, src).value;
+}
+
 void Block::complete(Warp& w, Rendezvous& r, unsigned warp) {
   const unsigned mask = r.mask;
   const int width = r.width;
-  auto source = [&](unsigned l, unsigned src) -> const Fiber& {
-    if (src >= 32 || !(mask >> src & 1))
-      sync_fault("shuffle outside mask", "warp " + std::to_string(warp) + " lane " + std::to_string(l) + " reads lane " + std::to_string(src) +
-            " outside the mask " + hex(mask) + " of " + op_name(r.op) + " at " + site(r.file, r.line));
-    return lane_fiber(warp, src);
+  auto source = [&](unsigned l, unsigned src) {
+    // The usual case inline; outside the live mask (a fault, or an exited lane) out of line.
+    return src < 32 && (mask >> src & 1) ? lane_fiber(warp, src).value : shuffle_source(r, warp, l, src);
   };
   uint64_t ballot = 0, any = 0, all = 1, sum = 0, andv = ~0ull, orv = 0, xorv = 0;
   int64_t smin = INT64_MAX, smax = INT64_MIN;
@@ -462,16 +713,16 @@ void Block::complete(Warp& w, Rendezvous& r, unsigned warp) {
     Fiber& f = lane_fiber(warp, l);
     const unsigned seg = l & ~unsigned(width - 1), inSeg = l - seg;
     switch (r.op) {
-      case WarpOp::Shfl: f.result = source(l, seg + (unsigned(f.arg) & unsigned(width - 1))).value; break;
+      case WarpOp::Shfl: f.result = source(l, seg + (unsigned(f.arg) & unsigned(width - 1))); break;
       case WarpOp::ShflUp:
-        f.result = inSeg >= unsigned(f.arg) ? source(l, l - unsigned(f.arg)).value : f.value;
+        f.result = inSeg >= unsigned(f.arg) ? source(l, l - unsigned(f.arg)) : f.value;
         break;
       case WarpOp::ShflDown:
-        f.result = inSeg + unsigned(f.arg) < unsigned(width) ? source(l, l + unsigned(f.arg)).value : f.value;
+        f.result = inSeg + unsigned(f.arg) < unsigned(width) ? source(l, l + unsigned(f.arg)) : f.value;
         break;
       case WarpOp::ShflXor: {
         unsigned src = l ^ unsigned(f.arg);
-        f.result = src < seg + unsigned(width) ? source(l, src).value : f.value;
+        f.result = src < seg + unsigned(width) ? source(l, src) : f.value;
         break;
       }
       case WarpOp::Ballot: f.result = ballot; break;
@@ -523,6 +774,9 @@ int Block::barrier(BarrierOp op, int pred, const Loc& loc) {
   Fiber& f = *cur_;
   note(f, barrier_name(op), loc);
   auto here = [&] { return site(loc.file_name(), unsigned(loc.line())); };
+  if (op == BarrierOp::Grid && !job_->cooperative)
+    fault("thread " + std::to_string(f.ctx.tid) + " calls grid.sync() at " + here() +
+          " in a kernel not launched cooperatively (cudaLaunchCooperativeKernel)");
   if (exitedCount_ > 0)
     sync_fault("divergent barrier", "thread " + std::to_string(f.ctx.tid) + " reaches " + barrier_name(op) + " at " + here() + " after " +
           std::to_string(exitedCount_) + " threads of the block exited: a barrier in divergent code");
@@ -549,8 +803,15 @@ int Block::barrier(BarrierOp op, int pred, const Loc& loc) {
     case BarrierOp::Count: barrier_.acc += pred != 0; break;
     case BarrierOp::And: barrier_.acc &= pred != 0; break;
     case BarrierOp::Or: barrier_.acc |= pred != 0; break;
+    case BarrierOp::Grid: break;
   }
   if (++barrier_.arrived == threads_) {
+    if (op == BarrierOp::Grid) {
+      // The whole block is here: wait, on this OS thread, for the other blocks of the grid.
+      std::string why;
+      if (!job_->gridSync->arrive_and_wait(*job_, linear_, &why))
+        fault(why.empty() ? std::string("abandoned at grid.sync(): another block faulted") : why);
+    }
     if (observe::on()) observe::each([&](Observer& o) { o.block_sync(); });
     const int result = barrier_.acc;
     for (Fiber& o : fibers_) {
@@ -563,6 +824,7 @@ int Block::barrier(BarrierOp op, int pred, const Loc& loc) {
     yield(barrier_name(op), loc);
   } else {
     f.state = State::InBarrier;
+    if (warps_[f.ctx.warp].openCv) settle_convergences(f.ctx.warp);
     block_current();
   }
   return int(f.result);
@@ -578,6 +840,7 @@ std::string Block::describe(const Fiber& f) const {
       const Rendezvous& r = warps_[f.ctx.warp].rv[f.rv];
       return std::string("wait in ") + op_name(r.op) + "(mask " + hex(r.mask) + ") at " + site(f.file, f.line);
     }
+    case State::InConverge: return std::string("wait in __activemask at ") + site(f.file, f.line);
     case State::Runnable: return f.what ? "runnable" : "not started";
   }
   return "?";
@@ -665,6 +928,15 @@ void nanosleep(unsigned, const Loc& loc) {
   if (tls_thread) tls_runtime->nanosleep(loc);
 }
 
+void device_assert(const char* expr, const char* file, unsigned line, const char* func) {
+  const ThreadCtx& t = *tls_thread;
+  std::string where = func ? func : "?";
+  if (size_t lambda = where.find("::<lambda"); lambda != std::string::npos) where.resize(lambda);  // a kernel's body
+  tls_runtime->fault_as(cudaErrorAssert, "device-side assert: Assertion `" + std::string(expr) + "` failed in " +
+                                             (func ? func : "?") + " at " + site(file, line) + " by thread " +
+                                             std::to_string(t.tid));
+}
+
 void trap(const char* why, const Loc& loc) {
   observe::Quiet q;
   if (tls_thread)
@@ -691,5 +963,42 @@ void access_switch_point() {
 uint64_t block_seed() { return tls_runtime ? tls_runtime->seed() : 0; }
 
 unsigned active_mask() { return tls_thread ? tls_runtime->active_mask() : 0u; }
+
+unsigned converge(const Loc& loc) {
+  if (!tls_thread) {
+    std::fprintf(stderr, "wpemu: __activemask called outside a kernel (%s:%u)\n", loc.file_name(), unsigned(loc.line()));
+    std::abort();
+  }
+  return tls_runtime->converge(loc);
+}
+
+void grid_sync(const Loc& loc) { block_barrier(BarrierOp::Grid, 1, loc); }
+
+bool cooperative_launch() { return tls_thread && tls_runtime->cooperative(); }
+
+void Block::fiber_signal(int sig, void* addr) {
+  signalFiber_ = cur_;
+  signalNo_ = sig;
+  signalAddr_ = addr;
+  switch_context(cur_->cpu, sched_);  // never resumed: the scheduler loop reports the fault
+  std::abort();
+}
+
+namespace {
+
+void on_fault_signal(int sig, siginfo_t* si, void* uc) {
+  if (tls_thread && tls_runtime) tls_runtime->fiber_signal(sig, si->si_addr);
+  // Not an emulated thread's: as if this handler were not there.
+  const struct sigaction& old = sig == SIGSEGV ? g_old_segv : g_old_bus;
+  if ((old.sa_flags & SA_SIGINFO) && old.sa_sigaction) {
+    old.sa_sigaction(sig, si, uc);
+  } else if (old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN && old.sa_handler) {
+    old.sa_handler(sig);
+  } else {
+    signal(sig, SIG_DFL);  // the faulting instruction runs again and the default action ends the process
+  }
+}
+
+}  // namespace
 
 }  // namespace wpemu

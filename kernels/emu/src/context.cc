@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <new>
 
@@ -13,7 +14,7 @@
 namespace wpemu {
 
 Stack::Stack(size_t bytes) : bytes_(bytes) {
-  guard_ = size_t(sysconf(_SC_PAGESIZE));
+  guard_ = std::max<size_t>(size_t(sysconf(_SC_PAGESIZE)), 64 << 10);
   void* p = mmap(nullptr, guard_ + bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
   mprotect(p, guard_, PROT_NONE);
@@ -70,10 +71,10 @@ wpemu_trampoline:
 extern "C" void wpemu_switch(void** save, void* load);
 extern "C" void wpemu_trampoline();
 
-void make_context(Context& ctx, Stack& stack, FiberEntry entry, void* arg) {
+void make_context(Context& ctx, Stack& stack, FiberEntry entry, void* arg, size_t skip) {
   // Top of stack, 16-byte aligned. wpemu_switch pops 8 bytes of control words, six registers and
   // the return address (the trampoline); the trampoline then calls entry with rsp 16-byte aligned.
-  auto* top = reinterpret_cast<uint64_t*>(reinterpret_cast<uintptr_t>(stack.top()) & ~uintptr_t(15));
+  auto* top = reinterpret_cast<uint64_t*>((reinterpret_cast<uintptr_t>(stack.top()) - skip) & ~uintptr_t(15));
   // The return-address slot sits at top - 24 (8 mod 16): after `ret` and the trampoline's call,
   // entry starts with rsp = 8 mod 16, as the ABI requires of a function entry.
   uint64_t* sp = top - 2;
@@ -104,12 +105,12 @@ void start_fiber(unsigned hi, unsigned lo) {
 }
 }  // namespace
 
-void make_context(Context& ctx, Stack& stack, FiberEntry entry, void* arg) {
+void make_context(Context& ctx, Stack& stack, FiberEntry entry, void* arg, size_t skip) {
   auto* uc = static_cast<ucontext_t*>(ctx.sp);
   if (!uc) uc = new ucontext_t();  // one per fiber slot, reused for every block
   getcontext(uc);
   uc->uc_stack.ss_sp = stack.bottom();
-  uc->uc_stack.ss_size = stack.size();
+  uc->uc_stack.ss_size = stack.size() - skip;
   uc->uc_link = nullptr;
   ctx.entry = entry;
   ctx.arg = arg;

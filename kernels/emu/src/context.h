@@ -15,8 +15,9 @@ struct Context {
 
 using FiberEntry = void (*)(void* arg);
 
-// A stack of `bytes` usable bytes with an inaccessible guard page below it: an overflow faults at
-// once instead of corrupting the neighbouring fiber.
+// A stack of `bytes` usable bytes with an inaccessible guard region below it: an overflow faults at
+// once instead of corrupting the neighbouring fiber (kernels are compiled with stack-clash
+// protection, so a large frame probes its pages in order and cannot step over the guard).
 class Stack {
  public:
   explicit Stack(size_t bytes);
@@ -26,14 +27,16 @@ class Stack {
   void* top() const { return static_cast<char*>(base_) + guard_ + bytes_; }
   void* bottom() const { return static_cast<char*>(base_) + guard_; }
   size_t size() const { return bytes_; }
+  size_t guard() const { return guard_; }
 
  private:
   void* base_ = nullptr;
   size_t bytes_ = 0, guard_ = 0;
 };
 
-// Prepare `ctx` so that the first switch to it runs entry(arg) on `stack`. entry must never return.
-void make_context(Context& ctx, Stack& stack, FiberEntry entry, void* arg);
+// Prepare `ctx` so that the first switch to it runs entry(arg) on `stack`, starting `skip` bytes
+// below its top. entry must never return.
+void make_context(Context& ctx, Stack& stack, FiberEntry entry, void* arg, size_t skip = 0);
 
 // Save the running context into `from` and resume `to`.
 void switch_context(Context& from, Context& to);

@@ -12,7 +12,9 @@
 #include <thread>
 
 #include "runtime.h"
+#include "kernel_attrs.h"
 #include "wpemu/api.h"
+#include "wpemu/occupancy.h"
 
 namespace wpemu {
 
@@ -32,25 +34,28 @@ std::deque<std::string>& messages() {  // append-only: cudaGetErrorString's poin
 const char* g_sticky_message = nullptr;
 thread_local cudaError_t tls_last_error = cudaSuccess;
 
-const char* plain_message(cudaError_t e) {
-  switch (e) {
-    case cudaSuccess: return "no error";
-    case cudaErrorInvalidValue: return "invalid argument";
-    case cudaErrorMemoryAllocation: return "out of memory";
-    case cudaErrorInitializationError: return "initialization error";
-    case cudaErrorInvalidConfiguration: return "invalid configuration argument";
-    case cudaErrorInvalidDevicePointer: return "invalid device pointer";
-    case cudaErrorInvalidMemcpyDirection: return "invalid copy direction for memcpy";
-    case cudaErrorInvalidResourceHandle: return "invalid resource handle";
-    case cudaErrorNotReady: return "device not ready";
-    case cudaErrorIllegalAddress: return "an illegal memory access was encountered";
-    case cudaErrorLaunchTimeout: return "the launch timed out and was terminated";
-    case cudaErrorLaunchFailure: return "unspecified launch failure";
-    case cudaErrorInvalidDevice: return "invalid device ordinal";
-    case cudaErrorNotSupported: return "operation not supported";
-    default: return "unknown error";
-  }
+struct ErrorText {
+  int value;
+  const char* name;
+  const char* message;
+};
+// Every cudaError_t with the real runtime's name and message (scripts/gen-cuda-errors.sh).
+constexpr ErrorText kErrors[] = {
+#include "error_table.inc"
+};
+
+const ErrorText* error_text(cudaError_t e) {
+  for (const ErrorText& t : kErrors)
+    if (t.value == int(e)) return &t;
+  return nullptr;
 }
+
+const char* plain_message(cudaError_t e) {
+  const ErrorText* t = error_text(e);
+  return t ? t->message : "unrecognized error code";
+}
+
+void (*g_fault_reporter)(const char*) = nullptr;
 
 }  // namespace
 
@@ -113,7 +118,14 @@ void set_sticky_error(cudaError_t e, const std::string& message) {
   if (g_sticky.load() != cudaSuccess) return;  // the first fault is the one to report
   messages().push_back(message);
   g_sticky_message = messages().back().c_str();
+  // Before the error is visible: a program sees the code only after its diagnosis was printed.
+  if (g_fault_reporter) g_fault_reporter(g_sticky_message);
   g_sticky.store(e, std::memory_order_release);
+}
+
+void set_fault_reporter(void (*report)(const char* message)) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  g_fault_reporter = report;
 }
 
 void clear_sticky_error() {
@@ -153,14 +165,8 @@ cudaError_t cudaPeekAtLastError() {
 const char* cudaGetErrorString(cudaError_t e) { return wpemu::error_message(e); }
 
 const char* cudaGetErrorName(cudaError_t e) {
-  switch (e) {
-    case cudaSuccess: return "cudaSuccess";
-    case cudaErrorLaunchFailure: return "cudaErrorLaunchFailure";
-    case cudaErrorNotReady: return "cudaErrorNotReady";
-    case cudaErrorMemoryAllocation: return "cudaErrorMemoryAllocation";
-    case cudaErrorInvalidConfiguration: return "cudaErrorInvalidConfiguration";
-    default: return "cudaErrorUnknown";
-  }
+  const wpemu::ErrorText* t = wpemu::error_text(e);
+  return t ? t->name : "cudaErrorUnknown";
 }
 
 cudaError_t cudaGetDeviceCount(int* count) {
@@ -180,27 +186,51 @@ cudaError_t cudaGetDevice(int* device) {
 cudaError_t cudaGetDeviceProperties(cudaDeviceProp* p, int device) {
   if (!p) return cudaErrorInvalidValue;
   if (device != 0) return cudaErrorInvalidDevice;
+  const wpemu::ArchLimits& arch = *wpemu::arch_limits(wpemu::kEmulatedArch);
   std::memset(p, 0, sizeof *p);
   std::snprintf(p->name, sizeof p->name, "writeprof SIMT emulator (%u host workers)", wpemu::effective_workers());
   p->totalGlobalMem = wpemu::device_memory_bytes();
   p->sharedMemPerBlock = 48 << 10;
+  p->sharedMemPerBlockOptin = wpemu::kMaxSharedPerBlockOptin;
+  p->reservedSharedMemPerBlock = size_t(arch.sharedReservedPerBlock);
   p->regsPerBlock = 65536;
+  p->regsPerMultiprocessor = arch.registersPerSM;
   p->warpSize = 32;
+  p->memPitch = 0x7fffffff;
   p->maxThreadsPerBlock = 1024;
   p->maxThreadsDim[0] = p->maxThreadsDim[1] = 1024;
   p->maxThreadsDim[2] = 64;
   p->maxGridSize[0] = 0x7fffffff;
   p->maxGridSize[1] = p->maxGridSize[2] = 65535;
+  p->totalConstMem = 64 << 10;
+  p->textureAlignment = 512;
+  p->texturePitchAlignment = 32;
   // sm_80 semantics: independent thread scheduling, the *_sync intrinsics, __nanosleep, cp.async.
   p->major = 8;
   p->minor = 0;
   p->multiProcessorCount = int(wpemu::effective_workers());
-  p->maxThreadsPerMultiProcessor = 2048;
-  p->sharedMemPerMultiprocessor = 164 << 10;
+  p->maxThreadsPerMultiProcessor = arch.maxWarpsPerSM * 32;
+  p->maxBlocksPerMultiProcessor = arch.maxBlocksPerSM;
+  p->sharedMemPerMultiprocessor = size_t(arch.sharedPerSM);
   p->canMapHostMemory = 1;
   p->unifiedAddressing = 1;
   p->concurrentKernels = 1;
   p->asyncEngineCount = 0;
+  p->deviceOverlap = 0;
+  p->computeMode = cudaComputeModeDefault;
+  p->managedMemory = 1;
+  p->concurrentManagedAccess = 1;
+  p->pageableMemoryAccess = 1;
+  p->hostNativeAtomicSupported = 1;
+  p->cooperativeLaunch = 1;
+  p->streamPrioritiesSupported = 1;
+  p->globalL1CacheSupported = 1;
+  p->localL1CacheSupported = 1;
+  p->canUseHostPointerForRegisteredMem = 1;
+  p->directManagedMemAccessFromHost = 1;
+  p->hostRegisterSupported = 1;
+  p->memoryPoolsSupported = 1;
+  p->unifiedFunctionPointers = 1;
   return cudaSuccess;
 }
 
@@ -210,11 +240,37 @@ cudaError_t cudaDeviceGetAttribute(int* value, cudaDeviceAttr attr, int device) 
   if (cudaError_t e = cudaGetDeviceProperties(&p, device)) return e;
   switch (attr) {
     case cudaDevAttrMaxThreadsPerBlock: *value = p.maxThreadsPerBlock; break;
+    case cudaDevAttrMaxBlockDimX: *value = p.maxThreadsDim[0]; break;
+    case cudaDevAttrMaxBlockDimY: *value = p.maxThreadsDim[1]; break;
+    case cudaDevAttrMaxBlockDimZ: *value = p.maxThreadsDim[2]; break;
+    case cudaDevAttrMaxGridDimX: *value = p.maxGridSize[0]; break;
+    case cudaDevAttrMaxGridDimY: *value = p.maxGridSize[1]; break;
+    case cudaDevAttrMaxGridDimZ: *value = p.maxGridSize[2]; break;
+    case cudaDevAttrMaxSharedMemoryPerBlock: *value = int(p.sharedMemPerBlock); break;
+    case cudaDevAttrMaxSharedMemoryPerBlockOptin: *value = int(p.sharedMemPerBlockOptin); break;
+    case cudaDevAttrMaxSharedMemoryPerMultiprocessor: *value = int(p.sharedMemPerMultiprocessor); break;
+    case cudaDevAttrTotalConstantMemory: *value = int(p.totalConstMem); break;
     case cudaDevAttrWarpSize: *value = p.warpSize; break;
+    case cudaDevAttrMaxRegistersPerBlock: *value = p.regsPerBlock; break;
+    case cudaDevAttrMaxRegistersPerMultiprocessor: *value = p.regsPerMultiprocessor; break;
     case cudaDevAttrMultiProcessorCount: *value = p.multiProcessorCount; break;
+    case cudaDevAttrMaxThreadsPerMultiProcessor: *value = p.maxThreadsPerMultiProcessor; break;
+    case cudaDevAttrMaxBlocksPerMultiprocessor: *value = p.maxBlocksPerMultiProcessor; break;
     case cudaDevAttrComputeCapabilityMajor: *value = p.major; break;
     case cudaDevAttrComputeCapabilityMinor: *value = p.minor; break;
-    default: *value = 0; break;  // no memory clock or bus: the emulator has no bandwidth to claim
+    case cudaDevAttrCanMapHostMemory: *value = p.canMapHostMemory; break;
+    case cudaDevAttrUnifiedAddressing: *value = p.unifiedAddressing; break;
+    case cudaDevAttrConcurrentKernels: *value = p.concurrentKernels; break;
+    case cudaDevAttrManagedMemory: *value = p.managedMemory; break;
+    case cudaDevAttrConcurrentManagedAccess: *value = p.concurrentManagedAccess; break;
+    case cudaDevAttrPageableMemoryAccess: *value = p.pageableMemoryAccess; break;
+    case cudaDevAttrCooperativeLaunch: *value = p.cooperativeLaunch; break;
+    case cudaDevAttrComputeMode: *value = p.computeMode; break;
+    case cudaDevAttrHostNativeAtomicSupported: *value = p.hostNativeAtomicSupported; break;
+    case cudaDevAttrMemoryPoolsSupported: *value = p.memoryPoolsSupported; break;
+    case cudaDevAttrHostRegisterSupported: *value = p.hostRegisterSupported; break;
+    case cudaDevAttrStreamPrioritiesSupported: *value = p.streamPrioritiesSupported; break;
+    default: *value = 0; break;  // no clocks or memory bus: the emulator has no bandwidth to claim
   }
   return cudaSuccess;
 }

@@ -155,3 +155,22 @@ cudaError_t cudaMemset(void* p, int value, size_t bytes) {
   if (e != cudaSuccess) return e;
   return cudaStreamSynchronize(nullptr);
 }
+
+namespace wpemu {
+
+// The allocation that holds `p` (pointer attributes, 2-D copies); false when none does.
+bool find_allocation(const void* p, void** base, size_t* bytes, bool* device) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  for (const auto& [start, a] : allocations()) {
+    const char* s = static_cast<const char*>(start);
+    if (p >= s && p < s + (a.bytes ? a.bytes : 1)) {
+      *base = start;
+      *bytes = a.bytes;
+      *device = a.device;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace wpemu

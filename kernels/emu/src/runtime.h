@@ -13,6 +13,8 @@
 
 namespace wpemu {
 
+class GridBarrier;
+
 // One kernel launch: its blocks are claimed one at a time by the stream's executor and by idle
 // workers; the first fault wins and stops the blocks not yet started.
 struct LaunchJob {
@@ -32,10 +34,15 @@ struct LaunchJob {
   std::mutex mu;
   std::condition_variable cv;
   std::string fault;
+  cudaError_t faultCode = cudaErrorLaunchFailure;  // what the launch's fault is reported as
+  bool cooperative = false;            // cudaLaunchCooperativeKernel: every block resident at once
+  std::shared_ptr<GridBarrier> gridSync;  // cooperative launches: grid.sync()
 };
 
 // Runs every block of `job` (on the calling thread and idle workers) and returns when all ended.
 void run_launch(const std::shared_ptr<LaunchJob>& job);
+// A cooperative launch: one OS thread per block, so that grid.sync() can wait for all of them.
+void run_cooperative(const std::shared_ptr<LaunchJob>& job);
 
 // The sticky error of a faulted kernel; cudaSuccess when none.
 cudaError_t sticky_error();

@@ -7,6 +7,7 @@
 #include "runtime.h"
 #include "wpemu/api.h"
 #include "wpemu/observe.h"
+#include "wpemu/sched.h"
 
 namespace wpemu {
 
@@ -20,13 +21,23 @@ std::unordered_set<Stream*>& live_streams() {
 std::atomic<uint64_t> g_next_stream_id{1};
 
 Stream& default_stream() {
-  static Stream* s = new Stream(0);  // never destroyed, like the GPU's
+  static Stream* s = new Stream(0, true);  // never destroyed, like the GPU's
   return *s;
 }
 
+struct Dependency {
+  std::shared_ptr<StreamProgress> progress;
+  uint64_t op;
+};
+
 }  // namespace
 
-Stream::Stream(uint64_t streamId) : id(streamId) {
+void StreamProgress::wait_for(uint64_t op) {
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return completed >= op; });
+}
+
+Stream::Stream(uint64_t streamId, bool isBlocking) : id(streamId), blocking(isBlocking) {
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -39,7 +50,32 @@ Stream::~Stream() {
   thread_.join();
 }
 
+// The legacy default stream's implicit synchronization: an op on the default stream first waits
+// for what the blocking streams had enqueued, an op on a blocking stream for what the default
+// stream had; a non-blocking stream's op waits for nothing but its own stream.
 void Stream::enqueue(std::function<void()> op, bool inlineIfIdle) {
+  std::vector<Dependency> deps;
+  Stream& legacy = default_stream();
+  if (this == &legacy) {
+    std::lock_guard<std::mutex> lock(g_streams_mu);
+    for (Stream* s : live_streams()) {
+      if (!s->blocking) continue;
+      std::lock_guard<std::mutex> slock(s->mu_);
+      std::lock_guard<std::mutex> plock(s->progress->mu);
+      if (s->progress->completed < s->enqueued_) deps.push_back({s->progress, s->enqueued_});
+    }
+  } else if (blocking) {
+    std::lock_guard<std::mutex> lock(legacy.mu_);
+    std::lock_guard<std::mutex> plock(legacy.progress->mu);
+    if (legacy.progress->completed < legacy.enqueued_) deps.push_back({legacy.progress, legacy.enqueued_});
+  }
+  if (!deps.empty()) {
+    inlineIfIdle = false;  // it waits for another stream: never on the caller
+    op = [deps = std::move(deps), op = std::move(op)] {
+      for (const Dependency& d : deps) d.progress->wait_for(d.op);
+      op();
+    };
+  }
   if (observe::on()) {
     // Observers order the operation after what the enqueuing host thread did so far.
     std::vector<void*> tokens;
@@ -56,11 +92,13 @@ void Stream::enqueue(std::function<void()> op, bool inlineIfIdle) {
     if (inlineIfIdle && queue_.empty() && !running_) {
       // Nothing ahead of it: done now, on the caller (an async copy may complete before it
       // returns), without waking the executor: a single write then costs one hand-over less.
+      ++enqueued_;
       run_locked(lock, op);
       if (!queue_.empty()) work_.notify_one();  // queued meanwhile: the executor's now
       return;
     }
     queue_.push_back(std::move(op));
+    ++enqueued_;
   }
   work_.notify_one();
 }
@@ -77,11 +115,17 @@ void Stream::loop() {
   }
 }
 
-// Runs `op` with the lock released, marked running; tells waiters when the stream drained.
+// Runs `op` with the lock released, marked running; counts it done (for other streams' waits) and
+// tells waiters when the stream drained.
 void Stream::run_locked(std::unique_lock<std::mutex>& lock, const std::function<void()>& op) {
   running_ = true;
   lock.unlock();
   op();
+  {
+    std::lock_guard<std::mutex> plock(progress->mu);
+    ++progress->completed;
+  }
+  progress->cv.notify_all();
   lock.lock();
   running_ = false;
   if (queue_.empty()) drained_.notify_all();
@@ -102,7 +146,7 @@ void host_waited(Stream& st) {
 }
 
 Stream* resolve_stream(cudaStream_t s) {
-  if (!s) return &default_stream();
+  if (!s || s == cudaStreamLegacy || s == cudaStreamPerThread) return &default_stream();
   std::lock_guard<std::mutex> lock(g_streams_mu);
   return live_streams().count(s) ? s : nullptr;
 }
@@ -112,11 +156,11 @@ Stream* resolve_stream(cudaStream_t s) {
 using wpemu::Event;
 using wpemu::Stream;
 
-// Flags change nothing: no stream synchronizes implicitly with the default stream here, which
-// is what cudaStreamNonBlocking (the only flag the runner passes) asks for.
-cudaError_t cudaStreamCreateWithFlags(cudaStream_t* s, unsigned) {
+// cudaStreamNonBlocking: no implicit synchronization with the default stream (the runner's
+// streams); without it, a stream synchronizes with the legacy default stream (Stream::enqueue).
+cudaError_t cudaStreamCreateWithFlags(cudaStream_t* s, unsigned flags) {
   if (!s) return cudaErrorInvalidValue;
-  auto* st = new Stream(wpemu::g_next_stream_id.fetch_add(1));
+  auto* st = new Stream(wpemu::g_next_stream_id.fetch_add(1), !(flags & cudaStreamNonBlocking));
   std::lock_guard<std::mutex> lock(wpemu::g_streams_mu);
   std::vector<bool> taken(wpemu::live_streams().size() + 2, false);
   for (const Stream* o : wpemu::live_streams())
@@ -139,7 +183,18 @@ cudaError_t cudaStreamDestroy(cudaStream_t s) {
   return cudaSuccess;
 }
 
+namespace {
+// A host wait from device code would wait for the kernel itself (dynamic parallelism's
+// device-side synchronization is not emulated): a fault, not a hang.
+void refuse_on_device(const char* call) {
+  if (wpemu::tls_thread)
+    wpemu::trap((std::string(call) + " called from device code (dynamic parallelism is not emulated)").c_str(),
+                wpemu::Loc::current());
+}
+}  // namespace
+
 cudaError_t cudaStreamSynchronize(cudaStream_t s) {
+  refuse_on_device("cudaStreamSynchronize");
   Stream* st = wpemu::resolve_stream(s);
   if (!st) return cudaErrorInvalidResourceHandle;
   st->synchronize();
@@ -157,6 +212,7 @@ cudaError_t cudaStreamQuery(cudaStream_t s) {
 }
 
 cudaError_t cudaDeviceSynchronize() {
+  refuse_on_device("cudaDeviceSynchronize");
   std::vector<Stream*> all;
   {
     std::lock_guard<std::mutex> lock(wpemu::g_streams_mu);

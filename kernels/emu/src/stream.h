@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -13,8 +14,20 @@
 
 namespace wpemu {
 
+// How far a stream's queue has run: ops are numbered as enqueued; an op can wait for another
+// stream's op by number (shared, so a destroyed stream's waiters are safe).
+struct StreamProgress {
+  std::mutex mu;
+  std::condition_variable cv;
+  uint64_t completed = 0;
+  void wait_for(uint64_t op);
+};
+
 struct Stream {
-  explicit Stream(uint64_t id);
+  // `blocking`: created without cudaStreamNonBlocking, so it synchronizes with the legacy default
+  // stream as CUDA's do: default-stream work waits for the blocking streams' earlier work, and
+  // their work waits for the default stream's earlier work.
+  Stream(uint64_t id, bool blocking);
   ~Stream();  // drains the queue, then joins the executor
   // `inlineIfIdle`: with nothing queued or running, run `op` now on the caller (copies, fills,
   // event records; never a kernel, which may wait for its host).
@@ -23,10 +36,12 @@ struct Stream {
   bool idle();
 
   const uint64_t id;
+  const bool blocking;
   // For block seeds: the lowest number no live stream had when this one was created (0: the
   // default stream), so a case's schedule does not depend on the streams of the cases before it.
   uint64_t seedNumber = 0;
   std::atomic<uint64_t> launches{0};  // launch number on this stream, for block seeds
+  const std::shared_ptr<StreamProgress> progress = std::make_shared<StreamProgress>();
 
  private:
   void loop();
@@ -34,6 +49,7 @@ struct Stream {
   std::mutex mu_;
   std::condition_variable work_, drained_;
   std::deque<std::function<void()>> queue_;
+  uint64_t enqueued_ = 0;
   bool running_ = false, quit_ = false;
   std::thread thread_;
 };

@@ -31,15 +31,6 @@
 #include "writeprof/order.h"
 #include "writeprof/probe.h"
 
-// Every launch is written WP_LAUNCH(kernel, grid, block, sharedBytes, stream)(args...): nvcc sees
-// kernel<<<grid, block, sharedBytes, stream>>>(args...); g++ building the host SIMT emulator
-// (kernels/emu, -DWP_CUDA_EMU) sees an enqueue of the same kernel on the emulated stream.
-#if defined(WP_CUDA_EMU)
-#define WP_LAUNCH(kernel, grid, block, shared, stream) WPEMU_LAUNCH(kernel, grid, block, shared, stream)
-#else
-#define WP_LAUNCH(kernel, grid, block, shared, stream) kernel<<<grid, block, shared, stream>>>
-#endif
-
 namespace wp::gpu {
 
 // The interface's version: a strategy file built against another one is refused.
@@ -207,8 +198,8 @@ __device__ __forceinline__ void count_full(DevStats* st) { atomicAdd(&st->fullWr
 #define WP_BATCH_LAUNCH(id, block)                                                                  \
   namespace wp::gpu {                                                                               \
   void launch_##id(bool count, const BatchArgs& a, uint32_t blocks, cudaStream_t stream) {          \
-    if (count) WP_LAUNCH(wp_##id##_count, blocks, block, 0, stream)(a);                             \
-    else WP_LAUNCH(wp_##id##_plain, blocks, block, 0, stream)(a);                                   \
+    if (count) wp_##id##_count<<<blocks, block, 0, stream>>>(a);                                    \
+    else wp_##id##_plain<<<blocks, block, 0, stream>>>(a);                                          \
   }                                                                                                 \
   }
 

@@ -137,17 +137,17 @@ std::string scenario(const std::string& n) {
   cudaMemset(c, 0, 4096);
   const bool ok = n.find("-ordered") != std::string::npos;
   const std::string base = n.substr(0, n.find('-'));
-  if (base == "mp") return ok ? run([&] { WP_LAUNCH(message_passing<true>, 2, 32, 0, nullptr)(a, b, c); })
-                              : run([&] { WP_LAUNCH(message_passing<false>, 2, 32, 0, nullptr)(a, b, c); });
-  if (base == "fence") return ok ? run([&] { WP_LAUNCH(fenced_flag<true>, 2, 32, 0, nullptr)(a, b, c); })
-                                 : run([&] { WP_LAUNCH(fenced_flag<false>, 2, 32, 0, nullptr)(a, b, c); });
-  if (base == "lock") return ok ? run([&] { WP_LAUNCH(cas_lock<true>, 4, 64, 0, nullptr)(a, b); })
-                                : run([&] { WP_LAUNCH(cas_lock<false>, 4, 64, 0, nullptr)(a, b); });
-  if (base == "barrier") return ok ? run([&] { WP_LAUNCH(block_barrier<true>, 2, 128, 0, nullptr)(a); })
-                                   : run([&] { WP_LAUNCH(block_barrier<false>, 2, 128, 0, nullptr)(a); });
-  if (base == "syncwarp") return ok ? run([&] { WP_LAUNCH(warp_barrier<true>, 1, 32, 0, nullptr)(a); })
-                                    : run([&] { WP_LAUNCH(warp_barrier<false>, 1, 32, 0, nullptr)(a); });
-  if (base == "shuffle") return run([&] { WP_LAUNCH(shuffle_orders, 1, 32, 0, nullptr)(a); });
+  if (base == "mp") return ok ? run([&] { message_passing<true><<<2, 32, 0, nullptr>>>(a, b, c); })
+                              : run([&] { message_passing<false><<<2, 32, 0, nullptr>>>(a, b, c); });
+  if (base == "fence") return ok ? run([&] { fenced_flag<true><<<2, 32, 0, nullptr>>>(a, b, c); })
+                                 : run([&] { fenced_flag<false><<<2, 32, 0, nullptr>>>(a, b, c); });
+  if (base == "lock") return ok ? run([&] { cas_lock<true><<<4, 64, 0, nullptr>>>(a, b); })
+                                : run([&] { cas_lock<false><<<4, 64, 0, nullptr>>>(a, b); });
+  if (base == "barrier") return ok ? run([&] { block_barrier<true><<<2, 128, 0, nullptr>>>(a); })
+                                   : run([&] { block_barrier<false><<<2, 128, 0, nullptr>>>(a); });
+  if (base == "syncwarp") return ok ? run([&] { warp_barrier<true><<<1, 32, 0, nullptr>>>(a); })
+                                    : run([&] { warp_barrier<false><<<1, 32, 0, nullptr>>>(a); });
+  if (base == "shuffle") return run([&] { shuffle_orders<<<1, 32, 0, nullptr>>>(a); });
   if (base == "streams") {
     cudaStream_t s1, s2;
     cudaStreamCreateWithFlags(&s1, cudaStreamNonBlocking);
@@ -156,14 +156,14 @@ std::string scenario(const std::string& n) {
     cudaEventCreate(&e);
     // Ordered: the same stream, or the other stream after the host waited for an event of the
     // first. Broken: the other stream with nothing between (the writer made slow so they overlap).
-    WP_LAUNCH(write_all, 1, 256, 0, s1)(a);
+    write_all<<<1, 256, 0, s1>>>(a);
     if (n == "streams-ordered") {
-      WP_LAUNCH(read_all, 1, 256, 0, s1)(a, b);
+      read_all<<<1, 256, 0, s1>>>(a, b);
       cudaEventRecord(e, s1);
       cudaEventSynchronize(e);
-      WP_LAUNCH(read_all, 1, 256, 0, s2)(a, c);
+      read_all<<<1, 256, 0, s2>>>(a, c);
     } else {
-      WP_LAUNCH(read_all, 1, 256, 0, s2)(a, c);
+      read_all<<<1, 256, 0, s2>>>(a, c);
     }
     cudaDeviceSynchronize();
     return "";
@@ -177,24 +177,24 @@ std::string scenario(const std::string& n) {
     *seq = 0;
     cudaStream_t s;
     cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking);
-    if (ok) WP_LAUNCH(mailbox<true>, 1, 32, 0, s)(dreq, dseq, a);
-    else WP_LAUNCH(mailbox<false>, 1, 32, 0, s)(dreq, dseq, a);
+    if (ok) mailbox<true><<<1, 32, 0, s>>>(dreq, dseq, a);
+    else mailbox<false><<<1, 32, 0, s>>>(dreq, dseq, a);
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     req[0] = 7;  // the request, then its sequence number
     __atomic_store_n(seq, 1u, ok ? __ATOMIC_RELEASE : __ATOMIC_RELAXED);
     cudaStreamSynchronize(s);
     return "";
   }
-  if (base == "publish") return ok ? run([&] { WP_LAUNCH(publish_in_block<true>, 1, 64, 0, nullptr)(a, b, c); })
-                                   : run([&] { WP_LAUNCH(publish_in_block<false>, 1, 64, 0, nullptr)(a, b, c); });
-  if (base == "misaligned") return run([&] { WP_LAUNCH(misaligned_atomic, 1, 1, 0, nullptr)(reinterpret_cast<unsigned char*>(a)); });
+  if (base == "publish") return ok ? run([&] { publish_in_block<true><<<1, 64, 0, nullptr>>>(a, b, c); })
+                                   : run([&] { publish_in_block<false><<<1, 64, 0, nullptr>>>(a, b, c); });
+  if (base == "misaligned") return run([&] { misaligned_atomic<<<1, 1, 0, nullptr>>>(reinterpret_cast<unsigned char*>(a)); });
   if (base == "freed") {
     unsigned* gone;
     cudaMalloc(&gone, 4096);
     cudaFree(gone);
-    return run([&] { WP_LAUNCH(read_freed, 1, 32, 0, nullptr)(gone, a); });
+    return run([&] { read_freed<<<1, 32, 0, nullptr>>>(gone, a); });
   }
-  if (base == "divergent") return run([&] { WP_LAUNCH(divergent_barrier, 1, 64, 0, nullptr)(a); });
+  if (base == "divergent") return run([&] { divergent_barrier<<<1, 64, 0, nullptr>>>(a); });
   std::fprintf(stderr, "orders: unknown scenario %s\n", n.c_str());
   std::exit(2);
 }

@@ -139,12 +139,12 @@ __global__ void planted_baseline(BatchArgs a, unsigned long long* perBlock) {
 }  // namespace
 
 void launch_lock_free(bool, const BatchArgs& a, uint32_t blocks, cudaStream_t stream) {
-  if (planted("RELAXED_PUBLISH")) WP_LAUNCH(planted_lock_free<false>, blocks, WP_BLOCK_LOCK_FREE, 0, stream)(a);
-  else WP_LAUNCH(planted_lock_free<true>, blocks, WP_BLOCK_LOCK_FREE, 0, stream)(a);  // PLAIN_CLAIM
+  if (planted("RELAXED_PUBLISH")) planted_lock_free<false><<<blocks, WP_BLOCK_LOCK_FREE, 0, stream>>>(a);
+  else planted_lock_free<true><<<blocks, WP_BLOCK_LOCK_FREE, 0, stream>>>(a);  // PLAIN_CLAIM
 }
 
 void launch_write_combine(bool, const BatchArgs& a, uint32_t blocks, cudaStream_t stream) {  // NO_BARRIER
-  WP_LAUNCH(planted_write_combine, blocks, WP_BLOCK_WRITE_COMBINE, 0, stream)(a);
+  planted_write_combine<<<blocks, WP_BLOCK_WRITE_COMBINE, 0, stream>>>(a);
 }
 
 void launch_baseline(bool, const BatchArgs& a, uint32_t blocks, cudaStream_t stream) {
@@ -152,8 +152,8 @@ void launch_baseline(bool, const BatchArgs& a, uint32_t blocks, cudaStream_t str
   cudaMalloc(&perBlock, blocks * sizeof(unsigned long long));
   // PLANTED (UNINIT_READ): the counts are not zeroed, the kernel adds to what was never written
   if (!planted("UNINIT_READ")) cudaMemsetAsync(perBlock, 0, blocks * sizeof(unsigned long long), stream);
-  if (planted("PAST_TABLE")) WP_LAUNCH(planted_baseline<true>, blocks, WP_BLOCK_BASELINE, 0, stream)(a, perBlock);
-  else WP_LAUNCH(planted_baseline<false>, blocks, WP_BLOCK_BASELINE, 0, stream)(a, perBlock);
+  if (planted("PAST_TABLE")) planted_baseline<true><<<blocks, WP_BLOCK_BASELINE, 0, stream>>>(a, perBlock);
+  else planted_baseline<false><<<blocks, WP_BLOCK_BASELINE, 0, stream>>>(a, perBlock);
 }
 
 }  // namespace wp::gpu

@@ -16,6 +16,7 @@
 #include "writeprof/pattern.h"
 #include "writeprof/verify.h"
 #include "wpemu/control.h"
+#include "wpemu/notes.h"
 
 using namespace wp;
 
@@ -77,7 +78,8 @@ __global__ void planted_divergent_syncthreads(int* out) {
   }
 }
 
-// Half a warp leaves while the other half waits for it in a full-mask shuffle.
+// Half a warp leaves while the other half waits for it in a full-mask shuffle: PTX (sm_70+) does
+// not wait for exited lanes, so it runs; a GPU before sm_70 hangs, which a portability note says.
 __global__ void planted_lane_exits(int* out) {
   if (threadIdx.x % 32 >= 16) return;  // PLANTED: these lanes are in the mask below
   out[threadIdx.x] = __shfl_sync(0xffffffffu, int(threadIdx.x), 0);
@@ -125,7 +127,7 @@ int no_cas(unsigned) {
   cudaMemcpy(dvals, vals.data(), vals.size(), cudaMemcpyHostToDevice);
   cudaMemcpy(dkeys, keys.data(), writes * 8, cudaMemcpyHostToDevice);
   std::string fault = run_and_wait([&] {
-    WP_LAUNCH(planted_no_cas, unsigned(writes / 256), 256, 0, nullptr)(table, buckets, arena, dkeys, dvals,
+    planted_no_cas<<<unsigned(writes / 256), 256, 0, nullptr>>>(table, buckets, arena, dkeys, dvals,
                                                                         uint32_t(writes), stride, size);
   });
   std::vector<Bucket> ht(buckets);
@@ -147,20 +149,23 @@ int simple(const char* name) {
   cudaMemset(table, 0, sizeof(Bucket));
   std::string n = name, fault;
   if (n == "lock-never-released")
-    fault = run_and_wait([&] { WP_LAUNCH(planted_lock_never_released, 2, 64, 0, nullptr)(table); });
+    fault = run_and_wait([&] { planted_lock_never_released<<<2, 64, 0, nullptr>>>(table); });
   else if (n == "mask-missing-lane")
-    fault = run_and_wait([&] { WP_LAUNCH(planted_mask_missing_lane, 1, 32, 0, nullptr)(out); });
+    fault = run_and_wait([&] { planted_mask_missing_lane<<<1, 32, 0, nullptr>>>(out); });
   else if (n == "shfl-outside-mask")
-    fault = run_and_wait([&] { WP_LAUNCH(planted_shfl_outside_mask, 1, 32, 0, nullptr)(out); });
+    fault = run_and_wait([&] { planted_shfl_outside_mask<<<1, 32, 0, nullptr>>>(out); });
   else if (n == "divergent-syncthreads")
-    fault = run_and_wait([&] { WP_LAUNCH(planted_divergent_syncthreads, 1, 256, 0, nullptr)(out); });
+    fault = run_and_wait([&] { planted_divergent_syncthreads<<<1, 256, 0, nullptr>>>(out); });
   else if (n == "lane-exits")
-    fault = run_and_wait([&] { WP_LAUNCH(planted_lane_exits, 1, 64, 0, nullptr)(out); });
+    fault = run_and_wait([&] { planted_lane_exits<<<1, 64, 0, nullptr>>>(out); });
   else {
     std::fprintf(stderr, "planted: unknown name %s\n", name);
     return 2;
   }
-  std::printf("{\"name\":\"%s\",\"fault\":\"%s\"}\n", name, json_escape(fault).c_str());
+  std::string notes;
+  for (const wpemu::PortabilityNote& note : wpemu::portability_notes())
+    notes += (notes.empty() ? "\"" : ",\"") + json_escape(note.message) + "\"";
+  std::printf("{\"name\":\"%s\",\"fault\":\"%s\",\"notes\":[%s]}\n", name, json_escape(fault).c_str(), notes.c_str());
   return 0;
 }
 

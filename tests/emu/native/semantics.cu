@@ -64,7 +64,7 @@ __global__ void k_barriers(int* out) {
 
 // Dynamic shared memory (the launch's third argument) and a 2-D block.
 __global__ void k_dynamic(int* out) {
-  int* buf = wpemu::dynamic_shared_as<int>();
+  extern __shared__ int buf[];
   const int t = int(threadIdx.x + blockDim.x * threadIdx.y);
   buf[t] = t * 3;
   __syncthreads();
@@ -108,7 +108,7 @@ int main(int argc, char** argv) {
   {  // shuffles, ballot, match, reduce: two warps
     unsigned* d;
     cudaMalloc(&d, 64 * 8 * sizeof(unsigned));
-    WP_LAUNCH(k_shuffles, 1, 64, 0, nullptr)(d);
+    k_shuffles<<<1, 64, 0, nullptr>>>(d);
     cudaDeviceSynchronize();
     auto h = fetch(d, 64 * 8);
     bool ok = true;
@@ -135,7 +135,7 @@ int main(int argc, char** argv) {
   {  // partial mask
     int* d;
     cudaMalloc(&d, 32 * sizeof(int));
-    WP_LAUNCH(k_partial, 1, 32, 0, nullptr)(d);
+    k_partial<<<1, 32, 0, nullptr>>>(d);
     cudaError_t e = cudaDeviceSynchronize();
     auto h = fetch(d, 32);
     bool ok = e == cudaSuccess;
@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
   {  // barriers
     int* d;
     cudaMalloc(&d, 256 * sizeof(int));
-    WP_LAUNCH(k_barriers, 1, 256, 0, nullptr)(d);
+    k_barriers<<<1, 256, 0, nullptr>>>(d);
     cudaDeviceSynchronize();
     auto h = fetch(d, 256);
     bool ok = true;
@@ -155,7 +155,7 @@ int main(int argc, char** argv) {
   {  // dynamic shared memory, 2-D blocks, several blocks
     int* d;
     cudaMalloc(&d, 3 * 128 * sizeof(int));
-    WP_LAUNCH(k_dynamic, 3, dim3(32, 4), 128 * sizeof(int), nullptr)(d);
+    k_dynamic<<<3, dim3(32, 4), 128 * sizeof(int), nullptr>>>(d);
     cudaDeviceSynchronize();
     auto h = fetch(d, 3 * 128);
     bool ok = true;
@@ -173,7 +173,7 @@ int main(int argc, char** argv) {
     cudaMemset(sum, 0, 8);
     cudaMemset(maxv, 0, 4);
     cudaMemset(cas, 0, 4);
-    WP_LAUNCH(k_atomics, 40, 128, 0, nullptr)(sum, maxv, cas);
+    k_atomics<<<40, 128, 0, nullptr>>>(sum, maxv, cas);
     cudaDeviceSynchronize();
     auto s = fetch(sum, 1)[0];
     auto m = fetch(maxv, 1)[0];
@@ -190,7 +190,7 @@ int main(int argc, char** argv) {
     *flag = 0;
     unsigned* dflag;
     cudaHostGetDevicePointer(&dflag, flag, 0);
-    WP_LAUNCH(k_wait_for_host, 1, 32, 0, st)(dflag, seen);
+    k_wait_for_host<<<1, 32, 0, st>>>(dflag, seen);
     bool running = cudaStreamQuery(st) == cudaErrorNotReady;
     __atomic_store_n(flag, 42u, __ATOMIC_RELEASE);
     cudaError_t e = cudaStreamSynchronize(st);
@@ -205,7 +205,7 @@ int main(int argc, char** argv) {
     int* d;
     cudaMalloc(&d, 256 * sizeof(int));
     cudaEventRecord(a, nullptr);
-    WP_LAUNCH(k_barriers, 1, 256, 0, nullptr)(d);
+    k_barriers<<<1, 256, 0, nullptr>>>(d);
     cudaEventRecord(b, nullptr);
     cudaEventSynchronize(b);
     float ms = -1;
@@ -215,7 +215,7 @@ int main(int argc, char** argv) {
   {  // invalid configuration is a launch error, not a crash
     int* d;
     cudaMalloc(&d, 4);
-    WP_LAUNCH(k_partial, 1, 2048, 0, nullptr)(d);
+    k_partial<<<1, 2048, 0, nullptr>>>(d);
     cudaError_t e = cudaGetLastError();
     report("invalid-configuration", e == cudaErrorInvalidConfiguration, cudaGetErrorString(e));
   }
@@ -224,13 +224,13 @@ int main(int argc, char** argv) {
     unsigned long long* n;
     cudaMalloc(&n, 8);
     cudaMemset(n, 0, 8);
-    for (int i = 0; i < 400; ++i) WP_LAUNCH(k_count, 16, 32, 0, nullptr)(n);
+    for (int i = 0; i < 400; ++i) k_count<<<16, 32, 0, nullptr>>>(n);
     cudaError_t e = cudaDeviceSynchronize();
     auto got = fetch(n, 1)[0];
     report("no-spurious-timeout", e == cudaSuccess && got == 400ull * 16 * 32, e == cudaSuccess ? std::to_string(got) : cudaGetErrorString(e));
   }
   {  // a fault is sticky, as on a GPU, until reset; its message names kernel, block, warp and lane
-    WP_LAUNCH(k_trap, 2, 64, 0, nullptr)();
+    k_trap<<<2, 64, 0, nullptr>>>();
     cudaError_t e = cudaDeviceSynchronize();
     std::string msg = cudaGetErrorString(e);
     int* d = nullptr;

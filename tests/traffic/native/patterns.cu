@@ -11,7 +11,6 @@
 #include <string>
 
 #include "counter.h"
-#include "launch.h"
 #include "wpemu/control.h"
 
 namespace {
@@ -105,31 +104,31 @@ int main() {
   wpemu::traffic::reset();
   auto* la = reinterpret_cast<unsigned long long*>(a);
   auto* lb = reinterpret_cast<unsigned long long*>(b);
-  WP_LAUNCH(coalesced_store, 1, 32, 0, nullptr)(a);
+  coalesced_store<<<1, 32>>>(a);
   print("coalesced-store");
-  WP_LAUNCH(one_line_per_lane, 1, 32, 0, nullptr)(a);
+  one_line_per_lane<<<1, 32>>>(a);
   print("line-per-lane");
-  WP_LAUNCH(stride2_copy, 1, 32, 0, nullptr)(la, lb);
+  stride2_copy<<<1, 32>>>(la, lb);
   print("stride2-copy");
-  WP_LAUNCH(vector16_copy, 1, 32, 0, nullptr)(reinterpret_cast<uint4*>(a), reinterpret_cast<const uint4*>(b));
+  vector16_copy<<<1, 32>>>(reinterpret_cast<uint4*>(a), reinterpret_cast<const uint4*>(b));
   print("vector16-copy");
-  WP_LAUNCH(misaligned_store, 1, 32, 0, nullptr)(a);
+  misaligned_store<<<1, 32>>>(a);
   print("misaligned-store");
-  WP_LAUNCH(half_warp_store, 1, 32, 0, nullptr)(a);
+  half_warp_store<<<1, 32>>>(a);
   print("half-warp-store");
-  WP_LAUNCH(loop_store, 1, 32, 0, nullptr)(a, 2);
+  loop_store<<<1, 32>>>(a, 2);
   print("loop-store");
-  WP_LAUNCH(one_atomic_per_lane, 1, 32, 0, nullptr)(a);
+  one_atomic_per_lane<<<1, 32>>>(a);
   print("atomic-per-lane");
-  WP_LAUNCH(shared_stride<1>, 1, 32, 0, nullptr)(a);
+  shared_stride<1><<<1, 32>>>(a);
   print("shared-stride-1");
-  WP_LAUNCH(shared_stride<2>, 1, 32, 0, nullptr)(a);
+  shared_stride<2><<<1, 32>>>(a);
   print("shared-stride-2");
-  WP_LAUNCH(shared_stride<32>, 1, 32, 0, nullptr)(a);
+  shared_stride<32><<<1, 32>>>(a);
   print("shared-stride-32");
-  WP_LAUNCH(shared_broadcast, 1, 32, 0, nullptr)(a);
+  shared_broadcast<<<1, 32>>>(a);
   print("shared-broadcast");
-  WP_LAUNCH(two_warps_store, 1, 64, 0, nullptr)(a);
+  two_warps_store<<<1, 64>>>(a);
   print("two-warps-store");
   return 0;
 }

@@ -28,4 +28,8 @@ void wait_mapped(uint64_t seen, unsigned micros);
 // Clears a sticky kernel fault (what cudaDeviceReset does to it) so the next case can run.
 void clear_sticky_error();
 
+// Called with a kernel fault's diagnosis when it happens, before any API call can return its
+// error code (programs built by `writeprof emu build` print it on stderr).
+void set_fault_reporter(void (*report)(const char* message));
+
 }  // namespace wpemu

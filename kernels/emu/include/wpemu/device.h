@@ -2,8 +2,9 @@
 // is a switch point of the block's seeded scheduler: that is where independent thread scheduling
 // lets another thread run. Warp intrinsics are rendezvous of exactly the lanes of their mask.
 #pragma once
+#include <time.h>
+
 #include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
@@ -37,10 +38,11 @@ inline std::atomic_ref<T> aref(T* p) {
   return std::atomic_ref<T>(*p);
 }
 
+// The host's monotonic clock (std::chrono's steady_clock on Linux, without its header's weight).
 inline uint64_t device_clock_ns() {
-  return uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                      std::chrono::steady_clock::now().time_since_epoch())
-                      .count());
+  timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return uint64_t(t.tv_sec) * 1000000000ull + uint64_t(t.tv_nsec);
 }
 
 }  // namespace wpemu
@@ -75,7 +77,7 @@ inline void __threadfence_system(const wpemu::Loc& loc = wpemu::Loc::current()) 
 }
 inline void __nanosleep(unsigned ns, const wpemu::Loc& loc = wpemu::Loc::current()) { wpemu::nanosleep(ns, loc); }
 [[noreturn]] inline void __trap(const wpemu::Loc& loc = wpemu::Loc::current()) { wpemu::trap("__trap()", loc); }
-inline unsigned __activemask() { return wpemu::active_mask(); }
+inline unsigned __activemask(const wpemu::Loc& loc = wpemu::Loc::current()) { return wpemu::converge(loc); }
 
 // ---- warp intrinsics ----
 template <class T>

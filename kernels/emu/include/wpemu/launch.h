@@ -1,12 +1,9 @@
-// Kernel launches on the emulator. kernels/cuda/ launches with WP_LAUNCH(kernel, grid, block,
-// sharedBytes, stream)(args...), which nvcc expands to kernel<<<...>>>(args...) and the emulator to
-// an enqueue on the stream: the arguments are copied now (as a launch copies them to the device),
-// and every emulated thread calls the kernel with its own copy.
+// The runtime's launch entry: what a translated kernel (wpemu/kernel.h) and cudaLaunchKernel end
+// in. The kernel's parameters are one argument block, copied at the launch (as a launch copies
+// them to the device); every emulated thread runs the kernel on its own copy.
 #pragma once
+#include <cstddef>
 #include <memory>
-#include <tuple>
-#include <type_traits>
-#include <utility>
 
 #include "sched.h"
 #include "types.h"
@@ -15,47 +12,10 @@ namespace wpemu {
 
 // Validates the configuration (cudaGetLastError reports a bad one) and enqueues a launch on stream
 // `s`: every emulated thread calls run(args), where args (kept alive by `keep`) is the argument
-// block of `argBytes` bytes.
+// block of `argBytes` bytes; a cooperative launch runs every block at once.
 void launch_kernel(const char* name, dim3 grid, dim3 block, size_t sharedBytes, cudaStream_t s,
-                   void (*run)(void*), std::shared_ptr<void> keep, void* args, size_t argBytes);
-
-template <class... P>
-class Launcher {
- public:
-  Launcher(const char* name, void (*fn)(P...), dim3 g, dim3 b, size_t sh, cudaStream_t s)
-      : name_(name), fn_(fn), grid_(g), block_(b), shared_(sh), stream_(s) {}
-
-  template <class... A>
-  void operator()(A&&... args) const {
-    auto block = std::make_shared<Args>(Args{fn_, std::tuple<std::decay_t<P>...>(std::forward<A>(args)...)});
-    void* raw = block.get();
-    launch_kernel(name_, grid_, block_, shared_, stream_, &Launcher::run, std::move(block), raw, sizeof(Args));
-  }
-
- private:
-  struct Args {
-    void (*fn)(P...);
-    std::tuple<std::decay_t<P>...> params;
-  };
-  // Copying the arguments into the kernel's parameters is the launch's doing, not a memory access
-  // of the kernel: unobserved in the instrumented build.
-  template <size_t... I>
-  WPEMU_UNOBSERVED static void call(Args* a, std::index_sequence<I...>) {
-    a->fn(std::get<I>(a->params)...);
-  }
-  WPEMU_UNOBSERVED static void run(void* a) { call(static_cast<Args*>(a), std::index_sequence_for<P...>{}); }
-
-  const char* name_;
-  void (*fn_)(P...);
-  dim3 grid_, block_;
-  size_t shared_;
-  cudaStream_t stream_;
-};
-
-template <class... P>
-Launcher<P...> launcher(const char* name, void (*fn)(P...), dim3 g, dim3 b, size_t sh, cudaStream_t s) {
-  return Launcher<P...>(name, fn, g, b, sh, s);
-}
+                   void (*run)(void*), std::shared_ptr<void> keep, void* args, size_t argBytes,
+                   bool cooperative = false);
 
 template <class T>
 T* dynamic_shared_as() {
@@ -63,5 +23,3 @@ T* dynamic_shared_as() {
 }
 
 }  // namespace wpemu
-
-#define WPEMU_LAUNCH(kernel, grid, block, shared, stream) ::wpemu::launcher(#kernel, kernel, grid, block, shared, stream)

@@ -24,7 +24,9 @@ struct BlockCtx {
   dim3 bidx, bdim, gdim;  // blockIdx, blockDim, gridDim
 };
 
-extern thread_local ThreadCtx* tls_thread;  // the running CUDA thread, or nullptr on the host
+// Hidden: within the addon's shared object these need no symbol lookup (one TLS block for all).
+#define WPEMU_TLS_HIDDEN __attribute__((visibility("hidden")))
+extern WPEMU_TLS_HIDDEN thread_local ThreadCtx* tls_thread;  // the running CUDA thread, or nullptr on the host
 extern thread_local BlockCtx tls_block;     // the block this OS thread is running
 
 enum class WarpOp : uint8_t {
@@ -32,7 +34,7 @@ enum class WarpOp : uint8_t {
   ReduceAdd, ReduceMin, ReduceMax, ReduceAnd, ReduceOr, ReduceXor,
 };
 
-enum class BarrierOp : uint8_t { Sync, Count, And, Or };
+enum class BarrierOp : uint8_t { Sync, Count, And, Or, Grid };
 
 // A scheduling point: the seeded scheduler may run any other runnable thread of the block here.
 void switch_point(const char* what, const Loc& loc);
@@ -45,26 +47,32 @@ uint64_t warp_collective(WarpOp op, unsigned mask, uint64_t value, int arg, int 
 int block_barrier(BarrierOp op, int pred, const Loc& loc);
 void nanosleep(unsigned ns, const Loc& loc);
 [[noreturn]] void trap(const char* why, const Loc& loc);
+// A failed assert() in device code: ends the block, the launch reports cudaErrorAssert (call it on
+// an emulated thread only; see tls_thread).
+[[noreturn]] void device_assert(const char* expr, const char* file, unsigned line, const char* func);
 // The launch's dynamic shared memory (its third <<<>>> argument), per block.
 void* dynamic_shared();
-// Warps' non-exited lanes (the emulator has no notion of convergence).
+// Warps' non-exited lanes.
 unsigned active_mask();
+// __activemask() and coalesced_threads(): the lanes of the caller's warp that reach this call
+// site together (the convergence rule: kernels/emu/README.md).
+unsigned converge(const Loc& loc);
+// cooperative_groups::this_grid().sync(), and whether this launch is cooperative.
+void grid_sync(const Loc& loc);
+bool cooperative_launch();
 
 }  // namespace wpemu
 
-// Device code reads its coordinates through these: the emulator's bookkeeping is no memory access
-// of the kernel, so in the instrumented build (kernels/emu/check) these reads stay unobserved.
+// CUDA's built-in variables, as variables (not macros: a struct member or a host variable may
+// have these names, as with nvcc). A block's OS thread holds its blockIdx/blockDim/gridDim; the
+// scheduler sets threadIdx to the running thread's at every switch. The instrumented build
+// (kernels/emu/check) knows them by name as the runtime's own thread-locals, not shared memory.
+extern WPEMU_TLS_HIDDEN thread_local dim3 threadIdx;
+extern WPEMU_TLS_HIDDEN thread_local dim3 blockIdx;
+extern WPEMU_TLS_HIDDEN thread_local dim3 blockDim;
+extern WPEMU_TLS_HIDDEN thread_local dim3 gridDim;
+inline constexpr int warpSize = 32;
+
+// The emulator's bookkeeping in device code is no memory access of the kernel: in the
+// instrumented build (kernels/emu/check) functions marked so stay unobserved.
 #define WPEMU_UNOBSERVED __attribute__((no_sanitize_thread))
-
-namespace wpemu {
-WPEMU_UNOBSERVED inline dim3 thread_idx() { return tls_thread->tidx; }
-WPEMU_UNOBSERVED inline dim3 block_idx() { return tls_block.bidx; }
-WPEMU_UNOBSERVED inline dim3 block_dim() { return tls_block.bdim; }
-WPEMU_UNOBSERVED inline dim3 grid_dim() { return tls_block.gdim; }
-}  // namespace wpemu
-
-#define threadIdx (::wpemu::thread_idx())
-#define blockIdx (::wpemu::block_idx())
-#define blockDim (::wpemu::block_dim())
-#define gridDim (::wpemu::grid_dim())
-#define warpSize 32

@@ -1,0 +1,3 @@
+// Stand-in for CUDA's vector_types.h on the emulator: everything it declares comes with cuda_runtime.h.
+#pragma once
+#include "cuda_runtime.h"
