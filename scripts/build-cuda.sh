@@ -24,7 +24,7 @@ FLAGS=(-O3 "-std=$STD" -Xcompiler -fPIC -Xcompiler -Wall -Xptxas -v -lineinfo
 NVCC_VERSION="$("$NVCC" --version | sed -n 's/.*release [0-9.]*, V\([0-9.]*\).*/\1/p')"
 
 # Rebuild an object when its source, any header, this script or the compiler flags changed.
-HEADERS=(kernels/cuda/*.h kernels/cuda/*.cuh kernels/include/writeprof/*.h kernels/include/writeprof/host/*.h "$0")
+HEADERS=(kernels/cuda/*.h kernels/cuda/*.cuh kernels/include/writeprof/*.h kernels/include/writeprof/*.cuh kernels/include/writeprof/host/*.h "$0")
 STAMP="$OBJ/flags"
 echo "$NVCC_VERSION ${FLAGS[*]}" > "$STAMP.new"
 if ! cmp -s "$STAMP.new" "$STAMP"; then rm -f "$OBJ"/*.o; mv "$STAMP.new" "$STAMP"; else rm -f "$STAMP.new"; fi

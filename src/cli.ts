@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { exitCodeOf } from './errors.js';
+import { CompileError, exitCodeOf } from './errors.js';
 import { printable } from './io/sanitize.js';
 import { guardStdio } from './io/stdio.js';
 import { TOOL_VERSION } from './version.js';
@@ -66,6 +66,10 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end this way too; commander already printed them.
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
       return 2; // commander printed its one-line error
+    }
+    if (err instanceof CompileError) {
+      for (const line of err.lines) process.stderr.write(`${printable(line)}\n`);
+      return exitCodeOf(err);
     }
     const message = err instanceof Error ? err.message : String(err);
     // One line, whatever the input held: file names and values are echoed with escapes.

@@ -12,6 +12,17 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * A user's source that does not build (a strategy file): the compiler's own first error lines,
+ * each at its file:line, are all the user sees (cli.ts prints them as they are, one per line).
+ */
+export class CompileError extends UsageError {
+  constructor(readonly lines: readonly string[]) {
+    super(lines.join('; '));
+    this.name = 'CompileError';
+  }
+}
+
 /** Invalid value for a named field: "<field>: <value> is invalid; allowed: <allowed>". */
 export function invalid(field: string, value: unknown, allowed: string): UsageError {
   const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);

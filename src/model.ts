@@ -1,8 +1,26 @@
 /** The vocabulary shared by every layer (profile, engine, backends, results, render, gates). */
 import { DEFAULTS } from './limits.js';
 
+/** The strategies writeprof ships (kernels/cuda, kernels/cpu), in their canonical order. */
 export const STRATEGIES = ['baseline', 'warp-coop', 'lock-free', 'mem-opt', 'write-combine'] as const;
-export type Strategy = (typeof STRATEGIES)[number];
+export type BuiltinStrategy = (typeof STRATEGIES)[number];
+/**
+ * A strategy: a built-in one, or the one a strategy file declares (`--strategy-file`,
+ * src/strategy-file/), named as STRATEGY_FILE_NAME allows; it sorts after the built-ins.
+ */
+export type Strategy = BuiltinStrategy | (string & { readonly strategyFile?: never });
+/** A strategy file's strategy name: lower-case, starting with a letter, not a built-in's or a reserved word. */
+export const STRATEGY_FILE_NAME = /^[a-z][a-z0-9_-]{0,39}$/;
+export const RESERVED_STRATEGY_NAMES: readonly string[] = [...STRATEGIES, 'peer', 'all', 'best', 'user'];
+
+export function isBuiltinStrategy(s: string): s is BuiltinStrategy {
+  return (STRATEGIES as readonly string[]).includes(s);
+}
+
+/** Whether `s` may name a strategy in a document: a built-in, or a strategy file's. */
+export function isStrategyName(s: string): boolean {
+  return isBuiltinStrategy(s) || (STRATEGY_FILE_NAME.test(s) && !RESERVED_STRATEGY_NAMES.includes(s));
+}
 
 export const MODES = ['single', 'batch', 'concurrent'] as const;
 export type Mode = (typeof MODES)[number];

@@ -71,6 +71,19 @@ Napi::Value CudaStatus(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// The strategy file linked into this build (writeprof/kernel.cuh's WP_STRATEGY), or null.
+Napi::Value StrategyFile(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  wp::StrategyFileInfo s = wp::strategyFileInfo();
+  if (!s.present) return env.Null();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("apiVersion", s.apiVersion);
+  o.Set("block", s.block);
+  o.Set("writesPerBlock", s.writesPerBlock);
+  o.Set("orderRun", s.orderRun);
+  return o;
+}
+
 }  // namespace
 }  // namespace wpaddon
 
@@ -79,6 +92,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("cudaStatus", Napi::Function::New<wpaddon::CudaStatus>(env, "cudaStatus"));
   exports.Set("Case", wpaddon::Case::Define(env));
   exports.Set("redisInfo", Napi::Function::New<wpaddon::RedisInfo>(env, "redisInfo"));
+  exports.Set("strategyFile", Napi::Function::New<wpaddon::StrategyFile>(env, "strategyFile"));
 #if defined(WP_CHECK_ADDON)
   exports.Set("configureCheck", Napi::Function::New<wpaddon::ConfigureCheck>(env, "configureCheck"));
   exports.Set("takeFindings", Napi::Function::New<wpaddon::TakeFindings>(env, "takeFindings"));

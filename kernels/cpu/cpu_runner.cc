@@ -40,8 +40,9 @@ InsertFn pick(Strategy s, bool count) {
     case Strategy::LockFree: return lock_free_insert(count);
     case Strategy::MemOpt: return mem_opt_insert(count);
     case Strategy::WriteCombine: return write_combine_insert(count);
+    case Strategy::User: break;
   }
-  throw ConfigError("strategy: unknown value");
+  throw ConfigError("strategy: a strategy file's kernel runs on the cuda and cuda-emu backends only");
 }
 
 struct ThreadResult {

@@ -26,14 +26,7 @@ __device__ __forceinline__ void baseline_body(const BatchArgs& a) {
 }  // namespace
 }  // namespace wp::gpu
 
-extern "C" __global__ void __launch_bounds__(WP_BLOCK_BASELINE, WP_MINB_BATCH_256)
-    wp_baseline_count(wp::gpu::BatchArgs a) {
-  wp::gpu::baseline_body<true>(a);
-}
-extern "C" __global__ void __launch_bounds__(WP_BLOCK_BASELINE, WP_MINB_BATCH_256)
-    wp_baseline_plain(wp::gpu::BatchArgs a) {
-  wp::gpu::baseline_body<false>(a);
-}
+WP_BATCH_KERNELS(baseline, wp::gpu::baseline_body, WP_BLOCK_BASELINE, WP_MINB_BATCH_256)
 
 namespace wp::gpu {
 

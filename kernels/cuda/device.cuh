@@ -1,6 +1,7 @@
-// Device-side pieces every kernel family shares: warp-aggregated counters and phase clocks,
-// spin backoff, the per-bucket lock path, the lock-free claim path, and value copies (per
-// thread, per warp, and block-staged through shared memory with line-aligned stores).
+// Device-side pieces the built-in kernel families share beyond the public kernel interface
+// (writeprof/kernel.cuh: arguments, counters, backoff): the per-bucket lock path, the lock-free
+// claim path, and value copies (per thread, per warp, and block-staged through shared memory with
+// line-aligned stores).
 #pragma once
 #include <cuda_pipeline.h>
 #include <cuda_runtime.h>
@@ -8,105 +9,9 @@
 #include <cstdint>
 
 #include "launch.h"
-#include "writeprof/config.h"
-#include "writeprof/hash.h"
-#include "writeprof/layout.h"
-#include "writeprof/probe.h"
+#include "writeprof/kernel.cuh"
 
 namespace wp::gpu {
-
-constexpr unsigned kFullMask = 0xffffffffu;
-
-__device__ __forceinline__ unsigned lane_id() { return threadIdx.x & 31u; }
-
-// Global warp number; the counting kernels time every kClockEvery-th warp.
-__device__ __forceinline__ uint64_t global_warp() {
-  return (uint64_t(blockIdx.x) * blockDim.x + threadIdx.x) / 32u;
-}
-
-// Exponential backoff for spins: __nanosleep lets the SM schedule other warps and, under
-// independent thread scheduling, the lock holder in our own warp. Callable from the shared
-// host/device probe templates (a no-op on the host side, which never instantiates it).
-struct NanoBackoff {
-  uint32_t ns = 32;
-  __host__ __device__ void operator()() {
-#if defined(__CUDA_ARCH__) || defined(WP_CUDA_EMU)
-    __nanosleep(ns);
-    if (ns < 1024) ns <<= 1;
-#endif
-  }
-};
-
-__device__ __forceinline__ uint64_t warp_sum(uint64_t v) {
-#pragma unroll
-  for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(kFullMask, v, o);
-  return v;
-}
-
-// Per-thread counters and phase clocks. Kept in registers; flush() reduces them across the warp
-// and lane 0 adds the warp's totals with one atomic each: counting costs a few shuffles per warp,
-// not an atomic per event. The kCount=false variant compiles to nothing.
-template <bool kCount>
-struct Tally;
-
-template <>
-struct Tally<false> {
-  uint64_t sink = 0;  // lockfree_claim_with<false> never writes it
-  __device__ explicit Tally(bool) {}
-  __device__ void start() {}
-  template <int P>
-  __device__ void lap() {}
-  __device__ void lockRetry() {}
-  __device__ void casFailure() {}
-  __device__ void probeStep() {}
-  __device__ uint64_t* casCounter() { return &sink; }
-  __device__ void flush(DevStats*) {}
-};
-
-template <>
-struct Tally<true> {
-  uint64_t lockRetries = 0, casFailures = 0, probeSteps = 0;
-  uint64_t c0 = 0, c1 = 0, c2 = 0, c3 = 0;  // cycles by Phase (named, so they stay in registers)
-  long long mark = 0;
-  bool timed;
-  __device__ explicit Tally(bool timedWarp) : timed(timedWarp) {}
-  __device__ void start() {
-    if (timed) mark = clock64();
-  }
-  // Charge the time since the last mark to phase P.
-  template <int P>
-  __device__ void lap() {
-    if (!timed) return;
-    long long now = clock64();
-    uint64_t d = uint64_t(now - mark);
-    mark = now;
-    if (P == kPhaseProbe) c0 += d;
-    else if (P == kPhaseLock) c1 += d;
-    else if (P == kPhaseCopy) c2 += d;
-    else c3 += d;
-  }
-  __device__ void lockRetry() { ++lockRetries; }
-  __device__ void casFailure() { ++casFailures; }
-  __device__ void probeStep() { ++probeSteps; }
-  __device__ uint64_t* casCounter() { return &casFailures; }
-  // All 32 lanes must call this (every kernel keeps whole warps alive to the end).
-  __device__ void flush(DevStats* st) {
-    uint64_t v[7] = {lockRetries, casFailures, probeSteps, c0, c1, c2, c3};
-    // A warp that counted nothing (most warps of a small submission, every untimed warp without
-    // conflicts) skips the 35 shuffles and 7 atomics with one vote.
-    if (!__any_sync(kFullMask, (v[0] | v[1] | v[2] | v[3] | v[4] | v[5] | v[6]) != 0)) return;
-#pragma unroll
-    for (int i = 0; i < 7; ++i) v[i] = warp_sum(v[i]);
-    if (lane_id() != 0) return;
-    unsigned long long* dst[7] = {&st->lockRetries, &st->casFailures, &st->probeSteps, &st->cycles[kPhaseProbe],
-                                  &st->cycles[kPhaseLock], &st->cycles[kPhaseCopy], &st->cycles[kPhasePublish]};
-#pragma unroll
-    for (int i = 0; i < 7; ++i)
-      if (v[i]) atomicAdd(dst[i], (unsigned long long)v[i]);
-  }
-};
-
-__device__ __forceinline__ void count_full(DevStats* st) { atomicAdd(&st->fullWrites, 1ull); }
 
 // ---- per-bucket lock (baseline, warp-coop leaders, mem-opt, write-combine) ----
 

@@ -1,7 +1,16 @@
 // Strategy -> kernel family: how many writes a block takes per step, and which launch to call.
 #include "launch.h"
 
+// A strategy file's declaration (WP_STRATEGY, writeprof/kernel.cuh), present only in the build of
+// the runner linked with that file; absent (null) in writeprof's own builds.
+extern "C" __attribute__((weak)) const wp::gpu::StrategyEntry wp_user_strategy;
+
 namespace wp::gpu {
+
+const StrategyEntry* user_strategy() {
+  const StrategyEntry* e = &wp_user_strategy;
+  return e != nullptr && e->apiVersion == kKernelApiVersion ? e : nullptr;
+}
 
 uint32_t writes_per_block(Strategy s) {
   switch (s) {
@@ -10,8 +19,13 @@ uint32_t writes_per_block(Strategy s) {
     case Strategy::LockFree: return WP_BLOCK_LOCK_FREE;   // 32 writes per warp
     case Strategy::MemOpt: return WP_BLOCK_MEM_OPT;       // a 256-write tile per block
     case Strategy::WriteCombine: return WP_BLOCK_WRITE_COMBINE;  // a 128-write tile per block
+    case Strategy::User: return user_strategy()->writesPerBlock;
   }
   return WP_BLOCK_BASELINE;
+}
+
+OrderPromise device_order(Strategy s) {
+  return s == Strategy::User ? OrderPromise{user_strategy()->orderRun} : order_promise(Engine::Device, s);
 }
 
 void launch_batch(Strategy s, bool count, const BatchArgs& a, uint32_t blocks, cudaStream_t stream) {
@@ -21,7 +35,24 @@ void launch_batch(Strategy s, bool count, const BatchArgs& a, uint32_t blocks, c
     case Strategy::LockFree: launch_lock_free(count, a, blocks, stream); return;
     case Strategy::MemOpt: launch_mem_opt(count, a, blocks, stream); return;
     case Strategy::WriteCombine: launch_write_combine(count, a, blocks, stream); return;
+    case Strategy::User: user_strategy()->launch(count, a, blocks, stream); return;
   }
 }
 
 }  // namespace wp::gpu
+
+namespace wp {
+
+StrategyFileInfo strategyFileInfo() {
+  StrategyFileInfo i;
+  if (const gpu::StrategyEntry* e = gpu::user_strategy()) {
+    i.present = true;
+    i.apiVersion = e->apiVersion;
+    i.block = e->block;
+    i.writesPerBlock = e->writesPerBlock;
+    i.orderRun = e->orderRun;
+  }
+  return i;
+}
+
+}  // namespace wp

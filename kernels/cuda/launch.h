@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "writeprof/kernel.cuh"
 #include "writeprof/layout.h"
 #include "writeprof/runner.h"
 
@@ -22,37 +23,6 @@
 #define WP_MINB_BATCH_128 6
 
 namespace wp::gpu {
-
-// Device-side totals of one host thread's submissions (zeroed per sample). The four cycle sums
-// are clock64() time inside the kernel by phase, sampled on one warp in kClockEvery.
-struct DevStats {
-  unsigned long long lockRetries;
-  unsigned long long casFailures;
-  unsigned long long probeSteps;
-  unsigned long long fullWrites;  // writes that wrapped the whole table without a slot
-  unsigned long long cycles[4];   // indexed by Phase
-};
-static_assert(sizeof(DevStats) == 64, "one 64-byte record per host thread");
-
-enum Phase { kPhaseProbe = 0, kPhaseLock = 1, kPhaseCopy = 2, kPhasePublish = 3 };
-constexpr const char* kPhaseNames[4] = {"probe", "lock", "copy", "publish"};
-constexpr uint32_t kClockEvery = 16;  // counting kernels time one warp in this many
-
-// One batch submission: writes [firstWrite, firstWrite + n), keys and values staged on the
-// device (value i at vals + i * stride), values landing at arena + writeNo * stride.
-struct BatchArgs {
-  Bucket* table;
-  uint64_t buckets;
-  uint8_t* arena;
-  const uint64_t* keys;
-  const uint8_t* vals;
-  uint64_t firstWrite;
-  DevStats* stats;
-  uint32_t n;
-  uint32_t stride;
-  uint32_t valueSize;
-  uint32_t bucketBits;  // bits that hold a bucket index (write-combine sorts on them)
-};
 
 // The persistent single-write server's mailbox, in mapped pinned host memory. The host fills the
 // request fields and the value, then bumps `seq` (release); the device answers in `done`.
@@ -78,6 +48,10 @@ struct ServerArgs {
 
 // Rows of a batch submission each block of a family takes per step.
 uint32_t writes_per_block(Strategy s);
+// The strategy file linked into this build (WP_STRATEGY), or null: writeprof's own builds.
+const StrategyEntry* user_strategy();
+// The order a strategy's kernels promise (order.h), a strategy file's included.
+OrderPromise device_order(Strategy s);
 
 // One entry per kernel family, defined beside its kernels (the launch must live in the
 // translation unit that holds the kernel: the library is built without relocatable device code).

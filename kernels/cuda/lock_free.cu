@@ -34,20 +34,5 @@ __device__ __forceinline__ void lock_free_body(const BatchArgs& a) {
 }  // namespace
 }  // namespace wp::gpu
 
-extern "C" __global__ void __launch_bounds__(WP_BLOCK_LOCK_FREE, WP_MINB_BATCH_256)
-    wp_lock_free_count(wp::gpu::BatchArgs a) {
-  wp::gpu::lock_free_body<true>(a);
-}
-extern "C" __global__ void __launch_bounds__(WP_BLOCK_LOCK_FREE, WP_MINB_BATCH_256)
-    wp_lock_free_plain(wp::gpu::BatchArgs a) {
-  wp::gpu::lock_free_body<false>(a);
-}
-
-namespace wp::gpu {
-
-void launch_lock_free(bool count, const BatchArgs& a, uint32_t blocks, cudaStream_t stream) {
-  if (count) wp_lock_free_count<<<blocks, WP_BLOCK_LOCK_FREE, 0, stream>>>(a);
-  else wp_lock_free_plain<<<blocks, WP_BLOCK_LOCK_FREE, 0, stream>>>(a);
-}
-
-}  // namespace wp::gpu
+WP_BATCH_KERNELS(lock_free, wp::gpu::lock_free_body, WP_BLOCK_LOCK_FREE, WP_MINB_BATCH_256)
+WP_BATCH_LAUNCH(lock_free, WP_BLOCK_LOCK_FREE)

@@ -43,20 +43,5 @@ __device__ __forceinline__ void mem_opt_body(const BatchArgs& a) {
 }  // namespace
 }  // namespace wp::gpu
 
-extern "C" __global__ void __launch_bounds__(WP_BLOCK_MEM_OPT, WP_MINB_BATCH_256)
-    wp_mem_opt_count(wp::gpu::BatchArgs a) {
-  wp::gpu::mem_opt_body<true>(a);
-}
-extern "C" __global__ void __launch_bounds__(WP_BLOCK_MEM_OPT, WP_MINB_BATCH_256)
-    wp_mem_opt_plain(wp::gpu::BatchArgs a) {
-  wp::gpu::mem_opt_body<false>(a);
-}
-
-namespace wp::gpu {
-
-void launch_mem_opt(bool count, const BatchArgs& a, uint32_t blocks, cudaStream_t stream) {
-  if (count) wp_mem_opt_count<<<blocks, WP_BLOCK_MEM_OPT, 0, stream>>>(a);
-  else wp_mem_opt_plain<<<blocks, WP_BLOCK_MEM_OPT, 0, stream>>>(a);
-}
-
-}  // namespace wp::gpu
+WP_BATCH_KERNELS(mem_opt, wp::gpu::mem_opt_body, WP_BLOCK_MEM_OPT, WP_MINB_BATCH_256)
+WP_BATCH_LAUNCH(mem_opt, WP_BLOCK_MEM_OPT)

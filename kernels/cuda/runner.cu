@@ -52,6 +52,8 @@ class CudaRunner final : public CaseRunner {
  public:
   explicit CudaRunner(const CaseParams& p) : p_(p) {
     check_params(p);
+    if (p.strategy == Strategy::User && user_strategy() == nullptr)
+      throw ConfigError("strategy: \"user\" needs a build linked with a strategy file (writeprof --strategy-file)");
     int count = 0;
     cudaError_t e = cudaGetDeviceCount(&count);
     if (e != cudaSuccess) {
@@ -82,7 +84,7 @@ class CudaRunner final : public CaseRunner {
     stream_ = make_stream(p.keys, p.zipf, p.zipfTheta, p.seed, p.updateShare);
     t_.stream = stream_.data();
     // What each key may end with: built once, checked every sample.
-    final_ = FinalWrites(stream_.data(), p.keys, host::submissions(p), order_promise(Engine::Device, p.strategy));
+    final_ = FinalWrites(stream_.data(), p.keys, host::submissions(p), device_order(p.strategy));
     t_.buckets = buckets_for(final_.distinct().size(), p.loadFactor);
     t_.bucketBits = bits_for(t_.buckets);
     checkMemory(pinned);
@@ -96,7 +98,9 @@ class CudaRunner final : public CaseRunner {
     t_.table = table_.get();
     t_.arena = arena_.get();
     laneList_ = make_lanes(t_, lanes_);
-    persistent_ = p.mode == Mode::Single && p.strategy != Strategy::Baseline;
+    // A strategy file's kernel, like baseline's, is launched once per write: the persistent
+    // server runs the built-in claim protocols, not the file's.
+    persistent_ = p.mode == Mode::Single && p.strategy != Strategy::Baseline && p.strategy != Strategy::User;
     if (persistent_) server_ = SingleServer(t_.stride);
     caseRange_ = nvtxRangeStartA(caseName_.c_str());  // the case's lifetime, across threads
   }
@@ -234,7 +238,10 @@ class CudaRunner final : public CaseRunner {
                             (p_.strategy == Strategy::LockFree ? "the lock-free CAS claim" : "the bucket lock") + "; " +
                             strategy + "'s batch optimizations do not apply to a lone write; kernel = request-to-answer time");
       else
-        out.notes.push_back("single: one kernel launch per write (h2d, <<<1,32>>>, d2h of the counters, wait); "
+        out.notes.push_back(std::string("single: one kernel launch per write (h2d, ") +
+                            (p_.strategy == Strategy::User ? "<<<1, " + std::to_string(user_strategy()->block) + ">>>"
+                                                           : std::string("<<<1,32>>>")) +
+                            ", d2h of the counters, wait); "
                             "h2d/kernel/d2h from CUDA events on every 16th write, scaled to all writes");
     } else {
       out.notes.push_back("batch submissions are double-buffered: staging of the next overlaps the GPU work of "

@@ -87,20 +87,5 @@ __device__ __forceinline__ void warp_coop_body(const BatchArgs& a) {
 }  // namespace
 }  // namespace wp::gpu
 
-extern "C" __global__ void __launch_bounds__(WP_BLOCK_WARP_COOP, WP_MINB_BATCH_256)
-    wp_warp_coop_count(wp::gpu::BatchArgs a) {
-  wp::gpu::warp_coop_body<true>(a);
-}
-extern "C" __global__ void __launch_bounds__(WP_BLOCK_WARP_COOP, WP_MINB_BATCH_256)
-    wp_warp_coop_plain(wp::gpu::BatchArgs a) {
-  wp::gpu::warp_coop_body<false>(a);
-}
-
-namespace wp::gpu {
-
-void launch_warp_coop(bool count, const BatchArgs& a, uint32_t blocks, cudaStream_t stream) {
-  if (count) wp_warp_coop_count<<<blocks, WP_BLOCK_WARP_COOP, 0, stream>>>(a);
-  else wp_warp_coop_plain<<<blocks, WP_BLOCK_WARP_COOP, 0, stream>>>(a);
-}
-
-}  // namespace wp::gpu
+WP_BATCH_KERNELS(warp_coop, wp::gpu::warp_coop_body, WP_BLOCK_WARP_COOP, WP_MINB_BATCH_256)
+WP_BATCH_LAUNCH(warp_coop, WP_BLOCK_WARP_COOP)

@@ -114,20 +114,5 @@ __device__ __forceinline__ void write_combine_body(const BatchArgs& a) {
 }  // namespace
 }  // namespace wp::gpu
 
-extern "C" __global__ void __launch_bounds__(WP_BLOCK_WRITE_COMBINE, WP_MINB_BATCH_128)
-    wp_write_combine_count(wp::gpu::BatchArgs a) {
-  wp::gpu::write_combine_body<true>(a);
-}
-extern "C" __global__ void __launch_bounds__(WP_BLOCK_WRITE_COMBINE, WP_MINB_BATCH_128)
-    wp_write_combine_plain(wp::gpu::BatchArgs a) {
-  wp::gpu::write_combine_body<false>(a);
-}
-
-namespace wp::gpu {
-
-void launch_write_combine(bool count, const BatchArgs& a, uint32_t blocks, cudaStream_t stream) {
-  if (count) wp_write_combine_count<<<blocks, WP_BLOCK_WRITE_COMBINE, 0, stream>>>(a);
-  else wp_write_combine_plain<<<blocks, WP_BLOCK_WRITE_COMBINE, 0, stream>>>(a);
-}
-
-}  // namespace wp::gpu
+WP_BATCH_KERNELS(write_combine, wp::gpu::write_combine_body, WP_BLOCK_WRITE_COMBINE, WP_MINB_BATCH_128)
+WP_BATCH_LAUNCH(write_combine, WP_BLOCK_WRITE_COMBINE)

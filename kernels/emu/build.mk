@@ -108,7 +108,8 @@ $(OUT)/libwpemu_check.a: $(CHECK_OBJ) $(OUT)/cuda/runner_entry.o
 	@echo "ar $@"
 	$(Q)rm -f $@.tmp && ar rcs $@.tmp $^ && mv $@.tmp $@
 
-# Tests build their own kernels exactly as kernels/cuda is built (plain or --instrument).
+# Tests build their own kernels, and writeprof a strategy file (`--strategy-file`,
+# src/strategy-file/build.ts), exactly as kernels/cuda is built (plain or --instrument).
 print-cuda-emu-flags:
 	@echo $(CUDA_EMU_FLAGS)
 

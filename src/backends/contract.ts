@@ -41,7 +41,8 @@ export const PEER_BACKENDS = ['redis', 'libcuckoo'] as const satisfies readonly 
 export const CASE_PARAMS = {
   backend: { kind: 'enum', values: BACKENDS },
   /** a peer's strategy is always `peer` */
-  strategy: { kind: 'enum', values: [...STRATEGIES, PEER_STRATEGY] },
+  /** `user`: the strategy file linked into this build of the addon (src/strategy-file/) */
+  strategy: { kind: 'enum', values: [...STRATEGIES, 'user', PEER_STRATEGY] },
   mode: { kind: 'enum', values: MODES },
   valueSize: { kind: 'number', range: CASE_LIMITS.valueSize },
   batchSize: { kind: 'number', range: CASE_LIMITS.batchSize },

@@ -8,7 +8,7 @@
  */
 import type { Backend, BackendStatus, CaseHandle, NativeSample, OpenOptions } from './backend.js';
 import { nativeCaseParams, openNativeCase } from './native-backend.js';
-import { loadEmuAddon, type NativeAddon } from './native.js';
+import { loadCheckAddon, loadEmuAddon, type NativeAddon, type NativeCheckAddon } from './native.js';
 import { countTrafficOnEmulator } from './traffic.js';
 import { DEFAULT_EMULATOR, type CaseSpec, type EmulatorSettings } from '../model.js';
 
@@ -40,7 +40,12 @@ function relabel(s: NativeSample, note: string): NativeSample {
   return { ...rest, notes: [note, ...(s.notes ?? [])] };
 }
 
-export function createEmuBackend(settings: EmulatorSettings = DEFAULT_EMULATOR, addon: () => NativeAddon = loadEmuAddon): Backend {
+/** `checkAddon`: the instrumented build the memory-traffic pass counts on (a strategy file has its own). */
+export function createEmuBackend(
+  settings: EmulatorSettings = DEFAULT_EMULATOR,
+  addon: () => NativeAddon = loadEmuAddon,
+  checkAddon: () => NativeCheckAddon = loadCheckAddon,
+): Backend {
   const note = emulatorNote(settings);
   return {
     name: 'cuda-emu',
@@ -60,6 +65,6 @@ export function createEmuBackend(settings: EmulatorSettings = DEFAULT_EMULATOR, 
         close: () => handle.close(),
       };
     },
-    countTraffic: (spec, options) => countTrafficOnEmulator(spec, options, settings),
+    countTraffic: (spec, options) => countTrafficOnEmulator(spec, options, settings, checkAddon),
   };
 }

@@ -2,7 +2,7 @@
  * A Backend over the native addon, shared by the CPU and CUDA backends: each supplies its name
  * and status(); building NativeCaseParams, mapping errors and converting samples live here.
  */
-import { keyDistOf, type BackendName, type CaseSpec, type KeyDist } from '../model.js';
+import { isBuiltinStrategy, keyDistOf, PEER_STRATEGY, type BackendName, type CaseSpec, type KeyDist } from '../model.js';
 import { UsageError } from '../errors.js';
 import { DEFAULTS } from '../limits.js';
 import type { Backend, BackendStatus, CaseHandle, NativeSample, OpenOptions } from './backend.js';
@@ -20,10 +20,17 @@ export function nativeKeyDist(d: KeyDist): Pick<NativeCaseParams, 'dist' | 'zipf
   return d.kind === 'uniform' ? { dist: 'uniform', zipfTheta: 0 } : { dist: 'zipf', zipfTheta: d.theta };
 }
 
+function nativeStrategy(s: CaseSpec['strategy']): NativeCaseParams['strategy'] {
+  if (s === PEER_STRATEGY) return PEER_STRATEGY;
+  if (isBuiltinStrategy(s)) return s;
+  return 'user';
+}
+
 export function nativeCaseParams(backend: NativeCaseParams['backend'], spec: CaseSpec, options: NativeOpenOptions): NativeCaseParams {
   return {
     backend,
-    strategy: spec.strategy,
+    // A strategy file's kernel is the native `user` strategy of the build linked with it.
+    strategy: nativeStrategy(spec.strategy),
     mode: spec.mode,
     valueSize: spec.valueSize,
     batchSize: spec.batchSize,

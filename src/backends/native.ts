@@ -27,6 +27,16 @@ export interface NativeAddon {
   Case: new (params: NativeCaseParams) => NativeCase;
   /** Rejects with one line when the server cannot be reached or refuses AUTH. */
   redisInfo(target: NativeRedisTarget): Promise<RawRedisInfo>;
+  /** The strategy file this build is linked with (src/strategy-file/), or null. */
+  strategyFile(): RawStrategyFile | null;
+}
+
+/** What WP_STRATEGY declared (kernels/include/writeprof/kernel.cuh). */
+export interface RawStrategyFile {
+  apiVersion: number;
+  block: number;
+  writesPerBlock: number;
+  orderRun: number;
 }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -60,6 +70,11 @@ export const CHECK_ADDON_PATH = process.env.WRITEPROF_CHECK_ADDON
   : join(root, 'build', 'Release', 'writeprof_check.node');
 
 const cached = new Map<string, NativeAddon>();
+
+/** An addon at `path` (a strategy file's build: src/strategy-file/), loaded once per process. */
+export function loadAddonAt(path: string): NativeAddon {
+  return load(path);
+}
 
 function load(path: string): NativeAddon {
   const hit = cached.get(path);

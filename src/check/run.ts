@@ -69,11 +69,15 @@ function checkInfoOf(a: NativeCheckAddon): RawCheckInfo {
   return info;
 }
 
-export async function runCheck(req: CheckRequest, addon: () => NativeCheckAddon = loadCheckAddon): Promise<CheckOutcome> {
-  const a = addon();
+/**
+ * `addonFor` picks the build a case runs on: writeprof's check addon, or a strategy file's
+ * instrumented build for that file's cases (src/strategy-file/); findings are placed in the
+ * source through the module that produced them.
+ */
+export async function runCheck(req: CheckRequest, addonFor: (spec: CaseSpec) => NativeCheckAddon = () => loadCheckAddon()): Promise<CheckOutcome> {
   const tools = Object.fromEntries(TOOLS.map((t) => [t, req.tools.includes(t)])) as Record<Tool, boolean>;
   const runs: CheckRun[] = [];
-  const raw: { label: string; findings: RawFinding[] }[] = [];
+  const raw: { label: string; findings: RawFinding[]; addon: NativeCheckAddon }[] = [];
   const kernels: string[] = [];
   const limits = new Set<string>();
   const total = req.specs.length * req.variants.length * req.seeds.length;
@@ -85,6 +89,7 @@ export async function runCheck(req: CheckRequest, addon: () => NativeCheckAddon 
           aborted = true;
           break outer;
         }
+        const a = addonFor(spec);
         a.configureCheck(tools);
         const params = {
           ...nativeCaseParams('cuda-emu', spec, { countConflicts: variant === 'count', slowdownNs: 0, latencyEvery: 0, seed: req.keySeed }),
@@ -125,15 +130,20 @@ export async function runCheck(req: CheckRequest, addon: () => NativeCheckAddon 
         if (info.limits) limits.add(info.limits);
         run.findings = found.length;
         run.seconds = (performance.now() - t0) / 1000;
-        raw.push({ label, findings: found });
+        raw.push({ label, findings: found, addon: a });
         runs.push(run);
         req.onRun?.(run, runs.length, total);
       }
     }
   }
-  const module = checkInfoOf(a).module;
-  const placed = resolveSites(module, raw.flatMap((r) => r.findings.flatMap((f) => f.sites.map((s) => s.pc))));
-  const shared = raw.some((r) => r.findings.some((f) => f.sites.some((s) => s.space === 'shared'))) ? sharedVariables(module) : [];
-  const findings = foldFindings(raw.flatMap((r) => placeFindings(r.findings, placed, r.label, shared)));
+  const placedRuns: CheckFinding[] = [];
+  for (const a of new Set(raw.map((r) => r.addon))) {
+    const mine = raw.filter((r) => r.addon === a);
+    const module = checkInfoOf(a).module;
+    const placed = resolveSites(module, mine.flatMap((r) => r.findings.flatMap((f) => f.sites.map((s) => s.pc))));
+    const shared = mine.some((r) => r.findings.some((f) => f.sites.some((s) => s.space === 'shared'))) ? sharedVariables(module) : [];
+    placedRuns.push(...mine.flatMap((r) => placeFindings(r.findings, placed, r.label, shared)));
+  }
+  const findings = foldFindings(placedRuns);
   return { runs, findings, kernels, limits: [...limits], aborted };
 }

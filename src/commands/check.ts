@@ -7,7 +7,9 @@
  */
 import type { Command } from 'commander';
 import { emuStatus } from '../backends/cuda-emu.js';
-import { loadCheckAddon } from '../backends/native.js';
+import { loadAddonAt, loadCheckAddon, type NativeCheckAddon } from '../backends/native.js';
+import { fileOf, strategyFileRecord } from '../strategy-file/index.js';
+import { collect, prepareFiles, requireFiles, withFileStrategies } from './run-strategy-files.js';
 import { TOOL_FINDS, TOOLS, parseSeeds, parseTools } from '../check/tools.js';
 import { VARIANTS, runCheck, type Variant } from '../check/run.js';
 import { summarize } from '../check/summary.js';
@@ -41,7 +43,8 @@ const HELP = `
 Tools (default: all):
 ${TOOLS.map((t) => `  ${t.padEnd(10)} ${TOOL_FINDS[t]}`).join('\n')}
 
-Each case of the profile (default: ${CHECK_PROFILE}, every kernel on small shapes) runs once per
+Each case of the profile (default: ${CHECK_PROFILE}, every kernel on small shapes; each
+--strategy-file adds its strategy to every suite, built instrumented too) runs once per
 emulator seed and kernel variant (count: with conflict counters, plain: without) on kernels/cuda
 built with every load and store instrumented. Findings are folded (same tool, kind, kernel and
 source lines: one entry with a count) and end with one summary line per tool. A kernel's invalid
@@ -72,8 +75,12 @@ export async function checkCommand(opts: CheckOptions): Promise<void> {
   const settings = parseRunFlags({ ...rest, backend: 'cuda-emu' });
   const seeds = parseSeeds(rest.emuSeed, emuSeeds, DEFAULTS.emulator.seed);
   const profileArg = settings.profile ?? CHECK_PROFILE;
-  const profile = applyOverrides(loadProfile(profileArg), settings.overrides);
+  const overridden = applyOverrides(loadProfile(profileArg), settings.overrides);
+  // A strategy file is built instrumented, as kernels/cuda is for the checker; its cases run there.
+  const files = prepareFiles(settings.strategyFiles, 'check');
+  const profile = { ...overridden, suites: withFileStrategies(overridden.suites, files) };
   const specs = expandCases(profile.suites);
+  requireFiles(specs, files);
   if (specs.length === 0) throw new UsageError('the profile and flags select no case: a check over nothing is not a pass');
   const startedAt = new Date();
   const inputs = [inputFile(resolveProfile(profileArg))];
@@ -107,7 +114,10 @@ export async function checkCommand(opts: CheckOptions): Promise<void> {
           if (done === total) process.stderr.write('\n');
         },
       },
-      () => addon,
+      (spec) => {
+        const file = fileOf(files, spec);
+        return file ? (loadAddonAt(file.addonPath) as NativeCheckAddon) : addon;
+      },
     );
   } finally {
     if (guard.exitCode === undefined) guard.dispose();
@@ -118,6 +128,7 @@ export async function checkCommand(opts: CheckOptions): Promise<void> {
     environment,
     profile: { name: profile.name, source: profile.source, measurement: profile.measurement, suites: profile.suites },
     cases: [],
+    strategyFiles: files.map(strategyFileRecord),
     check: { tools, seeds, variants, kernels: outcome.kernels, runs: outcome.runs, findings: outcome.findings, summary, limits: outcome.limits },
     ...(outcome.aborted ? { partial: true } : {}),
   });
@@ -153,6 +164,7 @@ export function register(program: Command): void {
       .option('-p, --profile <file|name>', `profile file, or a name in profiles/ (default: ${CHECK_PROFILE})`),
   )
     .option('--variant <list>', 'kernel variants: count,plain (default both)')
+    .option('--strategy-file <path>', 'a .cu file declaring a strategy (writeprof/kernel.cuh): checked beside the built-in ones (repeatable)', collect)
     .option('--seed <n>', 'seed of the key streams', String(DEFAULTS.seed))
     .option('--emu-seed <n>', 'scheduler seed (default 1)')
     .option('--emu-seeds <list>', 'scheduler seeds, as 1-3 or 1,4,9: every case runs under each')

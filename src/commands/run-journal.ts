@@ -29,7 +29,8 @@ import { expandCases } from '../profile/plan.js';
 import { selectShard } from '../profile/shard.js';
 import { defaultTarget, type OutputPlan, type ReportFormat } from './run-outputs.js';
 import type { PeerRecord } from './run-peers.js';
-import { caseResultSchema, planSchema, shardSchema, type CaseResult, type EmulatorSettings, type PlanRecord, type ResultsDocument, type ShardRecord } from '../results/schema.js';
+import type { JournaledStrategyFile } from './run-strategy-files.js';
+import { caseResultSchema, planSchema, shardSchema, strategyFileSchema, type CaseResult, type EmulatorSettings, type PlanRecord, type ResultsDocument, type ShardRecord } from '../results/schema.js';
 
 /** Everything a resumed run needs, in the journal's header. */
 export interface RunRecord {
@@ -54,6 +55,8 @@ export interface RunRecord {
   /** the whole plan's digest, and --shard's slice of it (recorded in the results) */
   plan?: PlanRecord;
   shard?: ShardRecord;
+  /** --strategy-file: the files, their hashes and where they are (--resume builds them again) */
+  strategyFiles?: JournaledStrategyFile[];
   specs: CaseSpec[];
   outputs: { report?: { path: string; format: ReportFormat }; print?: Format };
 }
@@ -91,6 +94,7 @@ const recordSchema = z.object({
   profile: z.object({ name: text, source: text, measurement: z.record(z.string(), z.unknown()), suites: z.array(z.object({ mode: z.enum(MODES), axes: z.record(z.string(), z.unknown()) })).min(1) }),
   plan: planSchema.optional(),
   shard: shardSchema.optional(),
+  strategyFiles: z.array(strategyFileSchema.extend({ absolutePath: text })).optional(),
   specs: z.array(z.object({ id: z.string() }).loose()),
   outputs: z.object({ report: z.object({ path: text, format: z.enum(['markdown', 'csv']) }).optional(), print: z.enum(FORMATS).optional() }),
 });

@@ -47,6 +47,8 @@ export interface RawRunOptions extends RawPeerOptions {
   emuWorkers?: string;
   emuTimeout?: string;
   shard?: string;
+  /** --strategy-file, repeatable */
+  strategyFile?: string[];
 }
 
 export type BackendChoice = 'auto' | BackendName;
@@ -76,6 +78,8 @@ export interface RunSettings {
   emulator: EmulatorSettings;
   /** --peer and the Redis flags */
   peers: PeerSettings;
+  /** --strategy-file: user kernels run as strategies beside the built-in ones */
+  strategyFiles: string[];
 }
 
 function pickOne<T extends string>(field: string, raw: string, allowed: readonly T[]): T {
@@ -120,5 +124,6 @@ export function parseRunFlags(o: RawRunOptions): RunSettings {
     overrides: { ...(modes ? { modes } : {}), axes, measurement },
     emulator,
     peers: parsePeerFlags(o, backend),
+    strategyFiles: o.strategyFile ?? [],
   };
 }

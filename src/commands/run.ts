@@ -36,6 +36,8 @@ import { planPeerCases } from '../profile/peer-cases.js';
 import { peerOptionsOf, peerRecord } from './run-peers.js';
 import type { PeerOptions, PeerOrigin } from '../backends/peers.js';
 import { axisOptions } from './axis-options.js';
+import { checkStrategyFileBackend, collect, journaled, prepareFiles, requireFiles, resultsRecords, resumeFiles, routeFiles, withFileStrategies } from './run-strategy-files.js';
+import type { StrategyFile } from '../strategy-file/index.js';
 import { gpuModel } from '../results/gpu-models.js';
 import { GPU_MODEL_HELP } from './gpu-model.js';
 import { writeReport } from './report.js';
@@ -151,6 +153,8 @@ interface Prepared {
   headline: string;
   /** the claims the summary checks (--claims, default the story's; --no-claims: none) */
   claims?: ReturnType<typeof loadSummaryClaims>;
+  /** --strategy-file: built and loaded */
+  files: StrategyFile[];
 }
 
 function deviceOf(status: BackendStatus): string {
@@ -160,11 +164,18 @@ function deviceOf(status: BackendStatus): string {
 async function prepareFresh(opts: RunOptions): Promise<Prepared> {
   const settings = parseRunFlags(opts);
   const profileArg = settings.profile ?? DEFAULT_PROFILE;
-  const profile = applyOverrides(loadProfile(profileArg), settings.overrides);
+  const overridden = applyOverrides(loadProfile(profileArg), settings.overrides);
   if (settings.backend === 'cuda-emu' && settings.peers.peers.length) {
     throw new UsageError('--peer: emulated timings cannot be set beside a peer\'s; measure peers with --backend cpu or cuda');
   }
+  // Strategy files are built (or found in the cache) before anything else: a file that does not
+  // compile is bad input, shown as the compiler's errors.
+  checkStrategyFileBackend(settings.backend, settings.strategyFiles);
+  // Strategy files run on cuda-emu, where the memory traffic is counted unless --no-memory-traffic.
+  const files = prepareFiles(settings.strategyFiles, 'emu', settings.memoryTraffic !== false);
+  const profile = { ...overridden, suites: withFileStrategies(overridden.suites, files) };
   const planned = planPeerCases(expandCases(profile.suites), settings.backend, settings.peers.peers);
+  requireFiles(planned, files);
   const picked = settings.shard ? selectShard(planned, profile.measurement, settings.shard) : undefined;
   const specs = picked ? picked.shard.cases : planned;
   checkReadable(specs, profile.measurement, settings.repeat);
@@ -193,6 +204,7 @@ async function prepareFresh(opts: RunOptions): Promise<Prepared> {
     ...(settings.repeat > 1 ? { repeat: settings.repeat } : {}),
     ...(selected.status.emulator ? { emulator: selected.status.emulator } : {}),
     peers: peerRecord(settings.peers),
+    ...(files.length ? { strategyFiles: journaled(files) } : {}),
     profile: { name: profile.name, source: profile.source, measurement: profile.measurement, suites: profile.suites },
     plan: planRecord(planned, profile.measurement, settings),
     ...(picked
@@ -235,8 +247,9 @@ async function prepareFresh(opts: RunOptions): Promise<Prepared> {
     peerOrigin: 'flags',
     quiet: settings.quiet,
     inputs,
-    headline: `profile: ${profile.name} (${profile.source}), ${planned.length} cases${shardLine}`,
+    headline: `profile: ${profile.name} (${profile.source}), ${planned.length} cases${shardLine}${files.map((f) => `\nstrategy file: ${f.name} = ${printable(f.shown)} (sha256 ${f.sha256.slice(0, 12)})`).join('')}`,
     claims,
+    files,
   };
 }
 
@@ -256,6 +269,7 @@ async function prepareResume(opts: RunOptions, given: readonly string[]): Promis
       throw new UsageError(`--resume: the journal's cases ran on ${rec.backend} "${printable(rec.device)}", this machine offers ${selected.status.name} "${deviceOf(selected.status)}"; results of one document come from one device`);
     }
     if (selected.status.name !== 'cpu') checkCases(rec.specs, deviceLimits(selected.status));
+    const files = resumeFiles(rec.strategyFiles, 'emu', rec.memoryTraffic === true);
     const inputs = [inputFile(j.path)];
     const field = '--resume';
     const json = resolveTarget(j.outputs.json, { field, named: false, force: rec.force, inputs });
@@ -281,6 +295,7 @@ async function prepareResume(opts: RunOptions, given: readonly string[]): Promis
       inputs,
       headline: `resuming ${printable(j.path)}: ${j.finished.length} of ${rec.specs.length} cases finished, ${rec.specs.length - j.finished.length} to run${torn}${skipped}`,
       claims: loadSummaryClaims(opts.claims),
+      files,
     };
   } catch (err) {
     j.journal.close();
@@ -344,7 +359,8 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
     if (peerNames.length) peers = await openPeers(peerNames, p.peerOptions, note, p.peerOrigin);
     // A resumed journal is written to only once the run can go on (its peers answer).
     if (journal && !journal.created) journal.takeOver(p.finished.length);
-    const backend = peers ? routeCases(selected.backend, peers.backends) : selected.backend;
+    const own = routeFiles(selected.backend, p.files, record.emulator);
+    const backend = peers ? routeCases(own, peers.backends) : own;
     const repeat = record.repeat ?? 1;
     const outcome = await runRepeated(repeat, (pass) => {
       if (repeat > 1) note(`run ${pass + 1}/${repeat}`);
@@ -383,6 +399,7 @@ export async function runCommand(opts: RunOptions, given: readonly string[] = []
       profile: record.profile,
       ...(record.plan ? { plan: record.plan } : {}),
       ...(record.shard ? { shard: record.shard } : {}),
+      strategyFiles: resultsRecords(record.strategyFiles),
       cases,
       partial,
     });
@@ -482,6 +499,7 @@ export function register(program: Command): void {
     .option('--emu-seed <n>', 'cuda-emu: scheduler seed (a failing seed reproduces; default 1)')
     .option('--emu-workers <n>', 'cuda-emu: OS threads running blocks, 0 = one per core (1 makes each launch deterministic)')
     .option('--emu-timeout <seconds>', 'cuda-emu: a launch with no thread making progress this long fails its case (default 10)')
+    .option('--strategy-file <path>', 'a .cu file declaring a strategy (writeprof/kernel.cuh): run beside the built-in ones (cuda-emu; repeatable)', collect)
     .option('--shard <i/n>', 'run only the i-th of n disjoint slices of the plan, balanced by expected cost (see `writeprof merge`)')
     .option('--repeat <n>', 'run the whole sweep n times; each case keeps every run\'s median (see below)')
     .option('-q, --quiet', 'no progress, notes or summary on stderr')

@@ -24,6 +24,7 @@ import { shellArg, shellLine } from '../io/shell.js';
 import { inputFile, refuseInput, type InputFile } from '../io/target.js';
 import { TOOL_VERSION } from '../version.js';
 import { expandInputs } from './merge.js';
+import { checkStrategyFileBackend, collect, prepareFiles, requireFiles, withFileStrategies } from './run-strategy-files.js';
 
 const HELP = `
 A fleet sweep: the plan split into n shards balanced by expected cost (see \`writeprof run --help\`,
@@ -62,6 +63,7 @@ interface SlurmFlags extends Partial<Record<SlurmField, string>> {
   submit?: boolean;
   wait?: boolean;
   resume?: string;
+  strategyFile?: string[];
 }
 
 const BACKEND_CHOICES = ['auto', ...BACKENDS];
@@ -167,8 +169,15 @@ async function newSweep(flags: SlurmFlags, slurm: SlurmSettings): Promise<void> 
     countConflicts: flags.countConflicts !== false,
     calibrateSlowdown: 0,
   };
-  const profile = loadProfile(flags.profile ?? DEFAULT_PROFILE);
+  // Strategy files are built here first (a file that does not compile stops the sweep before
+  // anything is queued), then copied into the sweep: every shard runs the very same file.
+  const given = flags.strategyFile ?? [];
+  checkStrategyFileBackend(backend, given);
+  const files = prepareFiles(given, 'emu');
+  const loaded = loadProfile(flags.profile ?? DEFAULT_PROFILE);
+  const profile = { ...loaded, suites: withFileStrategies(loaded.suites, files) };
   const specs = expandCases(profile.suites);
+  requireFiles(specs, files);
   const layout = layoutShards(specs, profile.measurement, shards);
   const digest = planDigest(specs, profile.measurement, settings);
 
@@ -180,7 +189,7 @@ async function newSweep(flags: SlurmFlags, slurm: SlurmSettings): Promise<void> 
   // The profile is an input: no file the sweep writes may be it (a profile.json inside --dir).
   const inputs = [inputFile(resolveProfile(flags.profile ?? DEFAULT_PROFILE))];
   for (const f of [paths.profile, paths.shardScript, paths.mergeScript, paths.manifest]) refuseInput('--dir', f, inputs);
-  for (const d of [paths.shards, paths.logs]) {
+  for (const d of [paths.shards, paths.logs, ...(files.length ? [paths.strategies] : [])]) {
     try {
       mkdirSync(d, { recursive: true });
     } catch (err) {
@@ -188,6 +197,11 @@ async function newSweep(flags: SlurmFlags, slurm: SlurmSettings): Promise<void> 
     }
   }
   writeFileAtomic(paths.profile, JSON.stringify(frozenProfile(profile), null, 2) + '\n', { inputs, field: '--dir' });
+  const copies = files.map((f) => {
+    const copy = join(paths.strategies, `${f.name}.cu`);
+    writeFileAtomic(copy, readFileSync(f.path), { inputs: [...inputs, inputFile(f.path)], field: '--dir' });
+    return { name: f.name, path: f.shown, sha256: f.sha256, copy };
+  });
   // The frozen file must describe the very same plan, or every shard would run something else.
   const frozen = loadProfile(paths.profile);
   if (planDigest(expandCases(frozen.suites), frozen.measurement, settings) !== digest) throw new Error('internal: the frozen profile does not reproduce the plan');
@@ -204,6 +218,7 @@ async function newSweep(flags: SlurmFlags, slurm: SlurmSettings): Promise<void> 
     countConflicts: settings.countConflicts,
     slurm,
     version: TOOL_VERSION,
+    strategyFiles: copies.map((c) => c.copy),
   };
   writeFileAtomic(paths.shardScript, shardScript(parts), { inputs, field: '--dir' });
   writeFileAtomic(paths.mergeScript, mergeScript(parts), { inputs, field: '--dir' });
@@ -218,6 +233,7 @@ async function newSweep(flags: SlurmFlags, slurm: SlurmSettings): Promise<void> 
     countConflicts: settings.countConflicts,
     slurm: { ...slurm } as Record<string, string>,
     submissions: [],
+    ...(copies.length ? { strategyFiles: copies } : {}),
   };
   writeManifest(dir, manifest, inputs);
 
@@ -244,7 +260,7 @@ function shardsToRun(dir: string, m: FleetManifest): { missing: number[]; profil
 }
 
 async function resume(flags: SlurmFlags, slurm: SlurmSettings): Promise<void> {
-  for (const f of ['profile', 'shards', 'dir', 'backend', 'seed'] as const) {
+  for (const f of ['profile', 'shards', 'dir', 'backend', 'seed', 'strategyFile'] as const) {
     if (flags[f] !== undefined) throw new UsageError(`--${f}: not allowed with --resume (the sweep's own settings are in its fleet.json)`);
   }
   if (flags.countConflicts === false) throw new UsageError('--no-count-conflicts: not allowed with --resume (the sweep\'s own settings are in its fleet.json)');
@@ -306,6 +322,7 @@ export function register(program: Command): void {
     .option('--submit', 'submit the jobs with sbatch (otherwise only write the scripts)')
     .option('--wait', 'with --submit: wait for the merge job; exit 1 unless it completed')
     .option('--resume <dir>', 'submit only the shards of this sweep that lack complete results, and a new merge job')
+    .option('--strategy-file <path>', 'a .cu file declaring a strategy (writeprof/kernel.cuh): copied into the sweep, run by every shard (--backend cuda-emu; repeatable)', collect)
     .addHelpText('after', helpAfter(HELP))
     .action(async (flags: SlurmFlags) => slurmCommand(flags));
 }

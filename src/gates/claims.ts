@@ -14,12 +14,15 @@
  *  - minTrafficEfficiency.min: fraction, (key + value bytes) / bytes moved per write (0.45 = "45%")
  */
 import { z } from 'zod';
-import { MODES, PEERS, STRATEGIES, type Strategy } from '../model.js';
+import { isStrategyName, MODES, PEERS, STRATEGIES, type Strategy } from '../model.js';
 import { UsageError } from '../errors.js';
 import { printableDeep } from '../io/sanitize.js';
 import { formatPath, readJsonFile, showValue, valueAt } from '../io/json.js';
 
 const OPTIMIZED = ['warp-coop', 'lock-free', 'mem-opt', 'write-combine'] as const satisfies readonly Strategy[];
+
+/** A built-in strategy, or a strategy file's by its name (`--strategy-file`). */
+const STRATEGY_NAME = z.string().refine(isStrategyName);
 
 function oneOrMany<T extends z.ZodType>(t: T) {
   return z.union([t, z.array(t).min(1)]);
@@ -33,7 +36,7 @@ function numericAxis(t: z.ZodNumber) {
 /** Which cases a claim is about; an axis left out matches every value. */
 export const selectorSchema = z.strictObject({
   mode: oneOrMany(z.enum(MODES)).optional(),
-  strategy: oneOrMany(z.enum(STRATEGIES)).optional(),
+  strategy: oneOrMany(STRATEGY_NAME).optional(),
   valueSize: numericAxis(z.number().int().positive()).optional(),
   batchSize: numericAxis(z.number().int().positive()).optional(),
   threads: numericAxis(z.number().int().positive()).optional(),
@@ -95,7 +98,7 @@ export const claimSchema = z.discriminatedUnion('kind', [
     ...base,
     kind: z.literal('minScalingEfficiency'),
     min: z.number().gt(0).lte(1),
-    strategy: z.union([z.literal('best'), z.enum(STRATEGIES)]).default('best'),
+    strategy: z.union([z.literal('best'), STRATEGY_NAME]).default('best'),
     /** every thread count T in (1, upToThreads] present is checked; 1 and upToThreads must be present */
     upToThreads: z.number().int().min(2),
   }),
@@ -183,7 +186,7 @@ export function parseClaims(raw: unknown, source: string): ClaimsFile {
   if (field === 'peer' && !inSelect) why = `allowed: ${PEERS.join(', ')}`;
   if (field === 'strategy') {
     why = inSelect
-      ? `allowed: ${STRATEGIES.join(', ')}, or a list of them`
+      ? `allowed: ${STRATEGIES.join(', ')}, a strategy file's name, or a list of them`
       : `allowed: best, ${(valueAt(raw, [...issue.path.slice(0, -1), 'kind']) === 'minScalingEfficiency' ? STRATEGIES : OPTIMIZED).join(', ')}`;
   }
   if (field === 'min' || field === 'max') {

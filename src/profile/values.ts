@@ -6,7 +6,7 @@
 import { invalid } from '../errors.js';
 import { fmtMemory } from '../format.js';
 import { CASE_LIMITS, type Range } from '../limits.js';
-import { keyDistName, MODES, STRATEGIES, type KeyDistName, type Mode, type Strategy } from '../model.js';
+import { isStrategyName, keyDistName, MODES, STRATEGIES, type KeyDistName, type Mode, type Strategy } from '../model.js';
 
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2 };
 const VALUE_SIZE = CASE_LIMITS.valueSize;
@@ -66,12 +66,15 @@ export function parseKeyDist(field: string, raw: unknown): KeyDistName {
   return keyDistName({ kind: 'zipf', theta });
 }
 
-export const STRATEGY_ALLOWED = `all, ${STRATEGIES.join(', ')}`;
+export const STRATEGY_ALLOWED = `all, ${STRATEGIES.join(', ')}, or the name of a strategy file's strategy (--strategy-file)`;
 
-/** A strategy name, or 'all' (every strategy, in the canonical order). */
+/**
+ * A strategy name, or 'all' (every built-in strategy, in the canonical order). A strategy file's
+ * name passes here; the run refuses it unless a --strategy-file declares it.
+ */
 export function parseStrategy(field: string, raw: unknown): Strategy[] {
   if (raw === 'all') return [...STRATEGIES];
-  if (typeof raw === 'string' && (STRATEGIES as readonly string[]).includes(raw)) return [raw as Strategy];
+  if (typeof raw === 'string' && isStrategyName(raw)) return [raw];
   throw invalid(field, raw, STRATEGY_ALLOWED);
 }
 

@@ -9,7 +9,7 @@
 import * as vl from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import { View, parse, resetSVGDefIds } from 'vega';
-import { PEER_LABEL, type Mode, type PeerName, type Strategy } from '../model.js';
+import { isBuiltinStrategy, PEER_LABEL, type BuiltinStrategy, type Mode, type PeerName, type Strategy } from '../model.js';
 import type { ChartThreshold } from '../results/claim-outcome.js';
 import type { Matrix, RateTable, ScalingTable, StrategyTable } from './matrix.js';
 
@@ -35,13 +35,22 @@ const BASE = {
 } as const;
 
 /** One colour per strategy in every chart (tableau10), whichever strategies a chart shows. */
-const STRATEGY_COLOR: Record<Strategy, string> = {
+const BUILTIN_COLOR: Record<BuiltinStrategy, string> = {
   baseline: '#4c78a8',
   'warp-coop': '#f58518',
   'lock-free': '#e45756',
   'mem-opt': '#72b7b2',
   'write-combine': '#54a24b',
 };
+/** Strategy files' strategies: tableau10's last colours (the peers have the two before), by name. */
+const FILE_COLORS = ['#eeca3b', '#ff9da6', '#bab0ac', '#79706e'];
+
+function strategyColor(s: Strategy): string {
+  if (isBuiltinStrategy(s)) return BUILTIN_COLOR[s];
+  let h = 0;
+  for (const ch of s) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return FILE_COLORS[h % FILE_COLORS.length]!;
+}
 
 /** Peers drawn beside the strategies, in colours of their own (tableau10's next two). */
 const PEER_COLOR: Record<PeerName, string> = { redis: '#b279a2', libcuckoo: '#9d755d' };
@@ -174,7 +183,7 @@ function speedupChart(table: StrategyTable, axisTitle: string, slug: string, thr
     axisTitle,
     labels: table.rows.map((r) => r.label),
     points,
-    series: { title: 'strategy', domain: strategies, range: strategies.map((x) => STRATEGY_COLOR[x]) },
+    series: { title: 'strategy', domain: strategies, range: strategies.map((x) => strategyColor(x)) },
     yTitle: 'speedup over baseline (×)',
     refs: [ONE, ...claimRefs(thresholds, 'speedup', table.group.mode)],
   });
@@ -197,7 +206,7 @@ function scalingChart(table: StrategyTable, caption: string, slug: string): Char
   const title = 'Total throughput by threads';
   const scale = yScale(points, []);
   const domain = [...table.strategies, ...table.peers.map((p) => PEER_LABEL[p])];
-  const range = [...table.strategies.map((s) => STRATEGY_COLOR[s]), ...table.peers.map((p) => PEER_COLOR[p])];
+  const range = [...table.strategies.map((s) => strategyColor(s)), ...table.peers.map((p) => PEER_COLOR[p])];
   const color = { field: 'series', type: 'nominal', title: 'strategy', scale: { domain, range }, sort: domain };
   const x = { field: 'x', type: 'quantitative', title: 'threads', scale: { type: 'log', base: 2 }, axis: { values: table.rows.map((r) => r.axisValue), format: 'd' } };
   return chart(slug, title, [caption, `points: medians; bars: 95% intervals${scale.type === 'log' ? '; log scale' : ''}`], points.length, {
@@ -247,7 +256,7 @@ function conflictsChart(table: StrategyTable, axisTitle: string, slug: string): 
       x: { field: 'x', type: 'nominal', title: axisTitle, sort: table.rows.map((r) => r.label), axis: { labelAngle: 0 } },
       xOffset: { field: 'series', type: 'nominal', sort: table.strategies },
       y: { field: 'conflicts', type: 'quantitative', title: 'conflicts per write' },
-      color: { field: 'series', type: 'nominal', title: 'strategy', scale: { domain: table.strategies, range: table.strategies.map((s) => STRATEGY_COLOR[s]) }, sort: table.strategies },
+      color: { field: 'series', type: 'nominal', title: 'strategy', scale: { domain: table.strategies, range: table.strategies.map((s) => strategyColor(s)) }, sort: table.strategies },
     },
   });
 }

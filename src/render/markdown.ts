@@ -79,6 +79,10 @@ function environment(doc: ResultsDocument): string {
   for (const peer of PEERS) {
     for (const [k, v] of Object.entries(e.peers?.[peer] ?? {})) rows.push([`${PEER_LABEL[peer]} ${code(k)}`, v === null ? '—' : esc(String(v))]);
   }
+  // A strategy file's strategy is known by its file and content: which kernel these figures are of.
+  for (const f of doc.strategyFiles ?? []) {
+    rows.push([`Strategy ${code(f.name)}`, `${code(f.path)}, sha256 ${code(f.sha256.slice(0, 16))}, order run ${f.orderRun}, block ${f.block}`]);
+  }
   return ['### Environment', '', mdTable(['Field', 'Value'], rows, 'll')].join('\n');
 }
 

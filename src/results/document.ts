@@ -3,7 +3,7 @@ import type { Measurement } from '../model.js';
 import type { Suite } from '../profile/types.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { CheckSection } from './check.js';
-import { RESULTS_SCHEMA, SCHEMA_VERSION, type CaseResult, type PlanRecord, type ResultsDocument, type ShardRecord } from './schema.js';
+import { RESULTS_SCHEMA, SCHEMA_VERSION, type CaseResult, type PlanRecord, type ResultsDocument, type ShardRecord, type StrategyFileRecord } from './schema.js';
 
 export interface DocumentParts {
   environment: ResultsDocument['environment'];
@@ -13,6 +13,7 @@ export interface DocumentParts {
   cases: CaseResult[];
   /** `writeprof check`'s findings (then no case was measured) */
   check?: CheckSection;
+  strategyFiles?: StrategyFileRecord[];
   partial?: boolean;
   createdAt?: Date;
 }
@@ -40,6 +41,7 @@ export function buildDocument(p: DocumentParts): ResultsDocument {
     ...(p.partial ? { partial: true } : {}),
     ...(emulated(p.environment) ? { emulated: true } : {}),
     ...(p.check ? { check: p.check } : {}),
+    ...(p.strategyFiles?.length ? { strategyFiles: p.strategyFiles } : {}),
     cases: p.cases,
   };
 }

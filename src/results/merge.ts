@@ -19,7 +19,7 @@ import { layoutShards, type ShardLayout } from '../profile/shard.js';
 import type { CaseSpec } from '../model.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { deviceKey, deviceLabel, environmentOf } from './devices.js';
-import { SCHEMA_VERSION, type CaseResult, type Environment, type MergedRecord, type PlanRecord, type ResultsDocument } from './schema.js';
+import { SCHEMA_VERSION, type CaseResult, type Environment, type MergedRecord, type PlanRecord, type ResultsDocument, type StrategyFileRecord } from './schema.js';
 
 export interface MergeInput {
   file: string;
@@ -178,7 +178,8 @@ export function mergeResults(inputs: readonly MergeInput[], now: Date = new Date
     }),
     ...(missing.length ? { missing } : {}),
   };
-  const { shard: _shard, partial: _partial, merged: _merged, ...rest } = first;
+  const { shard: _shard, partial: _partial, merged: _merged, strategyFiles: _files, ...rest } = first;
+  const strategyFiles = commonStrategyFiles(inputs);
   const doc: ResultsDocument = {
     ...rest,
     schemaVersion: SCHEMA_VERSION,
@@ -187,6 +188,7 @@ export function mergeResults(inputs: readonly MergeInput[], now: Date = new Date
     environment: [...devices.values()][0]!.env,
     merged,
     ...(missing.length ? { partial: true } : {}),
+    ...(strategyFiles.length ? { strategyFiles } : {}),
     cases,
   };
   return {
@@ -200,6 +202,21 @@ export function mergeResults(inputs: readonly MergeInput[], now: Date = new Date
     superseded: [...superseded.values()],
     complete: missing.length === 0 && duplicates.length === 0,
   };
+}
+
+/** The inputs' strategy files: one strategy name must have run one file (by content) everywhere. */
+function commonStrategyFiles(inputs: readonly MergeInput[]): StrategyFileRecord[] {
+  const seen = new Map<string, { r: StrategyFileRecord; file: string }>();
+  for (const { file, doc } of inputs) {
+    for (const r of doc.strategyFiles ?? []) {
+      const had = seen.get(r.name);
+      if (had && had.r.sha256 !== r.sha256) {
+        throw new UsageError(`${file}: strategy ${r.name} ran a file of sha256 ${r.sha256.slice(0, 12)}, ${had.file} one of ${had.r.sha256.slice(0, 12)}; merge results of one version of a strategy file`);
+      }
+      if (!had) seen.set(r.name, { r, file });
+    }
+  }
+  return [...seen.values()].map((s) => s.r);
 }
 
 function bump(m: Map<string, { file: string; by: string; cases: number }>, file: string, by: string): void {

@@ -8,7 +8,7 @@
  * them, so a table and a claim about the same cases cannot disagree.
  */
 import { median } from 'simple-statistics';
-import { axesKey, MODES, PEERS, STRATEGIES, streamName, type CaseStrategy, type Mode, type PeerName, type Strategy } from '../model.js';
+import { axesKey, isBuiltinStrategy, MODES, PEERS, STRATEGIES, streamName, type CaseStrategy, type Mode, type PeerName, type Strategy } from '../model.js';
 import { bootstrapRatioOfMedians, DEFAULT_SEED } from '../stats/bootstrap.js';
 import type { CaseResult } from './schema.js';
 
@@ -66,13 +66,17 @@ export function peersPresent(cases: readonly CaseResult[]): PeerName[] {
   return PEERS.filter((p) => cases.some((c) => c.strategy === 'peer' && c.peer === p));
 }
 
+/** The built-in strategies in their order, then strategy files' in order of first appearance. */
 export function strategiesPresent(cases: readonly CaseResult[]): Strategy[] {
-  return STRATEGIES.filter((s) => cases.some((c) => c.strategy === s));
+  const files = [...new Set(cases.filter(isStrategyCase).map((c) => c.strategy).filter((s) => !isBuiltinStrategy(s)))];
+  return [...STRATEGIES.filter((s) => cases.some((c) => c.strategy === s)), ...files];
 }
 
 /** Strategies in their order, then peers in theirs. */
 export function sortByStrategy<T extends CaseResult>(cases: readonly T[]): T[] {
-  const rank = (c: CaseResult): number => (isStrategyCase(c) ? STRATEGIES.indexOf(c.strategy) : STRATEGIES.length + PEERS.indexOf(c.peer!));
+  // Built-ins in their order, then strategy files' (a stable sort keeps their order), then peers.
+  const rank = (c: CaseResult): number =>
+    isStrategyCase(c) ? (isBuiltinStrategy(c.strategy) ? STRATEGIES.indexOf(c.strategy) : STRATEGIES.length) : STRATEGIES.length + 1 + PEERS.indexOf(c.peer!);
   return [...cases].sort((a, b) => rank(a) - rank(b));
 }
 
@@ -274,7 +278,7 @@ export function breakdownOf(cases: readonly CaseResult[], peers: readonly PeerNa
   const innerPhases = all.filter(isInnerPhase);
   const rows: BreakdownRow[] = [];
   const who: { strategy: CaseStrategy; peer?: PeerName; label: string }[] = [
-    ...STRATEGIES.map((strategy) => ({ strategy, label: strategy })),
+    ...strategiesPresent(ok).map((strategy) => ({ strategy, label: strategy })),
     ...peers.map((peer) => ({ strategy: 'peer' as const, peer, label: peer })),
   ];
   for (const mode of MODES) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BACKENDS, MODES, PEER_STRATEGY, PEERS, STRATEGIES, type EmulatorSettings as RunEmulatorSettings } from '../model.js';
+import { BACKENDS, isStrategyName, MODES, PEER_STRATEGY, PEERS, STRATEGIES, type EmulatorSettings as RunEmulatorSettings } from '../model.js';
 import type { RawSample } from '../backends/contract.js';
 import type { PlanRecord as DigestPlanRecord } from '../profile/digest.js';
 import type { Stats as Summary } from '../stats/summary.js';
@@ -71,10 +71,13 @@ export const environmentSchema = z.object({
 
 export { verificationSchema } from './verification.js';
 
+/** A strategy: a built-in one, or a strategy file's (then `strategyFiles` records the file). */
+export const strategyNameSchema = z.string().refine(isStrategyName, { message: `a strategy: ${STRATEGIES.join(', ')}, or a strategy file's name (lower-case letters, digits, - and _)` });
+
 export const caseResultSchema = z.object({
   id: z.string(),
   /** `peer` for a peer's case (then `peer` names it) */
-  strategy: z.enum([...STRATEGIES, PEER_STRATEGY]),
+  strategy: z.union([z.literal(PEER_STRATEGY), strategyNameSchema]),
   peer: z.enum(PEERS).optional(),
   mode: z.enum(MODES),
   valueSize: z.number().int().positive(),
@@ -126,7 +129,7 @@ export const caseResultSchema = z.object({
 const suiteSchema = z.object({
   mode: z.enum(MODES),
   axes: z.object({
-    strategy: z.array(z.enum(STRATEGIES)),
+    strategy: z.array(strategyNameSchema),
     valueSize: z.array(z.number().int().positive()),
     batchSize: z.array(z.number().int().positive()),
     threads: z.array(z.number().int().positive()),
@@ -186,6 +189,20 @@ export const pairingSchema = z.object({
   order: z.string(),
 });
 
+/**
+ * A strategy file a document's cases ran (`--strategy-file`): its strategy's name, the file as
+ * given and its content hash, and what its WP_STRATEGY declared (kernels/include/writeprof/kernel.cuh).
+ */
+export const strategyFileSchema = z.object({
+  name: strategyNameSchema,
+  path: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** writes per ordered run of a submission (kernels/include/writeprof/order.h): 1 racing, 0 stream order */
+  orderRun: z.number().int().nonnegative(),
+  block: z.number().int().positive(),
+  writesPerBlock: z.number().int().positive(),
+});
+
 /** The name of the JSON Schema a results document follows (schemas/<name>.json). */
 export const RESULTS_SCHEMA = `writeprof.results.v${SCHEMA_VERSION}`;
 
@@ -228,10 +245,13 @@ export const resultsSchema = z.object({
   pairing: pairingSchema.optional(),
   /** `writeprof check`: tools, runs, findings and the summary (./check.ts); then `cases` is empty */
   check: checkSchema.optional(),
+  /** the strategy files whose strategies appear in `cases` (or in `check`), one per strategy */
+  strategyFiles: z.array(strategyFileSchema).optional(),
   cases: z.array(caseResultSchema),
 });
 
 export type Stats = z.infer<typeof statsSchema>;
+export type StrategyFileRecord = z.infer<typeof strategyFileSchema>;
 export type Interval = z.infer<typeof intervalSchema>;
 export type EmulatorSettings = z.infer<typeof emulatorSchema>;
 export type CaseResult = z.infer<typeof caseResultSchema>;

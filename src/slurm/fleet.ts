@@ -3,6 +3,7 @@
  *   fleet.json     this manifest (plan, shards, settings, submissions)
  *   profile.json   the profile with the flags applied, frozen: every shard runs exactly this plan
  *   shard.sbatch   one shard per array task;  merge.sbatch  merge + report, after the shards
+ *   strategies/    copies of the --strategy-file files, which every shard runs (frozen too)
  *   shards/        shard-<i>-of-<n>.json      logs/  one file per job
  *   all.json, report.md (+ charts)            written by the merge job
  */
@@ -27,6 +28,8 @@ const manifestSchema = z.object({
   slurm: z.record(z.string(), z.string()),
   /** each array queued, and the merge job after it (null: refused, or not yet submitted) */
   submissions: z.array(z.object({ at: z.string(), shards: z.array(z.number().int().positive()), arrayJob: z.string(), mergeJob: z.string().nullable() })),
+  /** --strategy-file: each strategy's name, the file as given, its hash and its copy under strategies/ */
+  strategyFiles: z.array(z.object({ name: z.string(), path: z.string(), sha256: z.string(), copy: z.string() })).optional(),
 });
 export type FleetManifest = z.infer<typeof manifestSchema>;
 
@@ -39,6 +42,7 @@ export const fleetPaths = (dir: string) => ({
   logs: join(dir, 'logs'),
   results: join(dir, 'all.json'),
   report: join(dir, 'report.md'),
+  strategies: join(dir, 'strategies'),
   shardResult: (i: number | string, n: number) => join(dir, 'shards', `shard-${i}-of-${n}.json`),
 });
 

@@ -35,6 +35,8 @@ export interface ScriptParts {
   countConflicts: boolean;
   slurm: SlurmSettings;
   version: string;
+  /** the sweep's copies of its strategy files (absolute), run by every shard */
+  strategyFiles?: string[];
 }
 
 function header(p: ScriptParts, what: string, jobName: string, output: string, opts: string[]): string[] {
@@ -66,7 +68,7 @@ export function shardScript(p: ScriptParts): string {
     `journal="${out.replace(/["\\`]/g, '\\$&')}.journal"`,
     `if [ -f "\${journal}" ]; then exec ${wp} run --resume "\${journal}"; fi`,
     `exec ${wp} run --profile ${shellArg(paths.profile)} --backend ${shellArg(p.backend)} --seed ${p.seed}${p.countConflicts ? '' : ' --no-count-conflicts'} \\`,
-    `  --shard "\${shard}/${p.shards}" --output "${out.replace(/["\\`]/g, '\\$&')}" --format table`,
+    `  --shard "\${shard}/${p.shards}" --output "${out.replace(/["\\`]/g, '\\$&')}" --format table${(p.strategyFiles ?? []).map((f) => ` \\\n  --strategy-file ${shellArg(f)}`).join('')}`,
     '',
   ].join('\n');
 }

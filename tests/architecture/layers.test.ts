@@ -30,6 +30,8 @@ const LAYERS: { name: string; holds: (path: string) => boolean; reads: string[] 
   { name: 'emu', holds: (p) => p.startsWith('emu/'), reads: ['foundation'] },
   // the results document (of a plan's cases, on a backend, summarized by stats) and every figure derived from it
   { name: 'results', holds: (p) => p.startsWith('results/'), reads: ['foundation', 'profile', 'backends', 'stats'] },
+  // a user's strategy file: read, built into its own addon (cached), routed to as a backend
+  { name: 'strategy-file', holds: (p) => p.startsWith('strategy-file/'), reads: ['foundation', 'backends', 'results'] },
   // drives a plan's cases on a backend, hands the samples to stats, emits results
   { name: 'engine', holds: (p) => p.startsWith('engine/'), reads: ['foundation', 'profile', 'backends', 'stats', 'results'] },
   // runs a plan's cases on the check addon under `writeprof check`'s tools, emits findings
@@ -41,7 +43,7 @@ const LAYERS: { name: string; holds: (path: string) => boolean; reads: string[] 
   {
     name: 'commands',
     holds: (p) => p.startsWith('commands/'),
-    reads: ['foundation', 'profile', 'backends', 'occupancy', 'emu', 'stats', 'results', 'engine', 'check', 'render', 'gates', 'ab', 'slurm'],
+    reads: ['foundation', 'profile', 'backends', 'occupancy', 'emu', 'stats', 'results', 'strategy-file', 'engine', 'check', 'render', 'gates', 'ab', 'slurm'],
   },
   { name: 'cli', holds: (p) => p === 'cli.ts', reads: ['foundation', 'commands'] },
 ];

@@ -31,7 +31,8 @@ async function expectUsage(args: string[], line: RegExp): Promise<void> {
 
 describe.concurrent('writeprof run: bad flags', () => {
   it.each([
-    [['--strategy', 'turbo'], /^writeprof: --strategy: "turbo" is invalid; allowed: all, baseline, warp-coop, lock-free, mem-opt, write-combine$/],
+    [['--strategy', 'turbo'], /^writeprof: strategy: "turbo" is invalid; allowed: all, baseline, warp-coop, lock-free, mem-opt, write-combine, or the name a --strategy-file declares \(none given\)$/],
+    [['--strategy', 'Turbo!'], /^writeprof: --strategy: "Turbo!" is invalid; allowed: all, baseline, warp-coop, lock-free, mem-opt, write-combine, or the name of a strategy file's strategy \(--strategy-file\)$/],
     [['--value-size', '0'], /^writeprof: --value-size: "0" is invalid; allowed: 8 B to 64\.0 KiB/],
     [['--value-size', '64,256,65537'], /^writeprof: --value-size: "65537" is invalid; allowed: 8 B to 64\.0 KiB/],
     [['--value-size', '128K'], /^writeprof: --value-size: "128K" is invalid; allowed: 8 B to 64\.0 KiB/],

@@ -68,8 +68,8 @@ describe('profileFromJson', () => {
 
   it('checks every value with the same rules as the flags', () => {
     const suite = (extra: object) => ({ name: 'p', suites: [{ mode: 'batch', ...extra }] });
-    expect(usage(() => profileFromJson(suite({ strategy: 'turbo' }), F))).toBe(
-      'p.json: suites[0].strategy: "turbo" is invalid; allowed: all, baseline, warp-coop, lock-free, mem-opt, write-combine',
+    expect(usage(() => profileFromJson(suite({ strategy: 'Turbo!' }), F))).toBe(
+      'p.json: suites[0].strategy: "Turbo!" is invalid; allowed: all, baseline, warp-coop, lock-free, mem-opt, write-combine, or the name of a strategy file\'s strategy (--strategy-file)',
     );
     expect(usage(() => profileFromJson(suite({ valueSize: 0 }), F))).toMatch(/^p\.json: suites\[0\]\.valueSize: 0 is invalid; allowed: 8 B to 64\.0 KiB/);
     expect(usage(() => profileFromJson(suite({ valueSize: [64, '128K'] }), F))).toMatch(/"128K" is invalid/);

@@ -71,9 +71,13 @@ describe('axis values', () => {
   it('strategies, with all in the canonical order', () => {
     expect(parseStrategy('s', 'all')).toEqual(['baseline', 'warp-coop', 'lock-free', 'mem-opt', 'write-combine']);
     expect(parseStrategy('s', 'lock-free')).toEqual(['lock-free']);
-    expect(usage(() => parseStrategy('--strategy', 'fast'))).toBe(
-      '--strategy: "fast" is invalid; allowed: all, baseline, warp-coop, lock-free, mem-opt, write-combine',
-    );
+    // A strategy file's name passes here (the run holds it to the given files); a malformed one never does.
+    expect(parseStrategy('s', 'coop4-cas')).toEqual(['coop4-cas']);
+    for (const bad of ['Fast', 'fast!', '4way', 'peer', 'user', 'best']) {
+      expect(usage(() => parseStrategy('--strategy', bad))).toBe(
+        `--strategy: "${bad}" is invalid; allowed: all, baseline, warp-coop, lock-free, mem-opt, write-combine, or the name of a strategy file's strategy (--strategy-file)`,
+      );
+    }
   });
 
   it('lists split on commas (flags), dedupe, and refuse empty elements', () => {

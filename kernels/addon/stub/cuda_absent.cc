@@ -18,4 +18,6 @@ CudaStatus cudaStatus() {
 
 std::unique_ptr<CaseRunner> makeCudaRunner(const CaseParams&) { throw ConfigError(kReason); }
 
+StrategyFileInfo strategyFileInfo() { return {}; }
+
 }  // namespace wp

@@ -27,6 +27,7 @@ struct OrderPromise {
   uint32_t run;  // writes per ordered run inside a submission (kWholeSubmission: all of them)
 };
 constexpr uint32_t kWholeSubmission = 0;
+constexpr uint32_t kRacing = 1;    // a thread per write: a submission's writes take effect in any order
 constexpr uint32_t kWarpRun = 32;   // warp-coop kernels: a warp's 32 writes, placed in lane order
 constexpr uint32_t kTileRun = 128;  // write-combine kernels: a block's tile, each bucket's writes in row order
 
@@ -39,7 +40,8 @@ WP_HD constexpr OrderPromise order_promise(Engine e, Strategy s) {
   switch (s) {
     case Strategy::WarpCoop: return {kWarpRun};
     case Strategy::WriteCombine: return {kTileRun};
-    default: return {1};  // baseline, lock-free, mem-opt: a thread per write, a submission's writes race
+    // A strategy file's promise is its own (StrategyEntry::orderRun); the CUDA runner asks it.
+    default: return {kRacing};  // baseline, lock-free, mem-opt: a thread per write, a submission's writes race
   }
 }
 

@@ -89,6 +89,14 @@ struct CudaStatus {
 };
 
 CudaStatus cudaStatus();
+
+// The strategy file this build of the CUDA runner is linked with (WP_STRATEGY in the file,
+// writeprof/kernel.cuh), as the host sees it; `present` false in writeprof's own builds.
+struct StrategyFileInfo {
+  bool present = false;
+  uint32_t apiVersion = 0, block = 0, writesPerBlock = 0, orderRun = 0;
+};
+StrategyFileInfo strategyFileInfo();
 std::unique_ptr<CaseRunner> makeCudaRunner(const CaseParams& p);  // throws ConfigError if unusable
 
 // The host SIMT emulator's settings (kernels/emu): only the emulator addon runs these cases.

@@ -10,7 +10,7 @@ namespace wp::host {
 
 inline constexpr std::pair<Strategy, const char*> kStrategyNames[] = {
     {Strategy::Baseline, "baseline"}, {Strategy::WarpCoop, "warp-coop"},         {Strategy::LockFree, "lock-free"},
-    {Strategy::MemOpt, "mem-opt"},    {Strategy::WriteCombine, "write-combine"},
+    {Strategy::MemOpt, "mem-opt"},    {Strategy::WriteCombine, "write-combine"}, {Strategy::User, "user"},
 };
 inline constexpr std::pair<Mode, const char*> kModeNames[] = {
     {Mode::Single, "single"}, {Mode::Batch, "batch"}, {Mode::Concurrent, "concurrent"}};

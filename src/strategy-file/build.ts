@@ -1,0 +1,195 @@
+/**
+ * A strategy file built into its own copy of an addon: the user's kernel object linked with the
+ * very glue and runner objects of writeprof's own build (node-gyp's objects, out/emu's archives),
+ * so the unchanged CUDA runner launches it as the native `user` strategy beside the built-in
+ * kernels. Flavors: `emu` (cuda-emu) and `check` (the instrumented build `writeprof check` runs),
+ * both compiled by `writeprof emu build -c` (the CUDA translation, then g++) with the flags
+ * kernels/emu/build.mk gives kernels/cuda.
+ *
+ * Builds are cached by content: the key hashes the file, the flavor, the compiler, its flags and
+ * the objects linked; an entry also lists every header the compile read with its hash (a changed
+ * header of the user's or of writeprof's rebuilds). The cache lives under the writeprof cache
+ * directory (WRITEPROF_CACHE_DIR, else $XDG_CACHE_HOME/writeprof, else ~/.cache/writeprof); an
+ * entry is written whole in a directory of its own, then renamed into place. Nothing is ever
+ * written beside the user's file.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CompileError, UsageError } from '../errors.js';
+import { printable } from '../io/sanitize.js';
+import type { StrategySource } from './source.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const FLAVORS = ['emu', 'check'] as const;
+export type Flavor = (typeof FLAVORS)[number];
+
+interface FlavorSpec {
+  /** node-gyp's target: its glue objects (module entry, Case, params) are linked again */
+  target: string;
+  /** `emu build --instrument`: every load and store reaches the checker's hooks */
+  instrument: boolean;
+  libs: string[];
+}
+
+const SPECS: Record<Flavor, FlavorSpec> = {
+  emu: { target: 'writeprof_emu', instrument: false, libs: ['libwpemu_cuda.a', 'libwpemu_rt.a'] },
+  check: { target: 'writeprof_check', instrument: true, libs: ['libwpemu_cuda_check.a', 'libwpemu_check.a', 'libwpemu_rt.a'] },
+};
+
+const BIN = join(ROOT, 'bin', 'writeprof');
+
+/** The writeprof cache directory (strategy builds live in its strategies/). */
+export function cacheDir(): string {
+  const own = process.env['WRITEPROF_CACHE_DIR'];
+  if (own) return own;
+  const xdg = process.env['XDG_CACHE_HOME'];
+  return join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache'), 'writeprof');
+}
+
+function sha256(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function fileHash(path: string): string | undefined {
+  try {
+    return sha256(readFileSync(path));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A variable of kernels/emu/build.mk, its relative paths made absolute (compiles run in the user's
+ * directory); kernels/cuda's private headers are not a strategy file's.
+ */
+function makeVar(target: string): string[] {
+  return execFileSync('make', ['-s', '-f', 'kernels/emu/build.mk', target], { cwd: ROOT, encoding: 'utf8' })
+    .trim()
+    .split(/\s+/)
+    .filter((f) => f !== '-Ikernels/cuda')
+    .map((f) => (f.startsWith('-I') && !isAbsolute(f.slice(2)) ? `-I${join(ROOT, f.slice(2))}` : f));
+}
+
+function objectsUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? objectsUnder(join(dir, e.name)) : e.name.endsWith('.o') ? [join(dir, e.name)] : []))
+    .sort();
+}
+
+/** What a flavor links the user's object with: glue objects, then the runner's archives. */
+function linkInputs(spec: FlavorSpec): { glue: string[]; libs: string[] } {
+  const glueDir = join(ROOT, 'build', 'Release', 'obj.target', spec.target);
+  const libs = spec.libs.map((l) => join(ROOT, 'out', 'emu', l));
+  const missing = [glueDir, ...libs].find((f) => !existsSync(f));
+  if (missing) throw new UsageError(`--strategy-file: writeprof is not built (${missing} is missing); run \`make build\``);
+  return { glue: objectsUnder(glueDir), libs };
+}
+
+function compilerId(cxx: string): string {
+  const r = spawnSync(cxx, ['--version'], { encoding: 'utf8' });
+  if (r.error) throw new UsageError(`--strategy-file: cannot run ${cxx} (${r.error.message}); a strategy file is built with the C++ compiler writeprof was built with`);
+  return r.stdout.split('\n')[0] ?? cxx;
+}
+
+/**
+ * The compiler's first errors, each at its file:line as the compiler wrote it (the user's path as
+ * given): what a failed build shows, and nothing else.
+ */
+export function firstErrors(stderr: string, max = 5): string[] {
+  const lines = stderr.split('\n');
+  const errors = lines.filter((l) => /^[^\s:][^:]*:\d+(:\d+)?: (fatal )?error: /.test(l));
+  const picked = errors.length > 0 ? errors : lines.filter((l) => l.trim() !== '' && !/^\s*(In file included|In function|\s+from )/.test(l));
+  return picked.slice(0, max);
+}
+
+interface Manifest {
+  key: string;
+  deps: { path: string; sha256: string }[];
+}
+
+/** The headers a compile read, from its make-style dependency file. */
+function depsOf(depFile: string): string[] {
+  const text = readFileSync(depFile, 'utf8').replace(/\\\n/g, ' ');
+  const colon = text.indexOf(': ');
+  return [...new Set(text.slice(colon + 2).split(/\s+/).filter((p) => p && !p.endsWith(':')))];
+}
+
+function fresh(dir: string, addon: string, key: string): boolean {
+  try {
+    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    return m.key === key && existsSync(join(dir, addon)) && m.deps.every((d) => fileHash(d.path) === d.sha256);
+  } catch {
+    return false;
+  }
+}
+
+function run(cmd: string, args: string[], cwd: string): { ok: boolean; stderr: string } {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 16 << 20 });
+  if (r.error) throw new UsageError(`--strategy-file: cannot run ${cmd} (${r.error.message})`);
+  return { ok: r.status === 0, stderr: r.stderr ?? '' };
+}
+
+/** The addon this flavor's build of `src` lives in: from the cache, or built now. */
+export function buildStrategy(src: StrategySource, flavor: Flavor): string {
+  const spec = SPECS[flavor];
+  const cxx = process.env['CXX'] || 'g++';
+  const flags = makeVar('print-cuda-emu-flags');
+  const { glue, libs } = linkInputs(spec);
+  const addonName = `${spec.target}.node`;
+  const key = sha256(
+    JSON.stringify({
+      file: src.sha256,
+      flavor,
+      compiler: compilerId(cxx),
+      flags,
+      instrument: spec.instrument,
+      // the CUDA translation's own code
+      translator: readdirSync(join(ROOT, 'dist', 'emu')).sort().map((f) => fileHash(join(ROOT, 'dist', 'emu', f))),
+      linked: [...glue, ...libs].map((f) => fileHash(f)),
+    }),
+  );
+  const root = join(cacheDir(), 'strategies');
+  const dir = join(root, `${src.name}-${flavor}-${key.slice(0, 16)}`);
+  if (fresh(dir, addonName, key)) return join(dir, addonName);
+
+  try {
+    mkdirSync(root, { recursive: true });
+  } catch (err) {
+    throw new UsageError(`--strategy-file: cannot create the cache ${printable(root)} (${(err as Error).message}); WRITEPROF_CACHE_DIR names another`);
+  }
+  const work = mkdtempSync(join(root, '.build-'));
+  try {
+    const obj = join(work, 'strategy.o');
+    const depFile = join(work, 'strategy.d');
+    // Compiled from the user's directory with the path as given: messages name their file.
+    const c = run(process.execPath, [BIN, 'emu', 'build', ...(spec.instrument ? ['--instrument'] : []), '-c', src.shown, '-o', obj, ...flags, '-MD', '-MF', depFile], process.cwd());
+    if (!c.ok) throw new CompileError(firstErrors(c.stderr));
+    const out = join(work, addonName);
+    const l = run(
+      cxx,
+      ['-shared', '-pthread', '-rdynamic', `-Wl,-soname=writeprof_strategy_${key.slice(0, 16)}.node`, '-o', out,
+        ...glue, obj, '-Wl,--start-group', ...libs, '-Wl,--end-group', '-lpthread'],
+      ROOT,
+    );
+    if (!l.ok) throw new CompileError(firstErrors(l.stderr));
+    const deps = depsOf(depFile).map((p) => (isAbsolute(p) ? p : join(process.cwd(), p)));
+    const manifest: Manifest = { key, deps: deps.map((path) => ({ path, sha256: fileHash(path) ?? '' })) };
+    writeFileSync(join(work, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
+    rmSync(depFile, { force: true });
+    // A stale entry of this key (a header changed) makes way; a concurrent build's entry wins.
+    rmSync(dir, { recursive: true, force: true });
+    try {
+      renameSync(work, dir);
+    } catch {
+      if (!fresh(dir, addonName, key)) throw new Error(`cannot place the build of ${src.shown} in ${dir}`);
+    }
+    return join(dir, addonName);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

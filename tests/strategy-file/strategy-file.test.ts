@@ -1,0 +1,236 @@
+/**
+ * A user's strategy file, end to end through the CLI: the example (examples/strategies/) profiled
+ * on the emulator beside the built-ins and ranked against baseline, every write verified, checked
+ * under every tool; a planted bug caught by run and check; a kernel that never finishes failed by
+ * the emulator's no-progress rule; a file that does not compile shown as the compiler's errors;
+ * builds cached by content under the cache directory, never beside the user's file.
+ */
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstErrors } from '../../src/strategy-file/build.js';
+import { buildIfStale, requireBuilt, ROOT, runCli } from '../cli/helpers.js';
+
+const EXAMPLE = 'examples/strategies/coop4_cas.cu';
+const FIXTURES = join(ROOT, 'tests', 'strategy-file', 'fixtures');
+// One batch suite, small: the strategies' order, verification and ranking, not their speed.
+const SMALL = ['--profile', 'check', '--mode', 'batch', '--value-size', '64', '--key-dist', 'uniform', '--keys', '600', '--batch-size', '200'];
+
+let cache: string;
+let work: string;
+const env = (): Record<string, string> => ({ WRITEPROF_CACHE_DIR: cache });
+
+function entries(): string[] {
+  try {
+    return readdirSync(join(cache, 'strategies')).filter((e) => !e.startsWith('.')).sort();
+  } catch {
+    return [];
+  }
+}
+
+beforeAll(() => {
+  requireBuilt();
+  buildIfStale();
+  cache = mkdtempSync(join(tmpdir(), 'wp-strategy-cache-'));
+  work = mkdtempSync(join(tmpdir(), 'wp-strategy-work-'));
+});
+
+afterAll(() => {
+  rmSync(cache, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('the kernel interface', () => {
+  it('is what the five built-in strategies are written against', () => {
+    const device = readFileSync(join(ROOT, 'kernels', 'cuda', 'device.cuh'), 'utf8');
+    expect(device).toContain('#include "writeprof/kernel.cuh"');
+    for (const id of ['baseline', 'warp_coop', 'lock_free', 'mem_opt', 'write_combine']) {
+      const src = readFileSync(join(ROOT, 'kernels', 'cuda', `${id}.cu`), 'utf8');
+      expect(src).toContain('#include "device.cuh"');
+      // Their kernels are the interface's entry macro over a body taking BatchArgs, counting through Tally.
+      expect(src).toMatch(new RegExp(`^WP_BATCH_KERNELS\\(${id}, wp::gpu::${id}_body, `, 'm'));
+      expect(src).toMatch(new RegExp(`void ${id}_body\\(const BatchArgs& a\\)`));
+      expect(src).toMatch(/Tally<kCount> t\(/);
+      expect(src).not.toMatch(/extern "C" __global__/);
+    }
+  });
+});
+
+describe('a failed build', () => {
+  it('shows the compiler\'s error lines at their file:line, the first five, without its context lines', () => {
+    const stderr = [
+      'my.cu: In function \'void body(const BatchArgs&)\':',
+      'my.cu:6:3: error: \'x\' was not declared in this scope',
+      '    6 |   x = 1;',
+      '      |   ^',
+      'In file included from my.cu:1:',
+      'my.cuh:2:1: fatal error: nope.h: No such file or directory',
+      ...Array.from({ length: 6 }, (_, i) => `my.cu:${10 + i}:1: error: more ${i}`),
+    ].join('\n');
+    expect(firstErrors(stderr)).toEqual([
+      "my.cu:6:3: error: 'x' was not declared in this scope",
+      'my.cuh:2:1: fatal error: nope.h: No such file or directory',
+      'my.cu:10:1: error: more 0',
+      'my.cu:11:1: error: more 1',
+      'my.cu:12:1: error: more 2',
+    ]);
+    // A linker's complaint has no file:line: its own lines, still without the context.
+    expect(firstErrors("/usr/bin/ld: strategy.o: undefined reference to `f'\ncollect2: error: ld returned 1 exit status")).toEqual([
+      "/usr/bin/ld: strategy.o: undefined reference to `f'",
+      'collect2: error: ld returned 1 exit status',
+    ]);
+  });
+});
+
+describe('writeprof run --strategy-file', () => {
+  it('profiles the example beside the five built-in strategies, every write verified, ranked against baseline', async () => {
+    const out = join(work, 'run.json');
+    const r = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', EXAMPLE, ...SMALL, '-o', out, '--no-claims'], { env: env() });
+    expect(r.stderr).toMatch(/strategy file: coop4-cas = examples\/strategies\/coop4_cas\.cu \(sha256 [0-9a-f]{12}\)/);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    const sha = createHash('sha256').update(readFileSync(join(ROOT, EXAMPLE))).digest('hex');
+    expect(doc.strategyFiles).toEqual([{ name: 'coop4-cas', path: EXAMPLE, sha256: sha, orderRun: 1, block: 128, writesPerBlock: 32 }]);
+    expect(doc.cases.map((c: { strategy: string }) => c.strategy)).toEqual(['baseline', 'warp-coop', 'lock-free', 'mem-opt', 'write-combine', 'coop4-cas']);
+    const mine = doc.cases.find((c: { strategy: string }) => c.strategy === 'coop4-cas');
+    expect(mine.status).toBe('ok');
+    expect(mine.verification.writes).toBeGreaterThan(0);
+    expect(mine.verification.verified).toBe(mine.verification.distinct);
+    expect(mine.speedup?.value).toBeGreaterThan(0);
+    // Its memory traffic, counted on its own instrumented build: CAS claims, bytes moved.
+    expect(mine.memory.writes).toBe(mine.verification.writes / mine.samples.length);
+    expect(mine.memory.perWrite.globalBytes).toBeGreaterThan(64);
+    expect(mine.memory.perWrite.atomicsByOp.CAS).toBeGreaterThan(0);
+    // The table shows it in its own row beside the built-ins.
+    expect(r.stdout).toMatch(/coop4-cas/);
+    // Nothing was written beside the user's file; the build went to the cache.
+    expect(readdirSync(join(ROOT, 'examples', 'strategies'))).toEqual(['coop4_cas.cu']);
+    // Two builds of the file: the emulator's, and the instrumented one the traffic is counted on.
+    expect(entries().map((e) => e.replace(/-[0-9a-f]{16}$/, ''))).toEqual(['coop4-cas-check', 'coop4-cas-emu']);
+  });
+
+  it('reuses the cached build, and rebuilds when the file changes', async () => {
+    const before = entries();
+    const node = join(cache, 'strategies', before.find((e) => e.startsWith('coop4-cas-emu-'))!, 'writeprof_emu.node');
+    const mtime = statSync(node).mtimeMs;
+    const again = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', EXAMPLE, ...SMALL, '--strategy', 'baseline', '-o', join(work, 'again.json'), '--no-claims', '--no-memory-traffic', '-q'], { env: env() });
+    expect(again.code).toBe(0);
+    expect(statSync(node).mtimeMs).toBe(mtime);
+    const copy = join(work, 'coop4_copy.cu');
+    writeFileSync(copy, `${readFileSync(join(ROOT, EXAMPLE), 'utf8')}\n// changed\n`);
+    const changed = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', copy, ...SMALL, '--strategy', 'baseline', '-o', join(work, 'changed.json'), '--no-claims', '--no-memory-traffic', '-q'], { env: env() });
+    expect(changed.code).toBe(0);
+    expect(entries()).toHaveLength(before.length + 1);
+    expect(readdirSync(work).sort()).toEqual(['again.json', 'changed.json', 'coop4_copy.cu', 'run.json']);
+  });
+
+  it('fails the cases of a planted bug with lost writes, and only those', async () => {
+    const out = join(work, 'planted.json');
+    const r = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', join(FIXTURES, 'drops_last.cu'), ...SMALL, '--strategy', 'baseline', '-o', out, '--no-claims'], { env: env() });
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    const byStrategy = Object.fromEntries(doc.cases.map((c: { strategy: string }) => [c.strategy, c]));
+    expect(byStrategy['baseline'].status).toBe('ok');
+    expect(byStrategy['drops-last'].status).toBe('failed');
+    expect(byStrategy['drops-last'].verification.lost + byStrategy['drops-last'].verification.stale).toBeGreaterThan(0);
+    // The message a built-in's lost writes get, from the timed samples or the memory-traffic pass.
+    expect(r.stderr).toMatch(/case batch\/drops-last\/.* failed: (memory-traffic pass: )?verification( failed)?: \d+ lost, \d+ stale/);
+  });
+
+  it('fails a kernel that never finishes with the emulator\'s no-progress fault', async () => {
+    const out = join(work, 'spins.json');
+    const r = await runCli(['run', '--backend', 'cuda-emu', '--emu-timeout', '1', '--strategy-file', join(FIXTURES, 'spins.cu'), ...SMALL, '--strategy', 'baseline', '-o', out, '--no-claims', '--no-memory-traffic', '-q'], { env: env() });
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    const spins = doc.cases.find((c: { strategy: string }) => c.strategy === 'spins');
+    expect(spins.status).toBe('failed');
+    expect(spins.error).toMatch(/wp_user_(count|plain)/);
+    expect(spins.error).toMatch(/no (thread|progress)/i);
+  });
+
+  it('shows a file that does not compile as the compiler\'s errors at their file:line, and exits 2', async () => {
+    copyFileSync(join(FIXTURES, 'broken.cu'), join(work, 'broken.cu'));
+    const r = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', 'broken.cu', ...SMALL, '-o', join(work, 'never.json')], { cwd: work, env: env() });
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    for (const l of lines) expect(l).toMatch(/^broken\.cu:\d+:\d+: (fatal )?error: /);
+    expect(lines[0]).toMatch(/^broken\.cu:6:\d+: error: .*undeclared_key/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('refuses what it cannot run, in one line naming the problem', async () => {
+    const cpu = await runCli(['run', '--backend', 'cpu', '--strategy-file', EXAMPLE, ...SMALL], { env: env() });
+    expect(cpu.code).toBe(2);
+    expect(cpu.stderr).toMatch(/^writeprof: --strategy-file: a strategy file runs on cuda-emu; --backend is cpu/);
+    const twice = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', EXAMPLE, '--strategy-file', EXAMPLE, ...SMALL], { env: env() });
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/given twice/);
+    const taken = join(work, 'baseline.cu');
+    writeFileSync(taken, '#include <writeprof/kernel.cuh>\n// WP_STRATEGY(...) comes later\n');
+    const reserved = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', taken, ...SMALL], { env: env() });
+    expect(reserved.code).toBe(2);
+    expect(reserved.stderr).toMatch(/the name "baseline" \(from the file's stem/);
+    const unknown = await runCli(['run', '--backend', 'cuda-emu', ...SMALL, '--strategy', 'nobody-s'], { env: env() });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim()).toMatch(/^writeprof: strategy: "nobody-s" is invalid; allowed: all, baseline, .*, or the name a --strategy-file declares \(none given\)$/);
+  });
+});
+
+describe('writeprof slurm --strategy-file', () => {
+  it('freezes a copy of the file into the sweep; the shards run it and merge keeps its record', async () => {
+    const profile = join(work, 'tiny.json');
+    writeFileSync(profile, JSON.stringify({
+      name: 'tiny',
+      measurement: { warmup: 0, minSamples: 1, maxSamples: 1, minTime: 0, maxTime: 1, maxNoise: 0 },
+      defaults: { strategy: ['baseline'], keyDist: 'uniform', loadFactor: 0.5 },
+      suites: [{ mode: 'batch', valueSize: 64, batchSize: [100, 200], keys: 400 }],
+    }));
+    const dir = join(work, 'fleet');
+    const r = await runCli(['slurm', '--backend', 'cuda-emu', '--profile', profile, '--shards', '2', '--dir', dir, '--strategy-file', EXAMPLE], { env: env() });
+    expect(r.code).toBe(0);
+    const copy = join(dir, 'strategies', 'coop4-cas.cu');
+    expect(readFileSync(copy, 'utf8')).toBe(readFileSync(join(ROOT, EXAMPLE), 'utf8'));
+    const script = readFileSync(join(dir, 'shard.sbatch'), 'utf8');
+    expect(script).toContain(`--strategy-file ${copy}`);
+    const manifest = JSON.parse(readFileSync(join(dir, 'fleet.json'), 'utf8'));
+    expect(manifest.strategyFiles).toEqual([{ name: 'coop4-cas', path: EXAMPLE, sha256: createHash('sha256').update(readFileSync(copy)).digest('hex'), copy }]);
+    // Each shard as its array task runs it (the script's command, by hand), then the merge.
+    for (const shard of [1, 2]) {
+      const s = await runCli(['run', '--profile', join(dir, 'profile.json'), '--backend', 'cuda-emu', '--shard', `${shard}/2`, '--output', join(dir, 'shards', `shard-${shard}-of-2.json`), '--strategy-file', copy, '-q', '--no-claims'], { env: env() });
+      expect(s.code).toBe(0);
+    }
+    const merged = join(dir, 'all.json');
+    const m = await runCli(['merge', join(dir, 'shards'), '-o', merged, '-q'], { env: env() });
+    expect(m.code).toBe(0);
+    const doc = JSON.parse(readFileSync(merged, 'utf8'));
+    expect(doc.strategyFiles.map((f: { name: string }) => f.name)).toEqual(['coop4-cas']);
+    expect(doc.cases.map((c: { strategy: string }) => c.strategy).sort()).toEqual(['baseline', 'baseline', 'coop4-cas', 'coop4-cas']);
+  });
+});
+
+describe('writeprof check --strategy-file', () => {
+  it('runs every tool on the example beside the built-ins: no finding, every write verified', async () => {
+    const out = join(work, 'check.json');
+    const r = await runCli(['check', '--strategy-file', EXAMPLE, ...SMALL, '--strategy', 'baseline', '-o', out], { env: env() });
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    expect(doc.check.tools).toEqual(['memcheck', 'racecheck', 'initcheck', 'synccheck', 'weak']);
+    expect(doc.strategyFiles[0].name).toBe('coop4-cas');
+    const mine = doc.check.runs.filter((run: { case: string }) => run.case.includes('/coop4-cas/'));
+    expect(mine.map((run: { kernels: string[] }) => run.kernels[0]).sort()).toEqual(['wp_user_count', 'wp_user_plain']);
+    for (const run of mine) {
+      expect(run.status).toBe('ok');
+      expect(run.verification.verified).toBeGreaterThan(0);
+    }
+    expect(doc.check.findings).toEqual([]);
+  });
+
+  it('fails the planted bug\'s runs', async () => {
+    const r = await runCli(['check', '--strategy-file', join(FIXTURES, 'drops_last.cu'), ...SMALL, '--strategy', 'baseline', '--variant', 'count', '-o', join(work, 'check-planted.json')], { env: env() });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/check failed: 1 failed runs/);
+  });
+});
