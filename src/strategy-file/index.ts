@@ -31,15 +31,18 @@ export const STRATEGY_FILE_BACKENDS: readonly BackendName[] = ['cuda-emu'];
  * `withCheck`: the instrumented build as well.
  */
 export function prepareStrategyFiles(given: readonly string[], flavor: Flavor, withCheck = false): StrategyFile[] {
-  return readStrategySources(given).map((src) => {
-    const addonPath = buildStrategy(src, flavor);
-    const check = withCheck && flavor !== 'check' ? { checkAddonPath: buildStrategy(src, 'check') } : {};
-    const declared = loadAddonAt(addonPath).strategyFile();
-    if (!declared) {
-      throw new UsageError(`--strategy-file: ${printable(src.shown)}: its WP_STRATEGY declaration did not reach the build (kernels/include/writeprof/kernel.cuh shows the form)`);
-    }
-    return { ...src, addonPath, ...check, declared };
-  });
+  return readStrategySources(given).map((src) => prepareStrategyFile(src, flavor, { withCheck }));
+}
+
+/** One file read already: built (or found in the cache) and loaded; `field` names it in messages. */
+export function prepareStrategyFile(src: StrategySource, flavor: Flavor, o: { withCheck?: boolean; includeDirs?: readonly string[]; field?: string } = {}): StrategyFile {
+  const addonPath = buildStrategy(src, flavor, o.includeDirs);
+  const check = o.withCheck && flavor !== 'check' ? { checkAddonPath: buildStrategy(src, 'check', o.includeDirs) } : {};
+  const declared = loadAddonAt(addonPath).strategyFile();
+  if (!declared) {
+    throw new UsageError(`${o.field ?? '--strategy-file'}: ${printable(src.shown)}: its WP_STRATEGY declaration did not reach the build (kernels/include/writeprof/kernel.cuh shows the form)`);
+  }
+  return { ...src, addonPath, ...check, declared };
 }
 
 /** What results record of a strategy file. */
