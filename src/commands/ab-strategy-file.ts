@@ -7,8 +7,9 @@
  */
 import os from 'node:os';
 import { join } from 'node:path';
-import { countBoth, DEFAULT_COUNT_THRESHOLD } from '../ab/count-gate.js';
-import { countsDocument, renderCounts } from '../ab/count-render.js';
+import { countBoth } from '../ab/counts.js';
+import { analyse, DEFAULT_COUNT_THRESHOLD } from '../gates/counts.js';
+import { countsDocument, renderCounts } from '../gates/count-render.js';
 import type { Side } from '../ab/interleave.js';
 import { cudaStrategyBackends } from '../ab/strategy-backends.js';
 import { buildVersions, declarationNotes, planVersions, type Version, type VersionPlan } from '../ab/strategy-versions.js';
@@ -106,7 +107,6 @@ export async function abStrategyFileCommand(flags: AbFlags, given: (option: stri
   try {
     outcome = await countBoth(specs, { base: addon(versions.base), head: addon(versions.head) }, {
       seeds,
-      threshold,
       keySeed: settings.seed,
       timeoutSec: DEFAULT_EMULATOR.timeoutSec,
       signal: guard.signal,
@@ -120,7 +120,7 @@ export async function abStrategyFileCommand(flags: AbFlags, given: (option: stri
     const { orderRun, block, writesPerBlock } = v.file.declared;
     return { label: v.label, path: v.source.path, sha256: v.source.sha256, ...(v.commit ? { commit: v.commit } : {}), ownName: v.ownName, declared: { orderRun, block, writesPerBlock } };
   };
-  const doc = countsDocument(outcome.analysis, {
+  const doc = countsDocument(analyse(outcome.cases, seeds, threshold), {
     createdAt: startedAt, strategy, profile: profile.name, versions: { base: record('base'), head: record('head') }, notes, partial: outcome.aborted,
   });
   writeFileAtomic(analysisPath, JSON.stringify(doc, null, 2) + '\n', { inputs, field: '--output-dir' });

@@ -43,7 +43,7 @@ import type { CaseSpec } from '../model.js';
 import type { Profile } from '../profile/types.js';
 import { collect } from './run-strategy-files.js';
 import { abStrategyFileCommand } from './ab-strategy-file.js';
-import { DEFAULT_COUNT_THRESHOLD } from '../ab/count-gate.js';
+import { DEFAULT_COUNT_THRESHOLD } from '../gates/counts.js';
 import { emitComparison, inconclusive, openInterval } from './compare.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

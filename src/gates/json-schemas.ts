@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { RESULTS_SCHEMA, resultsSchema } from '../results/schema.js';
 import { COMPARE_SCHEMA, compareDocumentSchema, VALIDATE_SCHEMA, validateDocumentSchema } from './documents.js';
-import { AB_COUNTS_SCHEMA, abCountsDocumentSchema } from '../ab/count-document.js';
+import { AB_COUNTS_SCHEMA, abCountsDocumentSchema } from './count-document.js';
 
 const TITLES: Record<string, string> = {
   [RESULTS_SCHEMA]: 'writeprof results document (writeprof run, merge, ab)',

@@ -14,8 +14,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { abCountsDocumentSchema } from '../../src/ab/count-document.js';
-import { change, compareCase, countsRace } from '../../src/ab/count-gate.js';
+import { abCountsDocumentSchema } from '../../src/gates/count-document.js';
+import { change, compareCase, countsRace } from '../../src/gates/counts.js';
 import { buildIfStale, requireBuilt, ROOT, runCli } from '../cli/helpers.js';
 
 const FIX = join(ROOT, 'tests', 'strategy-file', 'fixtures');

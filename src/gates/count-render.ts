@@ -6,10 +6,11 @@
 import { Chalk } from 'chalk';
 import { fmtPerWrite } from '../format.js';
 import { DEFAULT_WIDTH, textTable, wrap } from '../screen.js';
-import { fmtPct, type CompareFormat } from '../gates/compare-render.js';
+import { fmtPct, type CompareFormat } from './compare-render.js';
 import { AB_COUNTS_SCHEMA, type AbCountsDocument, type CountCase, type MetricChange, type VersionRecord } from './count-document.js';
-import type { CountAnalysis } from './count-gate.js';
-import type { Side } from './interleave.js';
+import type { CountAnalysis } from './counts.js';
+
+type Side = 'base' | 'head';
 
 export interface CountDocumentMeta {
   createdAt: Date;
