@@ -12,7 +12,7 @@ import type { StrategyFileRecord } from '../results/schema.js';
 import { buildStrategy, type Flavor } from './build.js';
 import { readStrategySources, type StrategySource } from './source.js';
 
-export { cacheDir, type Flavor } from './build.js';
+export { cacheDir, RESOURCE_USAGE, type Flavor } from './build.js';
 
 export interface StrategyFile extends StrategySource {
   /** the build of the flavor asked for */
@@ -23,8 +23,13 @@ export interface StrategyFile extends StrategySource {
   declared: RawStrategyFile;
 }
 
-/** The backends a strategy file's kernel runs on: the emulator's builds (an nvcc build is not made yet). */
-export const STRATEGY_FILE_BACKENDS: readonly BackendName[] = ['cuda-emu'];
+/** The backends a strategy file's kernel runs on: the emulator (g++ builds) and a GPU (nvcc's). */
+export const STRATEGY_FILE_BACKENDS: readonly BackendName[] = ['cuda-emu', 'cuda'];
+
+/** The build a backend runs a strategy file from. */
+export function flavorFor(backend: string): Flavor {
+  return backend === 'cuda' ? 'cuda' : 'emu';
+}
 
 /**
  * Reads, builds (or finds in the cache) and loads each file; the first problem is a UsageError.

@@ -164,7 +164,7 @@ describe('writeprof run --strategy-file', () => {
   it('refuses what it cannot run, in one line naming the problem', async () => {
     const cpu = await runCli(['run', '--backend', 'cpu', '--strategy-file', EXAMPLE, ...SMALL], { env: env() });
     expect(cpu.code).toBe(2);
-    expect(cpu.stderr).toMatch(/^writeprof: --strategy-file: a strategy file runs on cuda-emu; --backend is cpu/);
+    expect(cpu.stderr).toMatch(/^writeprof: --strategy-file: a strategy file is a CUDA kernel: it runs on cuda-emu \(the emulator\) and cuda \(nvcc's build\); --backend is cpu$/m);
     const twice = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', EXAMPLE, '--strategy-file', EXAMPLE, ...SMALL], { env: env() });
     expect(twice.code).toBe(2);
     expect(twice.stderr).toMatch(/given twice/);
