@@ -4,32 +4,19 @@
  * usage shown by `writeprof kernels`, nvcc's errors shown as the user's; and the backend a run
  * with a strategy file picks when there is no GPU. Needs nvcc (CI has it), not a GPU.
  */
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadAddonAt } from '../../src/backends/native.js';
-import { buildIfStale, requireBuilt, ROOT, runCli } from '../cli/helpers.js';
+import { ROOT, runCli } from '../cli/helpers.js';
+import { strategyDirs } from './dirs.js';
 import { cudaAvailable, cudaBuilt, nvccFound } from '../cuda/helpers.js';
 
 const EXAMPLE = 'examples/strategies/coop4_cas.cu';
 const FIXTURES = join(ROOT, 'tests', 'strategy-file', 'fixtures');
 
-let cache: string;
-let work: string;
-const env = (): Record<string, string> => ({ WRITEPROF_CACHE_DIR: cache });
-
-beforeAll(() => {
-  requireBuilt();
-  buildIfStale();
-  cache = mkdtempSync(join(tmpdir(), 'wp-strategy-cuda-cache-'));
-  work = mkdtempSync(join(tmpdir(), 'wp-strategy-cuda-work-'));
-});
-
-afterAll(() => {
-  rmSync(cache, { recursive: true, force: true });
-  rmSync(work, { recursive: true, force: true });
-});
+const dirs = strategyDirs('cuda');
+const env = (): Record<string, string> => dirs.env();
 
 describe.skipIf(!nvccFound || !cudaBuilt)('the nvcc build of a strategy file', () => {
   it('writeprof kernels --strategy-file: its kernels\' ptxas resource usage beside the built-ins, from a cached CUDA addon that declares it', async () => {
@@ -52,9 +39,9 @@ describe.skipIf(!nvccFound || !cudaBuilt)('the nvcc build of a strategy file', (
     expect(doc.kernels.some((k) => k.family === 'write-combine')).toBe(true);
 
     // The cache holds one nvcc build: a writeprof addon with the CUDA runner that carries the file's kernel.
-    const entries = readdirSync(join(cache, 'strategies')).filter((e) => e.startsWith('coop4-cas-cuda-'));
+    const entries = readdirSync(join(dirs.cache, 'strategies')).filter((e) => e.startsWith('coop4-cas-cuda-'));
     expect(entries).toHaveLength(1);
-    const addon = loadAddonAt(join(cache, 'strategies', entries[0]!, 'writeprof.node'));
+    const addon = loadAddonAt(join(dirs.cache, 'strategies', entries[0]!, 'writeprof.node'));
     expect(addon.strategyFile()).toEqual({ apiVersion: expect.any(Number), block: 128, writesPerBlock: 32, orderRun: 1 });
     expect(addon.cudaStatus().compiled).toBe(true);
 
@@ -62,12 +49,12 @@ describe.skipIf(!nvccFound || !cudaBuilt)('the nvcc build of a strategy file', (
     const table = await runCli(['kernels', '--strategy-file', EXAMPLE], { env: env() });
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/wp_user_count \(coop4-cas\)\s*│ sm_\d+\s*│\s*\d+ │/);
-    expect(readdirSync(join(cache, 'strategies')).filter((e) => e.startsWith('coop4-cas-cuda-'))).toEqual(entries);
+    expect(readdirSync(join(dirs.cache, 'strategies')).filter((e) => e.startsWith('coop4-cas-cuda-'))).toEqual(entries);
   });
 
   it('shows nvcc\'s errors at their file(line) as nvcc printed them, and nothing else; exit 2', async () => {
-    copyFileSync(join(FIXTURES, 'broken.cu'), join(work, 'broken.cu'));
-    const r = await runCli(['kernels', '--strategy-file', 'broken.cu'], { cwd: work, env: env() });
+    copyFileSync(join(FIXTURES, 'broken.cu'), join(dirs.work, 'broken.cu'));
+    const r = await runCli(['kernels', '--strategy-file', 'broken.cu'], { cwd: dirs.work, env: env() });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     const lines = r.stderr.trim().split('\n');
@@ -76,7 +63,7 @@ describe.skipIf(!nvccFound || !cudaBuilt)('the nvcc build of a strategy file', (
   });
 
   it('never writes its output over the strategy file', async () => {
-    const mine = join(work, 'mine.cu');
+    const mine = join(dirs.work, 'mine.cu');
     copyFileSync(join(ROOT, EXAMPLE), mine);
     const r = await runCli(['kernels', '--strategy-file', mine, '-o', mine], { env: env() });
     expect(r.code).toBe(2);
@@ -97,8 +84,7 @@ describe.skipIf(cudaAvailable)('a strategy file without a GPU', () => {
   });
 
   it('the default backend is then the emulator, where the file runs beside the built-ins', async () => {
-    const out = join(work, 'auto.json');
-    writeFileSync(join(work, 'note.txt'), 'not an input');
+    const out = join(dirs.work, 'auto.json');
     const r = await runCli(['run', '--strategy-file', EXAMPLE, '--profile', 'check', '--mode', 'batch', '--key-dist', 'uniform', '--value-size', '64', '--keys', '300', '--batch-size', '100', '--strategy', 'baseline', '--no-memory-traffic', '--no-claims', '-o', out], { env: env() });
     // (a long line is wrapped onto indented lines)
     expect(r.stderr.replace(/\n +/g, ' ')).toMatch(/^backend: cuda-emu .*\(a strategy file runs on cuda or cuda-emu; cuda unavailable: /m);

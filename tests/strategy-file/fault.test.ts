@@ -3,34 +3,22 @@
  * the words a built-in kernel's fault gets (the kernel, its launch, the block and thread, the
  * address); the other strategies' cases run and the results are written.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIfStale, requireBuilt, ROOT, runCli } from '../cli/helpers.js';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runCli } from '../cli/helpers.js';
+import { strategyDirs } from './dirs.js';
 
-let cache: string;
-let work: string;
-
-beforeAll(() => {
-  requireBuilt();
-  buildIfStale();
-  cache = mkdtempSync(join(tmpdir(), 'wp-strategy-fault-cache-'));
-  work = mkdtempSync(join(tmpdir(), 'wp-strategy-fault-'));
-});
-
-afterAll(() => {
-  rmSync(cache, { recursive: true, force: true });
-  rmSync(work, { recursive: true, force: true });
-});
+const dirs = strategyDirs('fault');
+const env = (): Record<string, string> => dirs.env();
 
 describe('a strategy file whose kernel faults', () => {
   it('fails its cases with the emulator\'s fault report naming wp_user_count; the built-ins\' cases run; exit 1', async () => {
-    const out = join(work, 'out.json');
+    const out = join(dirs.work, 'out.json');
     const r = await runCli(
       ['run', '--backend', 'cuda-emu', '--strategy-file', join(ROOT, 'tests', 'strategy-file', 'fixtures', 'faults.cu'), '--profile', 'check', '--mode', 'batch', '--value-size', '64',
         '--key-dist', 'uniform', '--keys', '400', '--batch-size', '200', '--strategy', 'baseline', '--no-claims', '--no-memory-traffic', '-o', out],
-      { env: { WRITEPROF_CACHE_DIR: cache } },
+      { env: env() },
     );
     expect(r.code).toBe(1);
     const doc = JSON.parse(readFileSync(out, 'utf8')) as { cases: { strategy: string; error?: string }[] };

@@ -3,29 +3,16 @@
  * builds it again and finishes the sweep with it, and a file changed since the run began is
  * refused (its cases would not be the same kernel).
  */
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIfStale, requireBuilt, ROOT, runCli, startCli } from '../cli/helpers.js';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runCli, startCli } from '../cli/helpers.js';
+import { strategyDirs } from './dirs.js';
 
 const SMALL = ['--profile', 'check', '--mode', 'batch', '--value-size', '64', '--key-dist', 'uniform', '--keys', '600', '--batch-size', '200', '--no-claims', '--no-memory-traffic'];
 
-let cache: string;
-let work: string;
-const env = (): Record<string, string> => ({ WRITEPROF_CACHE_DIR: cache });
-
-beforeAll(() => {
-  requireBuilt();
-  buildIfStale();
-  cache = mkdtempSync(join(tmpdir(), 'wp-strategy-resume-cache-'));
-  work = mkdtempSync(join(tmpdir(), 'wp-strategy-resume-'));
-});
-
-afterAll(() => {
-  rmSync(cache, { recursive: true, force: true });
-  rmSync(work, { recursive: true, force: true });
-});
+const dirs = strategyDirs('resume');
+const env = (): Record<string, string> => dirs.env();
 
 /** Lines of the journal that record a finished case (the header is the first). */
 function casesIn(journal: string): number {
@@ -34,9 +21,9 @@ function casesIn(journal: string): number {
 
 describe('run --resume with a strategy file', () => {
   it('refuses a file changed since the run began, and finishes the sweep with the very file', async () => {
-    const mine = join(work, 'mine.cu');
+    const mine = join(dirs.work, 'mine.cu');
     copyFileSync(join(ROOT, 'examples', 'strategies', 'coop4_cas.cu'), mine);
-    const out = join(work, 'out.json');
+    const out = join(dirs.work, 'out.json');
     const journal = `${out}.journal`;
     // Killed (no chance to finish) once a case is journaled. Under load the kill may land after
     // the last case: the journal is then whole, and resume has nothing left to run; both hold below.
