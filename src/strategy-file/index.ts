@@ -43,13 +43,24 @@ export function prepareStrategyFiles(given: readonly string[], flavor: Flavor, w
     if (!declared) {
       throw new UsageError(`--strategy-file: ${printable(src.shown)}: its WP_STRATEGY declaration did not reach the build (kernels/include/writeprof/kernel.cuh shows the form)`);
     }
+    if (declared.apiVersion !== declared.kernelApiVersion) {
+      throw new UsageError(`--strategy-file: ${printable(src.shown)}: its declaration is of kernel interface version ${declared.apiVersion}; allowed: version ${declared.kernelApiVersion}, what WP_STRATEGY in kernels/include/writeprof/kernel.cuh declares`);
+    }
     return { ...src, addonPath, ...check, declared };
   });
 }
 
 /** What results record of a strategy file. */
 export function strategyFileRecord(f: StrategyFile): StrategyFileRecord {
-  return { name: f.name, path: f.shown, sha256: f.sha256, orderRun: f.declared.orderRun, block: f.declared.block, writesPerBlock: f.declared.writesPerBlock };
+  return {
+    name: f.name,
+    path: f.shown,
+    sha256: f.sha256,
+    orderRun: f.declared.orderRun,
+    block: f.declared.block,
+    writesPerBlock: f.declared.writesPerBlock,
+    singleEntry: f.declared.single,
+  };
 }
 
 /** The strategy file whose strategy a case runs, if any. */
