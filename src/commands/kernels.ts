@@ -8,16 +8,22 @@ import { MODES } from '../model.js';
 import { prepareStrategyFiles, RESOURCE_USAGE, type StrategyFile } from '../strategy-file/index.js';
 import { collect } from './run-strategy-files.js';
 
-/** A strategy file's kernels as its nvcc build's ptxas reported them, named with the strategy. */
+/**
+ * A strategy file's kernels as its nvcc build's ptxas reported them, named with the strategy: its
+ * batch kernels, and the single-write server of its WP_STRATEGY_SINGLE (one warp) when it has one.
+ */
 function fileKernels(f: StrategyFile): KernelUsage[] {
-  return loadKernels(join(dirname(f.addonPath), RESOURCE_USAGE)).kernels.map((k) => ({
-    ...k,
-    name: `${k.name} (${f.name})`,
-    family: f.name,
-    strategies: [f.name],
-    modes: [...MODES],
-    blockSize: f.declared.block,
-  }));
+  return loadKernels(join(dirname(f.addonPath), RESOURCE_USAGE)).kernels.map((k) => {
+    const server = k.name.startsWith('wp_user_single_');
+    return {
+      ...k,
+      name: `${k.name} (${f.name})`,
+      family: f.name,
+      strategies: [f.name],
+      modes: server ? ['single'] : MODES.filter((m) => m !== 'single' || !f.declared.single),
+      blockSize: server ? 32 : f.declared.block,
+    };
+  });
 }
 
 function pct(x: number): string {

@@ -23,16 +23,20 @@ describe.skipIf(!nvccFound || !cudaBuilt)('the nvcc build of a strategy file', (
     const r = await runCli(['kernels', '--strategy-file', EXAMPLE, '--json'], { env: env() });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout) as { strategyFiles: { name: string; sha256: string }[]; kernels: { name: string; arch: string; family: string | null; strategies: string[]; registers: number; blockSize: number | null; occupancy: { occupancy: number } | null }[] };
+    const doc = JSON.parse(r.stdout) as { strategyFiles: { name: string; sha256: string }[]; kernels: { name: string; arch: string; family: string | null; strategies: string[]; modes: string[]; registers: number; blockSize: number | null; occupancy: { occupancy: number } | null }[] };
     expect(doc.strategyFiles.map((f) => f.name)).toEqual(['coop4-cas']);
     const mine = doc.kernels.filter((k) => k.family === 'coop4-cas');
     // count and plain, for each architecture kernels/cuda is built for
     const archs = [...new Set(doc.kernels.filter((k) => k.family === 'baseline').map((k) => k.arch))].sort();
-    expect(mine.map((k) => `${k.name}@${k.arch}`).sort()).toEqual(archs.flatMap((a) => [`wp_user_count (coop4-cas)@${a}`, `wp_user_plain (coop4-cas)@${a}`]).sort());
+    const names = ['wp_user_count', 'wp_user_plain', 'wp_user_single_count', 'wp_user_single_plain'];
+    expect(mine.map((k) => `${k.name}@${k.arch}`).sort()).toEqual(archs.flatMap((a) => names.map((n) => `${n} (coop4-cas)@${a}`)).sort());
     for (const k of mine) {
       expect(k.strategies).toEqual(['coop4-cas']);
       expect(k.registers).toBeGreaterThan(0);
-      expect(k.blockSize).toBe(128); // what the example's WP_STRATEGY declares
+      // the batch kernels as the example's WP_STRATEGY declares them; its WP_STRATEGY_SINGLE's server is one warp
+      const server = k.name.startsWith('wp_user_single_');
+      expect(k.blockSize).toBe(server ? 32 : 128);
+      expect(k.modes).toEqual(server ? ['single'] : ['batch', 'concurrent']);
       expect(k.occupancy?.occupancy).toBeGreaterThan(0);
     }
     // The built-ins are all still there.
@@ -42,7 +46,7 @@ describe.skipIf(!nvccFound || !cudaBuilt)('the nvcc build of a strategy file', (
     const entries = readdirSync(join(dirs.cache, 'strategies')).filter((e) => e.startsWith('coop4-cas-cuda-'));
     expect(entries).toHaveLength(1);
     const addon = loadAddonAt(join(dirs.cache, 'strategies', entries[0]!, 'writeprof.node'));
-    expect(addon.strategyFile()).toEqual({ apiVersion: expect.any(Number), block: 128, writesPerBlock: 32, orderRun: 1 });
+    expect(addon.strategyFile()).toMatchObject({ block: 128, writesPerBlock: 32, orderRun: 1, single: true });
     expect(addon.cudaStatus().compiled).toBe(true);
 
     // The table names the file's kernels; a second call builds nothing.
