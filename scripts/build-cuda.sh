@@ -4,8 +4,19 @@
 # resource usage per kernel and architecture goes to out/cuda/resource-usage.txt and, parsed, to
 # out/cuda/kernels.json (what `writeprof kernels` shows; no GPU needed).
 # Env: NVCC (default: nvcc on PATH), CUDA_STD (default c++20), CUDA_JOBS (parallel nvcc, default 2).
+# `--print-flags`: the nvcc flags, one per line, and nothing built (a strategy file is compiled
+# with the very flags kernels/cuda is).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+STD="${CUDA_STD:-c++20}"
+GENCODE=(-gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=sm_90
+         -gencode arch=compute_90,code=compute_90)
+FLAGS=(-O3 "-std=$STD" -Xcompiler -fPIC -Xcompiler -Wall -Xptxas -v -lineinfo
+       -Ikernels/include -Ikernels/cuda -Ikernels "${GENCODE[@]}")
+if [ "${1:-}" = "--print-flags" ]; then
+  printf '%s\n' "${FLAGS[@]}"
+  exit 0
+fi
 
 NVCC="${NVCC:-$(command -v nvcc || true)}"
 if [ -z "$NVCC" ]; then
@@ -15,12 +26,7 @@ fi
 OUT=out/cuda
 OBJ="$OUT/obj"
 mkdir -p "$OBJ"
-STD="${CUDA_STD:-c++20}"
 JOBS="${CUDA_JOBS:-2}"
-GENCODE=(-gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=sm_90
-         -gencode arch=compute_90,code=compute_90)
-FLAGS=(-O3 "-std=$STD" -Xcompiler -fPIC -Xcompiler -Wall -Xptxas -v -lineinfo
-       -Ikernels/include -Ikernels/cuda -Ikernels "${GENCODE[@]}")
 NVCC_VERSION="$("$NVCC" --version | sed -n 's/.*release [0-9.]*, V\([0-9.]*\).*/\1/p')"
 
 # Rebuild an object when its source, any header, this script or the compiler flags changed.

@@ -10,8 +10,10 @@
 // slot that holds this key, is LOCKED or is EMPTY decides, exactly as a one-thread scan would:
 // our key -> re-claim it (key -> LOCKED) and swap the reference; LOCKED -> a write is in flight,
 // maybe of our key: wait; EMPTY -> claim it by CAS (EMPTY -> LOCKED) and publish; none -> the
-// bucket is full of other keys: probe on. A lost CAS or a wait is a casFailure.
+// bucket is full of other keys: probe on. A lost CAS or a wait is a casFailure. Single writes run
+// the same group placement in writeprof's persistent one-warp server (WP_STRATEGY_SINGLE).
 #include <writeprof/kernel.cuh>
+#include <writeprof/single.cuh>
 
 WP_STRATEGY_NAME("coop4-cas");
 
@@ -23,6 +25,53 @@ using namespace wp::gpu;
 constexpr unsigned kGroup = 4;                 // lanes per write: one per slot of a bucket
 constexpr unsigned kGroupsPerWarp = 32 / kGroup;
 static_assert(kGroup == unsigned(kSlotsPerBucket), "a lane per slot");
+
+// The group's placement of one write whose value is already in the arena at `ref`: true when
+// placed, false when the probe wrapped the whole table. `slot` is this lane's (0-3), `first` the
+// group's first lane; the group's four lanes call it together.
+template <bool kCount>
+__device__ bool place(Bucket* table, uint64_t buckets, uint64_t key, uint64_t ref, uint32_t valueSize,
+                      Tally<kCount>& t, unsigned slot, unsigned first) {
+  const unsigned mask = 0xfu << first;
+  uint64_t b = home_bucket(key, buckets);
+  uint64_t steps = 0;
+  NanoBackoff wait;
+  for (;;) {
+    Bucket& bk = table[b];
+    const uint64_t k = load_acquire(&bk.keys[slot]);
+    const unsigned decisive = __ballot_sync(mask, k == key || k == kKeyLocked || k == kKeyEmpty) & mask;
+    if (decisive == 0) {  // four other keys: the next bucket of the probe path
+      if (++steps >= buckets) return false;
+      if (slot == 0) t.probeStep();
+      b = next_bucket(b, buckets);
+      continue;
+    }
+    const int s = __ffs(decisive) - 1 - int(first);
+    int outcome = 0;  // 1 placed, 0 try again
+    if (int(slot) == s) {
+      if (k == kKeyLocked) {
+        t.casFailure();
+        wait();
+      } else if (k == key) {
+        if (lockfree_relock(bk, s, key)) {
+          lockfree_publish_relocked(bk, s, key, ref, valueSize);
+          outcome = 1;
+        } else {
+          t.casFailure();
+        }
+      } else {
+        uint64_t expected = kKeyEmpty;
+        if (cas(&bk.keys[s], expected, kKeyLocked)) {
+          lockfree_publish_new(bk, s, key, ref, valueSize);
+          outcome = 1;
+        } else {
+          t.casFailure();
+        }
+      }
+    }
+    if (__shfl_sync(mask, outcome, first + unsigned(s)) != 0) return true;
+  }
+}
 
 template <bool kCount>
 __device__ void body(const BatchArgs& a) {
@@ -45,52 +94,21 @@ __device__ void body(const BatchArgs& a) {
     for (uint32_t c = slot; c < a.stride / 16; c += kGroup) dst[c] = src[c];
     __syncwarp(mask);  // the value is whole before any lane of the group publishes it
     t.template lap<kPhaseCopy>();
-
-    uint64_t b = home_bucket(key, a.buckets);
-    uint64_t steps = 0;
-    NanoBackoff wait;
-    for (bool done = false; !done;) {
-      Bucket& bk = a.table[b];
-      const uint64_t k = load_acquire(&bk.keys[slot]);
-      const unsigned decisive = __ballot_sync(mask, k == key || k == kKeyLocked || k == kKeyEmpty) & mask;
-      if (decisive == 0) {  // four other keys: the next bucket of the probe path
-        if (++steps >= a.buckets) {
-          if (slot == 0) count_full(a.stats);
-          done = true;
-        } else {
-          if (slot == 0) t.probeStep();
-          b = next_bucket(b, a.buckets);
-        }
-        continue;
-      }
-      const int s = __ffs(decisive) - 1 - int(first);
-      int outcome = 0;  // 1 placed, 0 try again
-      if (int(slot) == s) {
-        if (k == kKeyLocked) {
-          t.casFailure();
-          wait();
-        } else if (k == key) {
-          if (lockfree_relock(bk, s, key)) {
-            lockfree_publish_relocked(bk, s, key, ref, a.valueSize);
-            outcome = 1;
-          } else {
-            t.casFailure();
-          }
-        } else {
-          uint64_t expected = kKeyEmpty;
-          if (cas(&bk.keys[s], expected, kKeyLocked)) {
-            lockfree_publish_new(bk, s, key, ref, a.valueSize);
-            outcome = 1;
-          } else {
-            t.casFailure();
-          }
-        }
-      }
-      done = __shfl_sync(mask, outcome, first + unsigned(s)) != 0;
-    }
+    if (!place<kCount>(a.table, a.buckets, key, ref, a.valueSize, t, slot, first) && slot == 0) count_full(a.stats);
     t.template lap<kPhasePublish>();
   }
   t.flush(a.stats);
+}
+
+// Single mode: the persistent server's warp has copied the value; its first four lanes are the
+// group that places it, the other lanes wait.
+template <bool kCount>
+__device__ bool single(const SingleWrite& w, Tally<kCount>& t) {
+  const unsigned lane = lane_id();
+  bool placed = false;
+  if (lane < kGroup) placed = place<kCount>(w.table, w.buckets, w.key, w.ref, w.valueSize, t, lane, 0);
+  t.template lap<kPhasePublish>();
+  return placed;  // lane 0's answer is the server's
 }
 
 }  // namespace coop4
@@ -98,3 +116,4 @@ __device__ void body(const BatchArgs& a) {
 // 128 threads a block = 32 groups = 32 writes a block per step; a submission's writes race
 // (a group per write, like lock-free): the ordering promise verification holds it to.
 WP_STRATEGY(coop4::body, 128, 32, wp::kRacing)
+WP_STRATEGY_SINGLE(coop4::single)

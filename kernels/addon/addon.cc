@@ -81,6 +81,8 @@ Napi::Value StrategyFile(const Napi::CallbackInfo& info) {
   o.Set("block", s.block);
   o.Set("writesPerBlock", s.writesPerBlock);
   o.Set("orderRun", s.orderRun);
+  o.Set("single", s.single);
+  o.Set("kernelApiVersion", s.kernelApiVersion);
   return o;
 }
 

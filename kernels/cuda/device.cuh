@@ -121,16 +121,6 @@ __device__ __forceinline__ void copy_warp(uint8_t* __restrict__ dst, const uint8
   for (uint64_t c = lane; c < n; c += 32) d[c] = __ldg(s + c);
 }
 
-// As copy_warp, from mapped host memory the host rewrites between requests: loads bypass caches.
-__device__ __forceinline__ void copy_warp_volatile(uint8_t* __restrict__ dst, const uint8_t* src, uint64_t bytes,
-                                                   unsigned lane) {
-  auto* d = reinterpret_cast<uint4*>(dst);
-  auto* s = reinterpret_cast<const uint4*>(src);
-  const uint64_t n = bytes / 16;
-#pragma unroll 4
-  for (uint64_t c = lane; c < n; c += 32) d[c] = __ldcv(s + c);
-}
-
 __device__ __forceinline__ void prefetch_l2(const void* p) {
 #if defined(WP_CUDA_EMU)
   (void)p;  // PTX: the emulator has no L2 to warm

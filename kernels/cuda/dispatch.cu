@@ -24,6 +24,18 @@ uint32_t writes_per_block(Strategy s) {
   return WP_BLOCK_BASELINE;
 }
 
+ServerLaunch single_server(Strategy s) {
+  switch (s) {
+    case Strategy::Baseline: return nullptr;  // its one-thread kernel, launched per write, is the reference
+    case Strategy::WarpCoop:
+    case Strategy::MemOpt:
+    case Strategy::WriteCombine: return launch_single_locked;
+    case Strategy::LockFree: return launch_single_lock_free;
+    case Strategy::User: return user_strategy()->single;
+  }
+  return nullptr;
+}
+
 OrderPromise device_order(Strategy s) {
   return s == Strategy::User ? OrderPromise{user_strategy()->orderRun} : order_promise(Engine::Device, s);
 }
@@ -43,14 +55,20 @@ void launch_batch(Strategy s, bool count, const BatchArgs& a, uint32_t blocks, c
 
 namespace wp {
 
+// An entry of another interface version is reported by its version alone (its other fields may
+// be laid out otherwise), for writeprof to refuse it by name; the runner never runs it.
 StrategyFileInfo strategyFileInfo() {
   StrategyFileInfo i;
+  i.kernelApiVersion = gpu::kKernelApiVersion;
+  const gpu::StrategyEntry* raw = &wp_user_strategy;
+  if (raw == nullptr) return i;
+  i.present = true;
+  i.apiVersion = raw->apiVersion;
   if (const gpu::StrategyEntry* e = gpu::user_strategy()) {
-    i.present = true;
-    i.apiVersion = e->apiVersion;
     i.block = e->block;
     i.writesPerBlock = e->writesPerBlock;
     i.orderRun = e->orderRun;
+    i.single = e->single != nullptr;
   }
   return i;
 }

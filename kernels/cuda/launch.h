@@ -9,6 +9,7 @@
 #include "writeprof/kernel.cuh"
 #include "writeprof/layout.h"
 #include "writeprof/runner.h"
+#include "writeprof/single.cuh"
 
 #define WP_BLOCK_BASELINE 256
 #define WP_BLOCK_WARP_COOP 256
@@ -24,27 +25,7 @@
 
 namespace wp::gpu {
 
-// The persistent single-write server's mailbox, in mapped pinned host memory. The host fills the
-// request fields and the value, then bumps `seq` (release); the device answers in `done`.
-enum MailOp : uint32_t { kOpWrite = 0, kOpPing = 1, kOpStop = 2 };
-struct Mailbox {
-  alignas(64) unsigned long long seq;
-  unsigned long long key;
-  unsigned long long writeNo;
-  uint32_t op;
-  alignas(64) unsigned long long done;
-};
-
-struct ServerArgs {
-  Bucket* table;
-  uint64_t buckets;
-  uint8_t* arena;
-  Mailbox* mailbox;        // device view of the mapped mailbox
-  const uint8_t* value;    // device view of the mapped value buffer (stride bytes)
-  DevStats* stats;
-  uint32_t stride;
-  uint32_t valueSize;
-};
+static_assert(WP_BLOCK_SINGLE == kServerThreads, "the single-write server is one warp");
 
 // Rows of a batch submission each block of a family takes per step.
 uint32_t writes_per_block(Strategy s);
@@ -64,7 +45,12 @@ void launch_write_combine(bool count, const BatchArgs& a, uint32_t blocks, cudaS
 // Enqueue one batch kernel of strategy `s` on `stream` (counting or plain variant).
 void launch_batch(Strategy s, bool count, const BatchArgs& a, uint32_t blocks, cudaStream_t stream);
 
-// Enqueue the persistent single-write server: lock-free claim or per-bucket lock protocol.
-void launch_single_server(bool lockFree, bool count, const ServerArgs& a, cudaStream_t stream);
+// The built-in persistent single-write servers (single.cu): per-bucket lock or lock-free claim.
+void launch_single_locked(bool count, const ServerArgs& a, cudaStream_t stream);
+void launch_single_lock_free(bool count, const ServerArgs& a, cudaStream_t stream);
+
+// The persistent single-write server a strategy's `single` cases run, or null: a batch launch
+// per write (baseline, and a strategy file without WP_STRATEGY_SINGLE).
+ServerLaunch single_server(Strategy s);
 
 }  // namespace wp::gpu

@@ -98,9 +98,10 @@ class CudaRunner final : public CaseRunner {
     t_.table = table_.get();
     t_.arena = arena_.get();
     laneList_ = make_lanes(t_, lanes_);
-    // A strategy file's kernel, like baseline's, is launched once per write: the persistent
-    // server runs the built-in claim protocols, not the file's.
-    persistent_ = p.mode == Mode::Single && p.strategy != Strategy::Baseline && p.strategy != Strategy::User;
+    // Single writes go through a persistent server where the strategy has one (a strategy file's
+    // WP_STRATEGY_SINGLE); baseline's kernel, and a file's batch kernel without it, launch per write.
+    if (p.mode == Mode::Single) serverLaunch_ = single_server(p.strategy);
+    persistent_ = serverLaunch_ != nullptr;
     if (persistent_) server_ = SingleServer(t_.stride);
     caseRange_ = nvtxRangeStartA(caseName_.c_str());  // the case's lifetime, across threads
   }
@@ -118,7 +119,7 @@ class CudaRunner final : public CaseRunner {
     out.writes = p_.keys;
     try {
       NvtxRange r("timed writes");
-      if (persistent_) out.elapsedNs = server_.run(t_, *laneList_[0], out);
+      if (persistent_) out.elapsedNs = server_.run(serverLaunch_, t_, *laneList_[0], out);
       else if (p_.mode == Mode::Concurrent) out.elapsedNs = run_lanes(t_, laneList_);
       else out.elapsedNs = run_range(t_, *laneList_[0], 0, p_.keys, p_.mode == Mode::Single, &out.latencyNs);
     } catch (...) {
@@ -235,12 +236,20 @@ class CudaRunner final : public CaseRunner {
         out.notes.push_back(std::string("single: persistent kernel, no launch per write: one resident warp polls a "
                                         "mailbox in mapped pinned memory, reads each value zero-copy over PCIe and "
                                         "inserts it with ") +
-                            (p_.strategy == Strategy::LockFree ? "the lock-free CAS claim" : "the bucket lock") + "; " +
-                            strategy + "'s batch optimizations do not apply to a lone write; kernel = request-to-answer time");
+                            (p_.strategy == Strategy::User ? "the strategy file's single-write entry (WP_STRATEGY_SINGLE: "
+                                                             "wp_user_single_count/plain)"
+                             : p_.strategy == Strategy::LockFree
+                                 ? std::string("the lock-free CAS claim; ") + strategy +
+                                       "'s batch optimizations do not apply to a lone write"
+                                 : std::string("the bucket lock; ") + strategy +
+                                       "'s batch optimizations do not apply to a lone write") +
+                            "; kernel = request-to-answer time");
       else
         out.notes.push_back(std::string("single: one kernel launch per write (h2d, ") +
-                            (p_.strategy == Strategy::User ? "<<<1, " + std::to_string(user_strategy()->block) + ">>>"
-                                                           : std::string("<<<1,32>>>")) +
+                            (p_.strategy == Strategy::User
+                                 ? "<<<1, " + std::to_string(user_strategy()->block) +
+                                       ">>> of the strategy file's batch kernel: it has no WP_STRATEGY_SINGLE"
+                                 : std::string("<<<1,32>>>")) +
                             ", d2h of the counters, wait); "
                             "h2d/kernel/d2h from CUDA events on every 16th write, scaled to all writes");
     } else {
@@ -277,6 +286,7 @@ class CudaRunner final : public CaseRunner {
   DeviceBuffer<uint8_t> arena_;
   std::vector<std::unique_ptr<Lane>> laneList_;
   bool persistent_ = false;
+  ServerLaunch serverLaunch_ = nullptr;
   SingleServer server_;
   std::vector<Bucket> hostTable_;
   std::vector<uint8_t> hostArena_;

@@ -54,7 +54,8 @@ void SingleServer::await_done(cudaStream_t s) {
       wpemu::wait_mapped(rings, 200);
       rings = wpemu::mapped_rings();
     }
-    if ((++spins & (spins > 256 ? 0xff : 0xffff)) != 0) continue;  // waits are long: look sooner
+    ++spins;
+    if ((spins & (spins > 256 ? 0xff : 0xffff)) != 0) continue;  // waits are long: look sooner
 #else
     if ((++spins & 0xffff) != 0) continue;
 #endif
@@ -88,7 +89,7 @@ struct SingleServer::Guard {
   }
 };
 
-uint64_t SingleServer::run(const CaseTarget& t, Lane& lane, SampleResult& out) {
+uint64_t SingleServer::run(ServerLaunch launch, const CaseTarget& t, Lane& lane, SampleResult& out) {
   const CaseParams& p = *t.p;
   cudaStream_t s = lane.stream.get();
   std::memset(mailbox(), 0, sizeof(Mailbox));
@@ -102,7 +103,7 @@ uint64_t SingleServer::run(const CaseTarget& t, Lane& lane, SampleResult& out) {
   a.stats = lane.stats.get();
   a.stride = t.stride;
   a.valueSize = p.valueSize;
-  launch_single_server(p.strategy == Strategy::LockFree, p.countConflicts, a, s);
+  launch(p.countConflicts, a, s);
   check_launch("single-write server");
   Guard guard{this, s};
   post(kOpPing, 0, 0);  // untimed: the kernel is resident and answering

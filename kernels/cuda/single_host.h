@@ -1,5 +1,5 @@
-// Single mode for the optimized strategies, host side: the persistent server kernel (single.cu)
-// is launched once per sample and answers one write at a time through a mailbox in mapped pinned
+// Single mode through a persistent server, host side: the server kernel (writeprof/single.cuh: a
+// built-in's from single.cu, or a strategy file's WP_STRATEGY_SINGLE) is launched once per sample and answers one write at a time through a mailbox in mapped pinned
 // memory; no launch per write. Each write: the value is staged into the mapped value buffer
 // (`stage`), posted, and its answer awaited (`kernel` = request-to-answer time).
 #pragma once
@@ -17,9 +17,9 @@ class SingleServer {
   // The mailbox and the value buffer for values of `stride` bytes.
   explicit SingleServer(uint32_t stride);
 
-  // One sample: launch the server on `lane`'s stream, write every key of t.stream through it,
+  // One sample: `launch` the server on `lane`'s stream, write every key of t.stream through it,
   // stop it. The time of the writes only (launch and the untimed ping excluded), in ns.
-  uint64_t run(const CaseTarget& t, Lane& lane, SampleResult& out);
+  uint64_t run(ServerLaunch launch, const CaseTarget& t, Lane& lane, SampleResult& out);
 
  private:
   struct Guard;

@@ -6,7 +6,7 @@
  */
 import type { Backend, BackendStatus, CaseHandle, DeviceInfo, NativeSample, OpenOptions } from './backend.js';
 import { createNativeBackend } from './native-backend.js';
-import { loadAddon, type NativeAddon, type RawCudaStatus } from './native.js';
+import { loadAddon, loadCheckAddon, type NativeAddon, type NativeCheckAddon, type RawCudaStatus } from './native.js';
 import { fmtBytesPerSec, fmtMemory } from '../format.js';
 import { DEFAULT_EMULATOR, type CaseSpec } from '../model.js';
 import { countTrafficOnEmulator } from './traffic.js';
@@ -98,20 +98,27 @@ function withRefsNote(s: NativeSample): NativeSample {
   return s.bandwidth ? { ...s, notes: [bandwidthNote(s.bandwidth), ...(s.notes ?? [])] } : s;
 }
 
-const native = createNativeBackend({ name: 'cuda', native: 'cuda', status: () => cudaStatus() });
+/**
+ * The cuda backend over an addon: writeprof's own, or a strategy file's nvcc build of it (with the
+ * file's instrumented build counting its traffic).
+ */
+export function createCudaBackend(addon: () => NativeAddon = loadAddon, checkAddon: () => NativeCheckAddon = loadCheckAddon): Backend {
+  const native = createNativeBackend({ name: 'cuda', native: 'cuda', status: () => cudaStatus(addon), addon });
+  return {
+    name: 'cuda',
+    status: () => cudaStatus(addon),
+    open(spec: CaseSpec, options: OpenOptions): CaseHandle {
+      const handle = native.open(spec, options);
+      return {
+        async runSample() {
+          return withRefsNote(await handle.runSample());
+        },
+        close: () => handle.close(),
+      };
+    },
+    // The same kernels' traffic, counted on the emulator (run --memory-traffic): beside GPU timings.
+    countTraffic: (spec, options) => countTrafficOnEmulator(spec, options, DEFAULT_EMULATOR, checkAddon),
+  };
+}
 
-export const cudaBackend: Backend = {
-  name: 'cuda',
-  status: () => cudaStatus(),
-  open(spec: CaseSpec, options: OpenOptions): CaseHandle {
-    const handle = native.open(spec, options);
-    return {
-      async runSample() {
-        return withRefsNote(await handle.runSample());
-      },
-      close: () => handle.close(),
-    };
-  },
-  // The same kernels' traffic, counted on the emulator (run --memory-traffic): beside GPU timings.
-  countTraffic: (spec, options) => countTrafficOnEmulator(spec, options, DEFAULT_EMULATOR),
-};
+export const cudaBackend: Backend = createCudaBackend();

@@ -31,12 +31,19 @@ export interface NativeAddon {
   strategyFile(): RawStrategyFile | null;
 }
 
-/** What WP_STRATEGY declared (kernels/include/writeprof/kernel.cuh). */
+/**
+ * What WP_STRATEGY declared (kernels/include/writeprof/kernel.cuh); of a declaration built against
+ * another interface version (apiVersion !== kernelApiVersion), only its version.
+ */
 export interface RawStrategyFile {
   apiVersion: number;
   block: number;
   writesPerBlock: number;
   orderRun: number;
+  /** it has a single-write entry (WP_STRATEGY_SINGLE, writeprof/single.cuh) */
+  single: boolean;
+  /** the interface version the runner it is linked with speaks */
+  kernelApiVersion: number;
 }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

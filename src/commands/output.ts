@@ -95,8 +95,8 @@ export interface TableOrJsonFlags {
 }
 
 /** Prints (or writes to -o) the table, laid out for the screen, or the JSON. */
-export async function emitTableOrJson(flags: TableOrJsonFlags, json: () => unknown, table: (width: number) => string): Promise<void> {
+export async function emitTableOrJson(flags: TableOrJsonFlags, json: () => unknown, table: (width: number) => string, inputs: Emit['inputs'] = []): Promise<void> {
   const format = flags.json ? 'json' : pickFormat(['table', 'json'] as const, flags.format, flags.output, 'table');
   const text = format === 'json' ? JSON.stringify(json(), null, 2) + '\n' : table(flags.output === undefined ? outputWidth() : DEFAULT_WIDTH);
-  await emit(text, flags.output !== undefined ? { output: flags.output } : {});
+  await emit(text, flags.output !== undefined ? { output: flags.output, inputs } : {});
 }

@@ -4,13 +4,18 @@
  * keeps so that --resume runs the very same files.
  */
 import type { Backend } from '../backends/backend.js';
+import { createCudaBackend } from '../backends/cuda.js';
 import { createEmuBackend } from '../backends/cuda-emu.js';
+import type { Selected } from '../backends/index.js';
+import { selectRunBackend } from '../backends/peers.js';
 import { UsageError } from '../errors.js';
 import { printable } from '../io/sanitize.js';
-import { isBuiltinStrategy, STRATEGIES, type CaseSpec, type EmulatorSettings } from '../model.js';
+import { isBuiltinStrategy, STRATEGIES, type BackendName, type CaseSpec, type EmulatorSettings } from '../model.js';
 import type { Suite } from '../profile/types.js';
 import type { StrategyFileRecord } from '../results/schema.js';
-import { prepareStrategyFiles, routeStrategyFiles, strategyFileRecord, STRATEGY_FILE_BACKENDS, type Flavor, type StrategyFile } from '../strategy-file/index.js';
+import { flavorFor, prepareStrategyFiles, routeStrategyFiles, strategyFileRecord, STRATEGY_FILE_BACKENDS, type Flavor, type StrategyFile } from '../strategy-file/index.js';
+
+export { flavorFor };
 
 /** A strategy file as a journal keeps it: the results' record, and where the file is. */
 export type JournaledStrategyFile = StrategyFileRecord & { absolutePath: string };
@@ -22,8 +27,31 @@ export function collect(value: string, previous: string[] | undefined): string[]
 
 /** Strategy files run on these backends only; `field` names the option for the message. */
 export function checkStrategyFileBackend(backend: string, given: readonly string[], field = '--backend'): void {
-  if (given.length === 0 || STRATEGY_FILE_BACKENDS.includes(backend as never)) return;
-  throw new UsageError(`--strategy-file: a strategy file runs on ${STRATEGY_FILE_BACKENDS.join(', ')}; ${field} is ${backend} (the cuda backend's nvcc build of a strategy file is not made yet)`);
+  if (given.length === 0 || backend === 'auto' || STRATEGY_FILE_BACKENDS.includes(backend as never)) return;
+  throw new UsageError(`--strategy-file: a strategy file is a CUDA kernel: it runs on ${STRATEGY_FILE_BACKENDS.join(' (the emulator) and ')} (nvcc's build); ${field} is ${backend}`);
+}
+
+/**
+ * The backend a run with strategy files measures on: `auto` is the GPU when there is one, else
+ * the emulator (the CPU backend runs no CUDA kernel).
+ */
+export async function selectFileBackend(choice: 'auto' | BackendName, emulator: EmulatorSettings | undefined): Promise<Selected> {
+  if (choice === 'cuda') {
+    try {
+      return await selectRunBackend(choice, emulator);
+    } catch (err) {
+      const why = err instanceof Error ? err.message.replace(/; use --backend cpu$/, '') : String(err);
+      throw new UsageError(`${why}; a strategy file runs on the emulator too: --backend cuda-emu`);
+    }
+  }
+  if (choice !== 'auto') return selectRunBackend(choice, emulator);
+  try {
+    return await selectRunBackend('cuda', emulator);
+  } catch (err) {
+    const emu = await selectRunBackend('cuda-emu', emulator);
+    const why = err instanceof Error ? err.message.replace(/^backend cuda: unavailable \((.*)\).*$/, '$1') : String(err);
+    return { ...emu, line: `${emu.line} (a strategy file runs on cuda or cuda-emu; cuda unavailable: ${why})` };
+  }
 }
 
 /** `withCheck`: the instrumented build too (the memory-traffic pass counts on it). */
@@ -67,7 +95,9 @@ export function resumeFiles(files: readonly JournaledStrategyFile[] | undefined,
   return built.map((f, i) => ({ ...f, shown: files[i]!.path }));
 }
 
-/** The run's backend with each file's cases on the emulator builds linked with that file. */
+/** The run's backend with each file's cases on the builds linked with that file (nvcc's on cuda, else the emulator's). */
 export function routeFiles(backend: Backend, files: readonly StrategyFile[], emulator: EmulatorSettings | undefined): Backend {
-  return routeStrategyFiles(backend, files, (addon, checkAddon) => createEmuBackend(emulator, addon, checkAddon));
+  return routeStrategyFiles(backend, files, (addon, checkAddon) =>
+    backend.name === 'cuda' ? createCudaBackend(addon, checkAddon) : createEmuBackend(emulator, addon, checkAddon),
+  );
 }

@@ -36,7 +36,7 @@ import { planPeerCases } from '../profile/peer-cases.js';
 import { peerOptionsOf, peerRecord } from './run-peers.js';
 import type { PeerOptions, PeerOrigin } from '../backends/peers.js';
 import { axisOptions } from './axis-options.js';
-import { checkStrategyFileBackend, collect, journaled, prepareFiles, requireFiles, resultsRecords, resumeFiles, routeFiles, withFileStrategies } from './run-strategy-files.js';
+import { checkStrategyFileBackend, collect, flavorFor, journaled, prepareFiles, requireFiles, resultsRecords, resumeFiles, routeFiles, selectFileBackend, withFileStrategies } from './run-strategy-files.js';
 import type { StrategyFile } from '../strategy-file/index.js';
 import { gpuModel } from '../results/gpu-models.js';
 import { GPU_MODEL_HELP } from './gpu-model.js';
@@ -165,14 +165,18 @@ async function prepareFresh(opts: RunOptions): Promise<Prepared> {
   const settings = parseRunFlags(opts);
   const profileArg = settings.profile ?? DEFAULT_PROFILE;
   const overridden = applyOverrides(loadProfile(profileArg), settings.overrides);
-  if (settings.backend === 'cuda-emu' && settings.peers.peers.length) {
+  // Strategy files are built (or found in the cache) before anything else: a file that does not
+  // compile is bad input, shown as the compiler's errors. They are built for the backend that
+  // runs them, so that one is chosen first (`auto`: cuda, else cuda-emu).
+  checkStrategyFileBackend(settings.backend, settings.strategyFiles);
+  const early = settings.strategyFiles.length ? await selectFileBackend(settings.backend, settings.emulator) : undefined;
+  if ((early?.status.name ?? settings.backend) === 'cuda-emu' && settings.peers.peers.length) {
     throw new UsageError('--peer: emulated timings cannot be set beside a peer\'s; measure peers with --backend cpu or cuda');
   }
-  // Strategy files are built (or found in the cache) before anything else: a file that does not
-  // compile is bad input, shown as the compiler's errors.
-  checkStrategyFileBackend(settings.backend, settings.strategyFiles);
-  // Strategy files run on cuda-emu, where the memory traffic is counted unless --no-memory-traffic.
-  const files = prepareFiles(settings.strategyFiles, 'emu', settings.memoryTraffic !== false);
+  // The memory traffic is counted on the emulator's instrumented build (on cuda-emu unless
+  // --no-memory-traffic, on cuda with --memory-traffic): the file's own, built too.
+  const runsOn = early?.status.name ?? settings.backend;
+  const files = prepareFiles(settings.strategyFiles, flavorFor(runsOn), settings.memoryTraffic ?? runsOn === 'cuda-emu');
   const profile = { ...overridden, suites: withFileStrategies(overridden.suites, files) };
   const planned = planPeerCases(expandCases(profile.suites), settings.backend, settings.peers.peers);
   requireFiles(planned, files);
@@ -186,7 +190,7 @@ async function prepareFresh(opts: RunOptions): Promise<Prepared> {
   let plan = planOutputs({ ...(opts.format !== undefined ? { format: settings.format } : {}), ...(settings.output !== undefined ? { output: settings.output } : {}), force: settings.force, inputs }, startedAt);
   // Host limits first (no addon needed to refuse an impossible sweep), then the device's own.
   checkCases(planned, hostLimits());
-  const selected = await selectRunBackend(settings.backend, settings.emulator);
+  const selected = early ?? (await selectRunBackend(settings.backend, settings.emulator));
   if (selected.status.name !== 'cpu') checkCases(planned, deviceLimits(selected.status));
   const memoryTraffic = settings.memoryTraffic ?? selected.status.name === 'cuda-emu';
   if (memoryTraffic && !selected.backend.countTraffic) {
@@ -269,7 +273,7 @@ async function prepareResume(opts: RunOptions, given: readonly string[]): Promis
       throw new UsageError(`--resume: the journal's cases ran on ${rec.backend} "${printable(rec.device)}", this machine offers ${selected.status.name} "${deviceOf(selected.status)}"; results of one document come from one device`);
     }
     if (selected.status.name !== 'cpu') checkCases(rec.specs, deviceLimits(selected.status));
-    const files = resumeFiles(rec.strategyFiles, 'emu', rec.memoryTraffic === true);
+    const files = resumeFiles(rec.strategyFiles, flavorFor(rec.backend), rec.memoryTraffic === true);
     const inputs = [inputFile(j.path)];
     const field = '--resume';
     const json = resolveTarget(j.outputs.json, { field, named: false, force: rec.force, inputs });
@@ -499,7 +503,7 @@ export function register(program: Command): void {
     .option('--emu-seed <n>', 'cuda-emu: scheduler seed (a failing seed reproduces; default 1)')
     .option('--emu-workers <n>', 'cuda-emu: OS threads running blocks, 0 = one per core (1 makes each launch deterministic)')
     .option('--emu-timeout <seconds>', 'cuda-emu: a launch with no thread making progress this long fails its case (default 10)')
-    .option('--strategy-file <path>', 'a .cu file declaring a strategy (writeprof/kernel.cuh): run beside the built-in ones (cuda-emu; repeatable)', collect)
+    .option('--strategy-file <path>', 'a .cu file declaring a strategy (writeprof/kernel.cuh): run beside the built-in ones (cuda or cuda-emu; repeatable)', collect)
     .option('--shard <i/n>', 'run only the i-th of n disjoint slices of the plan, balanced by expected cost (see `writeprof merge`)')
     .option('--repeat <n>', 'run the whole sweep n times; each case keeps every run\'s median (see below)')
     .option('-q, --quiet', 'no progress, notes or summary on stderr')

@@ -24,7 +24,7 @@ import { shellArg, shellLine } from '../io/shell.js';
 import { inputFile, refuseInput, type InputFile } from '../io/target.js';
 import { TOOL_VERSION } from '../version.js';
 import { expandInputs } from './merge.js';
-import { checkStrategyFileBackend, collect, prepareFiles, requireFiles, withFileStrategies } from './run-strategy-files.js';
+import { checkStrategyFileBackend, collect, flavorFor, prepareFiles, requireFiles, withFileStrategies } from './run-strategy-files.js';
 
 const HELP = `
 A fleet sweep: the plan split into n shards balanced by expected cost (see \`writeprof run --help\`,
@@ -173,7 +173,7 @@ async function newSweep(flags: SlurmFlags, slurm: SlurmSettings): Promise<void> 
   // anything is queued), then copied into the sweep: every shard runs the very same file.
   const given = flags.strategyFile ?? [];
   checkStrategyFileBackend(backend, given);
-  const files = prepareFiles(given, 'emu');
+  const files = prepareFiles(given, flavorFor(backend));
   const loaded = loadProfile(flags.profile ?? DEFAULT_PROFILE);
   const profile = { ...loaded, suites: withFileStrategies(loaded.suites, files) };
   const specs = expandCases(profile.suites);
@@ -322,7 +322,7 @@ export function register(program: Command): void {
     .option('--submit', 'submit the jobs with sbatch (otherwise only write the scripts)')
     .option('--wait', 'with --submit: wait for the merge job; exit 1 unless it completed')
     .option('--resume <dir>', 'submit only the shards of this sweep that lack complete results, and a new merge job')
-    .option('--strategy-file <path>', 'a .cu file declaring a strategy (writeprof/kernel.cuh): copied into the sweep, run by every shard (--backend cuda-emu; repeatable)', collect)
+    .option('--strategy-file <path>', 'a .cu file declaring a strategy (writeprof/kernel.cuh): copied into the sweep, run by every shard (on cuda or cuda-emu; repeatable)', collect)
     .addHelpText('after', helpAfter(HELP))
     .action(async (flags: SlurmFlags) => slurmCommand(flags));
 }

@@ -17,7 +17,8 @@ export const KERNELS_JSON = join(root, 'out', 'cuda', 'kernels.json');
 const kernelSchema = z.object({
   name: z.string(),
   family: z.string().nullable(),
-  strategies: z.array(z.enum(STRATEGIES)),
+  // the built-ins' names, or a strategy file's (`writeprof kernels --strategy-file`)
+  strategies: z.array(z.string()),
   modes: z.array(z.enum(MODES)),
   counters: z.boolean(),
   arch: z.string(),
@@ -87,7 +88,7 @@ export function kernelRows(doc: KernelsDoc): KernelRow[] {
 
 /** Strategies that have a kernel on `arch`. */
 export function strategiesOn(doc: KernelsDoc, arch: string): Strategy[] {
-  const s = new Set<Strategy>();
+  const s = new Set<string>();
   for (const k of doc.kernels) if (k.arch === arch) for (const x of k.strategies) s.add(x);
   return STRATEGIES.filter((x) => s.has(x));
 }

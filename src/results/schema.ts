@@ -201,6 +201,8 @@ export const strategyFileSchema = z.object({
   orderRun: z.number().int().nonnegative(),
   block: z.number().int().positive(),
   writesPerBlock: z.number().int().positive(),
+  /** it declared a single-write entry (WP_STRATEGY_SINGLE): its `single` cases ran in the persistent server */
+  singleEntry: z.boolean().optional(),
 });
 
 /** The name of the JSON Schema a results document follows (schemas/<name>.json). */

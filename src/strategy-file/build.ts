@@ -1,10 +1,12 @@
 /**
  * A strategy file built into its own copy of an addon: the user's kernel object linked with the
- * very glue and runner objects of writeprof's own build (node-gyp's objects, out/emu's archives),
- * so the unchanged CUDA runner launches it as the native `user` strategy beside the built-in
- * kernels. Flavors: `emu` (cuda-emu) and `check` (the instrumented build `writeprof check` runs),
- * both compiled by `writeprof emu build -c` (the CUDA translation, then g++) with the flags
- * kernels/emu/build.mk gives kernels/cuda.
+ * very glue and runner objects of writeprof's own build (node-gyp's objects, out/emu's or
+ * out/cuda's archives), so the unchanged CUDA runner launches it as the native `user` strategy
+ * beside the built-in kernels. Flavors: `emu` (cuda-emu) and `check` (the instrumented build
+ * `writeprof check` runs), both compiled by `writeprof emu build -c` (the CUDA translation, then
+ * g++) with the flags kernels/emu/build.mk gives kernels/cuda; `cuda` (a GPU), compiled by nvcc
+ * with the flags scripts/build-cuda.sh gives kernels/cuda and linked with libwpcuda.a and the
+ * static CUDA runtime, its ptxas resource usage kept beside it.
  *
  * Builds are cached by content: the key hashes the file, the flavor, the compiler, its flags and
  * the objects linked; an entry also lists every header the compile read with its hash (a changed
@@ -25,7 +27,7 @@ import type { StrategySource } from './source.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export const FLAVORS = ['emu', 'check'] as const;
+export const FLAVORS = ['emu', 'check', 'cuda'] as const;
 export type Flavor = (typeof FLAVORS)[number];
 
 interface FlavorSpec {
@@ -33,13 +35,20 @@ interface FlavorSpec {
   target: string;
   /** `emu build --instrument`: every load and store reaches the checker's hooks */
   instrument: boolean;
+  /** archives of writeprof's build, relative to its root */
   libs: string[];
+  /** nvcc compiles it (else `writeprof emu build`) */
+  nvcc: boolean;
 }
 
 const SPECS: Record<Flavor, FlavorSpec> = {
-  emu: { target: 'writeprof_emu', instrument: false, libs: ['libwpemu_cuda.a', 'libwpemu_rt.a'] },
-  check: { target: 'writeprof_check', instrument: true, libs: ['libwpemu_cuda_check.a', 'libwpemu_check.a', 'libwpemu_rt.a'] },
+  emu: { target: 'writeprof_emu', instrument: false, nvcc: false, libs: ['out/emu/libwpemu_cuda.a', 'out/emu/libwpemu_rt.a'] },
+  check: { target: 'writeprof_check', instrument: true, nvcc: false, libs: ['out/emu/libwpemu_cuda_check.a', 'out/emu/libwpemu_check.a', 'out/emu/libwpemu_rt.a'] },
+  cuda: { target: 'writeprof', instrument: false, nvcc: true, libs: ['out/cuda/libwpcuda.a'] },
 };
+
+/** ptxas -v's report of the `cuda` flavor's kernels, parsed as out/cuda/kernels.json is, kept in its cache entry. */
+export const RESOURCE_USAGE = 'kernels.json';
 
 const BIN = join(ROOT, 'bin', 'writeprof');
 
@@ -64,15 +73,34 @@ function fileHash(path: string): string | undefined {
 }
 
 /**
- * A variable of kernels/emu/build.mk, its relative paths made absolute (compiles run in the user's
+ * kernels/cuda's compile flags, relative include paths made absolute (compiles run in the user's
  * directory); kernels/cuda's private headers are not a strategy file's.
  */
-function makeVar(target: string): string[] {
-  return execFileSync('make', ['-s', '-f', 'kernels/emu/build.mk', target], { cwd: ROOT, encoding: 'utf8' })
+function absoluteFlags(flags: string): string[] {
+  return flags
     .trim()
     .split(/\s+/)
     .filter((f) => f !== '-Ikernels/cuda')
     .map((f) => (f.startsWith('-I') && !isAbsolute(f.slice(2)) ? `-I${join(ROOT, f.slice(2))}` : f));
+}
+
+function flagsFor(spec: FlavorSpec): string[] {
+  return spec.nvcc
+    ? absoluteFlags(execFileSync('bash', ['scripts/build-cuda.sh', '--print-flags'], { cwd: ROOT, encoding: 'utf8' }))
+    : absoluteFlags(execFileSync('make', ['-s', '-f', 'kernels/emu/build.mk', 'print-cuda-emu-flags'], { cwd: ROOT, encoding: 'utf8' }));
+}
+
+/** nvcc: $NVCC, else on PATH (as the Makefile finds it). */
+function nvccPath(): string {
+  return process.env['NVCC'] || 'nvcc';
+}
+
+/** The CUDA toolkit's root as nvcc names it (TOP=...; /usr/local/bin/nvcc may be a wrapper), for the static runtime. */
+function cudaHome(nvcc: string): string {
+  const r = spawnSync(nvcc, ['-v', '--dryrun', '-c', '-x', 'cu', '/dev/null', '-o', '/dev/null'], { encoding: 'utf8' });
+  const top = `${r.stdout ?? ''}${r.stderr ?? ''}`.match(/^#\$ TOP=(.*)$/m)?.[1];
+  if (!top) throw new UsageError(`--strategy-file: ${nvcc} did not name its CUDA toolkit (nvcc -v --dryrun); the cuda build of a strategy file needs the toolkit writeprof was built with`);
+  return top;
 }
 
 function objectsUnder(dir: string): string[] {
@@ -84,16 +112,20 @@ function objectsUnder(dir: string): string[] {
 /** What a flavor links the user's object with: glue objects, then the runner's archives. */
 function linkInputs(spec: FlavorSpec): { glue: string[]; libs: string[] } {
   const glueDir = join(ROOT, 'build', 'Release', 'obj.target', spec.target);
-  const libs = spec.libs.map((l) => join(ROOT, 'out', 'emu', l));
+  const libs = spec.libs.map((l) => join(ROOT, l));
+  if (spec.nvcc && existsSync(glueDir) && !existsSync(libs[0]!)) {
+    throw new UsageError('--strategy-file: writeprof was built without its CUDA backend (nvcc was not found at build time), so a strategy file cannot be built for --backend cuda; install the CUDA toolkit and run `make build`, or use --backend cuda-emu');
+  }
   const missing = [glueDir, ...libs].find((f) => !existsSync(f));
   if (missing) throw new UsageError(`--strategy-file: writeprof is not built (${missing} is missing); run \`make build\``);
   return { glue: objectsUnder(glueDir), libs };
 }
 
-function compilerId(cxx: string): string {
-  const r = spawnSync(cxx, ['--version'], { encoding: 'utf8' });
-  if (r.error) throw new UsageError(`--strategy-file: cannot run ${cxx} (${r.error.message}); a strategy file is built with the C++ compiler writeprof was built with`);
-  return r.stdout.split('\n')[0] ?? cxx;
+/** The compiler's version line: part of the cache key. */
+function compilerId(compiler: string, why: string): string {
+  const r = spawnSync(compiler, ['--version'], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) throw new UsageError(`--strategy-file: cannot run ${compiler} (${r.error?.message ?? `exit ${r.status}`}); ${why}`);
+  return r.stdout.trim() || compiler;
 }
 
 /**
@@ -102,9 +134,19 @@ function compilerId(cxx: string): string {
  */
 export function firstErrors(stderr: string, max = 5): string[] {
   const lines = stderr.split('\n');
-  const errors = lines.filter((l) => /^[^\s:][^:]*:\d+(:\d+)?: (fatal )?error: /.test(l));
+  // g++'s `file:line:col: error:` and nvcc's front end's `file(line): error:`
+  const errors = lines.filter((l) => /^[^\s:][^:]*:\d+(:\d+)?: (fatal )?error: /.test(l) || /^[^\s(][^(]*\(\d+\): (catastrophic )?error\b/.test(l));
   const picked = errors.length > 0 ? errors : lines.filter((l) => l.trim() !== '' && !/^\s*(In file included|In function|\s+from )/.test(l));
   return picked.slice(0, max);
+}
+
+/** The user's kernels' registers, shared memory and spills (`writeprof kernels --strategy-file`). */
+function keepResourceUsage(work: string, stderr: string, nvcc: string): void {
+  const text = join(work, 'resource-usage.txt');
+  writeFileSync(text, `${stderr.split('\n').filter((l) => /^ptxas info|bytes stack frame/.test(l)).join('\n')}\n`);
+  const version = spawnSync(nvcc, ['--version'], { encoding: 'utf8' }).stdout?.match(/release [0-9.]+, V([0-9.]+)/)?.[1] ?? '';
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'ptxas-to-json.mjs'), text, join(ROOT, 'kernels', 'cuda', 'launch.h'), version], { encoding: 'utf8' });
+  if (r.status === 0) writeFileSync(join(work, RESOURCE_USAGE), r.stdout);
 }
 
 interface Manifest {
@@ -141,18 +183,20 @@ function run(cmd: string, args: string[], cwd: string): { ok: boolean; stderr: s
 export function buildStrategy(src: StrategySource, flavor: Flavor, includeDirs: readonly string[] = []): string {
   const spec = SPECS[flavor];
   const cxx = process.env['CXX'] || 'g++';
-  const flags = [...makeVar('print-cuda-emu-flags'), ...includeDirs.map((d) => `-I${d}`)];
+  const nvcc = nvccPath();
   const { glue, libs } = linkInputs(spec);
+  const flags = [...flagsFor(spec), ...includeDirs.map((d) => `-I${d}`)];
   const addonName = `${spec.target}.node`;
   const key = sha256(
     JSON.stringify({
       file: src.sha256,
       flavor,
-      compiler: compilerId(cxx),
+      compiler: compilerId(cxx, 'a strategy file is built with the C++ compiler writeprof was built with'),
+      ...(spec.nvcc ? { nvcc: compilerId(nvcc, 'the cuda build of a strategy file needs nvcc (set NVCC, or put the CUDA toolkit on PATH)') } : {}),
       flags,
       instrument: spec.instrument,
       // the CUDA translation's own code
-      translator: readdirSync(join(ROOT, 'dist', 'emu')).sort().map((f) => fileHash(join(ROOT, 'dist', 'emu', f))),
+      translator: spec.nvcc ? [] : readdirSync(join(ROOT, 'dist', 'emu')).sort().map((f) => fileHash(join(ROOT, 'dist', 'emu', f))),
       linked: [...glue, ...libs].map((f) => fileHash(f)),
     }),
   );
@@ -170,13 +214,18 @@ export function buildStrategy(src: StrategySource, flavor: Flavor, includeDirs: 
     const obj = join(work, 'strategy.o');
     const depFile = join(work, 'strategy.d');
     // Compiled from the user's directory with the path as given: messages name their file.
-    const c = run(process.execPath, [BIN, 'emu', 'build', ...(spec.instrument ? ['--instrument'] : []), '-c', src.shown, '-o', obj, ...flags, '-MD', '-MF', depFile], process.cwd());
+    const c = spec.nvcc
+      ? run(nvcc, [...flags, '-c', src.shown, '-o', obj, '-MD', '-MF', depFile], process.cwd())
+      : run(process.execPath, [BIN, 'emu', 'build', ...(spec.instrument ? ['--instrument'] : []), '-c', src.shown, '-o', obj, ...flags, '-MD', '-MF', depFile], process.cwd());
     if (!c.ok) throw new CompileError(firstErrors(c.stderr));
+    // ptxas -v: the kernels' registers, shared memory and spills (`writeprof kernels --strategy-file`)
+    if (spec.nvcc) keepResourceUsage(work, c.stderr, nvcc);
     const out = join(work, addonName);
+    const runtime = spec.nvcc ? [`-L${join(cudaHome(nvcc), 'lib64')}`, '-lcudart_static', '-lrt', '-ldl', '-lhiredis'] : [];
     const l = run(
       cxx,
       ['-shared', '-pthread', '-rdynamic', `-Wl,-soname=writeprof_strategy_${key.slice(0, 16)}.node`, '-o', out,
-        ...glue, obj, '-Wl,--start-group', ...libs, '-Wl,--end-group', '-lpthread'],
+        ...glue, obj, '-Wl,--start-group', ...libs, '-Wl,--end-group', ...runtime, '-lpthread'],
       ROOT,
     );
     if (!l.ok) throw new CompileError(firstErrors(l.stderr));

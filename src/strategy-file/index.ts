@@ -12,7 +12,7 @@ import type { StrategyFileRecord } from '../results/schema.js';
 import { buildStrategy, type Flavor } from './build.js';
 import { readStrategySources, type StrategySource } from './source.js';
 
-export { cacheDir, type Flavor } from './build.js';
+export { cacheDir, RESOURCE_USAGE, type Flavor } from './build.js';
 
 export interface StrategyFile extends StrategySource {
   /** the build of the flavor asked for */
@@ -23,8 +23,13 @@ export interface StrategyFile extends StrategySource {
   declared: RawStrategyFile;
 }
 
-/** The backends a strategy file's kernel runs on: the emulator's builds (an nvcc build is not made yet). */
-export const STRATEGY_FILE_BACKENDS: readonly BackendName[] = ['cuda-emu'];
+/** The backends a strategy file's kernel runs on: the emulator (g++ builds) and a GPU (nvcc's). */
+export const STRATEGY_FILE_BACKENDS: readonly BackendName[] = ['cuda-emu', 'cuda'];
+
+/** The build a backend runs a strategy file from. */
+export function flavorFor(backend: string): Flavor {
+  return backend === 'cuda' ? 'cuda' : 'emu';
+}
 
 /**
  * Reads, builds (or finds in the cache) and loads each file; the first problem is a UsageError.
@@ -36,18 +41,30 @@ export function prepareStrategyFiles(given: readonly string[], flavor: Flavor, w
 
 /** One file read already: built (or found in the cache) and loaded; `field` names it in messages. */
 export function prepareStrategyFile(src: StrategySource, flavor: Flavor, o: { withCheck?: boolean; includeDirs?: readonly string[]; field?: string } = {}): StrategyFile {
+  const field = o.field ?? '--strategy-file';
   const addonPath = buildStrategy(src, flavor, o.includeDirs);
   const check = o.withCheck && flavor !== 'check' ? { checkAddonPath: buildStrategy(src, 'check', o.includeDirs) } : {};
   const declared = loadAddonAt(addonPath).strategyFile();
   if (!declared) {
-    throw new UsageError(`${o.field ?? '--strategy-file'}: ${printable(src.shown)}: its WP_STRATEGY declaration did not reach the build (kernels/include/writeprof/kernel.cuh shows the form)`);
+    throw new UsageError(`${field}: ${printable(src.shown)}: its WP_STRATEGY declaration did not reach the build (kernels/include/writeprof/kernel.cuh shows the form)`);
+  }
+  if (declared.apiVersion !== declared.kernelApiVersion) {
+    throw new UsageError(`${field}: ${printable(src.shown)}: its declaration is of kernel interface version ${declared.apiVersion}; allowed: version ${declared.kernelApiVersion}, what WP_STRATEGY in kernels/include/writeprof/kernel.cuh declares`);
   }
   return { ...src, addonPath, ...check, declared };
 }
 
 /** What results record of a strategy file. */
 export function strategyFileRecord(f: StrategyFile): StrategyFileRecord {
-  return { name: f.name, path: f.shown, sha256: f.sha256, orderRun: f.declared.orderRun, block: f.declared.block, writesPerBlock: f.declared.writesPerBlock };
+  return {
+    name: f.name,
+    path: f.shown,
+    sha256: f.sha256,
+    orderRun: f.declared.orderRun,
+    block: f.declared.block,
+    writesPerBlock: f.declared.writesPerBlock,
+    singleEntry: f.declared.single,
+  };
 }
 
 /** The strategy file whose strategy a case runs, if any. */

@@ -1,9 +1,11 @@
 /**
  * A user's strategy file, end to end through the CLI: the example (examples/strategies/) profiled
  * on the emulator beside the built-ins and ranked against baseline, every write verified, checked
- * under every tool; a planted bug caught by run and check; a kernel that never finishes failed by
- * the emulator's no-progress rule; a file that does not compile shown as the compiler's errors;
- * builds cached by content under the cache directory, never beside the user's file.
+ * under every tool; its single-write entry run in the persistent server (and a file without one
+ * launching its batch kernel per write); planted bugs caught by run and check; a kernel that never
+ * finishes failed by the emulator's no-progress rule; a file that does not compile shown as the
+ * compiler's errors; a declaration of another interface version refused; builds cached by content
+ * under the cache directory, never beside the user's file.
  */
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -17,6 +19,15 @@ const EXAMPLE = 'examples/strategies/coop4_cas.cu';
 const FIXTURES = join(ROOT, 'tests', 'strategy-file', 'fixtures');
 // One batch suite, small: the strategies' order, verification and ranking, not their speed.
 const SMALL = ['--profile', 'check', '--mode', 'batch', '--value-size', '64', '--key-dist', 'uniform', '--keys', '600', '--batch-size', '200'];
+// Single writes, one strategy file's only: a full table (load factor 0.9) makes probes walk on.
+const SINGLE = ['--profile', 'check', '--mode', 'single', '--value-size', '64', '--key-dist', 'uniform', '--keys', '200', '--load-factor', '0.9'];
+/** The example without its single-write entry (its WP_STRATEGY_SINGLE line). */
+function withoutSingleEntry(): string {
+  const text = readFileSync(join(ROOT, EXAMPLE), 'utf8');
+  const stripped = text.replace(/^WP_STRATEGY_SINGLE\(.*\)\n/m, '');
+  expect(stripped).not.toBe(text);
+  return stripped;
+}
 
 let cache: string;
 let work: string;
@@ -55,6 +66,11 @@ describe('the kernel interface', () => {
       expect(src).toMatch(/Tally<kCount> t\(/);
       expect(src).not.toMatch(/extern "C" __global__/);
     }
+    // Their single-write servers are the public header's server over their own single-write entries.
+    const single = readFileSync(join(ROOT, 'kernels', 'cuda', 'single.cu'), 'utf8');
+    for (const id of ['single_locked', 'single_lock_free']) expect(single).toMatch(new RegExp(`^WP_SERVER_KERNELS\\(${id}, wp::gpu::${id}\\)$`, 'm'));
+    expect(single).not.toMatch(/__global__|server_body/);
+    expect(readFileSync(join(ROOT, 'kernels', 'include', 'writeprof', 'single.cuh'), 'utf8')).toMatch(/#define WP_STRATEGY_SINGLE\(fn\)[^]*WP_SERVER_KERNELS\(user_single, fn\)/);
   });
 });
 
@@ -92,7 +108,7 @@ describe('writeprof run --strategy-file', () => {
     expect(r.code).toBe(0);
     const doc = JSON.parse(readFileSync(out, 'utf8'));
     const sha = createHash('sha256').update(readFileSync(join(ROOT, EXAMPLE))).digest('hex');
-    expect(doc.strategyFiles).toEqual([{ name: 'coop4-cas', path: EXAMPLE, sha256: sha, orderRun: 1, block: 128, writesPerBlock: 32 }]);
+    expect(doc.strategyFiles).toEqual([{ name: 'coop4-cas', path: EXAMPLE, sha256: sha, orderRun: 1, block: 128, writesPerBlock: 32, singleEntry: true }]);
     expect(doc.cases.map((c: { strategy: string }) => c.strategy)).toEqual(['baseline', 'warp-coop', 'lock-free', 'mem-opt', 'write-combine', 'coop4-cas']);
     const mine = doc.cases.find((c: { strategy: string }) => c.strategy === 'coop4-cas');
     expect(mine.status).toBe('ok');
@@ -119,7 +135,7 @@ describe('writeprof run --strategy-file', () => {
     expect(again.code).toBe(0);
     expect(statSync(node).mtimeMs).toBe(mtime);
     const copy = join(work, 'coop4_copy.cu');
-    writeFileSync(copy, `${readFileSync(join(ROOT, EXAMPLE), 'utf8')}\n// changed\n`);
+    writeFileSync(copy, withoutSingleEntry());
     const changed = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', copy, ...SMALL, '--strategy', 'baseline', '-o', join(work, 'changed.json'), '--no-claims', '--no-memory-traffic', '-q'], { env: env() });
     expect(changed.code).toBe(0);
     expect(entries()).toHaveLength(before.length + 1);
@@ -128,15 +144,15 @@ describe('writeprof run --strategy-file', () => {
 
   it('fails the cases of a planted bug with lost writes, and only those', async () => {
     const out = join(work, 'planted.json');
-    const r = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', join(FIXTURES, 'drops_last.cu'), ...SMALL, '--strategy', 'baseline', '-o', out, '--no-claims'], { env: env() });
+    const r = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', join(FIXTURES, 'drops_last.cu'), ...SMALL, '--strategy', 'baseline', '-o', out, '--no-claims', '--no-memory-traffic'], { env: env() });
     expect(r.code).toBe(1);
     const doc = JSON.parse(readFileSync(out, 'utf8'));
     const byStrategy = Object.fromEntries(doc.cases.map((c: { strategy: string }) => [c.strategy, c]));
     expect(byStrategy['baseline'].status).toBe('ok');
     expect(byStrategy['drops-last'].status).toBe('failed');
     expect(byStrategy['drops-last'].verification.lost + byStrategy['drops-last'].verification.stale).toBeGreaterThan(0);
-    // The message a built-in's lost writes get, from the timed samples or the memory-traffic pass.
-    expect(r.stderr).toMatch(/case batch\/drops-last\/.* failed: (memory-traffic pass: )?verification( failed)?: \d+ lost, \d+ stale/);
+    // The message a built-in's lost writes get.
+    expect(r.stderr).toMatch(/case batch\/drops-last\/.* failed: verification( failed)?: \d+ lost, \d+ stale/);
   });
 
   it('fails a kernel that never finishes with the emulator\'s no-progress fault', async () => {
@@ -164,7 +180,7 @@ describe('writeprof run --strategy-file', () => {
   it('refuses what it cannot run, in one line naming the problem', async () => {
     const cpu = await runCli(['run', '--backend', 'cpu', '--strategy-file', EXAMPLE, ...SMALL], { env: env() });
     expect(cpu.code).toBe(2);
-    expect(cpu.stderr).toMatch(/^writeprof: --strategy-file: a strategy file runs on cuda-emu; --backend is cpu/);
+    expect(cpu.stderr).toMatch(/^writeprof: --strategy-file: a strategy file is a CUDA kernel: it runs on cuda-emu \(the emulator\) and cuda \(nvcc's build\); --backend is cpu$/m);
     const twice = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', EXAMPLE, '--strategy-file', EXAMPLE, ...SMALL], { env: env() });
     expect(twice.code).toBe(2);
     expect(twice.stderr).toMatch(/given twice/);
@@ -176,6 +192,78 @@ describe('writeprof run --strategy-file', () => {
     const unknown = await runCli(['run', '--backend', 'cuda-emu', ...SMALL, '--strategy', 'nobody-s'], { env: env() });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr.trim()).toMatch(/^writeprof: strategy: "nobody-s" is invalid; allowed: all, baseline, .*, or the name a --strategy-file declares \(none given\)$/);
+  });
+});
+
+describe('a strategy file\'s single-write entry', () => {
+  it('runs single writes in the persistent server: every write verified, its counters kept', async () => {
+    const out = join(work, 'single.json');
+    const r = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', EXAMPLE, ...SINGLE, '--strategy', 'coop4-cas', '-o', out, '--no-claims', '--no-memory-traffic', '-q'], { env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    expect(doc.strategyFiles[0].singleEntry).toBe(true);
+    expect(doc.cases).toHaveLength(1);
+    const c = doc.cases[0];
+    expect([c.strategy, c.mode, c.status]).toEqual(['coop4-cas', 'single', 'ok']);
+    expect(c.notes.filter((n: string) => n.startsWith('single: '))).toEqual([
+      expect.stringMatching(/^single: persistent kernel, no launch per write: .* with the strategy file's single-write entry \(WP_STRATEGY_SINGLE: wp_user_single_count\/plain\)/),
+    ]);
+    expect(c.verification.writes).toBe(200 * c.samples.length);
+    expect(c.verification.verified).toBe(c.verification.distinct);
+    expect(c.verification.distinct).toBeGreaterThan(100);
+    // A full table walks probes on; one write at a time never contends; the entry's laps are timed.
+    expect(c.counters.probeSteps).toBeGreaterThan(0);
+    expect(c.counters.lockRetries + c.counters.casFailures).toBe(0);
+    expect(c.breakdown.copy).toBeGreaterThan(0);
+    expect(c.breakdown.publish).toBeGreaterThan(0);
+  });
+
+  it('without one, single writes launch the file\'s batch kernel once per write', async () => {
+    const file = join(work, 'coop4_batch_only.cu');
+    writeFileSync(file, withoutSingleEntry());
+    const out = join(work, 'single-batch-only.json');
+    const r = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', file, ...SINGLE, '--strategy', 'coop4-cas', '-o', out, '--no-claims', '--no-memory-traffic', '-q'], { env: env() });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    expect(doc.strategyFiles[0].singleEntry).toBe(false);
+    const c = doc.cases[0];
+    expect(c.status).toBe('ok');
+    expect(c.notes.filter((n: string) => n.startsWith('single: '))).toEqual([
+      expect.stringMatching(/^single: one kernel launch per write \(h2d, <<<1, 128>>> of the strategy file's batch kernel: it has no WP_STRATEGY_SINGLE/),
+    ]);
+    expect(c.verification.verified).toBe(c.verification.distinct);
+  });
+
+  it('is checked by every tool: its server kernels, no finding', async () => {
+    const out = join(work, 'check-single.json');
+    const r = await runCli(['check', '--strategy-file', EXAMPLE, ...SINGLE, '--keys', '48', '--strategy', 'coop4-cas', '-o', out], { env: env() });
+    expect(r.code, r.stdout.slice(0, 2000)).toBe(0);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    expect(doc.check.tools).toEqual(['memcheck', 'racecheck', 'initcheck', 'synccheck', 'weak']);
+    expect(doc.check.runs.map((run: { kernels: string[] }) => run.kernels.join(',')).sort()).toEqual(['wp_user_single_count', 'wp_user_single_plain']);
+    for (const run of doc.check.runs) {
+      expect(run.status).toBe('ok');
+      expect(run.verification.verified).toBe(run.verification.distinct);
+    }
+    expect(doc.check.findings).toEqual([]);
+  });
+
+  it('a planted race in one (every lane publishes) is racecheck\'s finding in the server kernel, though its writes verify', async () => {
+    const out = join(work, 'check-unguarded.json');
+    const r = await runCli(['check', '--strategy-file', join(FIXTURES, 'single_unguarded.cu'), ...SINGLE, '--keys', '48', '--strategy', 'single-unguarded', '--tool', 'racecheck', '--variant', 'plain', '-o', out], { env: env() });
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    expect(doc.check.runs).toHaveLength(1);
+    expect(doc.check.runs[0].kernels).toEqual(['wp_user_single_plain']);
+    expect(doc.check.runs[0].verification.verified).toBe(doc.check.runs[0].verification.distinct);
+    expect(doc.check.findings.length).toBeGreaterThan(0);
+    for (const f of doc.check.findings) expect([f.tool, f.kernel]).toEqual(['racecheck', 'wp_user_single_plain']);
+  });
+
+  it('refuses a declaration of another kernel interface version, naming both', async () => {
+    const r = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', join(FIXTURES, 'old_version.cu'), ...SINGLE, '-o', join(work, 'never-old.json')], { env: env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^writeprof: --strategy-file: .*old_version\.cu: its declaration is of kernel interface version 1; allowed: version \d+, /);
   });
 });
 

@@ -261,11 +261,9 @@ class thread_block_tile;
 
 namespace details {
 
-// A statically sized tile of Size (1..32) aligned lanes of a warp.
+// What every statically sized tile answers the same way, within a warp or across warps.
 template <unsigned Size>
-class warp_tile : public thread_group {
-  static_assert(Size >= 1 && Size <= 32 && (Size & (Size - 1)) == 0, "Size must be one of 1/2/4/8/16/32");
-
+class sized_tile : public thread_group {
  public:
   static constexpr unsigned numThreads = Size;
   static constexpr unsigned num_threads() { return Size; }
@@ -273,6 +271,20 @@ class warp_tile : public thread_group {
   static unsigned thread_rank() { return ::wpemu::tls_thread->tid & (Size - 1); }
   unsigned meta_group_rank() const { return metaRank_; }
   unsigned meta_group_size() const { return metaSize_; }
+
+ protected:
+  using thread_group::thread_group;
+};
+
+// A statically sized tile of Size (1..32) aligned lanes of a warp.
+template <unsigned Size>
+class warp_tile : public sized_tile<Size> {
+  static_assert(Size >= 1 && Size <= 32 && (Size & (Size - 1)) == 0, "Size must be one of 1/2/4/8/16/32");
+  using sized_tile<Size>::metaRank_;
+  using sized_tile<Size>::metaSize_;
+
+ public:
+  using sized_tile<Size>::thread_rank;
   static unsigned build_mask() {
     if (Size == 32) return 0xffffffffu;
     const unsigned tileMask = (Size == 32) ? 0xffffffffu : ((1u << Size) - 1u);
@@ -314,7 +326,7 @@ class warp_tile : public thread_group {
 
   unsigned wpemu_mask() const { return build_mask(); }
   explicit warp_tile(unsigned metaRank = 0, unsigned metaSize = 1)
-      : thread_group(details::kCoalesced, build_mask(), metaRank, metaSize, true) {}
+      : sized_tile<Size>(details::kCoalesced, build_mask(), metaRank, metaSize, true) {}
   operator coalesced_group() const { return coalesced_group(build_mask(), metaRank_, metaSize_, true); }
 };
 
@@ -333,18 +345,13 @@ inline multi_warp_scratch& block_scratch() {
 // through the block's scratch (as CUDA's go through block_tile_memory); a partial last tile holds
 // the threads that exist.
 template <unsigned Size>
-class multi_warp_tile : public thread_group {
+class multi_warp_tile : public sized_tile<Size> {
   static_assert(Size >= 64 && Size <= 1024 && (Size & (Size - 1)) == 0, "Size must be a power of two from 64 to 1024");
 
  public:
-  static constexpr unsigned numThreads = Size;
-  static constexpr unsigned num_threads() { return Size; }
-  static constexpr unsigned size() { return Size; }
-  static unsigned thread_rank() { return ::wpemu::tls_thread->tid & (Size - 1); }
-  unsigned meta_group_rank() const { return metaRank_; }
-  unsigned meta_group_size() const { return metaSize_; }
+  using sized_tile<Size>::thread_rank;
   explicit multi_warp_tile(unsigned metaRank = 0, unsigned metaSize = 1)
-      : thread_group(details::kBlock, 0, metaRank, metaSize, true) {}
+      : sized_tile<Size>(details::kBlock, 0, metaRank, metaSize, true) {}
 
   // The threads of this tile that exist.
   static unsigned members() {

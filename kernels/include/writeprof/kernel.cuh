@@ -1,7 +1,8 @@
 // The write-strategy kernel interface: what a batch kernel receives, what it must do, the counter
-// helpers, and the entry macros. The five built-in strategies (kernels/cuda/*.cu) are written
-// against it, and so is a user's strategy file (`writeprof run --strategy-file my.cu`;
-// docs/strategy-files.md, examples/strategies/).
+// helpers, and the entry macros; its companion writeprof/single.cuh holds the persistent
+// single-write server and the optional single-write entry (WP_STRATEGY_SINGLE). The five built-in
+// strategies (kernels/cuda/*.cu) are written against them, and so is a user's strategy file
+// (`writeprof run --strategy-file my.cu`; docs/strategy-files.md, examples/strategies/).
 //
 // WHAT A BATCH KERNEL RECEIVES: one BatchArgs per submission (below): writes
 // [firstWrite, firstWrite + n) of the key stream, key i at keys[i] and its value staged at
@@ -33,8 +34,9 @@
 
 namespace wp::gpu {
 
-// The interface's version: a strategy file built against another one is refused.
-constexpr uint32_t kKernelApiVersion = 1;
+// The interface's version: a strategy file built against another one is refused. 2: the
+// StrategyEntry's optional single-write server (`single`).
+constexpr uint32_t kKernelApiVersion = 2;
 
 // Device-side totals of one host thread's submissions (zeroed per sample). The four cycle sums
 // are clock64() time inside the kernel by phase, sampled on one warp in kClockEvery.
@@ -71,13 +73,19 @@ struct BatchArgs {
 // (countConflicts) or the plain variant.
 using BatchLaunch = void (*)(bool count, const BatchArgs& a, uint32_t blocks, cudaStream_t stream);
 
-// What a strategy file declares (WP_STRATEGY): read by the runner and by writeprof itself.
+// The persistent single-write server's launch (writeprof/single.cuh): one warp on `stream`.
+struct ServerArgs;
+using ServerLaunch = void (*)(bool count, const ServerArgs& a, cudaStream_t stream);
+
+// What a strategy file declares (WP_STRATEGY): read by the runner and by writeprof itself. Fields
+// are only ever appended (apiVersion first): a runner reads no field of an entry of another version.
 struct StrategyEntry {
   uint32_t apiVersion;      // kKernelApiVersion when built
   uint32_t block;           // threads per block
   uint32_t writesPerBlock;  // writes a block takes per step: blocks = ceil(n / writesPerBlock), capped
   uint32_t orderRun;        // order.h: writes per ordered run in a submission (1: they race; 0: all in order)
   BatchLaunch launch;
+  ServerLaunch single;      // its single-write server (WP_STRATEGY_SINGLE), or null: a batch launch per write
 };
 
 constexpr unsigned kFullMask = 0xffffffffu;
@@ -212,13 +220,28 @@ __device__ __forceinline__ void count_full(DevStats* st) { atomicAdd(&st->fullWr
 // in lane order, wp::kTileRun for a 128-write tile, wp::kWholeSubmission for stream order. Its
 // kernels are wp_user_count and wp_user_plain. Optionally, before it,
 //   WP_STRATEGY_NAME("my-strategy")
-// names it (lower-case letters, digits and dashes); without it the file's stem is the name.
+// names it (lower-case letters, digits and dashes); without it the file's stem is the name. And
+// optionally, after it (with #include <writeprof/single.cuh>),
+//   WP_STRATEGY_SINGLE(fn)
+// gives `single` mode a single-write entry run in the persistent one-warp server the built-in
+// strategies use (writeprof/single.cuh says what `fn` receives and must do); without it, `single`
+// launches the batch kernel once per write (<<<1, block>>>).
 #define WP_STRATEGY_NAME(name) static_assert(sizeof(name) > 1, "WP_STRATEGY_NAME: a non-empty string")
+
+// The file's server launch, defined by WP_STRATEGY_SINGLE if the file has one: weak and hidden, so
+// that without it the entry's `single` is null (resolved in the file's own link, never across
+// loaded modules). Both macros declare it, in either order.
+#define WP_USER_SINGLE_DECL                                                                       \
+  namespace wp::gpu {                                                                             \
+  __attribute__((weak, visibility("hidden"))) void launch_user_single(bool count, const ServerArgs& a, \
+                                                                      cudaStream_t stream);        \
+  }
 
 #define WP_STRATEGY(body, block, writesPerBlock, order)                                                 \
   static_assert((block) % 32 == 0 && (block) > 0 && (block) <= 1024, "WP_STRATEGY: block is a multiple of 32, at most 1024"); \
   static_assert((writesPerBlock) > 0, "WP_STRATEGY: writesPerBlock is at least 1");                     \
   WP_BATCH_KERNELS(user, body, block, 1)                                                                \
   WP_BATCH_LAUNCH(user, block)                                                                          \
-  extern "C" const wp::gpu::StrategyEntry wp_user_strategy = {wp::gpu::kKernelApiVersion, (block),     \
-                                                              (writesPerBlock), (order), &wp::gpu::launch_user};
+  WP_USER_SINGLE_DECL                                                                                   \
+  extern "C" const wp::gpu::StrategyEntry wp_user_strategy = {                                          \
+      wp::gpu::kKernelApiVersion, (block), (writesPerBlock), (order), &wp::gpu::launch_user, &wp::gpu::launch_user_single};

@@ -95,6 +95,8 @@ CudaStatus cudaStatus();
 struct StrategyFileInfo {
   bool present = false;
   uint32_t apiVersion = 0, block = 0, writesPerBlock = 0, orderRun = 0;
+  bool single = false;            // it has a single-write entry (WP_STRATEGY_SINGLE)
+  uint32_t kernelApiVersion = 0;  // the interface version this runner speaks
 };
 StrategyFileInfo strategyFileInfo();
 std::unique_ptr<CaseRunner> makeCudaRunner(const CaseParams& p);  // throws ConfigError if unusable
