@@ -1,17 +1,18 @@
 /**
- * The two sides of `writeprof ab --strategy-file --backend cuda`: each version's nvcc build under
- * the CUDA backend, for ab's timing gate (src/commands/ab.ts gateTimings: the cases interleaved
- * round by round, the paired analysis). To be made with the nvcc build of a strategy file: build
- * both versions' `cuda` flavor (./strategy-versions.ts buildVersions(plans, 'cuda')) and return a
- * CUDA backend over each version's addon. Until then ab refuses --backend cuda for a strategy file.
+ * The two sides of `writeprof ab --strategy-file --backend cuda`: each version's nvcc build (the
+ * `cuda` flavor of a strategy file's build), loaded into this one process under the CUDA backend,
+ * for ab's timing gate (src/commands/ab.ts gateTimings: rounds interleaving both versions, the
+ * paired analysis). Each build is its own shared object (a soname of its own), as ab's two builds
+ * of writeprof are.
  */
 import type { Backend } from '../backends/backend.js';
-import { UsageError } from '../errors.js';
+import { createCudaBackend } from '../backends/cuda.js';
+import { loadAddonAt } from '../backends/native.js';
 import type { Side } from './interleave.js';
-import type { VersionPlan } from './strategy-versions.js';
+import { buildVersions, type Version, type VersionPlan } from './strategy-versions.js';
 
-export function cudaStrategyBackends(_plans: Record<Side, VersionPlan>): Record<Side, Backend> {
-  throw new UsageError(
-    '--backend: cuda cannot gate a strategy file yet (writeprof does not build one with nvcc); use --backend cuda-emu, which compares the versions\' counted memory traffic and verification',
-  );
+export function cudaStrategyBackends(plans: Record<Side, VersionPlan>): { backends: Record<Side, Backend>; versions: Record<Side, Version> } {
+  const versions = buildVersions(plans, 'cuda');
+  const over = (v: Version): Backend => createCudaBackend(() => loadAddonAt(v.file.addonPath));
+  return { backends: { base: over(versions.base), head: over(versions.head) }, versions };
 }

@@ -3,7 +3,7 @@
  * writeprof's own build the same on both sides (this checkout's). Only the file's cases run.
  * On cuda-emu the gate is on counts (src/ab/count-gate.ts): emulated times are not performance
  * figures, the memory traffic and the verification are real. On cuda it is ab's timing gate
- * (./ab.ts gateTimings) over the versions' GPU builds (src/ab/strategy-backends.ts).
+ * (./ab.ts gateTimings) over the versions' nvcc builds (src/ab/strategy-backends.ts).
  */
 import os from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { cudaStrategyBackends } from '../ab/strategy-backends.js';
 import { buildVersions, declarationNotes, planVersions, type Version, type VersionPlan } from '../ab/strategy-versions.js';
 import type { NativeCheckAddon } from '../backends/native.js';
 import { loadAddonAt } from '../backends/native.js';
+import { cudaBackend } from '../backends/cuda.js';
 import { parseSeeds } from '../check/tools.js';
 import { installInterruptGuard } from '../engine/interrupt.js';
 import { Interrupted, UsageError, invalid } from '../errors.js';
@@ -39,15 +40,18 @@ const FLAG: Record<(typeof TIMING_ONLY)[number], string> = {
   rounds: '--rounds', samplesPerRound: '--samples-per-round', warmup: '--warmup', calibrateSlowdown: '--calibrate-slowdown', cacheDir: '--cache-dir',
 };
 
-async function pickBackend(raw: string | undefined): Promise<'cuda-emu' | 'cuda'> {
+function pickBackend(raw: string | undefined): 'cuda-emu' | 'cuda' {
   const choice = raw ?? 'auto';
   if (!(BACKENDS as readonly string[]).includes(choice)) {
     throw invalid('--backend', choice, 'cuda-emu (counts on the emulator) or cuda (times on the GPU); a strategy file is a CUDA kernel, which the cpu backend does not run');
   }
-  if (choice !== 'auto') return choice as 'cuda-emu' | 'cuda';
-  // Loaded only here: a GPU, if there is one, gates times; without one the emulator gates counts.
-  const { cudaBackend } = await import('../backends/cuda.js');
-  return cudaBackend.status().available ? 'cuda' : 'cuda-emu';
+  if (choice === 'cuda-emu') return choice;
+  // A GPU, if there is one, gates times; without one the emulator gates counts.
+  const status = cudaBackend.status();
+  if (status.available) return 'cuda';
+  if (choice === 'auto') return 'cuda-emu';
+  const reason = status.reason?.split('\n')[0]?.trim() || 'unknown reason';
+  throw new UsageError(`--backend: cuda is unavailable (${reason}); use --backend cuda-emu, which compares the versions' counted memory traffic and verification`);
 }
 
 /** The profile with its strategy axis replaced by the file's strategy: its cases only. */
@@ -71,7 +75,7 @@ export async function abStrategyFileCommand(flags: AbFlags, given: (option: stri
   }
   if (flags.base === undefined) throw new UsageError('--base: required; allowed: a git ref holding the strategy file, or the other version\'s .cu path');
   if (flags.strategy !== undefined) throw invalid('--strategy', flags.strategy, 'nothing with --strategy-file (ab runs the file\'s strategy only)');
-  const backend = await pickBackend(flags.backend);
+  const backend = pickBackend(flags.backend);
   if (backend === 'cuda') return timeOnGpu(flags);
 
   const timingFlag = TIMING_ONLY.find((f) => given(f));
@@ -148,9 +152,11 @@ async function timeOnGpu(flags: AbFlags): Promise<void> {
   if (flags.emuSeeds !== undefined) throw invalid('--emu-seeds', flags.emuSeeds, 'only with --backend cuda-emu (the emulator\'s seeds)');
   const timing = parseTimingFlags({ ...flags, strategyFile: [] }, 'cuda');
   const plans: Record<Side, VersionPlan> = planVersions(flags.strategyFile![0]!, flags.base!, flags.head);
-  const backends = cudaStrategyBackends(plans);
   const { profile, specs } = fileCases(timing.settings, plans.head.source.name);
+  // Two versions hold a case open at once: each gets half the host's and half the device's budget.
   checkCases(specs, budgetLimits('host', os.totalmem(), 2));
+  const deviceMemory = cudaBackend.status().device?.['memoryBytes'];
+  if (typeof deviceMemory === 'number' && deviceMemory > 0) checkCases(specs, budgetLimits('device', deviceMemory, 2));
   const { rounds, samplesPerRound } = timing;
   const bound = documentBoundProblem({ cases: specs.length, samplesPerCase: rounds * samplesPerRound, samplesFrom: `--rounds ${rounds} x --samples-per-round ${samplesPerRound}` });
   if (bound) throw new UsageError(bound);
@@ -159,5 +165,9 @@ async function timeOnGpu(flags: AbFlags): Promise<void> {
   const paths = { base: join(outDir, 'base.json'), head: join(outDir, 'head.json'), analysis: join(outDir, 'ab.json') };
   const inputs = [resolveProfile(timing.settings.profile ?? DEFAULT_PROFILE), flags.strategyFile![0]!, plans.head.source.path, plans.base.source.path].map(inputFile);
   for (const p of Object.values(paths)) checkWritable(p, { field: '--output-dir', inputs });
-  await gateTimings(backends, { ...timing, flags, profile, specs, startedAt, outDir, paths, inputs, labels: { base: plans.base.label, head: plans.head.label }, note: abNotes(flags.quiet) });
+  const note = abNotes(flags.quiet);
+  note(`ab: base ${plans.base.label}; head ${plans.head.label}: building each version with nvcc (cached by content)`);
+  const { backends, versions } = cudaStrategyBackends(plans);
+  for (const n of declarationNotes(versions)) note(`ab: ${n}`);
+  await gateTimings(backends, { ...timing, flags, profile, specs, startedAt, outDir, paths, inputs, labels: { base: plans.base.label, head: plans.head.label }, note });
 }

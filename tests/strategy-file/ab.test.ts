@@ -10,37 +10,26 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { abCountsDocumentSchema } from '../../src/gates/count-document.js';
 import { change, compareCase, countsRace } from '../../src/gates/counts.js';
-import { buildIfStale, requireBuilt, ROOT, runCli } from '../cli/helpers.js';
+import { readResults } from '../../src/results/file.js';
+import { ROOT, runCli } from '../cli/helpers.js';
+import { cudaAvailable } from '../cuda/helpers.js';
+import { strategyDirs } from './dirs.js';
 
 const FIX = join(ROOT, 'tests', 'strategy-file', 'fixtures');
 const WALK = join(FIX, 'walk.cu');
 const REREADS = join(FIX, 'walk_rereads.cu');
 const DROPS = join(FIX, 'drops_last.cu');
-const TINY = ['--profile', 'check', '--mode', 'batch', '--value-size', '64', '--key-dist', 'uniform', '--keys', '600', '--batch-size', '200', '--emu-seeds', '1-2'];
+const TINY = ['--backend', 'cuda-emu', '--profile', 'check', '--mode', 'batch', '--value-size', '64', '--key-dist', 'uniform', '--keys', '600', '--batch-size', '200', '--emu-seeds', '1-2'];
 
-let cache: string;
-let work: string;
-const env = (): Record<string, string> => ({ WRITEPROF_CACHE_DIR: cache, GITHUB_STEP_SUMMARY: '' });
-const analysis = (dir: string): ReturnType<typeof abCountsDocumentSchema.parse> => abCountsDocumentSchema.parse(JSON.parse(readFileSync(join(work, dir, 'ab.json'), 'utf8')));
+const dirs = strategyDirs('ab');
+const env = (): Record<string, string> => ({ ...dirs.env(), GITHUB_STEP_SUMMARY: '' });
+const analysis = (dir: string): ReturnType<typeof abCountsDocumentSchema.parse> => abCountsDocumentSchema.parse(JSON.parse(readFileSync(join(dirs.work, dir, 'ab.json'), 'utf8')));
 const sha = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
-
-beforeAll(() => {
-  requireBuilt();
-  buildIfStale();
-  cache = mkdtempSync(join(tmpdir(), 'wp-abfile-cache-'));
-  work = mkdtempSync(join(tmpdir(), 'wp-abfile-work-'));
-});
-
-afterAll(() => {
-  rmSync(cache, { recursive: true, force: true });
-  rmSync(work, { recursive: true, force: true });
-});
 
 describe('the count gate', () => {
   it('calls a change beyond the threshold more or fewer, and a change from zero more', () => {
@@ -73,7 +62,7 @@ describe('the count gate', () => {
 
 describe('writeprof ab --strategy-file on cuda-emu', () => {
   it('fails a head that moves more memory per write: REGRESSION, exit 1, the increase shown', async () => {
-    const r = await runCli(['ab', '--strategy-file', REREADS, '--base', WALK, ...TINY, '--output-dir', join(work, 'more')], { env: env() });
+    const r = await runCli(['ab', '--strategy-file', REREADS, '--base', WALK, ...TINY, '--output-dir', join(dirs.work, 'more')], { env: env() });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/^REGRESSION: 1 case moves more global-memory sectors or requests per write beyond \+5%/);
     expect(r.stdout).toMatch(/│ batch walk\s+│\s+[\d.]+ │\s+[\d.]+ │ \+\d+\.\d% │\s+[\d.]+ │\s+[\d.]+ │ \+\d+\.\d% │ MORE/);
@@ -97,8 +86,8 @@ describe('writeprof ab --strategy-file on cuda-emu', () => {
   });
 
   it('passes the same version against itself with 0.0% change, and writes -f json as ab.json and -o markdown', async () => {
-    const md = join(work, 'same.md');
-    const r = await runCli(['ab', '--strategy-file', WALK, '--base', WALK, ...TINY, '--output-dir', join(work, 'same'), '-f', 'json', '-q'], { env: env() });
+    const md = join(dirs.work, 'same.md');
+    const r = await runCli(['ab', '--strategy-file', WALK, '--base', WALK, ...TINY, '--output-dir', join(dirs.work, 'same'), '-f', 'json', '-q'], { env: env() });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
     const d = analysis('same');
@@ -107,7 +96,7 @@ describe('writeprof ab --strategy-file on cuda-emu', () => {
     const [c] = d.cases;
     expect(c).toMatchObject({ verdict: 'unchanged', sectors: { changePct: 0 }, requests: { changePct: 0 } });
     expect(c!.head.seeds).toEqual(c!.base.seeds);
-    const m = await runCli(['ab', '--strategy-file', WALK, '--base', WALK, ...TINY, '--output-dir', join(work, 'same-md'), '-o', md, '-q'], { env: env() });
+    const m = await runCli(['ab', '--strategy-file', WALK, '--base', WALK, ...TINY, '--output-dir', join(dirs.work, 'same-md'), '-o', md, '-q'], { env: env() });
     expect(m.code).toBe(0);
     expect(m.stdout).toMatch(/^PASS: no case moves more/);
     expect(m.stdout).toMatch(/│ batch walk\s+│.*│\s+0\.0% │.*│\s+0\.0% │ unchanged/);
@@ -115,7 +104,7 @@ describe('writeprof ab --strategy-file on cuda-emu', () => {
   });
 
   it('fails a head that loses writes, naming its verification; a base of another name runs under the head\'s', async () => {
-    const r = await runCli(['ab', '--strategy-file', DROPS, '--base', WALK, ...TINY, '--output-dir', join(work, 'drops')], { env: env() });
+    const r = await runCli(['ab', '--strategy-file', DROPS, '--base', WALK, ...TINY, '--output-dir', join(dirs.work, 'drops')], { env: env() });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/^REGRESSION: 1 head case lost, held stale or corrupted writes or did not run/);
     expect(r.stdout).toMatch(/│ batch drops-last\s+│.*│ FAILED/);
@@ -129,7 +118,7 @@ describe('writeprof ab --strategy-file on cuda-emu', () => {
   });
 
   it('reads --base as a git ref: the file at that commit, built from the cache with the working tree\'s headers', async () => {
-    const repo = join(work, 'repo');
+    const repo = join(dirs.work, 'repo');
     const dir = join(repo, 'strategies');
     mkdirSync(dir, { recursive: true });
     const git = (...args: string[]): void => {
@@ -144,12 +133,12 @@ describe('writeprof ab --strategy-file on cuda-emu', () => {
     git('add', '.');
     git('commit', '-qm', 'v1');
     copyFileSync(REREADS, join(dir, 'mine.cu'));  // the edit, not committed
-    const r = await runCli(['ab', '--strategy-file', 'mine.cu', '--base', 'HEAD', ...TINY, '--output-dir', join(work, 'ref')], { cwd: dir, env: env() });
+    const r = await runCli(['ab', '--strategy-file', 'mine.cu', '--base', 'HEAD', ...TINY, '--output-dir', join(dirs.work, 'ref')], { cwd: dir, env: env() });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/base: HEAD:strategies\/mine\.cu \(commit [0-9a-f]{10}\)/);
     const d = analysis('ref');
     expect(d.versions.base).toMatchObject({ label: 'HEAD:strategies/mine.cu', sha256: sha(WALK), commit: expect.stringMatching(/^[0-9a-f]{40}$/) });
-    expect(d.versions.base.path.startsWith(join(cache, 'ab-versions'))).toBe(true);
+    expect(d.versions.base.path.startsWith(join(dirs.cache, 'ab-versions'))).toBe(true);
     expect(d.cases[0]!.sectors!.verdict).toBe('more');
     // Nothing was written beside the user's file.
     expect(readdirSync(dir).sort()).toEqual(['mine.cu', 'walk.cuh']);
@@ -166,16 +155,32 @@ describe('writeprof ab --strategy-file on cuda-emu', () => {
     ['a base file that does not exist', ['--strategy-file', WALK, '--base', join(FIX, 'nope.cu')], /^writeprof: --base: .*nope\.cu: no such file$/],
     ['two strategy files', ['--strategy-file', WALK, '--strategy-file', REREADS, '--base', WALK], /^writeprof: --strategy-file: given 2 times; ab compares two versions of one strategy file/],
     ['--backend cpu', ['--strategy-file', WALK, '--base', WALK, '--backend', 'cpu'], /^writeprof: --backend: "cpu" is invalid; allowed: cuda-emu .* or cuda .*the cpu backend does not run/],
-    ['--backend cuda before its build exists', ['--strategy-file', WALK, '--base', WALK, '--backend', 'cuda'], /^writeprof: --backend: cuda cannot gate a strategy file yet/],
     ['a timing flag on the emulator', ['--strategy-file', WALK, '--base', WALK, '--rounds', '60'], /^writeprof: --rounds: not with --strategy-file on cuda-emu, which compares counts, not times/],
     ['--backend without --strategy-file', ['--base', 'main', '--backend', 'cuda-emu'], /^writeprof: --backend: "cuda-emu" is invalid; allowed: cpu/],
+    ...(cudaAvailable ? [] : [['--backend cuda without a GPU', ['--strategy-file', WALK, '--base', WALK, '--backend', 'cuda'], /^writeprof: --backend: cuda is unavailable \(.+\); use --backend cuda-emu/] as const]),
   ])('refuses %s with one line, exit 2', async (what, args, message) => {
-    const out = join(work, `refused-${what.replace(/\W+/g, '-')}`);
+    const out = join(dirs.work, `refused-${what.replace(/\W+/g, '-')}`);
     const r = await runCli(['ab', ...args, '--output-dir', out], { env: env() });
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr.trim()).toMatch(message);
     expect(r.stdout).toBe('');
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe.skipIf(!cudaAvailable)('writeprof ab --strategy-file on a GPU', () => {
+  it('gates the two versions\' nvcc builds on times: the file\'s cases only, a results document per version, the exit code the verdict\'s', async () => {
+    const out = join(dirs.work, 'gpu');
+    const r = await runCli(['ab', '--backend', 'cuda', '--strategy-file', REREADS, '--base', WALK, '--mode', 'batch', '--value-size', '64', '--key-dist', 'uniform', '--batch-size', '1000', '--keys', '20000', '--rounds', '6', '--samples-per-round', '2', '--output-dir', out, '-f', 'json'], { env: env() });
+    const report = JSON.parse(r.stdout);
+    expect(['PASS', 'REGRESSION', 'INCONCLUSIVE']).toContain(report.verdict);
+    expect(r.code, r.stderr).toBe(report.exitCode);
+    for (const side of ['base', 'head']) {
+      const doc = readResults(join(out, `${side}.json`));
+      expect(doc.environment.backend).toBe('cuda');
+      expect(doc.cases.map((c) => c.strategy)).toEqual(['walk']);
+      expect(doc.cases[0]!.verification.lost).toBe(0);
+    }
   });
 });
