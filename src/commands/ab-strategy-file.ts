@@ -28,6 +28,8 @@ import { DEFAULT_PROFILE, loadProfile, resolveProfile } from '../profile/load.js
 import { applyOverrides, expandCases } from '../profile/plan.js';
 import type { Profile } from '../profile/types.js';
 import { documentBoundProblem } from '../results/bounds.js';
+import type { StrategyFileRecord } from '../results/schema.js';
+import { strategyFileRecord } from '../strategy-file/index.js';
 import { abNotes, abOutputDir, gateTimings, parseTimingFlags, type AbFlags } from './ab.js';
 import { emitGate } from './compare.js';
 import { pickFormat } from './output.js';
@@ -169,5 +171,11 @@ async function timeOnGpu(flags: AbFlags): Promise<void> {
   note(`ab: base ${plans.base.label}; head ${plans.head.label}: building each version with nvcc (cached by content)`);
   const { backends, versions } = cudaStrategyBackends(plans);
   for (const n of declarationNotes(versions)) note(`ab: ${n}`);
-  await gateTimings(backends, { ...timing, flags, profile, specs, startedAt, outDir, paths, inputs, labels: { base: plans.base.label, head: plans.head.label }, note });
+  // Each side's results record its version as run: the path as given (a ref's as ref:path), its hash.
+  const recorded = (side: Side): StrategyFileRecord[] => [{ ...strategyFileRecord(versions[side].file), path: versions[side].label }];
+  await gateTimings(backends, {
+    ...timing, flags, profile, specs, startedAt, outDir, paths, inputs, note,
+    labels: { base: plans.base.label, head: plans.head.label },
+    strategyFiles: { base: recorded('base'), head: recorded('head') },
+  });
 }

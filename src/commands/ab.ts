@@ -32,7 +32,7 @@ import { inputFile, type InputFile } from '../io/target.js';
 import { applyOverrides, expandCases } from '../profile/plan.js';
 import { count, parseNumber } from '../profile/values.js';
 import { buildDocument } from '../results/document.js';
-import type { CaseResult, ResultsDocument } from '../results/schema.js';
+import type { CaseResult, ResultsDocument, StrategyFileRecord } from '../results/schema.js';
 import { checkWritable, writeFileAtomic } from '../io/write.js';
 import { writeResultsAtomic } from '../results/file.js';
 import { MIN_ROUNDS } from '../stats/paired.js';
@@ -215,6 +215,8 @@ export interface TimingGate extends TimingSettings {
   inputs: InputFile[];
   labels: Record<Side, string>;
   note: (line: string) => void;
+  /** two versions of a strategy file: what each side's results record of its version */
+  strategyFiles?: Record<Side, StrategyFileRecord[]>;
 }
 
 export async function abCommand(flags: AbFlags): Promise<void> {
@@ -290,7 +292,10 @@ export async function gateTimings(backends: Record<Side, Backend>, g: TimingGate
   const doc = (side: Side, cases: CaseResult[]): ResultsDocument => {
     attachSpeedups(cases, settings.seed);
     return {
-      ...buildDocument({ environment, profile: { name: profile.name, source: profile.source, measurement }, cases, partial: outcome.aborted, createdAt: startedAt }),
+      ...buildDocument({
+        environment, profile: { name: profile.name, source: profile.source, measurement }, cases, partial: outcome.aborted, createdAt: startedAt,
+        ...(g.strategyFiles ? { strategyFiles: g.strategyFiles[side] } : {}),
+      }),
       pairing: { id, side, build: g.labels[side], rounds: outcome.rounds, samplesPerRound, order },
     };
   };

@@ -181,6 +181,7 @@ describe.skipIf(!cudaAvailable)('writeprof ab --strategy-file on a GPU', () => {
       expect(doc.environment.backend).toBe('cuda');
       expect(doc.cases.map((c) => c.strategy)).toEqual(['walk']);
       expect(doc.cases[0]!.verification.lost).toBe(0);
+      expect(doc.strategyFiles).toMatchObject([{ name: 'walk', path: side === 'base' ? WALK : REREADS, sha256: sha(side === 'base' ? WALK : REREADS) }]);
     }
   });
 });
