@@ -151,6 +151,15 @@ describe('writeprof ab --strategy-file on cuda-emu', () => {
     expect(before.stderr.trim()).toMatch(/^writeprof: --base: "HEAD~1" \(commit [0-9a-f]{10}\) has no strategies\/mine\.cu; give a ref that holds the strategy file, or the other version's \.cu path$/);
   });
 
+  it('does not pass a profile none of whose counts can be gated (host threads racing): exit 2, the counts kept in ab.json', async () => {
+    const out = join(dirs.work, 'racing');
+    const args = ['--backend', 'cuda-emu', '--profile', 'check', '--mode', 'concurrent', '--threads', '2', '--key-dist', 'uniform', '--emu-seeds', '1'];
+    const r = await runCli(['ab', '--strategy-file', WALK, '--base', WALK, ...args, '--output-dir', out, '-q'], { env: env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^writeprof: --profile: none of the 1 cases can be gated on counts \(concurrent cases of 2\+ threads race/);
+    expect(analysis('racing').cases.map((c) => c.verdict)).toEqual(['ungated']);
+  });
+
   it.each([
     ['a base file that does not exist', ['--strategy-file', WALK, '--base', join(FIX, 'nope.cu')], /^writeprof: --base: .*nope\.cu: no such file$/],
     ['two strategy files', ['--strategy-file', WALK, '--strategy-file', REREADS, '--base', WALK], /^writeprof: --strategy-file: given 2 times; ab compares two versions of one strategy file/],
