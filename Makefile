@@ -95,7 +95,7 @@ test: build slurm-deps redis-deps browser-deps
 browser-deps:
 	@command -v chromium >/dev/null || { export DEBIAN_FRONTEND=noninteractive; $(call apt_install,chromium); }
 
-# schemas/: the JSON Schemas of results, compare and validate documents, from the code's zod schemas
+# schemas/: the JSON Schemas of results, compare, validate and ab-counts documents, from the code's zod schemas
 # (committed; tests/schemas fails when they are stale).
 schemas: ts
 	node scripts/gen-schemas.mjs

@@ -43,7 +43,7 @@ export interface BuildContext {
   log: (line: string) => void;
 }
 
-function git(root: string, args: string[]): { ok: boolean; out: string; err: string } {
+export function git(root: string, args: string[]): { ok: boolean; out: string; err: string } {
   const r = spawnSync('git', ['-C', root, ...args], { encoding: 'utf8' });
   if (r.error) return { ok: false, out: '', err: r.error.message };
   return { ok: r.status === 0, out: r.stdout.trim(), err: r.stderr.trim().split('\n')[0] ?? '' };
@@ -64,20 +64,32 @@ function addonAtPath(spec: string, field: string): Build {
   return { addonPath: abs, label: `addon ${printable(spec)}`, given: true };
 }
 
+/** What else --base/--head could have been, for the messages of a ref that is not one. */
+export interface RefAlternative {
+  /** "a .node file" */
+  notA: string;
+  /** "a built addon path" */
+  give: string;
+  /** "a built addon path ending in .node" */
+  exactly: string;
+}
+
+const ADDON_ALTERNATIVE: RefAlternative = { notA: 'a .node file', give: 'a built addon path', exactly: 'a built addon path ending in .node' };
+
 /** The commit a ref names, with a message that says how to get it when this clone lacks it. */
-export function resolveCommit(ref: string, ctx: BuildContext, field = '--base'): string {
+export function resolveCommit(ref: string, ctx: Pick<BuildContext, 'root'>, field = '--base', alt: RefAlternative = ADDON_ALTERNATIVE): string {
   const shown = JSON.stringify(printable(ref));
   if (!git(ctx.root, ['rev-parse', '--git-dir']).ok) {
-    throw new UsageError(`${field}: ${shown} is not a .node file, and ${printable(ctx.root)} is not a git repository to find it in; give a built addon path`);
+    throw new UsageError(`${field}: ${shown} is not ${alt.notA}, and ${printable(ctx.root)} is not a git repository to find it in; give ${alt.give}`);
   }
   const r = git(ctx.root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
   if (r.ok && /^[0-9a-f]{40,64}$/.test(r.out)) return r.out;
   if (git(ctx.root, ['rev-parse', '--is-shallow-repository']).out === 'true') {
     throw new UsageError(
-      `${field}: ${shown} is not in this clone, which is shallow; fetch the history it needs (git fetch --unshallow, or git fetch --deepen=N) or give a built addon path`,
+      `${field}: ${shown} is not in this clone, which is shallow; fetch the history it needs (git fetch --unshallow, or git fetch --deepen=N) or give ${alt.give}`,
     );
   }
-  throw new UsageError(`${field}: ${shown} is not a branch, a tag or a commit of ${printable(ctx.root)}; give a git ref, or a built addon path ending in .node`);
+  throw new UsageError(`${field}: ${shown} is not a branch, a tag or a commit of ${printable(ctx.root)}; give a git ref, or ${alt.exactly}`);
 }
 
 interface Recorded {

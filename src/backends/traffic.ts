@@ -17,6 +17,8 @@ export interface TrafficSample {
   writes: number;
   /** the counted sample's verification: counts of a sample that lost writes are not the case's */
   verification: RawSample['verification'];
+  /** the counted sample's conflict counters (zero unless the case counts conflicts) */
+  counters: RawSample['counters'];
   emulatorSeed: number;
   /** wall time of the pass, setup included */
   seconds: number;
@@ -43,7 +45,7 @@ export async function countTrafficOnEmulator(
     a.countTraffic(true);  // forget the runner's setup: only the sample's kernels and copies count
     const s = await handle.runSample();
     const traffic = checkTraffic(a.takeTraffic());
-    return { traffic, writes: s.writes, verification: s.verification, emulatorSeed: emulator.seed, seconds: (performance.now() - t0) / 1000 };
+    return { traffic, writes: s.writes, verification: s.verification, counters: s.counters, emulatorSeed: emulator.seed, seconds: (performance.now() - t0) / 1000 };
   } finally {
     a.countTraffic(false);
     handle.close();

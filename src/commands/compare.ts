@@ -3,7 +3,7 @@ import { CheckFailed, UsageError, invalid } from '../errors.js';
 import { readMeasured } from '../results/file.js';
 import { printable } from '../io/sanitize.js';
 import { compareDocuments, confirmRegressions, DEFAULT_ALPHA, DEFAULT_THRESHOLD, SEPARATE_RUNS_FACTOR, type ComparisonReport } from '../gates/compare.js';
-import { COMPARE_FORMATS, renderComparison, renderMarkdown, type CompareFormat } from '../gates/compare-render.js';
+import { COMPARE_FORMATS, renderComparison, type CompareFormat, type CompareRenderOptions } from '../gates/compare-render.js';
 import { anyEmulated, checkEmulated, EMULATED_REFUSAL, renderEmulatedCheck } from '../gates/emulated.js';
 import { comparePaired, isPairedRun } from '../gates/paired.js';
 import { compareBound, GPU_MODEL_HELP, parseGpuModel } from './gpu-model.js';
@@ -114,18 +114,26 @@ export interface EmitComparison {
  * GITHUB_STEP_SUMMARY, and exits with its verdict's code: 0 PASS, 1 REGRESSION, 2 INCONCLUSIVE.
  */
 export async function emitComparison(report: ComparisonReport, o: EmitComparison): Promise<GateDecision> {
-  const width = outputWidth();
-  const toFile = o.output !== undefined && o.output !== '-';
-  const text = renderComparison(report, o.format, { color: !toFile && o.format === 'table' && colorOn(), width, verbose: o.verbose === true });
-  if (o.output !== undefined) await emit(text, { output: o.output, force: o.force ?? false, inputs: o.inputs ?? [] });
-  if (toFile || o.output === undefined) {
-    // stdout: the table, unless stdout itself received the format asked for
-    process.stdout.write(toFile ? renderComparison(report, 'table', { color: colorOn(), width, verbose: o.verbose === true }) : text);
-  }
-  appendStepSummary(renderMarkdown(report), o.inputs ?? []);
+  await emitGate((format, ro) => renderComparison(report, format, ro), o);
   const d = decideGate(report);
   process.exitCode = d.exitCode;
   return d;
+}
+
+/**
+ * Prints a gate's output rendered in -f's format (stdout: the table when -o takes the format),
+ * writes it to -o, and appends its markdown to GITHUB_STEP_SUMMARY.
+ */
+export async function emitGate(render: (format: CompareFormat, o: CompareRenderOptions) => string, o: EmitComparison): Promise<void> {
+  const width = outputWidth();
+  const toFile = o.output !== undefined && o.output !== '-';
+  const text = render(o.format, { color: !toFile && o.format === 'table' && colorOn(), width, verbose: o.verbose === true });
+  if (o.output !== undefined) await emit(text, { output: o.output, force: o.force ?? false, inputs: o.inputs ?? [] });
+  if (toFile || o.output === undefined) {
+    // stdout: the table, unless stdout itself received the format asked for
+    process.stdout.write(toFile ? render('table', { color: colorOn(), width, verbose: o.verbose === true }) : text);
+  }
+  appendStepSummary(render('markdown', {}), o.inputs ?? []);
 }
 
 /** An INCONCLUSIVE verdict exits 2 like every check that could not be made, with its one line on stderr. */

@@ -22,7 +22,7 @@ export interface CompareRenderOptions {
   verbose?: boolean;
 }
 
-function fmtPct(v: number): string {
+export function fmtPct(v: number): string {
   if (!Number.isFinite(v)) return '—';
   return `${v > 0 ? '+' : ''}${v.toFixed(1)}%`;
 }

@@ -6,11 +6,13 @@
 import { z } from 'zod';
 import { RESULTS_SCHEMA, resultsSchema } from '../results/schema.js';
 import { COMPARE_SCHEMA, compareDocumentSchema, VALIDATE_SCHEMA, validateDocumentSchema } from './documents.js';
+import { AB_COUNTS_SCHEMA, abCountsDocumentSchema } from './count-document.js';
 
 const TITLES: Record<string, string> = {
   [RESULTS_SCHEMA]: 'writeprof results document (writeprof run, merge, ab)',
   [COMPARE_SCHEMA]: 'writeprof comparison (writeprof compare, writeprof ab: ab.json)',
   [VALIDATE_SCHEMA]: 'writeprof claims verdict (writeprof validate --format json)',
+  [AB_COUNTS_SCHEMA]: 'writeprof ab of two strategy file versions on the emulator: counts per write (ab.json)',
 };
 
 /** Every published schema by name; a document names its own in its "schema" field. */
@@ -19,6 +21,7 @@ export function jsonSchemas(): Record<string, Record<string, unknown>> {
     [RESULTS_SCHEMA, resultsSchema],
     [COMPARE_SCHEMA, compareDocumentSchema],
     [VALIDATE_SCHEMA, validateDocumentSchema],
+    [AB_COUNTS_SCHEMA, abCountsDocumentSchema],
   ];
   return Object.fromEntries(
     sources.map(([name, schema]) => {

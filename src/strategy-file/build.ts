@@ -176,13 +176,16 @@ function run(cmd: string, args: string[], cwd: string): { ok: boolean; stderr: s
   return { ok: r.status === 0, stderr: r.stderr ?? '' };
 }
 
-/** The addon this flavor's build of `src` lives in: from the cache, or built now. */
-export function buildStrategy(src: StrategySource, flavor: Flavor): string {
+/**
+ * The addon this flavor's build of `src` lives in: from the cache, or built now. `includeDirs`:
+ * searched for quoted includes too (a copy of the file kept elsewhere finds its own headers).
+ */
+export function buildStrategy(src: StrategySource, flavor: Flavor, includeDirs: readonly string[] = []): string {
   const spec = SPECS[flavor];
   const cxx = process.env['CXX'] || 'g++';
   const nvcc = nvccPath();
   const { glue, libs } = linkInputs(spec);
-  const flags = flagsFor(spec);
+  const flags = [...flagsFor(spec), ...includeDirs.map((d) => `-I${d}`)];
   const addonName = `${spec.target}.node`;
   const key = sha256(
     JSON.stringify({

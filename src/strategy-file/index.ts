@@ -36,18 +36,22 @@ export function flavorFor(backend: string): Flavor {
  * `withCheck`: the instrumented build as well.
  */
 export function prepareStrategyFiles(given: readonly string[], flavor: Flavor, withCheck = false): StrategyFile[] {
-  return readStrategySources(given).map((src) => {
-    const addonPath = buildStrategy(src, flavor);
-    const check = withCheck && flavor !== 'check' ? { checkAddonPath: buildStrategy(src, 'check') } : {};
-    const declared = loadAddonAt(addonPath).strategyFile();
-    if (!declared) {
-      throw new UsageError(`--strategy-file: ${printable(src.shown)}: its WP_STRATEGY declaration did not reach the build (kernels/include/writeprof/kernel.cuh shows the form)`);
-    }
-    if (declared.apiVersion !== declared.kernelApiVersion) {
-      throw new UsageError(`--strategy-file: ${printable(src.shown)}: its declaration is of kernel interface version ${declared.apiVersion}; allowed: version ${declared.kernelApiVersion}, what WP_STRATEGY in kernels/include/writeprof/kernel.cuh declares`);
-    }
-    return { ...src, addonPath, ...check, declared };
-  });
+  return readStrategySources(given).map((src) => prepareStrategyFile(src, flavor, { withCheck }));
+}
+
+/** One file read already: built (or found in the cache) and loaded; `field` names it in messages. */
+export function prepareStrategyFile(src: StrategySource, flavor: Flavor, o: { withCheck?: boolean; includeDirs?: readonly string[]; field?: string } = {}): StrategyFile {
+  const field = o.field ?? '--strategy-file';
+  const addonPath = buildStrategy(src, flavor, o.includeDirs);
+  const check = o.withCheck && flavor !== 'check' ? { checkAddonPath: buildStrategy(src, 'check', o.includeDirs) } : {};
+  const declared = loadAddonAt(addonPath).strategyFile();
+  if (!declared) {
+    throw new UsageError(`${field}: ${printable(src.shown)}: its WP_STRATEGY declaration did not reach the build (kernels/include/writeprof/kernel.cuh shows the form)`);
+  }
+  if (declared.apiVersion !== declared.kernelApiVersion) {
+    throw new UsageError(`${field}: ${printable(src.shown)}: its declaration is of kernel interface version ${declared.apiVersion}; allowed: version ${declared.kernelApiVersion}, what WP_STRATEGY in kernels/include/writeprof/kernel.cuh declares`);
+  }
+  return { ...src, addonPath, ...check, declared };
 }
 
 /** What results record of a strategy file. */

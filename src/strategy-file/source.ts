@@ -28,38 +28,49 @@ export interface StrategySource {
 const NAME_MACRO = /^[^\n/]*\bWP_STRATEGY_NAME\s*\(\s*"([^"\\\n]*)"\s*\)/m;
 const DECLARES = /\bWP_STRATEGY\s*\(/;
 
-function refuse(shown: string, why: string): UsageError {
-  return new UsageError(`--strategy-file: ${printable(shown)}: ${why}`);
+function refuse(shown: string, why: string, field = '--strategy-file'): UsageError {
+  return new UsageError(`${field}: ${printable(shown)}: ${why}`);
 }
 
-export function readStrategySource(given: string): StrategySource {
+/** The name a file's text gives its strategy, and where it came from. */
+export function declaredName(text: string, path: string): { name: string; from: string } {
+  const m = NAME_MACRO.exec(text);
+  return m ? { name: m[1]!, from: 'WP_STRATEGY_NAME' } : { name: basename(path, '.cu'), from: 'the file\'s stem (WP_STRATEGY_NAME names it otherwise)' };
+}
+
+/**
+ * `field` names the option in messages; `nameAs` runs the file under another strategy's name (ab's
+ * base version pairs with the head's cases whatever its own name).
+ */
+export function readStrategySource(given: string, o: { field?: string; nameAs?: string } = {}): StrategySource {
+  const fail = (why: string): UsageError => refuse(given, why, o.field);
   const path = resolve(given);
   let bytes: Buffer;
   try {
     const st = statSync(path);
-    if (!st.isFile()) throw refuse(given, 'not a file');
-    if (st.size > MAX_BYTES) throw refuse(given, `${st.size} bytes; a strategy file is at most ${MAX_BYTES} bytes`);
+    if (!st.isFile()) throw fail('not a file');
+    if (st.size > MAX_BYTES) throw fail(`${st.size} bytes; a strategy file is at most ${MAX_BYTES} bytes`);
     bytes = readFileSync(path);
   } catch (err) {
     if (err instanceof UsageError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw refuse(given, code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot be read (${code ?? String(err)})`);
+    throw fail(code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot be read (${code ?? String(err)})`);
   }
-  if (!path.endsWith('.cu')) throw refuse(given, 'a strategy file is CUDA source named *.cu');
+  if (!path.endsWith('.cu')) throw fail('a strategy file is CUDA source named *.cu');
   const text = bytes.toString('utf8');
   if (!DECLARES.test(text)) {
-    throw refuse(given, 'declares no strategy; allowed: a file with WP_STRATEGY(body, block, writesPerBlock, order) (kernels/include/writeprof/kernel.cuh)');
+    throw fail('declares no strategy; allowed: a file with WP_STRATEGY(body, block, writesPerBlock, order) (kernels/include/writeprof/kernel.cuh)');
   }
-  const m = NAME_MACRO.exec(text);
-  const name = m ? m[1]! : basename(path, '.cu');
-  const from = m ? 'WP_STRATEGY_NAME' : 'the file\'s stem (WP_STRATEGY_NAME names it otherwise)';
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (o.nameAs !== undefined) return { name: o.nameAs, shown: given, path, sha256 };
+  const { name, from } = declaredName(text, path);
   if (isBuiltinStrategy(name) || RESERVED_STRATEGY_NAMES.includes(name)) {
-    throw refuse(given, `the name ${JSON.stringify(name)} (from ${from}) is taken; allowed: any name but ${RESERVED_STRATEGY_NAMES.join(', ')}`);
+    throw fail(`the name ${JSON.stringify(name)} (from ${from}) is taken; allowed: any name but ${RESERVED_STRATEGY_NAMES.join(', ')}`);
   }
   if (!STRATEGY_FILE_NAME.test(name)) {
-    throw refuse(given, `the name ${JSON.stringify(printable(name))} (from ${from}) is invalid; allowed: a lower-case letter, then up to 39 lower-case letters, digits, - and _`);
+    throw fail(`the name ${JSON.stringify(printable(name))} (from ${from}) is invalid; allowed: a lower-case letter, then up to 39 lower-case letters, digits, - and _`);
   }
-  return { name, shown: given, path, sha256: createHash('sha256').update(bytes).digest('hex') };
+  return { name, shown: given, path, sha256 };
 }
 
 /** Every --strategy-file, each once, no two strategies of one name. */

@@ -38,7 +38,7 @@ const LAYERS: { name: string; holds: (path: string) => boolean; reads: string[] 
   { name: 'check', holds: (p) => p.startsWith('check/'), reads: ['foundation', 'profile', 'backends', 'results'] },
   { name: 'render', holds: (p) => p.startsWith('render/'), reads: ['foundation', 'results'] },
   { name: 'gates', holds: (p) => p.startsWith('gates/'), reads: ['foundation', 'stats', 'results'] },
-  { name: 'ab', holds: (p) => p.startsWith('ab/'), reads: ['foundation', 'profile', 'backends', 'stats', 'results', 'engine'] },
+  { name: 'ab', holds: (p) => p.startsWith('ab/'), reads: ['foundation', 'profile', 'backends', 'stats', 'results', 'strategy-file', 'engine'] },
   { name: 'slurm', holds: (p) => p.startsWith('slurm/'), reads: ['foundation', 'results'] },
   {
     name: 'commands',

@@ -31,7 +31,7 @@ describe('published JSON Schemas', () => {
   });
 
   it('are versioned, and every document names the one it follows', () => {
-    for (const name of Object.keys(jsonSchemas())) expect(name).toMatch(/^writeprof\.(results|compare|validate)\.v\d+$/);
+    for (const name of Object.keys(jsonSchemas())) expect(name).toMatch(/^writeprof\.(results|compare|validate|ab-counts)\.v\d+$/);
     const s = loadSample();
     const doc = buildDocument({ environment: s.environment, profile: s.profile, cases: s.cases });
     expect(doc.schema).toBe(RESULTS_SCHEMA);
