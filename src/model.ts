@@ -136,10 +136,11 @@ export function axesKey(c: Omit<CaseSpec, 'id'>, without?: 'threads'): string {
 
 /** The axes a case id spells (the inverse of caseId); undefined when `id` is not a case id. */
 export function parseCaseId(id: string): Omit<CaseSpec, 'id'> | undefined {
-  const m = /^(single|batch|concurrent)\/([a-z-]+)\/v(\d+)\/b(\d+)\/t(\d+)\/(.+)\/lf([0-9.e+-]+)\/k(\d+)$/.exec(id);
+  const m = /^(single|batch|concurrent)\/([a-z][a-z0-9_-]*)\/v(\d+)\/b(\d+)\/t(\d+)\/(.+)\/lf([0-9.e+-]+)\/k(\d+)$/.exec(id);
   if (!m) return undefined;
   const who = m[2]!;
-  const strategy: CaseStrategy | undefined = isPeerName(who) ? PEER_STRATEGY : (STRATEGIES as readonly string[]).includes(who) ? (who as Strategy) : undefined;
+  // a built-in's, a peer's, or a strategy file's
+  const strategy: CaseStrategy | undefined = isPeerName(who) ? PEER_STRATEGY : isStrategyName(who) ? who : undefined;
   if (!strategy) return undefined;
   return {
     mode: m[1] as Mode,

@@ -4,6 +4,7 @@ import { DEFAULT_WIDTH, textTable, wrap } from '../screen.js';
 import { emitTableOrJson, helpAfter, tableOrJsonOptions, type TableOrJsonFlags } from './output.js';
 import { KERNELS_JSON, kernelRows, loadKernels, type KernelRow, type KernelUsage } from '../occupancy/resource-usage.js';
 import { inputFile } from '../io/target.js';
+import { checkWritable } from '../io/write.js';
 import { MODES } from '../model.js';
 import { prepareStrategyFiles, RESOURCE_USAGE, type StrategyFile } from '../strategy-file/index.js';
 import { collect } from './run-strategy-files.js';
@@ -77,6 +78,9 @@ export function register(program: Command): void {
     .addHelpText('after', helpAfter(HELP))
     .action(async (flags: TableOrJsonFlags & { strategyFile?: string[] }) => {
       const doc = loadKernels(KERNELS_JSON);
+      // An output over a strategy file is refused before anything is built.
+      const inputs = (flags.strategyFile ?? []).map((f) => inputFile(f));
+      if (flags.output !== undefined) checkWritable(flags.output, { field: '--output', inputs });
       const files = prepareStrategyFiles(flags.strategyFile ?? [], 'cuda');
       const rows = kernelRows({ ...doc, kernels: [...doc.kernels, ...files.flatMap(fileKernels)] });
       const json = () => ({
@@ -86,6 +90,6 @@ export function register(program: Command): void {
         ...(files.length ? { strategyFiles: files.map((f) => ({ name: f.name, path: f.shown, sha256: f.sha256 })) } : {}),
         kernels: rows,
       });
-      await emitTableOrJson(flags, json, (width) => renderKernels(rows, doc.nvcc, width), files.map((f) => inputFile(f.path)));
+      await emitTableOrJson(flags, json, (width) => renderKernels(rows, doc.nvcc, width), inputs);
     });
 }

@@ -190,6 +190,8 @@ export function buildStrategy(src: StrategySource, flavor: Flavor, includeDirs: 
   const key = sha256(
     JSON.stringify({
       file: src.sha256,
+      // its quoted includes resolve from its own directory: the same content elsewhere is another build
+      dir: dirname(src.path),
       flavor,
       compiler: compilerId(cxx, 'a strategy file is built with the C++ compiler writeprof was built with'),
       ...(spec.nvcc ? { nvcc: compilerId(nvcc, 'the cuda build of a strategy file needs nvcc (set NVCC, or put the CUDA toolkit on PATH)') } : {}),
