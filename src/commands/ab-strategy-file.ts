@@ -152,6 +152,7 @@ export async function abStrategyFileCommand(flags: AbFlags, given: (option: stri
 /** --backend cuda: ab's timing gate over the two versions' GPU builds. */
 async function timeOnGpu(flags: AbFlags): Promise<void> {
   if (flags.emuSeeds !== undefined) throw invalid('--emu-seeds', flags.emuSeeds, 'only with --backend cuda-emu (the emulator\'s seeds)');
+  if (flags.cacheDir !== undefined) throw new UsageError('--cache-dir: not with --strategy-file: its versions are built into the writeprof cache (WRITEPROF_CACHE_DIR, docs/strategy-files.md), not as writeprof\'s own builds are');
   const timing = parseTimingFlags({ ...flags, strategyFile: [] }, 'cuda');
   const plans: Record<Side, VersionPlan> = planVersions(flags.strategyFile![0]!, flags.base!, flags.head);
   const { profile, specs } = fileCases(timing.settings, plans.head.source.name);
