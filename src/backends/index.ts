@@ -28,7 +28,8 @@ const builtin: BackendSet = {
   cudaEmu: async (settings) => (await import('./cuda-emu.js')).createEmuBackend(settings),
 };
 
-function reasonOf(status: BackendStatus): string {
+/** The first line of why a backend is unavailable. */
+export function reasonOf(status: BackendStatus): string {
   return status.reason?.split('\n')[0]?.trim() || 'unknown reason';
 }
 

@@ -16,6 +16,7 @@ import { buildVersions, declarationNotes, planVersions, type Version, type Versi
 import type { NativeCheckAddon } from '../backends/native.js';
 import { loadAddonAt } from '../backends/native.js';
 import { cudaBackend } from '../backends/cuda.js';
+import { reasonOf } from '../backends/index.js';
 import { parseSeeds } from '../check/tools.js';
 import { installInterruptGuard } from '../engine/interrupt.js';
 import { Interrupted, UsageError, invalid } from '../errors.js';
@@ -52,8 +53,7 @@ function pickBackend(raw: string | undefined): 'cuda-emu' | 'cuda' {
   const status = cudaBackend.status();
   if (status.available) return 'cuda';
   if (choice === 'auto') return 'cuda-emu';
-  const reason = status.reason?.split('\n')[0]?.trim() || 'unknown reason';
-  throw new UsageError(`--backend: cuda is unavailable (${reason}); use --backend cuda-emu, which compares the versions' counted memory traffic and verification`);
+  throw new UsageError(`--backend: cuda is unavailable (${reasonOf(status)}); use --backend cuda-emu, which compares the versions' counted memory traffic and verification`);
 }
 
 /** The profile with its strategy axis replaced by the file's strategy: its cases only. */

@@ -4,9 +4,9 @@
  * keeps so that --resume runs the very same files.
  */
 import type { Backend } from '../backends/backend.js';
-import { createCudaBackend } from '../backends/cuda.js';
+import { createCudaBackend, cudaBackend } from '../backends/cuda.js';
 import { createEmuBackend } from '../backends/cuda-emu.js';
-import type { Selected } from '../backends/index.js';
+import { reasonOf, type Selected } from '../backends/index.js';
 import { selectRunBackend } from '../backends/peers.js';
 import { UsageError } from '../errors.js';
 import { printable } from '../io/sanitize.js';
@@ -36,22 +36,12 @@ export function checkStrategyFileBackend(backend: string, given: readonly string
  * the emulator (the CPU backend runs no CUDA kernel).
  */
 export async function selectFileBackend(choice: 'auto' | BackendName, emulator: EmulatorSettings | undefined): Promise<Selected> {
-  if (choice === 'cuda') {
-    try {
-      return await selectRunBackend(choice, emulator);
-    } catch (err) {
-      const why = err instanceof Error ? err.message.replace(/; use --backend cpu$/, '') : String(err);
-      throw new UsageError(`${why}; a strategy file runs on the emulator too: --backend cuda-emu`);
-    }
-  }
-  if (choice !== 'auto') return selectRunBackend(choice, emulator);
-  try {
-    return await selectRunBackend('cuda', emulator);
-  } catch (err) {
-    const emu = await selectRunBackend('cuda-emu', emulator);
-    const why = err instanceof Error ? err.message.replace(/^backend cuda: unavailable \((.*)\).*$/, '$1') : String(err);
-    return { ...emu, line: `${emu.line} (a strategy file runs on cuda or cuda-emu; cuda unavailable: ${why})` };
-  }
+  if (choice !== 'auto' && choice !== 'cuda') return selectRunBackend(choice, emulator);
+  const gpu = cudaBackend.status();
+  if (gpu.available) return selectRunBackend('cuda', emulator);
+  if (choice === 'cuda') throw new UsageError(`backend cuda: unavailable (${reasonOf(gpu)}); a strategy file runs on the emulator too: --backend cuda-emu`);
+  const emu = await selectRunBackend('cuda-emu', emulator);
+  return { ...emu, line: `${emu.line} (a strategy file runs on cuda or cuda-emu; cuda unavailable: ${reasonOf(gpu)})` };
 }
 
 /** `withCheck`: the instrumented build too (the memory-traffic pass counts on it). */

@@ -170,12 +170,12 @@ async function prepareFresh(opts: RunOptions): Promise<Prepared> {
   // runs them, so that one is chosen first (`auto`: cuda, else cuda-emu).
   checkStrategyFileBackend(settings.backend, settings.strategyFiles);
   const early = settings.strategyFiles.length ? await selectFileBackend(settings.backend, settings.emulator) : undefined;
-  if ((early?.status.name ?? settings.backend) === 'cuda-emu' && settings.peers.peers.length) {
+  const runsOn = early?.status.name ?? settings.backend;
+  if (runsOn === 'cuda-emu' && settings.peers.peers.length) {
     throw new UsageError('--peer: emulated timings cannot be set beside a peer\'s; measure peers with --backend cpu or cuda');
   }
   // The memory traffic is counted on the emulator's instrumented build (on cuda-emu unless
   // --no-memory-traffic, on cuda with --memory-traffic): the file's own, built too.
-  const runsOn = early?.status.name ?? settings.backend;
   const files = prepareFiles(settings.strategyFiles, flavorFor(runsOn), settings.memoryTraffic ?? runsOn === 'cuda-emu');
   const profile = { ...overridden, suites: withFileStrategies(overridden.suites, files) };
   const planned = planPeerCases(expandCases(profile.suites), settings.backend, settings.peers.peers);

@@ -141,10 +141,10 @@ export function firstErrors(stderr: string, max = 5): string[] {
 }
 
 /** The user's kernels' registers, shared memory and spills (`writeprof kernels --strategy-file`). */
-function keepResourceUsage(work: string, stderr: string, nvcc: string): void {
+function keepResourceUsage(work: string, stderr: string, nvccVersion: string): void {
   const text = join(work, 'resource-usage.txt');
   writeFileSync(text, `${stderr.split('\n').filter((l) => /^ptxas info|bytes stack frame/.test(l)).join('\n')}\n`);
-  const version = spawnSync(nvcc, ['--version'], { encoding: 'utf8' }).stdout?.match(/release [0-9.]+, V([0-9.]+)/)?.[1] ?? '';
+  const version = nvccVersion.match(/release [0-9.]+, V([0-9.]+)/)?.[1] ?? '';
   const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'ptxas-to-json.mjs'), text, join(ROOT, 'kernels', 'cuda', 'launch.h'), version], { encoding: 'utf8' });
   if (r.status === 0) writeFileSync(join(work, RESOURCE_USAGE), r.stdout);
 }
@@ -186,6 +186,9 @@ export function buildStrategy(src: StrategySource, flavor: Flavor, includeDirs: 
   const nvcc = nvccPath();
   const { glue, libs } = linkInputs(spec);
   const flags = [...flagsFor(spec), ...includeDirs.map((d) => `-I${d}`)];
+  const cxxId = compilerId(cxx, 'a strategy file is built with the C++ compiler writeprof was built with');
+  // nvcc's `--version`: in the key, and the version its kernels' resource usage records
+  const nvccId = spec.nvcc ? compilerId(nvcc, 'the cuda build of a strategy file needs nvcc (set NVCC, or put the CUDA toolkit on PATH)') : '';
   const addonName = `${spec.target}.node`;
   const key = sha256(
     JSON.stringify({
@@ -193,8 +196,8 @@ export function buildStrategy(src: StrategySource, flavor: Flavor, includeDirs: 
       // its quoted includes resolve from its own directory: the same content elsewhere is another build
       dir: dirname(src.path),
       flavor,
-      compiler: compilerId(cxx, 'a strategy file is built with the C++ compiler writeprof was built with'),
-      ...(spec.nvcc ? { nvcc: compilerId(nvcc, 'the cuda build of a strategy file needs nvcc (set NVCC, or put the CUDA toolkit on PATH)') } : {}),
+      compiler: cxxId,
+      ...(spec.nvcc ? { nvcc: nvccId } : {}),
       flags,
       instrument: spec.instrument,
       // the CUDA translation's own code
@@ -221,7 +224,7 @@ export function buildStrategy(src: StrategySource, flavor: Flavor, includeDirs: 
       : run(process.execPath, [BIN, 'emu', 'build', ...(spec.instrument ? ['--instrument'] : []), '-c', src.shown, '-o', obj, ...flags, '-MD', '-MF', depFile], process.cwd());
     if (!c.ok) throw new CompileError(firstErrors(c.stderr));
     // ptxas -v: the kernels' registers, shared memory and spills (`writeprof kernels --strategy-file`)
-    if (spec.nvcc) keepResourceUsage(work, c.stderr, nvcc);
+    if (spec.nvcc) keepResourceUsage(work, c.stderr, nvccId);
     const out = join(work, addonName);
     const runtime = spec.nvcc ? [`-L${join(cudaHome(nvcc), 'lib64')}`, '-lcudart_static', '-lrt', '-ldl', '-lhiredis'] : [];
     const l = run(
