@@ -8,12 +8,12 @@
  * under the cache directory, never beside the user's file.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { firstErrors } from '../../src/strategy-file/build.js';
-import { buildIfStale, requireBuilt, ROOT, runCli } from '../cli/helpers.js';
+import { ROOT, runCli } from '../cli/helpers.js';
+import { strategyDirs } from './dirs.js';
 
 const EXAMPLE = 'examples/strategies/coop4_cas.cu';
 const FIXTURES = join(ROOT, 'tests', 'strategy-file', 'fixtures');
@@ -29,29 +29,16 @@ function withoutSingleEntry(): string {
   return stripped;
 }
 
-let cache: string;
-let work: string;
-const env = (): Record<string, string> => ({ WRITEPROF_CACHE_DIR: cache });
+const dirs = strategyDirs('run');
+const env = (): Record<string, string> => dirs.env();
 
 function entries(): string[] {
   try {
-    return readdirSync(join(cache, 'strategies')).filter((e) => !e.startsWith('.')).sort();
+    return readdirSync(join(dirs.cache, 'strategies')).filter((e) => !e.startsWith('.')).sort();
   } catch {
     return [];
   }
 }
-
-beforeAll(() => {
-  requireBuilt();
-  buildIfStale();
-  cache = mkdtempSync(join(tmpdir(), 'wp-strategy-cache-'));
-  work = mkdtempSync(join(tmpdir(), 'wp-strategy-work-'));
-});
-
-afterAll(() => {
-  rmSync(cache, { recursive: true, force: true });
-  rmSync(work, { recursive: true, force: true });
-});
 
 describe('the kernel interface', () => {
   it('is what the five built-in strategies are written against', () => {
@@ -102,7 +89,7 @@ describe('a failed build', () => {
 
 describe('writeprof run --strategy-file', () => {
   it('profiles the example beside the five built-in strategies, every write verified, ranked against baseline', async () => {
-    const out = join(work, 'run.json');
+    const out = join(dirs.work, 'run.json');
     const r = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', EXAMPLE, ...SMALL, '-o', out, '--no-claims'], { env: env() });
     expect(r.stderr).toMatch(/strategy file: coop4-cas = examples\/strategies\/coop4_cas\.cu \(sha256 [0-9a-f]{12}\)/);
     expect(r.code).toBe(0);
@@ -129,21 +116,21 @@ describe('writeprof run --strategy-file', () => {
 
   it('reuses the cached build, and rebuilds when the file changes', async () => {
     const before = entries();
-    const node = join(cache, 'strategies', before.find((e) => e.startsWith('coop4-cas-emu-'))!, 'writeprof_emu.node');
+    const node = join(dirs.cache, 'strategies', before.find((e) => e.startsWith('coop4-cas-emu-'))!, 'writeprof_emu.node');
     const mtime = statSync(node).mtimeMs;
-    const again = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', EXAMPLE, ...SMALL, '--strategy', 'baseline', '-o', join(work, 'again.json'), '--no-claims', '--no-memory-traffic', '-q'], { env: env() });
+    const again = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', EXAMPLE, ...SMALL, '--strategy', 'baseline', '-o', join(dirs.work, 'again.json'), '--no-claims', '--no-memory-traffic', '-q'], { env: env() });
     expect(again.code).toBe(0);
     expect(statSync(node).mtimeMs).toBe(mtime);
-    const copy = join(work, 'coop4_copy.cu');
+    const copy = join(dirs.work, 'coop4_copy.cu');
     writeFileSync(copy, withoutSingleEntry());
-    const changed = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', copy, ...SMALL, '--strategy', 'baseline', '-o', join(work, 'changed.json'), '--no-claims', '--no-memory-traffic', '-q'], { env: env() });
+    const changed = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', copy, ...SMALL, '--strategy', 'baseline', '-o', join(dirs.work, 'changed.json'), '--no-claims', '--no-memory-traffic', '-q'], { env: env() });
     expect(changed.code).toBe(0);
     expect(entries()).toHaveLength(before.length + 1);
-    expect(readdirSync(work).sort()).toEqual(['again.json', 'changed.json', 'coop4_copy.cu', 'run.json']);
+    expect(readdirSync(dirs.work).sort()).toEqual(['again.json', 'changed.json', 'coop4_copy.cu', 'run.json']);
   });
 
   it('fails the cases of a planted bug with lost writes, and only those', async () => {
-    const out = join(work, 'planted.json');
+    const out = join(dirs.work, 'planted.json');
     const r = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', join(FIXTURES, 'drops_last.cu'), ...SMALL, '--strategy', 'baseline', '-o', out, '--no-claims', '--no-memory-traffic'], { env: env() });
     expect(r.code).toBe(1);
     const doc = JSON.parse(readFileSync(out, 'utf8'));
@@ -156,7 +143,7 @@ describe('writeprof run --strategy-file', () => {
   });
 
   it('fails a kernel that never finishes with the emulator\'s no-progress fault', async () => {
-    const out = join(work, 'spins.json');
+    const out = join(dirs.work, 'spins.json');
     const r = await runCli(['run', '--backend', 'cuda-emu', '--emu-timeout', '1', '--strategy-file', join(FIXTURES, 'spins.cu'), ...SMALL, '--strategy', 'baseline', '-o', out, '--no-claims', '--no-memory-traffic', '-q'], { env: env() });
     expect(r.code).toBe(1);
     const doc = JSON.parse(readFileSync(out, 'utf8'));
@@ -167,8 +154,8 @@ describe('writeprof run --strategy-file', () => {
   });
 
   it('shows a file that does not compile as the compiler\'s errors at their file:line, and exits 2', async () => {
-    copyFileSync(join(FIXTURES, 'broken.cu'), join(work, 'broken.cu'));
-    const r = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', 'broken.cu', ...SMALL, '-o', join(work, 'never.json')], { cwd: work, env: env() });
+    copyFileSync(join(FIXTURES, 'broken.cu'), join(dirs.work, 'broken.cu'));
+    const r = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', 'broken.cu', ...SMALL, '-o', join(dirs.work, 'never.json')], { cwd: dirs.work, env: env() });
     expect(r.code).toBe(2);
     const lines = r.stderr.trim().split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(1);
@@ -184,7 +171,7 @@ describe('writeprof run --strategy-file', () => {
     const twice = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', EXAMPLE, '--strategy-file', EXAMPLE, ...SMALL], { env: env() });
     expect(twice.code).toBe(2);
     expect(twice.stderr).toMatch(/given twice/);
-    const taken = join(work, 'baseline.cu');
+    const taken = join(dirs.work, 'baseline.cu');
     writeFileSync(taken, '#include <writeprof/kernel.cuh>\n// WP_STRATEGY(...) comes later\n');
     const reserved = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', taken, ...SMALL], { env: env() });
     expect(reserved.code).toBe(2);
@@ -197,7 +184,7 @@ describe('writeprof run --strategy-file', () => {
 
 describe('a strategy file\'s single-write entry', () => {
   it('runs single writes in the persistent server: every write verified, its counters kept', async () => {
-    const out = join(work, 'single.json');
+    const out = join(dirs.work, 'single.json');
     const r = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', EXAMPLE, ...SINGLE, '--strategy', 'coop4-cas', '-o', out, '--no-claims', '--no-memory-traffic', '-q'], { env: env() });
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(readFileSync(out, 'utf8'));
@@ -219,9 +206,9 @@ describe('a strategy file\'s single-write entry', () => {
   });
 
   it('without one, single writes launch the file\'s batch kernel once per write', async () => {
-    const file = join(work, 'coop4_batch_only.cu');
+    const file = join(dirs.work, 'coop4_batch_only.cu');
     writeFileSync(file, withoutSingleEntry());
-    const out = join(work, 'single-batch-only.json');
+    const out = join(dirs.work, 'single-batch-only.json');
     const r = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', file, ...SINGLE, '--strategy', 'coop4-cas', '-o', out, '--no-claims', '--no-memory-traffic', '-q'], { env: env() });
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(readFileSync(out, 'utf8'));
@@ -235,7 +222,7 @@ describe('a strategy file\'s single-write entry', () => {
   });
 
   it('is checked by every tool: its server kernels, no finding', async () => {
-    const out = join(work, 'check-single.json');
+    const out = join(dirs.work, 'check-single.json');
     const r = await runCli(['check', '--strategy-file', EXAMPLE, ...SINGLE, '--keys', '48', '--strategy', 'coop4-cas', '-o', out], { env: env() });
     expect(r.code, r.stdout.slice(0, 2000)).toBe(0);
     const doc = JSON.parse(readFileSync(out, 'utf8'));
@@ -249,7 +236,7 @@ describe('a strategy file\'s single-write entry', () => {
   });
 
   it('a planted race in one (every lane publishes) is racecheck\'s finding in the server kernel, though its writes verify', async () => {
-    const out = join(work, 'check-unguarded.json');
+    const out = join(dirs.work, 'check-unguarded.json');
     const r = await runCli(['check', '--strategy-file', join(FIXTURES, 'single_unguarded.cu'), ...SINGLE, '--keys', '48', '--strategy', 'single-unguarded', '--tool', 'racecheck', '--variant', 'plain', '-o', out], { env: env() });
     expect(r.code).toBe(1);
     const doc = JSON.parse(readFileSync(out, 'utf8'));
@@ -261,7 +248,7 @@ describe('a strategy file\'s single-write entry', () => {
   });
 
   it('refuses a declaration of another kernel interface version, naming both', async () => {
-    const r = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', join(FIXTURES, 'old_version.cu'), ...SINGLE, '-o', join(work, 'never-old.json')], { env: env() });
+    const r = await runCli(['run', '--backend', 'cuda-emu', '--strategy-file', join(FIXTURES, 'old_version.cu'), ...SINGLE, '-o', join(dirs.work, 'never-old.json')], { env: env() });
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/^writeprof: --strategy-file: .*old_version\.cu: its declaration is of kernel interface version 1; allowed: version \d+, /);
   });
@@ -269,14 +256,14 @@ describe('a strategy file\'s single-write entry', () => {
 
 describe('writeprof slurm --strategy-file', () => {
   it('freezes a copy of the file into the sweep; the shards run it and merge keeps its record', async () => {
-    const profile = join(work, 'tiny.json');
+    const profile = join(dirs.work, 'tiny.json');
     writeFileSync(profile, JSON.stringify({
       name: 'tiny',
       measurement: { warmup: 0, minSamples: 1, maxSamples: 1, minTime: 0, maxTime: 1, maxNoise: 0 },
       defaults: { strategy: ['baseline'], keyDist: 'uniform', loadFactor: 0.5 },
       suites: [{ mode: 'batch', valueSize: 64, batchSize: [100, 200], keys: 400 }],
     }));
-    const dir = join(work, 'fleet');
+    const dir = join(dirs.work, 'fleet');
     const r = await runCli(['slurm', '--backend', 'cuda-emu', '--profile', profile, '--shards', '2', '--dir', dir, '--strategy-file', EXAMPLE], { env: env() });
     expect(r.code).toBe(0);
     const copy = join(dir, 'strategies', 'coop4-cas.cu');
@@ -301,7 +288,7 @@ describe('writeprof slurm --strategy-file', () => {
 
 describe('writeprof check --strategy-file', () => {
   it('runs every tool on the example beside the built-ins: no finding, every write verified', async () => {
-    const out = join(work, 'check.json');
+    const out = join(dirs.work, 'check.json');
     const r = await runCli(['check', '--strategy-file', EXAMPLE, ...SMALL, '--strategy', 'baseline', '-o', out], { env: env() });
     expect(r.code).toBe(0);
     const doc = JSON.parse(readFileSync(out, 'utf8'));
@@ -317,7 +304,7 @@ describe('writeprof check --strategy-file', () => {
   });
 
   it('fails the planted bug\'s runs', async () => {
-    const r = await runCli(['check', '--strategy-file', join(FIXTURES, 'drops_last.cu'), ...SMALL, '--strategy', 'baseline', '--variant', 'count', '-o', join(work, 'check-planted.json')], { env: env() });
+    const r = await runCli(['check', '--strategy-file', join(FIXTURES, 'drops_last.cu'), ...SMALL, '--strategy', 'baseline', '--variant', 'count', '-o', join(dirs.work, 'check-planted.json')], { env: env() });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/check failed: 1 failed runs/);
   });
