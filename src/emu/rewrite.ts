@@ -18,7 +18,7 @@
  *   CUDA's `__noinline__` specifier becomes GCC's attribute.
  */
 import { MARKERS } from './merge.js';
-import { TokenView, angleCloses, matchAngleBackward, matchBackward, matchForward, tokenize, type Token } from './lexer.js';
+import { TokenView, angleCloses, matchAngleBackward, matchAngleForward, matchBackward, matchForward, tokenize, type Token } from './lexer.js';
 import { forEachFunction, parseItems, skipAttribute, skipTemplateHeads, type Item } from './structure.js';
 
 /** What `__shared__` is on the emulator: storage of the OS thread that runs the block. */
@@ -126,15 +126,10 @@ function kernel(v: TokenView, f: Extract<Item, { kind: 'func' }>, edits: Edits):
       break;
     }
     if (t === '<' && v.at(s - 1)?.kind === 'id') {
-      let depth = 0;
-      for (; s < f.open; s++) {
-        const u = v.text(s);
-        if (u === '<') depth++;
-        else if (angleCloses(u)) {
-          depth -= angleCloses(u);
-          if (depth <= 0) break;
-        } else if (u === '(' || u === '[') s = matchForward(v, s);
-      }
+      // a template-id: its argument list ends before the body, or this is no declarator
+      const e = matchAngleForward(v, s);
+      if (e < 0 || e >= f.open) return;
+      s = e;
     }
     s++;
   }
@@ -179,16 +174,9 @@ function templateHeads(v: TokenView, s: number): [number, number][] {
       continue;
     }
     if (v.text(s) !== 'template' || v.text(s + 1) !== '<') return out;
-    let depth = 0;
-    let k = s + 1;
-    for (; k < v.length; k++) {
-      const u = v.text(k);
-      if (u === '<') depth++;
-      else if (angleCloses(u)) {
-        depth -= angleCloses(u);
-        if (depth <= 0) break;
-      } else if (u === '(' || u === '[' || u === '{') k = matchForward(v, k);
-    }
+    // where skipTemplateHeads stops, this stops too
+    const k = matchAngleForward(v, s + 1);
+    if (k < 0) return out;
     out.push([s + 2, k]); // params are [s+2, k)
     s = k + 1;
   }
